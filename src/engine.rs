@@ -1,0 +1,163 @@
+//! Runs the rules over the cluster model, then applies the user's settings:
+//! rule selection, severities, inline suppressions; sorts and deduplicates.
+//! Rules report with their default severity; only this stage changes it.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Cluster;
+use crate::rules::{self, Rule, RuleContext};
+use crate::source::Span;
+use crate::suppress;
+
+/// Rule selection given by the caller (the command line). It refines the
+/// manifest's `[rules]`: `select` replaces it, `ignore` and `severity` add.
+#[derive(Clone, Debug, Default)]
+pub struct LintOptions {
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub severity: Vec<(String, Severity)>,
+}
+
+impl LintOptions {
+    /// Checks that every selector names a rule or pack.
+    pub fn validate(&self) -> Result<(), String> {
+        let selectors = self.select.iter().flatten().chain(&self.ignore).chain(self.severity.iter().map(|(s, _)| s));
+        for selector in selectors {
+            if !is_selector(selector) {
+                return Err(unknown_selector(selector));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `selector` is a rule id or a pack name.
+#[must_use]
+pub fn is_selector(selector: &str) -> bool {
+    rules::find(selector).is_some() || rules::packs().contains(&selector)
+}
+
+fn unknown_selector(selector: &str) -> String {
+    let candidates: Vec<&str> = rules::ALL.iter().map(|r| r.id).chain(rules::packs()).collect();
+    let hint = crate::suggest::closest(selector, candidates.iter().copied())
+        .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+    format!("`{selector}` is neither a rule id nor a pack{hint}")
+}
+
+fn matches(selector: &str, rule: &Rule) -> bool {
+    selector == rule.id || selector == rule.pack()
+}
+
+/// Which rules run and at what severity.
+struct Resolved {
+    enabled: Vec<bool>,
+    severity: Vec<Severity>,
+}
+
+/// Merges the manifest's `[rules]` with `options`; unknown names in the
+/// manifest become `core/manifest-error`s in `out`.
+fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Diagnostic>) -> Resolved {
+    let mut select: Option<Vec<String>> = None;
+    let mut ignore: Vec<String> = Vec::new();
+    let mut severity: Vec<(String, Severity)> = Vec::new();
+    if let Some((file, manifest)) = &cluster.manifest {
+        let settings = &manifest.rules;
+        let mut check = |name: &str, range| {
+            if !is_selector(name) {
+                out.push(
+                    Diagnostic::new(Span::new(*file, range), unknown_selector(name))
+                        .label("unknown rule")
+                        .help("`clusterlint rules` lists the rule ids and packs")
+                        .with_rule(rules::core::manifest_error::RULE.id, Severity::Error),
+                );
+            }
+        };
+        for s in settings.select.iter().flatten().chain(&settings.ignore) {
+            check(&s.value, s.range);
+        }
+        for (rule, _) in &settings.severity {
+            check(&rule.value, rule.range);
+        }
+        select = settings.select.as_ref().map(|s| s.iter().map(|l| l.value.clone()).collect());
+        ignore.extend(settings.ignore.iter().map(|l| l.value.clone()));
+        severity.extend(settings.severity.iter().map(|(r, s)| (r.value.clone(), s.value)));
+    }
+    if let Some(cli) = &options.select {
+        select = Some(cli.clone());
+    }
+    ignore.extend(options.ignore.iter().cloned());
+    severity.extend(options.severity.iter().cloned());
+
+    let enabled = rules::ALL
+        .iter()
+        .map(|rule| {
+            // Core rules run whatever `select` says; only an explicit id ignores one.
+            let selected = rule.pack() == "core"
+                || select.as_ref().is_none_or(|s| s.iter().any(|sel| matches(sel, rule)));
+            let ignored = ignore.iter().any(|sel| if rule.pack() == "core" { sel == rule.id } else { matches(sel, rule) });
+            selected && !ignored
+        })
+        .collect();
+    let severity = rules::ALL
+        .iter()
+        .map(|rule| {
+            // A later and more specific setting wins: ids beat packs.
+            let by_pack = severity.iter().rev().find(|(s, _)| s == rule.pack()).map(|(_, l)| *l);
+            let by_id = severity.iter().rev().find(|(s, _)| s == rule.id).map(|(_, l)| *l);
+            by_id.or(by_pack).unwrap_or(rule.default_severity)
+        })
+        .collect();
+    Resolved { enabled, severity }
+}
+
+/// Runs every enabled rule, merges `found` (what the pipeline reported) and
+/// applies settings and suppressions. The result is sorted by path,
+/// position and rule.
+#[must_use]
+pub fn run(cluster: &Cluster, mut found: Vec<Diagnostic>, options: &LintOptions) -> Vec<Diagnostic> {
+    let resolved = resolve(cluster, options, &mut found);
+    for (index, rule) in rules::ALL.iter().enumerate() {
+        if let (true, Some(check)) = (resolved.enabled[index], rule.check) {
+            let mut context = RuleContext::new(cluster, rule, &mut found);
+            check(&mut context);
+        }
+    }
+    let index_of = |id: &str| rules::ALL.iter().position(|r| r.id == id);
+    found.retain(|d| index_of(&d.rule).is_none_or(|i| resolved.enabled[i]));
+
+    let mut suppressions = suppress::collect(cluster);
+    suppress::apply(cluster, &mut found, &mut suppressions);
+    let unused = rules::core::unused_suppression::RULE.id;
+    let unused_enabled = index_of(unused).is_some_and(|i| resolved.enabled[i]);
+    for s in suppressions.iter().filter(|s| !s.used) {
+        let known = rules::find(&s.rule).map(|r| r.id).or_else(|| rules::packs().into_iter().find(|p| *p == s.rule));
+        let message = match known {
+            None => format!("this suppression names `{}`, which is neither a rule id nor a pack", s.rule),
+            Some(_) if !index_of(&s.rule).is_none_or(|i| resolved.enabled[i]) => continue,
+            Some(_) => format!("this suppression of `{}` matches no finding", s.rule),
+        };
+        if unused_enabled {
+            found.push(
+                Diagnostic::new(Span::new(s.file, s.range), message)
+                    .label("unused suppression")
+                    .help("correct the rule id, or delete the suppression")
+                    .with_rule(unused, rules::core::unused_suppression::RULE.default_severity),
+            );
+        }
+    }
+
+    for d in &mut found {
+        if let Some(i) = index_of(&d.rule) {
+            d.severity = resolved.severity[i];
+        }
+    }
+    found.sort_by(|a, b| {
+        let path = |d: &Diagnostic| cluster.source(d.primary.span.file).path.as_str();
+        path(a)
+            .cmp(path(b))
+            .then(a.primary.span.range.start.cmp(&b.primary.span.range.start))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    found.dedup_by(|a, b| a.rule == b.rule && a.primary.span == b.primary.span && a.message == b.message);
+    found
+}

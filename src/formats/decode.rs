@@ -1,0 +1,109 @@
+//! Bytes to text, the way each format's own reader decodes them.
+
+use crate::formats::{Format, ParseError};
+use crate::source::TextRange;
+
+/// How a format's reader turns bytes into characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// Every byte is one character U+0000..U+00FF (`Properties.load(InputStream)`).
+    Latin1,
+    /// UTF-8; invalid sequences become U+FFFD and are reported, because the
+    /// real reader silently corrupts the value.
+    Utf8Strict,
+    /// UTF-8 for display; the real program works on bytes, so invalid
+    /// sequences are no error (nginx, Redis, ...).
+    Utf8Bytes,
+}
+
+impl Encoding {
+    #[must_use]
+    pub const fn of(format: Format) -> Self {
+        match format {
+            Format::GluuSetup | Format::OsgiCfg => Self::Latin1,
+            Format::LiferayProperties | Format::OsgiConfig | Format::KaazingXml => Self::Utf8Strict,
+            Format::TomcatSetenv
+            | Format::Nginx
+            | Format::Redis
+            | Format::Stunnel
+            | Format::Csync2
+            | Format::Hosts => Self::Utf8Bytes,
+        }
+    }
+}
+
+/// Why a file's bytes cannot be treated as text at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotText {
+    /// NUL bytes: a binary file, or UTF-16.
+    Binary,
+}
+
+/// Decodes `bytes`; errors are located in the decoded text.
+pub fn decode(bytes: Vec<u8>, encoding: Encoding) -> Result<(String, Vec<ParseError>), NotText> {
+    if bytes.contains(&0) {
+        return Err(NotText::Binary);
+    }
+    match encoding {
+        Encoding::Latin1 => {
+            if bytes.is_ascii() {
+                // ASCII is valid UTF-8 as is.
+                return Ok((String::from_utf8(bytes).unwrap_or_default(), Vec::new()));
+            }
+            Ok((bytes.iter().map(|&b| char::from(b)).collect(), Vec::new()))
+        }
+        Encoding::Utf8Strict | Encoding::Utf8Bytes => match String::from_utf8(bytes) {
+            Ok(text) => Ok((text, Vec::new())),
+            Err(err) => {
+                let bytes = err.into_bytes();
+                let mut text = String::with_capacity(bytes.len() + 16);
+                let mut first_bad = None;
+                let mut bad = 0usize;
+                for chunk in bytes.utf8_chunks() {
+                    text.push_str(chunk.valid());
+                    if !chunk.invalid().is_empty() {
+                        first_bad.get_or_insert(text.len());
+                        bad += 1;
+                        text.push('\u{fffd}');
+                    }
+                }
+                let mut errors = Vec::new();
+                if let (Encoding::Utf8Strict, Some(at)) = (encoding, first_bad) {
+                    let at = at as u32;
+                    let more = if bad > 1 { format!(" ({bad} invalid sequences in all)") } else { String::new() };
+                    errors.push(ParseError::new(
+                        TextRange::new(at, at + 3),
+                        format!("the file is not valid UTF-8 here{more}; the reader turns such bytes into U+FFFD"),
+                    ));
+                }
+                Ok((text, errors))
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin1_maps_bytes_to_chars() {
+        let (text, errors) = decode(vec![b'a', 0x80, 0xe9], Encoding::Latin1).unwrap();
+        assert_eq!(text, "a\u{80}é");
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let (text, errors) = decode(b"ab\xffc".to_vec(), Encoding::Utf8Strict).unwrap();
+        assert_eq!(text, "ab\u{fffd}c");
+        assert_eq!(errors[0].range, TextRange::new(2, 5));
+        let (_, errors) = decode(b"ab\xffc".to_vec(), Encoding::Utf8Bytes).unwrap();
+        assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn nul_bytes_mean_binary() {
+        assert_eq!(decode(vec![0xff, 0xfe, b'a', 0], Encoding::Utf8Strict), Err(NotText::Binary));
+    }
+}

@@ -1,0 +1,54 @@
+//! clusterlint checks the configuration of a whole server cluster (Liferay,
+//! Gluu, KAAZING gateways, nginx, Redis, stunnel, csync2) for faults that
+//! span files and nodes: a shared secret that differs on one node, a staging
+//! server missing from an allowed-hosts list, a balancer that forgets a node.
+//!
+//! ```no_run
+//! let report = clusterlint::lint_dir(std::path::Path::new("fixtures/clusters/liferay-remote-staging"))?;
+//! for d in &report.diagnostics {
+//!     let (start, _) = report.position(d.primary.span);
+//!     println!("{}:{}: {} [{}]", report.path(d.primary.span), start.line, d.message, d.rule);
+//! }
+//! # Ok::<(), clusterlint::Error>(())
+//! ```
+//!
+//! Files can also be linted from memory, without any I/O:
+//!
+//! ```
+//! let mut workspace = clusterlint::Workspace::new();
+//! workspace.add_file("staging/portal-ext.properties", "tunneling.servlet.shared.secret=0123456789abcdef0123456789abcdef\n");
+//! workspace.add_file("app1/portal-ext.properties", "tunneling.servlet.shared.secret=fedcba9876543210fedcba9876543210\n");
+//! let report = workspace.lint(&clusterlint::LintOptions::default());
+//! assert!(report.diagnostics.iter().any(|d| d.rule == "liferay/tunnel-secret-mismatch"));
+//! ```
+
+pub mod diagnostic;
+pub mod discover;
+pub mod engine;
+pub mod formats;
+pub mod manifest;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod secrets;
+pub mod source;
+pub mod suggest;
+pub mod suppress;
+pub mod workspace;
+
+#[cfg(feature = "cli")]
+pub mod cli;
+
+use std::path::Path;
+
+pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity};
+pub use engine::LintOptions;
+pub use report::Report;
+pub use source::{FileId, Span, TextRange};
+pub use workspace::{Error, Workspace};
+
+/// Lints the cluster rooted at `root` with the settings of its
+/// `clusterlint.toml`, if any.
+pub fn lint_dir(root: &Path) -> Result<Report, Error> {
+    Ok(Workspace::from_dir(root)?.lint(&LintOptions::default()))
+}

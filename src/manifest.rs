@@ -1,0 +1,430 @@
+//! `clusterlint.toml`: nodes, roles, addresses, file-format overrides, rule
+//! settings. Every key and value keeps its byte range so that mistakes are
+//! reported inside the manifest; unknown keys are errors, never ignored.
+
+use std::net::IpAddr;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::formats::{Format, ParseError};
+use crate::model::Role;
+use crate::source::TextRange;
+use crate::suggest;
+
+/// The manifest's file name at the cluster root.
+pub const FILE_NAME: &str = "clusterlint.toml";
+
+/// A value with the range of its text in the manifest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub range: TextRange,
+}
+
+/// `[nodes.<name>]`
+#[derive(Clone, Debug, Default)]
+pub struct ManifestNode {
+    pub name: String,
+    /// The node's key in its table header.
+    pub name_range: TextRange,
+    pub roles: Vec<Located<Role>>,
+    pub addresses: Vec<Located<IpAddr>>,
+    pub hostname: Option<Located<String>>,
+    /// Globs relative to the cluster root; `None`: the folder named like the node.
+    pub files: Option<Vec<Located<String>>>,
+}
+
+/// `[files]`: glob → format.
+#[derive(Clone, Debug)]
+pub struct FormatOverride {
+    pub glob: Located<String>,
+    pub format: Format,
+}
+
+/// `[rules]`
+#[derive(Clone, Debug, Default)]
+pub struct RuleSettings {
+    /// Packs or rule ids; `None` selects everything.
+    pub select: Option<Vec<Located<String>>>,
+    pub ignore: Vec<Located<String>>,
+    pub severity: Vec<(Located<String>, Located<crate::Severity>)>,
+}
+
+/// `[liferay.remote-live]`: the staging server's Remote Live settings.
+#[derive(Clone, Debug, Default)]
+pub struct RemoteLive {
+    pub range: TextRange,
+    pub host: Option<Located<String>>,
+    pub port: Option<Located<u16>>,
+    pub site_id: Option<Located<i64>>,
+}
+
+/// A parsed manifest.
+#[derive(Clone, Debug, Default)]
+pub struct Manifest {
+    pub cluster_name: Option<Located<String>>,
+    pub nodes: Vec<ManifestNode>,
+    pub files: Vec<FormatOverride>,
+    pub rules: RuleSettings,
+    pub remote_live: Option<RemoteLive>,
+    pub sticky_paths: Option<Vec<Located<String>>>,
+    pub errors: Vec<ParseError>,
+}
+
+impl Manifest {
+    #[must_use]
+    pub fn node(&self, name: &str) -> Option<&ManifestNode> {
+        self.nodes.iter().find(|n| n.name == name)
+    }
+}
+
+/// Parses and validates manifest text. Never fails: problems are in `errors`.
+#[must_use]
+pub fn parse(text: &str) -> Manifest {
+    let (root, toml_errors) = DeTable::parse_recoverable(text);
+    let mut manifest = Manifest::default();
+    for error in toml_errors {
+        let range = error.span().map_or(TextRange::empty(0), TextRange::from_usize);
+        manifest.errors.push(ParseError::new(range, format!("invalid TOML: {}", error.message())));
+    }
+    let mut reader = Reader { errors: Vec::new() };
+    reader.root(root.get_ref(), &mut manifest);
+    manifest.errors.append(&mut reader.errors);
+    manifest.errors.sort_by_key(|e| e.range.start);
+    manifest
+}
+
+type Value<'i> = toml::Spanned<DeValue<'i>>;
+
+fn range_of<T>(spanned: &toml::Spanned<T>) -> TextRange {
+    TextRange::from_usize(spanned.span())
+}
+
+struct Reader {
+    errors: Vec<ParseError>,
+}
+
+impl Reader {
+    fn error(&mut self, range: TextRange, message: impl Into<String>) {
+        self.errors.push(ParseError::new(range, message.into()));
+    }
+
+    /// Reports keys of `table` not in `known`, with the nearest known one.
+    fn check_keys(&mut self, table: &DeTable<'_>, known: &[&str], context: &str) {
+        for key in table.keys() {
+            let name = key.get_ref().as_ref();
+            if known.contains(&name) {
+                continue;
+            }
+            let hint = suggest::closest(name, known.iter().copied())
+                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+            self.error(range_of(key), format!("unknown key `{name}` in {context}{hint}"));
+        }
+    }
+
+    fn table<'a, 'i>(&mut self, value: &'a Value<'i>, what: &str) -> Option<&'a DeTable<'i>> {
+        if let DeValue::Table(table) = value.get_ref() {
+            Some(table)
+        } else {
+            self.error(range_of(value), format!("`{what}` must be a table"));
+            None
+        }
+    }
+
+    fn string(&mut self, value: &Value<'_>, what: &str) -> Option<Located<String>> {
+        if let DeValue::String(s) = value.get_ref() {
+            Some(Located { value: s.to_string(), range: range_of(value) })
+        } else {
+            self.error(range_of(value), format!("`{what}` must be a string"));
+            None
+        }
+    }
+
+    /// A string or an array of strings.
+    fn strings(&mut self, value: &Value<'_>, what: &str, single_allowed: bool) -> Option<Vec<Located<String>>> {
+        match value.get_ref() {
+            DeValue::String(_) if single_allowed => self.string(value, what).map(|s| vec![s]),
+            DeValue::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    if let Some(s) = self.string(item, what) {
+                        out.push(s);
+                    }
+                }
+                Some(out)
+            }
+            _ => {
+                let shape = if single_allowed { "a string or an array of strings" } else { "an array of strings" };
+                self.error(range_of(value), format!("`{what}` must be {shape}"));
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, value: &Value<'_>, what: &str) -> Option<Located<i64>> {
+        if let DeValue::Integer(i) = value.get_ref()
+            && let Ok(n) = i64::from_str_radix(i.as_str(), i.radix())
+        {
+            return Some(Located { value: n, range: range_of(value) });
+        }
+        self.error(range_of(value), format!("`{what}` must be an integer"));
+        None
+    }
+
+    fn root(&mut self, root: &DeTable<'_>, manifest: &mut Manifest) {
+        self.check_keys(root, &["cluster", "nodes", "files", "rules", "liferay", "nginx"], "clusterlint.toml");
+        for (key, value) in root {
+            match key.get_ref().as_ref() {
+                "cluster" => {
+                    if let Some(table) = self.table(value, "cluster") {
+                        self.check_keys(table, &["name"], "[cluster]");
+                        if let Some(name) = table.get("name") {
+                            manifest.cluster_name = self.string(name, "cluster.name");
+                        }
+                    }
+                }
+                "nodes" => {
+                    if let Some(table) = self.table(value, "nodes") {
+                        for (name, node) in table {
+                            if let Some(node) = self.node(name, node) {
+                                manifest.nodes.push(node);
+                            }
+                        }
+                    }
+                }
+                "files" => {
+                    if let Some(table) = self.table(value, "files") {
+                        for (glob, format) in table {
+                            self.format_override(glob, format, manifest);
+                        }
+                    }
+                }
+                "rules" => {
+                    if let Some(table) = self.table(value, "rules") {
+                        self.rules(table, &mut manifest.rules);
+                    }
+                }
+                "liferay" => {
+                    if let Some(table) = self.table(value, "liferay") {
+                        self.check_keys(table, &["remote-live"], "[liferay]");
+                        if let Some(remote) = table.get("remote-live") {
+                            manifest.remote_live = self.remote_live(remote);
+                        }
+                    }
+                }
+                "nginx" => {
+                    if let Some(table) = self.table(value, "nginx") {
+                        self.check_keys(table, &["sticky-paths"], "[nginx]");
+                        if let Some(paths) = table.get("sticky-paths") {
+                            manifest.sticky_paths = self.strings(paths, "nginx.sticky-paths", false);
+                            for path in manifest.sticky_paths.iter().flatten() {
+                                if !path.value.starts_with('/') {
+                                    self.error(path.range, "a sticky path must start with `/`");
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn node(&mut self, name: &toml::Spanned<std::borrow::Cow<'_, str>>, value: &Value<'_>) -> Option<ManifestNode> {
+        let node_name = name.get_ref().to_string();
+        let table = self.table(value, &format!("nodes.{node_name}"))?;
+        let context = format!("[nodes.{node_name}]");
+        self.check_keys(table, &["role", "address", "addresses", "hostname", "files"], &context);
+        let mut node = ManifestNode { name: node_name, name_range: range_of(name), ..ManifestNode::default() };
+        if node.name.is_empty() || node.name.contains('/') {
+            self.error(node.name_range, "a node name must be non-empty and contain no `/`");
+        }
+        if let Some(role) = table.get("role") {
+            for r in self.strings(role, "role", true).unwrap_or_default() {
+                match Role::from_name(&r.value) {
+                    Some(role) => node.roles.push(Located { value: role, range: r.range }),
+                    None => {
+                        let names = Role::ALL.map(Role::name);
+                        let hint = suggest::closest(&r.value, names)
+                            .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+                        self.error(
+                            r.range,
+                            format!("unknown role `{}` (roles: {}){hint}", r.value, names.join(", ")),
+                        );
+                    }
+                }
+            }
+        }
+        if table.contains_key("address") && table.contains_key("addresses") {
+            if let Some((key, _)) = table.get_key_value("addresses") {
+                self.error(range_of(key), "give either `address` or `addresses`, not both");
+            }
+        }
+        for key in ["address", "addresses"] {
+            if let Some(value) = table.get(key) {
+                for a in self.strings(value, key, key == "address").unwrap_or_default() {
+                    match a.value.parse::<IpAddr>() {
+                        Ok(ip) => node.addresses.push(Located { value: ip, range: a.range }),
+                        Err(_) => self.error(
+                            a.range,
+                            format!("`{}` is not an IPv4 or IPv6 address (write a host name as `hostname`)", a.value),
+                        ),
+                    }
+                }
+            }
+        }
+        if let Some(hostname) = table.get("hostname") {
+            node.hostname = self.string(hostname, "hostname");
+        }
+        if let Some(files) = table.get("files") {
+            let globs = self.strings(files, "files", false).unwrap_or_default();
+            for glob in &globs {
+                if let Err(err) = globset::Glob::new(&glob.value) {
+                    self.error(glob.range, format!("invalid glob: {}", err.kind()));
+                }
+            }
+            node.files = Some(globs);
+        }
+        Some(node)
+    }
+
+    fn format_override(
+        &mut self,
+        glob: &toml::Spanned<std::borrow::Cow<'_, str>>,
+        format: &Value<'_>,
+        manifest: &mut Manifest,
+    ) {
+        let glob = Located { value: glob.get_ref().to_string(), range: range_of(glob) };
+        if let Err(err) = globset::Glob::new(&glob.value) {
+            self.error(glob.range, format!("invalid glob: {}", err.kind()));
+            return;
+        }
+        let Some(name) = self.string(format, "files") else { return };
+        match Format::from_name(&name.value) {
+            Some(format) => manifest.files.push(FormatOverride { glob, format }),
+            None => {
+                let names = Format::ALL.map(Format::name);
+                let hint =
+                    suggest::closest(&name.value, names).map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+                self.error(name.range, format!("unknown format `{}` (formats: {}){hint}", name.value, names.join(", ")));
+            }
+        }
+    }
+
+    fn rules(&mut self, table: &DeTable<'_>, rules: &mut RuleSettings) {
+        self.check_keys(table, &["select", "ignore", "severity"], "[rules]");
+        if let Some(select) = table.get("select") {
+            rules.select = self.strings(select, "select", false);
+        }
+        if let Some(ignore) = table.get("ignore") {
+            rules.ignore = self.strings(ignore, "ignore", false).unwrap_or_default();
+        }
+        if let Some(severity) = table.get("severity")
+            && let Some(map) = self.table(severity, "severity")
+        {
+            for (rule, level) in map {
+                let rule = Located { value: rule.get_ref().to_string(), range: range_of(rule) };
+                let Some(level) = self.string(level, "severity") else { continue };
+                match crate::Severity::parse(&level.value) {
+                    Some(sev) => rules.severity.push((rule, Located { value: sev, range: level.range })),
+                    None => self.error(
+                        level.range,
+                        format!("unknown severity `{}` (use `error`, `warning` or `info`)", level.value),
+                    ),
+                }
+            }
+        }
+    }
+
+    fn remote_live(&mut self, value: &Value<'_>) -> Option<RemoteLive> {
+        let table = self.table(value, "liferay.remote-live")?;
+        self.check_keys(table, &["host", "port", "site-id"], "[liferay.remote-live]");
+        let mut remote = RemoteLive { range: range_of(value), ..RemoteLive::default() };
+        if let Some(host) = table.get("host") {
+            remote.host = self.string(host, "host");
+        }
+        if let Some(port) = table.get("port")
+            && let Some(n) = self.integer(port, "port")
+        {
+            match u16::try_from(n.value) {
+                Ok(p) if p > 0 => remote.port = Some(Located { value: p, range: n.range }),
+                _ => self.error(n.range, "`port` must be between 1 and 65535"),
+            }
+        }
+        if let Some(site) = table.get("site-id") {
+            remote.site_id = self.integer(site, "site-id");
+        }
+        Some(remote)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_documented_shape() {
+        let text = r#"
+[cluster]
+name = "portal-prod"
+
+[nodes.staging]
+role = "staging"
+address = "192.0.2.50"
+hostname = "staging.example.org"
+files = ["staging/**"]
+
+[nodes.app1]
+role = ["live"]
+addresses = ["192.0.2.11", "2001:db8::11"]
+
+[files]
+"lb/conf/site.inc" = "nginx"
+
+[rules]
+select = ["liferay", "net"]
+ignore = ["liferay/tunnel-secret-weak"]
+severity = { "nginx/ssl-on-deprecated" = "error" }
+
+[liferay.remote-live]
+host = "192.0.2.10"
+port = 443
+site-id = 20121
+
+[nginx]
+sticky-paths = ["/identity"]
+"#;
+        let m = parse(text);
+        assert!(m.errors.is_empty(), "{:?}", m.errors);
+        assert_eq!(m.cluster_name.as_ref().unwrap().value, "portal-prod");
+        assert_eq!(m.nodes.len(), 2);
+        let app1 = m.node("app1").unwrap();
+        assert_eq!(app1.addresses.len(), 2);
+        assert_eq!(m.node("staging").unwrap().roles[0].value, Role::Staging);
+        assert_eq!(m.files[0].format, Format::Nginx);
+        assert_eq!(m.rules.select.as_ref().unwrap().len(), 2);
+        assert_eq!(m.rules.severity[0].1.value, crate::Severity::Error);
+        assert_eq!(m.remote_live.as_ref().unwrap().port.as_ref().unwrap().value, 443);
+        assert_eq!(m.sticky_paths.unwrap()[0].value, "/identity");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_located() {
+        let text = "[nodes.app1]\nrol = \"live\"\naddress = \"not-an-ip\"\n[nodes.app2]\nrole = \"lve\"\n";
+        let m = parse(text);
+        let messages: Vec<_> = m.errors.iter().map(|e| (e.range.slice(text), e.message.to_string())).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert_eq!(messages[0].0, "rol");
+        assert!(messages[0].1.contains("did you mean `role`"));
+        assert_eq!(messages[1].0, "\"not-an-ip\"");
+        assert_eq!(messages[2].0, "\"lve\"");
+        assert!(messages[2].1.contains("did you mean `live`"));
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let m = parse("[nodes.app1\nrole = \"live\"\n");
+        assert!(!m.errors.is_empty());
+        assert!(m.errors[0].message.starts_with("invalid TOML"));
+    }
+}

@@ -1,0 +1,560 @@
+//! The Liferay view of each node: portal properties as the portal resolves
+//! them (include-and-override precedence, repeated keys joined, `LIFERAY_*`
+//! environment overrides from `setenv.sh`), OSGi configurations by PID, and
+//! the JVM's `-D` system properties.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::formats::osgi_config::Shape;
+use crate::formats::{Document, Format};
+use crate::model::{Cluster, NodeId};
+use crate::rules::core::include_not_found;
+use crate::source::{FileId, Span, TextRange};
+
+/// Where a property's effective value comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A properties file.
+    File,
+    /// A `LIFERAY_*` environment variable exported in `setenv.sh`.
+    Environment,
+}
+
+/// One element of a list value, with its location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A portal property's effective value and where it is written.
+#[derive(Clone, Debug)]
+pub struct PortalProperty {
+    /// The value as `PropsUtil.get` returns it.
+    pub value: String,
+    pub key_span: Span,
+    /// The value's text (the first definition when the key repeats).
+    pub value_span: Span,
+    pub origin: Origin,
+    /// Every definition in the winning file (a repeated key accumulates).
+    definitions: Vec<(FileId, usize)>,
+}
+
+impl PortalProperty {
+    /// The elements of the comma-separated value, each with its location.
+    #[must_use]
+    pub fn items(&self, cluster: &Cluster) -> Vec<Item> {
+        if self.origin == Origin::Environment {
+            return self
+                .value
+                .split(',')
+                .map(|t| Item { text: t.trim().to_string(), span: self.value_span })
+                .collect();
+        }
+        let mut items = Vec::new();
+        for &(file, index) in &self.definitions {
+            let source = cluster.source(file);
+            let Some(doc) = cluster.file(file).document.as_properties() else { continue };
+            let entry = &doc.entries[index];
+            let found = entry.list_items(&source.text);
+            if found.is_empty() {
+                items.push(Item { text: String::new(), span: Span::new(file, entry.value_range) });
+            }
+            items.extend(found.into_iter().map(|i| Item { text: i.text, span: Span::new(file, i.range) }));
+        }
+        items
+    }
+
+    /// The value read as Liferay's `GetterUtil.getBoolean` does.
+    #[must_use]
+    pub fn as_bool(&self) -> bool {
+        liferay_bool(&self.value)
+    }
+
+    /// Whether the key is written more than once in its file.
+    #[must_use]
+    pub fn is_repeated(&self) -> bool {
+        self.definitions.len() > 1
+    }
+}
+
+/// `GetterUtil.getBoolean`: true for `true`, `t`, `y`, `on`, `1` (any case).
+#[must_use]
+pub fn liferay_bool(value: &str) -> bool {
+    matches!(value.trim().to_ascii_lowercase().as_str(), "true" | "t" | "y" | "on" | "1")
+}
+
+/// One value of an OSGi configuration.
+#[derive(Clone, Debug)]
+pub struct ConfigValue {
+    pub key: String,
+    pub key_span: Span,
+    /// List elements joined by `,`, or the scalar text.
+    pub value: String,
+    pub value_span: Span,
+    /// Elements: array items, or the scalar split on commas.
+    pub items: Vec<Item>,
+    /// The boolean this value is read as, for a scalar.
+    pub as_bool: Option<bool>,
+}
+
+/// One OSGi configuration file.
+#[derive(Clone, Debug)]
+pub struct OsgiConfig {
+    pub file: FileId,
+    /// The (factory) PID the file name gives.
+    pub pid: String,
+    /// The instance name after `~`, `_` or `-`, for a factory configuration.
+    pub instance: Option<String>,
+    pub values: Vec<ConfigValue>,
+}
+
+impl OsgiConfig {
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&ConfigValue> {
+        self.values.iter().rev().find(|v| v.key == key)
+    }
+}
+
+/// A `-Dname=value` JVM option from `setenv.sh`.
+#[derive(Clone, Debug)]
+pub struct SystemProperty {
+    pub name: String,
+    pub value: Option<String>,
+    pub span: Span,
+}
+
+/// The Liferay configuration of one node.
+#[derive(Clone, Debug)]
+pub struct LiferayNode {
+    pub node: NodeId,
+    /// `portal-ext.properties`: where a missing property is reported.
+    pub home_file: Option<FileId>,
+    /// Properties files in the order the portal consults them.
+    pub property_files: Vec<FileId>,
+    properties: HashMap<String, PortalProperty>,
+    pub configs: Vec<OsgiConfig>,
+    pub system_properties: Vec<SystemProperty>,
+    /// The first Liferay file of the node, for findings about the node as a whole.
+    anchor: Span,
+}
+
+impl LiferayNode {
+    /// The effective value of a portal property.
+    #[must_use]
+    pub fn property(&self, key: &str) -> Option<&PortalProperty> {
+        self.properties.get(key)
+    }
+
+    /// The last `-D` option setting `name`.
+    #[must_use]
+    pub fn system_property(&self, name: &str) -> Option<&SystemProperty> {
+        self.system_properties.iter().rev().find(|p| p.name == name)
+    }
+
+    /// Where to report something missing: the start of `portal-ext.properties`
+    /// (or of the node's first Liferay file).
+    #[must_use]
+    pub fn anchor(&self) -> Span {
+        self.home_file.map_or(self.anchor, Span::file_start)
+    }
+
+    /// Configurations whose PID is one of `pids`.
+    pub fn configs_for<'a>(&'a self, pids: &'a [&'a str]) -> impl Iterator<Item = &'a OsgiConfig> + 'a {
+        self.configs.iter().filter(move |c| pids.contains(&c.pid.as_str()))
+    }
+}
+
+/// The Liferay view of every node (`None` for nodes without Liferay files).
+#[derive(Clone, Debug, Default)]
+pub struct Liferay {
+    nodes: Vec<Option<LiferayNode>>,
+}
+
+impl Liferay {
+    #[must_use]
+    pub fn node(&self, id: NodeId) -> Option<&LiferayNode> {
+        self.nodes.get(id.index()).and_then(Option::as_ref)
+    }
+}
+
+/// Builds the Liferay view of every node.
+pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Liferay {
+    let nodes = cluster.nodes.iter().map(|node| build_node(cluster, node.id, diagnostics)).collect();
+    Liferay { nodes }
+}
+
+fn build_node(cluster: &Cluster, id: NodeId, diagnostics: &mut Vec<Diagnostic>) -> Option<LiferayNode> {
+    let node = cluster.node(id);
+    let of = |format: Format| node.files.iter().copied().filter(move |f| cluster.file(*f).format == Some(format));
+    let property_files: Vec<FileId> = of(Format::LiferayProperties).collect();
+    let config_files: Vec<FileId> = of(Format::OsgiConfig).chain(of(Format::OsgiCfg)).collect();
+    let setenv_files: Vec<FileId> = of(Format::TomcatSetenv).collect();
+    let anchor = property_files.first().or(config_files.first()).or(setenv_files.first()).copied()?;
+
+    let home_file = home_file(cluster, &property_files);
+    let order = home_file.map(|home| precedence(cluster, home, &property_files, diagnostics)).unwrap_or_default();
+
+    let mut properties: HashMap<String, PortalProperty> = HashMap::new();
+    for &file in &order {
+        let Some(doc) = cluster.file(file).document.as_properties() else { continue };
+        let text = &cluster.source(file).text;
+        let mut in_this_file: HashMap<&str, PortalProperty> = HashMap::new();
+        for (index, entry) in doc.entries.iter().enumerate() {
+            let key = entry.key(text);
+            if properties.contains_key(key) {
+                continue;
+            }
+            in_this_file
+                .entry(key)
+                .and_modify(|p| {
+                    p.value.push(',');
+                    p.value.push_str(entry.value(text));
+                    p.definitions.push((file, index));
+                })
+                .or_insert_with(|| PortalProperty {
+                    value: entry.value(text).to_string(),
+                    key_span: Span::new(file, entry.key_range),
+                    value_span: Span::new(file, entry.value_range),
+                    origin: Origin::File,
+                    definitions: vec![(file, index)],
+                });
+        }
+        for (key, property) in in_this_file {
+            properties.insert(key.to_string(), property);
+        }
+    }
+
+    let mut system_properties = Vec::new();
+    for &file in &setenv_files {
+        let Some(doc) = cluster.file(file).document.as_setenv() else { continue };
+        for p in &doc.system_properties {
+            system_properties.push(SystemProperty {
+                name: p.name.clone(),
+                value: p.value.clone(),
+                span: Span::new(file, p.range),
+            });
+        }
+        // Environment overrides replace the value from every file.
+        for a in doc.assignments.iter().filter(|a| a.exported) {
+            let Some(key) = env_to_property(&a.name) else { continue };
+            properties.insert(
+                key,
+                PortalProperty {
+                    value: a.value.clone(),
+                    key_span: Span::new(file, a.name_range),
+                    value_span: Span::new(file, a.value_range),
+                    origin: Origin::Environment,
+                    definitions: Vec::new(),
+                },
+            );
+        }
+    }
+
+    let configs = config_files.iter().filter_map(|&f| osgi_config(cluster, f)).collect();
+    Some(LiferayNode {
+        node: id,
+        home_file,
+        property_files: order,
+        properties,
+        configs,
+        system_properties,
+        anchor: Span::file_start(anchor),
+    })
+}
+
+/// `portal-ext.properties` nearest the node's root (the Liferay home).
+fn home_file(cluster: &Cluster, files: &[FileId]) -> Option<FileId> {
+    let by_depth = |name: &str| {
+        files
+            .iter()
+            .copied()
+            .filter(|f| file_name(&cluster.source(*f).path) == name)
+            .min_by_key(|f| (cluster.source(*f).path.matches('/').count(), cluster.source(*f).path.clone()))
+    };
+    by_depth("portal-ext.properties")
+        .or_else(|| by_depth("portal-setup-wizard.properties"))
+        .or_else(|| by_depth("portal-bundle.properties"))
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// The portal's files, highest precedence first: each file comes after the
+/// files it includes (the last include first), and `portal-setup-wizard`
+/// outranks `portal-ext`, which outranks `portal-bundle`.
+fn precedence(cluster: &Cluster, home: FileId, files: &[FileId], diagnostics: &mut Vec<Diagnostic>) -> Vec<FileId> {
+    let home_dir = dir_of(&cluster.source(home).path).to_string();
+    let in_home = |name: &str| {
+        let path = if home_dir.is_empty() { name.to_string() } else { format!("{home_dir}/{name}") };
+        files.iter().copied().find(|f| cluster.source(*f).path == path)
+    };
+    let mut order = Vec::new();
+    for name in ["portal-setup-wizard.properties", "portal-ext.properties", "portal-bundle.properties"] {
+        if let Some(file) = in_home(name) {
+            visit(cluster, file, files, &home_dir, &mut order, diagnostics);
+        }
+    }
+    order
+}
+
+fn visit(
+    cluster: &Cluster,
+    file: FileId,
+    files: &[FileId],
+    home_dir: &str,
+    order: &mut Vec<FileId>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if order.contains(&file) {
+        return;
+    }
+    // Mark as visited first, so include cycles end here.
+    order.push(file);
+    let source = cluster.source(file);
+    let Some(doc) = cluster.file(file).document.as_properties() else { return };
+    let mut includes = Vec::new();
+    for entry in doc.entries_for(&source.text, "include-and-override") {
+        includes.extend(entry.list_items(&source.text));
+    }
+    let mut included = Vec::new();
+    for item in includes.iter().rev() {
+        let name = item.text.replace("${liferay.home}", home_dir);
+        if name.is_empty() || name.contains("${") || name.starts_with('/') || name.contains(':') {
+            continue; // Resolved outside the node's files; cannot be checked.
+        }
+        let base = dir_of(&source.path);
+        let path = normalize(&if base.is_empty() || item.text.contains("${liferay.home}") {
+            name.clone()
+        } else {
+            format!("{base}/{name}")
+        });
+        match files.iter().copied().find(|f| cluster.source(*f).path == path) {
+            Some(target) => included.push(target),
+            None => diagnostics.push(
+                Diagnostic::new(
+                    Span::new(file, item.range),
+                    format!("`include-and-override` names `{}`, which is not among the node's files", item.text),
+                )
+                .label("no such file")
+                .help("fix the file name or add the file; Liferay skips a missing include silently")
+                .with_rule(include_not_found::RULE.id, Severity::Error),
+            ),
+        }
+    }
+    // Included files outrank the file that includes them.
+    let mut insert_at = order.len() - 1;
+    for target in included {
+        let before = order.len();
+        visit(cluster, target, files, home_dir, order, diagnostics);
+        let added: Vec<FileId> = order.drain(before..).collect();
+        for f in added {
+            order.insert(insert_at, f);
+            insert_at += 1;
+        }
+    }
+}
+
+/// Resolves `.` and `..` in a relative path.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// Liferay's file-name rule: the first `~`, else `_`, else `-` (not at the
+/// start) splits a factory PID from the instance name.
+#[must_use]
+pub fn parse_pid(file_name: &str) -> (String, Option<String>) {
+    let stem = file_name.strip_suffix(".config").or_else(|| file_name.strip_suffix(".cfg")).unwrap_or(file_name);
+    for separator in ['~', '_', '-'] {
+        if let Some(at) = stem.find(separator)
+            && at > 0
+        {
+            return (stem[..at].to_string(), Some(stem[at + 1..].to_string()));
+        }
+    }
+    (stem.to_string(), None)
+}
+
+fn osgi_config(cluster: &Cluster, file: FileId) -> Option<OsgiConfig> {
+    let source = cluster.source(file);
+    let (pid, instance) = parse_pid(file_name(&source.path));
+    let mut values = Vec::new();
+    match &cluster.file(file).document {
+        Document::OsgiConfig(doc) => {
+            for entry in &doc.entries {
+                let items: Vec<Item> = match entry.shape {
+                    Shape::Scalar | Shape::Unquoted => entry
+                        .items
+                        .iter()
+                        .flat_map(|item| split_commas(&item.text, item.range, item.escaped, file))
+                        .collect(),
+                    _ => entry.items.iter().map(|i| Item { text: i.text.clone(), span: Span::new(file, i.range) }).collect(),
+                };
+                values.push(ConfigValue {
+                    key: entry.key.clone(),
+                    key_span: Span::new(file, entry.key_range),
+                    value: entry.joined(),
+                    value_span: Span::new(file, entry.value_range),
+                    items,
+                    as_bool: entry.as_bool(),
+                });
+            }
+        }
+        Document::Properties(doc) => {
+            for entry in &doc.entries {
+                let value = entry.value(&source.text);
+                let exact = value.len() == entry.value_range.len() as usize;
+                values.push(ConfigValue {
+                    key: entry.key(&source.text).to_string(),
+                    key_span: Span::new(file, entry.key_range),
+                    value: value.to_string(),
+                    value_span: Span::new(file, entry.value_range),
+                    items: split_commas(value, entry.value_range, !exact, file),
+                    as_bool: Some(value.trim().eq_ignore_ascii_case("true")),
+                });
+            }
+        }
+        _ => return None,
+    }
+    Some(OsgiConfig { file, pid, instance, values })
+}
+
+/// Splits a comma list; spans are exact when the text is the raw text.
+fn split_commas(text: &str, range: TextRange, escaped: bool, file: FileId) -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut offset = 0usize;
+    for part in text.split(',') {
+        let lead = part.len() - part.trim_start().len();
+        let trimmed = part.trim();
+        let span = if escaped {
+            range
+        } else {
+            let start = range.start + (offset + lead) as u32;
+            TextRange::new(start, start + trimmed.len() as u32)
+        };
+        items.push(Item { text: trimmed.to_string(), span: Span::new(file, span) });
+        offset += part.len() + 1;
+    }
+    items
+}
+
+/// Decodes a `LIFERAY_*` environment variable name into the portal property
+/// it overrides: `_PERIOD_` is `.`, `_UPPERCASEP_` is `P`, and so on.
+#[must_use]
+pub fn env_to_property(name: &str) -> Option<String> {
+    let rest = name.strip_prefix("LIFERAY_")?;
+    let mut out = String::with_capacity(rest.len());
+    let mut i = 0;
+    let bytes = rest.as_bytes();
+    while i < bytes.len() {
+        if bytes[i] == b'_'
+            && let Some(len) = rest[i + 1..].find('_')
+        {
+            let token = &rest[i + 1..i + 1 + len];
+            if let Some(c) = env_token(token) {
+                out.push(c);
+                i += len + 2;
+                continue;
+            }
+        }
+        out.push(char::from(bytes[i]).to_ascii_lowercase());
+        i += 1;
+    }
+    (out != "include-and-override").then_some(out)
+}
+
+fn env_token(token: &str) -> Option<char> {
+    if let Some(letter) = token.strip_prefix("UPPERCASE")
+        && letter.len() == 1
+    {
+        return letter.chars().next().filter(char::is_ascii_uppercase);
+    }
+    if let Some(digit) = token.strip_prefix("NUMBER")
+        && digit.len() == 1
+    {
+        return digit.chars().next().filter(char::is_ascii_digit);
+    }
+    Some(match token {
+        "PERIOD" => '.',
+        "MINUS" => '-',
+        "UNDERLINE" => '_',
+        "OPENBRACKET" => '[',
+        "CLOSEBRACKET" => ']',
+        "OPENCURLYBRACE" => '{',
+        "CLOSECURLYBRACE" => '}',
+        "OPENPARENTHESIS" => '(',
+        "CLOSEPARENTHESIS" => ')',
+        "QUOTE" => '"',
+        "APOSTROPHE" => '\'',
+        "COLON" => ':',
+        "SEMICOLON" => ';',
+        "COMMA" => ',',
+        "SPACE" => ' ',
+        "DOLLAR" => '$',
+        "SLASH" => '/',
+        "BACK_SLASH" | "BACKSLASH" => '\\',
+        "EQUAL" => '=',
+        "PLUS" => '+',
+        "STAR" => '*',
+        "POUND" => '#',
+        "AT" => '@',
+        _ => {
+            let code: u32 = token.parse().ok()?;
+            return char::from_u32(code);
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_names() {
+        assert_eq!(
+            env_to_property("LIFERAY_TUNNELING_PERIOD_SERVLET_PERIOD_SHARED_PERIOD_SECRET").as_deref(),
+            Some("tunneling.servlet.shared.secret")
+        );
+        assert_eq!(
+            env_to_property("LIFERAY_JSP_PERIOD_ENGINE_PERIOD_ENABLE_UPPERCASEP_OOLING").as_deref(),
+            Some("jsp.engine.enablePooling")
+        );
+        assert_eq!(env_to_property("JAVA_HOME"), None);
+    }
+
+    #[test]
+    fn pids_from_file_names() {
+        assert_eq!(
+            parse_pid("com.x.TunnelAuthVerifierConfiguration~default.config"),
+            ("com.x.TunnelAuthVerifierConfiguration".to_string(), Some("default".to_string()))
+        );
+        assert_eq!(parse_pid("com.x.A-default.config"), ("com.x.A".to_string(), Some("default".to_string())));
+        assert_eq!(parse_pid("com.x.A.config"), ("com.x.A".to_string(), None));
+    }
+
+    #[test]
+    fn booleans() {
+        for t in ["true", "T", " y ", "on", "1"] {
+            assert!(liferay_bool(t));
+        }
+        for f in ["false", "yes", "0", ""] {
+            assert!(!liferay_bool(f));
+        }
+    }
+}

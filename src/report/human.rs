@@ -1,0 +1,191 @@
+//! The human report, drawn by miette. A cross-file finding shows its primary
+//! file with the primary label (and any related labels in the same file);
+//! each other file it involves comes as a related report with its own
+//! snippet. Snippets are drawn from the redacted text, so secrets show as
+//! `*`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::Report;
+use crate::source::{FileId, Span};
+
+/// How to draw the report.
+#[derive(Clone, Copy, Debug)]
+pub struct HumanOptions {
+    /// ANSI colours.
+    pub color: bool,
+    /// Unicode box drawing (else ASCII).
+    pub unicode: bool,
+    /// Wrap width.
+    pub width: usize,
+}
+
+impl Default for HumanOptions {
+    fn default() -> Self {
+        Self { color: false, unicode: true, width: 100 }
+    }
+}
+
+/// One drawable diagnostic (or related part).
+#[derive(Debug)]
+struct Drawn {
+    message: String,
+    code: Option<String>,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: NamedSource<Arc<String>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Drawn>,
+}
+
+impl fmt::Display for Drawn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Drawn {}
+
+impl miette::Diagnostic for Drawn {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|d| d as &dyn miette::Diagnostic)))
+    }
+}
+
+/// Redacted texts, built once per file.
+struct Sources<'a> {
+    report: &'a Report,
+    cache: HashMap<FileId, NamedSource<Arc<String>>>,
+}
+
+impl Sources<'_> {
+    fn get(&mut self, file: FileId) -> NamedSource<Arc<String>> {
+        self.cache
+            .entry(file)
+            .or_insert_with(|| {
+                let source = self.report.cluster.source(file);
+                NamedSource::new(source.path.clone(), Arc::new(source.redacted_text()))
+            })
+            .clone()
+    }
+}
+
+fn label(span: Span, message: &str) -> LabeledSpan {
+    let at = SourceSpan::new((span.range.start as usize).into(), span.range.len() as usize);
+    LabeledSpan::new_with_span((!message.is_empty()).then(|| message.to_string()), at)
+}
+
+fn severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn drawn(d: &Diagnostic, sources: &mut Sources<'_>) -> Drawn {
+    let file = d.primary.span.file;
+    let mut labels = vec![label(d.primary.span, &d.primary.message)];
+    let mut others: Vec<(FileId, Vec<LabeledSpan>)> = Vec::new();
+    for r in &d.related {
+        if r.span.file == file {
+            labels.push(label(r.span, &r.message));
+        } else if let Some((_, group)) = others.iter_mut().find(|(f, _)| *f == r.span.file) {
+            group.push(label(r.span, &r.message));
+        } else {
+            others.push((r.span.file, vec![label(r.span, &r.message)]));
+        }
+    }
+    let related = others
+        .into_iter()
+        .map(|(other, labels)| Drawn {
+            message: format!("related: {}", sources.report.cluster.source(other).path),
+            code: None,
+            severity: miette::Severity::Advice,
+            help: None,
+            source: sources.get(other),
+            labels,
+            related: Vec::new(),
+        })
+        .collect();
+    Drawn {
+        message: d.message.clone(),
+        code: Some(d.rule.to_string()),
+        severity: severity(d.severity),
+        help: d.help.clone(),
+        source: sources.get(file),
+        labels,
+        related,
+    }
+}
+
+/// Draws every diagnostic, then a summary line.
+#[must_use]
+pub fn render(report: &Report, options: HumanOptions) -> String {
+    let theme = match (options.unicode, options.color) {
+        (true, true) => GraphicalTheme::unicode(),
+        (true, false) => GraphicalTheme::unicode_nocolor(),
+        (false, true) => GraphicalTheme::ascii(),
+        (false, false) => GraphicalTheme::none(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_links(false);
+    let mut sources = Sources { report, cache: HashMap::new() };
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let drawn = drawn(d, &mut sources);
+        if handler.render_report(&mut out, &drawn).is_err() {
+            // Drawing failed (it should not); fall back to one plain line.
+            let (at, _) = report.position(d.primary.span);
+            out.push_str(&format!("{}:{}:{}: {} [{}]\n", report.path(d.primary.span), at.line, at.column, d.message, d.rule));
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary_line(report));
+    out
+}
+
+/// `Found 3 errors and 1 warning in 7 files of 4 nodes.`
+#[must_use]
+pub fn summary_line(report: &Report) -> String {
+    let s = report.summary();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let found = [(s.errors, "error"), (s.warnings, "warning"), (s.infos, "note")]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, w)| plural(*n, w))
+        .collect::<Vec<_>>();
+    let scope = format!("{} of {}", plural(s.files, "file"), plural(s.nodes, "node"));
+    if found.is_empty() {
+        format!("All checks passed: {scope}.\n")
+    } else {
+        format!("Found {} in {scope}.\n", found.join(", "))
+    }
+}

@@ -1,0 +1,53 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::Role;
+use crate::rules::liferay::{CLUSTER_LINK_ENABLED, with_role};
+use crate::rules::{RuleContext, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// When there are two or more live nodes, checks that each sets
+    /// `cluster.link.enabled` to true (the portal's default is false).
+    ///
+    /// ## Why is this bad?
+    /// Without Cluster Link the nodes do not tell each other about changes:
+    /// caches and search indexes go stale on every node but the one that
+    /// received a publication, and users see different content depending on
+    /// where the balancer sends them.
+    ///
+    /// ## Example
+    /// ```properties
+    /// # app2/portal-ext.properties
+    /// cluster.link.enabled=false
+    /// ```
+    ///
+    /// ## How to fix
+    /// ```properties
+    /// cluster.link.enabled=true
+    /// ```
+    id: "liferay/cluster-link-disabled",
+    severity: Warning,
+    check: Some(check),
+}
+
+fn check(cx: &mut RuleContext<'_>) {
+    let live = with_role(cx.cluster, Role::Live);
+    let count = live.len();
+    if count < 2 {
+        return;
+    }
+    for (node, liferay) in live {
+        let property = liferay.property(CLUSTER_LINK_ENABLED);
+        if property.is_some_and(|p| p.as_bool()) {
+            continue;
+        }
+        let (span, label) = match property {
+            Some(p) => (p.value_span, "read as false"),
+            None => (liferay.anchor(), "not set in this file (default false)"),
+        };
+        cx.report(
+            Diagnostic::new(span, format!("live node `{}` does not enable Cluster Link, though the live cluster has {count} nodes", node.name))
+                .label(label)
+                .help(format!("set `{CLUSTER_LINK_ENABLED}=true` on every live node")),
+        );
+    }
+}

@@ -1,0 +1,162 @@
+//! `tunnel.servlet.hosts.allowed` and the verifier's `hostsAllowed`: what an
+//! entry may be and which clients it admits, as the portal's
+//! `AccessControlUtil` and `AllowedIPAddressesValidatorFactory` decide.
+
+use std::net::{IpAddr, Ipv6Addr};
+
+use crate::model::liferay::Item;
+
+/// A valid entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// `SERVER_IP`: the node's own addresses.
+    ServerIp,
+    Address(IpAddr),
+    /// `address/prefix` or `address/netmask`, as a mask of the same family.
+    Network { address: IpAddr, mask: IpAddr },
+}
+
+/// The portal's default when the property is unset.
+pub const DEFAULT: &str = "127.0.0.1,SERVER_IP";
+
+/// IPv4-mapped IPv6 addresses compare as IPv4 (Java's `InetAddress` does so).
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        IpAddr::V4(_) => ip,
+    }
+}
+
+/// Parses one entry, or says why it is not one.
+pub fn parse(text: &str) -> Result<Entry, String> {
+    if text == "SERVER_IP" {
+        return Ok(Entry::ServerIp);
+    }
+    if text.is_empty() {
+        return Err("is empty (a stray comma)".to_string());
+    }
+    if text.eq_ignore_ascii_case("SERVER_IP") {
+        return Err("must be written `SERVER_IP`, in capitals".to_string());
+    }
+    if text.starts_with('[') {
+        return Err("has brackets; write an IPv6 address bare, as in `2001:db8::1`".to_string());
+    }
+    let (address, mask) = match text.split_once('/') {
+        Some((a, m)) => (a, Some(m)),
+        None => (text, None),
+    };
+    let Ok(address) = address.parse::<IpAddr>() else {
+        let looks_like_name = address.chars().any(|c| c.is_ascii_alphabetic()) && !address.contains(':');
+        return Err(if looks_like_name {
+            "is a host name; the portal compares IP addresses only, so a name never matches".to_string()
+        } else {
+            "is not a valid IPv4 or IPv6 address".to_string()
+        });
+    };
+    let address = canonical(address);
+    let Some(mask) = mask else { return Ok(Entry::Address(address)) };
+    let bits = if address.is_ipv4() { 32 } else { 128 };
+    if !mask.is_empty() && mask.bytes().all(|b| b.is_ascii_digit()) {
+        let prefix: u32 = mask.parse().unwrap_or(u32::MAX);
+        if prefix > bits {
+            return Err(format!("has a prefix length above {bits}"));
+        }
+        return Ok(Entry::Network { address, mask: prefix_mask(address.is_ipv4(), prefix) });
+    }
+    match mask.parse::<IpAddr>().map(canonical) {
+        Ok(mask) if mask.is_ipv4() == address.is_ipv4() => Ok(Entry::Network { address, mask }),
+        _ => Err("has a network mask that is neither a prefix length nor an address of the same family".to_string()),
+    }
+}
+
+fn prefix_mask(v4: bool, prefix: u32) -> IpAddr {
+    if v4 {
+        let bits = if prefix == 0 { 0 } else { u32::MAX << (32 - prefix) };
+        IpAddr::V4(bits.into())
+    } else {
+        let bits = if prefix == 0 { 0 } else { u128::MAX << (128 - prefix) };
+        IpAddr::V6(Ipv6Addr::from(bits))
+    }
+}
+
+fn octets(ip: IpAddr) -> Vec<u8> {
+    match ip {
+        IpAddr::V4(v4) => v4.octets().to_vec(),
+        IpAddr::V6(v6) => v6.octets().to_vec(),
+    }
+}
+
+impl Entry {
+    /// Whether this entry admits `client` (`SERVER_IP` never admits another
+    /// node).
+    #[must_use]
+    pub fn admits(self, client: IpAddr) -> bool {
+        let client = canonical(client);
+        match self {
+            Self::ServerIp => false,
+            Self::Address(address) => address == client,
+            Self::Network { address, mask } => {
+                if address.is_ipv4() != client.is_ipv4() {
+                    return false;
+                }
+                let (a, m, c) = (octets(address), octets(mask), octets(client));
+                a.iter().zip(&m).zip(&c).all(|((a, m), c)| a & m == c & m)
+            }
+        }
+    }
+}
+
+/// Whether a list admits `client`. An empty list admits everyone.
+#[must_use]
+pub fn list_admits(items: &[Item], client: IpAddr) -> bool {
+    let mut any = false;
+    for item in items.iter().filter(|i| !i.text.is_empty()) {
+        any = true;
+        if item.text == client.to_string() || parse(&item.text).is_ok_and(|e| e.admits(client)) {
+            return true;
+        }
+    }
+    !any
+}
+
+/// The first entry that is an IPv6 address or network (not IPv4-mapped).
+#[must_use]
+pub fn first_ipv6(items: &[Item]) -> Option<&Item> {
+    items.iter().find(|i| match parse(&i.text) {
+        Ok(Entry::Address(ip) | Entry::Network { address: ip, .. }) => ip.is_ipv6(),
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn entries() {
+        assert_eq!(parse("SERVER_IP"), Ok(Entry::ServerIp));
+        assert!(parse("server_ip").is_err());
+        assert!(parse("staging.example.org").unwrap_err().contains("host name"));
+        assert!(parse("[::1]").is_err());
+        assert!(parse("10.0.0.0/33").is_err());
+        assert!(parse("10.0.0.0/255.0.0.0").is_ok());
+        assert!(parse("10.0.0.0/ffff::").is_err());
+        assert!(parse("").is_err());
+        assert!(parse("300.1.1.1").is_err());
+    }
+
+    #[test]
+    fn matching() {
+        assert!(parse("10.0.0.0/8").unwrap().admits(ip("10.1.2.3")));
+        assert!(parse("192.168.1.0/255.255.255.0").unwrap().admits(ip("192.168.1.9")));
+        assert!(!parse("10.0.0.0/8").unwrap().admits(ip("11.0.0.1")));
+        assert!(parse("::1").unwrap().admits(ip("0:0:0:0:0:0:0:1")));
+        assert!(!parse("127.0.0.1").unwrap().admits(ip("::1")));
+        assert!(parse("::ffff:192.0.2.5").unwrap().admits(ip("192.0.2.5")));
+        assert!(parse("2001:db8::/32").unwrap().admits(ip("2001:db8::50")));
+    }
+}

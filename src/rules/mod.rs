@@ -1,0 +1,221 @@
+//! The rule registry. Each rule is one file holding one [`Rule`] whose doc
+//! comment is its user documentation (`clusterlint rule ID`, the pages under
+//! `rules/`, LSP hover). Adding a rule: write the file, add one line to
+//! [`ALL`], add fixtures.
+
+pub mod consensus;
+pub mod core;
+pub mod liferay;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Cluster, Node, Role};
+use crate::source::Span;
+
+/// A built-in rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// `<pack>/<name>`, fixed forever.
+    pub id: &'static str,
+    pub default_severity: Severity,
+    /// The doc comment, one line per `///`.
+    raw_doc: &'static str,
+    /// `None` for rules the pipeline itself reports (parse errors, ...).
+    pub check: Option<fn(&mut RuleContext<'_>)>,
+}
+
+impl Rule {
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn new(
+        id: &'static str,
+        default_severity: Severity,
+        raw_doc: &'static str,
+        check: Option<fn(&mut RuleContext<'_>)>,
+    ) -> Self {
+        Self { id, default_severity, raw_doc, check }
+    }
+
+    /// The pack, the part of the id before `/`.
+    #[must_use]
+    pub fn pack(&self) -> &'static str {
+        self.id.split_once('/').map_or(self.id, |(pack, _)| pack)
+    }
+
+    /// The rule's documentation as Markdown.
+    #[must_use]
+    pub fn doc(&self) -> String {
+        let mut out = String::with_capacity(self.raw_doc.len());
+        for line in self.raw_doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim().to_string() + "\n"
+    }
+
+    /// The first sentence of "What it does".
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let doc = self.doc();
+        let paragraph: Vec<&str> = doc
+            .lines()
+            .skip_while(|l| l.starts_with('#') || l.trim().is_empty())
+            .take_while(|l| !l.trim().is_empty())
+            .collect();
+        let text = paragraph.join(" ");
+        match text.find(". ") {
+            Some(end) => text[..=end].to_string(),
+            None => text,
+        }
+    }
+
+    /// The reference page for this rule, as generated under `rules/`.
+    #[must_use]
+    pub fn reference_page(&self) -> String {
+        format!("# {}\n\nDefault severity: **{}**\n\n{}", self.id, self.default_severity, self.doc())
+    }
+}
+
+/// Declares the `RULE` of a rule file; the doc comment is its documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])+
+        id: $id:literal,
+        severity: $severity:ident,
+        check: $check:expr $(,)?
+    ) => {
+        $(#[doc = $doc])+
+        pub static RULE: $crate::rules::Rule = $crate::rules::Rule::new(
+            $id,
+            $crate::diagnostic::Severity::$severity,
+            concat!($($doc, "\n"),+),
+            $check,
+        );
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every built-in rule, in catalogue order.
+pub static ALL: &[&Rule] = &[
+    &core::parse_error::RULE,
+    &core::unreadable_file::RULE,
+    &core::manifest_error::RULE,
+    &core::include_not_found::RULE,
+    &core::unresolved_role::RULE,
+    &core::unresolved_address::RULE,
+    &core::unused_suppression::RULE,
+    &liferay::tunnel_secret_missing::RULE,
+    &liferay::tunnel_secret_mismatch::RULE,
+    &liferay::tunnel_secret_hex_mismatch::RULE,
+    &liferay::tunnel_secret_not_hex::RULE,
+    &liferay::tunnel_key_length::RULE,
+    &liferay::tunnel_secret_weak::RULE,
+    &liferay::tunnel_hosts_missing_staging::RULE,
+    &liferay::tunnel_hosts_invalid::RULE,
+    &liferay::tunnel_https_not_required::RULE,
+    &liferay::tunnel_verifier_disabled::RULE,
+    &liferay::tunnel_verifier_hosts_missing_staging::RULE,
+    &liferay::tunnel_verifier_inconsistent::RULE,
+    &liferay::tunnel_verifier_policy::RULE,
+    &liferay::osgi_config_pid_typo::RULE,
+    &liferay::ipv6_needs_ipv6_stack::RULE,
+    &liferay::live_database_differs::RULE,
+    &liferay::staging_shares_live_database::RULE,
+    &liferay::cluster_link_disabled::RULE,
+];
+
+/// The rule with this id.
+#[must_use]
+pub fn find(id: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.id == id)
+}
+
+/// The packs, in catalogue order.
+#[must_use]
+pub fn packs() -> Vec<&'static str> {
+    let mut packs: Vec<&'static str> = Vec::new();
+    for rule in ALL {
+        if !packs.contains(&rule.pack()) {
+            packs.push(rule.pack());
+        }
+    }
+    packs
+}
+
+/// What a rule sees while it checks: the cluster, and a sink that stamps
+/// its findings with the rule's id and default severity.
+pub struct RuleContext<'a> {
+    pub cluster: &'a Cluster,
+    rule: &'static Rule,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> RuleContext<'a> {
+    pub(crate) fn new(cluster: &'a Cluster, rule: &'static Rule, out: &'a mut Vec<Diagnostic>) -> Self {
+        Self { cluster, rule, out }
+    }
+
+    /// Reports a finding of this rule.
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        self.out.push(diagnostic.with_rule(self.rule.id, self.rule.default_severity));
+    }
+
+    /// Reports that this rule needs a node of `role` that neither the
+    /// manifest nor the files reveal (`core/unresolved-role`).
+    pub fn unresolved_role(&mut self, role: Role, anchor: Span) {
+        let span = self.cluster.manifest_file().map_or(anchor, Span::file_start);
+        let diagnostic = Diagnostic::new(
+            span,
+            format!("no node has the role `{role}`, so the `{}` checks that need it are skipped", self.rule.pack()),
+        )
+        .help(format!(
+            "give the node `role = \"{role}\"` under its `[nodes.<name>]` table in clusterlint.toml{}",
+            if role == Role::Staging { ", or name its folder `staging`" } else { "" }
+        ))
+        .with_rule(core::unresolved_role::RULE.id, core::unresolved_role::RULE.default_severity);
+        self.out.push(diagnostic);
+    }
+
+    /// Reports that this rule needs `node`'s address, which is unknown
+    /// (`core/unresolved-address`).
+    pub fn unresolved_address(&mut self, node: &Node, anchor: Span) {
+        let span = node
+            .manifest_span
+            .or_else(|| self.cluster.manifest_file().map(Span::file_start))
+            .unwrap_or(anchor);
+        let diagnostic = Diagnostic::new(
+            span,
+            format!("the address of `{}` is unknown, so the checks that need it are skipped", node.name),
+        )
+        .help(format!("add `address = \"...\"` under `[nodes.{}]` in clusterlint.toml", node.name))
+        .with_rule(core::unresolved_address::RULE.id, core::unresolved_address::RULE.default_severity);
+        self.out.push(diagnostic);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in ALL {
+            assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
+            let (pack, name) = rule.id.split_once('/').expect("pack/name");
+            for part in [pack, name] {
+                assert!(!part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+            }
+        }
+    }
+
+    #[test]
+    fn every_rule_documents_itself() {
+        for rule in ALL {
+            let doc = rule.doc();
+            for section in ["## What it does", "## Why is this bad?", "## Example", "## How to fix"] {
+                assert!(doc.contains(section), "{} lacks `{section}`", rule.id);
+            }
+            assert!(!rule.summary().is_empty(), "{} has no summary", rule.id);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Which values are secrets. Their byte ranges are recorded on the source
+//! file so that no rendering of the text (snippets, LSP) ever shows them, and
+//! rules never put them in messages.
+
+use crate::formats::Document;
+use crate::source::{SourceFile, TextRange};
+
+/// Whether a key (property, option, variable or `-D` name) holds a secret.
+#[must_use]
+pub fn is_secret_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    // Flags and paths about secrets are not secrets themselves.
+    const NOT_SECRET: &[&str] = &[".hex", ".enabled", ".required", ".file", ".path", ".algorithm", ".type", ".dir"];
+    if NOT_SECRET.iter().any(|s| lower.ends_with(s)) {
+        return false;
+    }
+    const SECRET: &[&str] = &[
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "credential",
+        "requirepass",
+        "masterauth",
+        "privatekey",
+        "private_key",
+        "private.key",
+        "apikey",
+        "api_key",
+        "api.key",
+        "accesskey",
+        "access_key",
+        "access.key",
+        "auth.value",
+    ];
+    SECRET.iter().any(|s| lower.contains(s)) || lower.ends_with("pass") || lower.ends_with("pwd")
+}
+
+/// Records on `file` the ranges of the secret values `document` holds.
+pub fn mark(file: &mut SourceFile, document: &Document) {
+    let text = file.text.clone();
+    let mut ranges: Vec<TextRange> = Vec::new();
+    match document {
+        Document::Properties(doc) => {
+            for entry in &doc.entries {
+                if is_secret_key(entry.key(&text)) {
+                    ranges.push(entry.value_range);
+                }
+            }
+        }
+        Document::OsgiConfig(doc) => {
+            for entry in &doc.entries {
+                if is_secret_key(&entry.key) {
+                    ranges.push(entry.value_range);
+                }
+            }
+        }
+        Document::Setenv(doc) => {
+            for assignment in &doc.assignments {
+                if is_secret_key(&assignment.name) || is_secret_key(&crate::model::liferay::env_to_property(&assignment.name).unwrap_or_default()) {
+                    ranges.push(assignment.value_range);
+                }
+            }
+            for property in &doc.system_properties {
+                if is_secret_key(&property.name)
+                    && let Some(range) = property.value_range
+                {
+                    ranges.push(range);
+                }
+            }
+        }
+        Document::NotParsed => {}
+    }
+    scan_lines(&text, &mut ranges);
+    file.add_secrets(ranges);
+}
+
+/// Defence in depth, whatever the parser made of the file: on every line
+/// that reads `key = value`, `key: value` or `key value` (also commented
+/// out, also after `export` or `-D`), a secret key's value is masked.
+fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
+    let mut offset = 0usize;
+    for line in text.split_inclusive(['\n', '\r']) {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let body = content.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '#' | '!' | ';'));
+        let body = body.strip_prefix("export ").unwrap_or(body).trim_start();
+        let key_len = body.find(|c: char| c.is_whitespace() || matches!(c, '=' | ':')).unwrap_or(body.len());
+        let key = body[..key_len].trim_start_matches("-D").trim_matches(|c| c == '"' || c == '\'');
+        if key_len < body.len() && is_secret_key(key) {
+            let value_start = offset + (content.len() - body.len()) + key_len;
+            ranges.push(TextRange::from_usize(value_start..offset + content.len()));
+        }
+        // Also `-Dsecret.key=value` tokens in the middle of a line.
+        let mut search = 0;
+        while let Some(at) = content[search..].find("-D") {
+            let start = search + at + 2;
+            let rest = &content[start..];
+            let token_len = rest.find(|c: char| c.is_whitespace() || c == '"' || c == '\'').unwrap_or(rest.len());
+            if let Some(eq) = rest[..token_len].find('=')
+                && is_secret_key(&rest[..eq])
+            {
+                ranges.push(TextRange::from_usize(offset + start + eq + 1..offset + start + token_len));
+            }
+            search = start;
+        }
+        offset += line.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_scan_masks_commented_and_inline_secrets() {
+        let text = "#tunneling.servlet.shared.secret=old\nrequirepass \"s3\"\nOPTS=\"-Xmx1g -Djdbc.default.password=pw -Da=b\"\n";
+        let mut ranges = Vec::new();
+        scan_lines(text, &mut ranges);
+        let masked: Vec<&str> = ranges.iter().map(|r| r.slice(text)).collect();
+        assert_eq!(masked, ["=old", " \"s3\"", "pw"]);
+    }
+
+    #[test]
+    fn secret_keys() {
+        for key in ["tunneling.servlet.shared.secret", "jdbc.default.password", "requirepass", "ldapPass", "keystore.pwd", "cluster.link.auth.value"] {
+            assert!(is_secret_key(key), "{key}");
+        }
+        for key in ["tunneling.servlet.shared.secret.hex", "tunnel.servlet.hosts.allowed", "jdbc.default.url", "hostsAllowed"] {
+            assert!(!is_secret_key(key), "{key}");
+        }
+    }
+}

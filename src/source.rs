@@ -1,0 +1,302 @@
+//! Source files, byte ranges and the line index that turns byte offsets into
+//! lines and columns at the edges (reporters, LSP).
+//!
+//! Everything inside the library speaks byte offsets into the *decoded* text of
+//! a file. Lines and character columns are computed only when a diagnostic is
+//! rendered.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Index of a file in a [`Workspace`](crate::Workspace) analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+impl FileId {
+    #[must_use]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A half-open byte range `start..end` into a file's text.
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TextRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl TextRange {
+    #[must_use]
+    pub const fn new(start: u32, end: u32) -> Self {
+        Self { start, end }
+    }
+
+    /// An empty range at `offset`.
+    #[must_use]
+    pub const fn empty(offset: u32) -> Self {
+        Self { start: offset, end: offset }
+    }
+
+    /// Builds a range from `usize` offsets (files are capped well below 4 GiB).
+    #[must_use]
+    pub fn from_usize(range: Range<usize>) -> Self {
+        Self { start: range.start as u32, end: range.end as u32 }
+    }
+
+    #[must_use]
+    pub const fn len(self) -> u32 {
+        self.end - self.start
+    }
+
+    #[must_use]
+    pub const fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    #[must_use]
+    pub fn as_usize(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The smallest range covering both.
+    #[must_use]
+    pub fn cover(self, other: Self) -> Self {
+        Self { start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+
+    #[must_use]
+    pub fn contains(self, offset: u32) -> bool {
+        self.start <= offset && offset < self.end
+    }
+
+    /// The slice of `text` this range covers.
+    #[must_use]
+    pub fn slice(self, text: &str) -> &str {
+        &text[self.as_usize()]
+    }
+}
+
+impl fmt::Debug for TextRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+/// A range in a particular file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub range: TextRange,
+}
+
+impl Span {
+    #[must_use]
+    pub const fn new(file: FileId, range: TextRange) -> Self {
+        Self { file, range }
+    }
+
+    /// The empty span at the start of `file`: where a missing key is reported.
+    #[must_use]
+    pub const fn file_start(file: FileId) -> Self {
+        Self { file, range: TextRange::empty(0) }
+    }
+}
+
+/// A one-based line and column. Columns count Unicode scalar values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Offsets of line starts; a line ends at `\n`, `\r\n` or a lone `\r`.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    #[must_use]
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        starts.push(0);
+        let mut i = 0;
+        while let Some(pos) = memchr2(b'\n', b'\r', &bytes[i..]) {
+            let at = i + pos;
+            i = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') { at + 2 } else { at + 1 };
+            starts.push(i as u32);
+        }
+        Self { starts }
+    }
+
+    /// Number of lines (a trailing newline starts an empty last line).
+    #[must_use]
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Zero-based line containing `offset`.
+    #[must_use]
+    pub fn line_of(&self, offset: u32) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    /// Byte offset where zero-based `line` starts.
+    #[must_use]
+    pub fn line_start(&self, line: usize) -> u32 {
+        self.starts[line]
+    }
+
+    /// Byte range of zero-based `line`, without its terminator.
+    #[must_use]
+    pub fn line_range(&self, line: usize, text: &str) -> TextRange {
+        let start = self.starts[line];
+        let mut end = self.starts.get(line + 1).copied().unwrap_or(text.len() as u32);
+        let bytes = text.as_bytes();
+        while end > start && matches!(bytes[end as usize - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        TextRange::new(start, end)
+    }
+
+    /// One-based line and character column of `offset`.
+    #[must_use]
+    pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
+        let offset = clamp_to_char_boundary(text, offset);
+        let line = self.line_of(offset);
+        let start = self.starts[line] as usize;
+        let column = text[start..offset as usize].chars().count() as u32 + 1;
+        LineCol { line: line as u32 + 1, column }
+    }
+
+    /// Zero-based line and UTF-16 column of `offset` (the LSP default).
+    #[must_use]
+    pub fn line_utf16(&self, text: &str, offset: u32) -> (u32, u32) {
+        let offset = clamp_to_char_boundary(text, offset);
+        let line = self.line_of(offset);
+        let start = self.starts[line] as usize;
+        let column: usize = text[start..offset as usize].chars().map(char::len_utf16).sum();
+        (line as u32, column as u32)
+    }
+}
+
+/// Finds the first `a` or `b` byte; a small stand-in for the `memchr` crate.
+fn memchr2(a: u8, b: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&c| c == a || c == b)
+}
+
+/// Moves `offset` back to the nearest char boundary inside `text`.
+#[must_use]
+pub fn clamp_to_char_boundary(text: &str, offset: u32) -> u32 {
+    let mut offset = (offset as usize).min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset as u32
+}
+
+/// A file of the cluster: its path relative to the cluster root (with `/`
+/// separators), its decoded text and line index, and the byte ranges that hold
+/// secrets (blanked out wherever source text is shown).
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+    secrets: Vec<TextRange>,
+}
+
+impl SourceFile {
+    #[must_use]
+    pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text = text.into();
+        let lines = LineIndex::new(&text);
+        Self { path: path.into(), text, lines, secrets: Vec::new() }
+    }
+
+    /// Marks `ranges` as secret: they are masked in every rendering of the text.
+    pub fn add_secrets(&mut self, ranges: impl IntoIterator<Item = TextRange>) {
+        self.secrets.extend(ranges.into_iter().filter(|r| !r.is_empty()));
+    }
+
+    #[must_use]
+    pub fn secrets(&self) -> &[TextRange] {
+        &self.secrets
+    }
+
+    #[must_use]
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        self.lines.line_col(&self.text, offset)
+    }
+
+    /// The text with every secret byte replaced by `*`, keeping byte offsets
+    /// stable (so spans still point at the right place).
+    #[must_use]
+    pub fn redacted_text(&self) -> String {
+        if self.secrets.is_empty() {
+            return self.text.to_string();
+        }
+        let mut bytes = self.text.as_bytes().to_vec();
+        for range in &self.secrets {
+            let end = (range.end as usize).min(bytes.len());
+            for b in &mut bytes[(range.start as usize).min(end)..end] {
+                *b = b'*';
+            }
+        }
+        // Masking whole bytes of multi-byte characters leaves only ASCII in the
+        // masked parts and untouched UTF-8 elsewhere, except where a secret range
+        // cut a character in half; replace such leftovers instead of failing.
+        match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_handles_every_terminator() {
+        let text = "a\nb\r\nc\rd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        assert_eq!(index.line_col(text, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(index.line_col(text, 2), LineCol { line: 2, column: 1 });
+        assert_eq!(index.line_col(text, 5), LineCol { line: 3, column: 1 });
+        assert_eq!(index.line_col(text, 7), LineCol { line: 4, column: 1 });
+        assert_eq!(index.line_range(1, text), TextRange::new(2, 3));
+    }
+
+    #[test]
+    fn columns_count_characters_and_utf16_units() {
+        let text = "é😀x";
+        let index = LineIndex::new(text);
+        let x = text.find('x').unwrap() as u32;
+        assert_eq!(index.line_col(text, x).column, 3);
+        assert_eq!(index.line_utf16(text, x), (0, 3));
+    }
+
+    #[test]
+    fn offsets_inside_a_character_are_clamped() {
+        let text = "é";
+        assert_eq!(LineIndex::new(text).line_col(text, 1).column, 1);
+    }
+
+    #[test]
+    fn redaction_keeps_offsets() {
+        let mut file = SourceFile::new("a", "k=sécret\nz=1");
+        file.add_secrets([TextRange::new(2, 9)]);
+        let shown = file.redacted_text();
+        assert_eq!(shown.len(), file.text.len());
+        assert!(!shown.contains("cret"));
+        assert!(shown.ends_with("\nz=1"));
+    }
+}

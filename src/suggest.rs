@@ -1,0 +1,70 @@
+//! "Did you mean" suggestions: the nearest known name by edit distance.
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent swaps),
+/// giving up once it exceeds `limit`.
+#[must_use]
+pub fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut prev2 = vec![0usize; width];
+    let mut prev: Vec<usize> = (0..width).collect();
+    let mut cur = vec![0usize; width];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(prev2[j - 2] + 1);
+            }
+            cur[j] = best;
+            row_min = row_min.min(best);
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let distance = prev[b.len()];
+    (distance <= limit).then_some(distance)
+}
+
+/// The candidate nearest to `name` within a distance that scales with its
+/// length (a third of it, at least 1), if any. Ties go to the first candidate.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        if let Some(d) = edit_distance(&name.to_ascii_lowercase(), &candidate.to_ascii_lowercase(), limit)
+            && best.is_none_or(|(b, _)| d < b)
+        {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("kitten", "sitting", 5), Some(3));
+        assert_eq!(edit_distance("ab", "ba", 5), Some(1));
+        assert_eq!(edit_distance("abc", "abcdefgh", 2), None);
+        assert_eq!(edit_distance("", "", 0), Some(0));
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(closest("adress", ["address", "addresses", "role"]), Some("address"));
+        assert_eq!(closest("zzz", ["address"]), None);
+    }
+}

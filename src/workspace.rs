@@ -1,0 +1,355 @@
+//! The files of one cluster, from disk or memory, and the pipeline that turns
+//! them into a [`Cluster`]: discover, read, decode, parse (in parallel), mark
+//! secrets, build the model.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::discover::{self, Discovery};
+use crate::engine::{self, LintOptions};
+use crate::formats::decode::{self, Encoding, NotText};
+use crate::formats::{self, Document, Format};
+use crate::manifest::{self, Manifest};
+use crate::model::{self, Cluster, ClusterFile, Node, NodeId};
+use crate::report::Report;
+use crate::rules::core::{manifest_error, parse_error, unreadable_file};
+use crate::secrets;
+use crate::source::{FileId, SourceFile, Span, TextRange};
+
+/// Files larger than this are not read (`core/unreadable-file`).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// Why a cluster could not be checked at all.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read `{path}`: {source}")]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{0}` is not a directory")]
+    NotADirectory(PathBuf),
+}
+
+#[derive(Clone, Debug)]
+enum Content {
+    Memory(Vec<u8>),
+    Disk(PathBuf),
+    /// A directory the walk could not enter.
+    Unlistable(String),
+}
+
+#[derive(Clone, Debug)]
+struct InputFile {
+    path: String,
+    content: Content,
+}
+
+/// A cluster's files, on disk or in memory. Paths are relative to the
+/// cluster root, with `/` separators.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    root: Option<PathBuf>,
+    manifest: Option<Content>,
+    files: Vec<InputFile>,
+    max_file_size: u64,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A cluster model and what the pipeline reported while building it.
+#[derive(Debug)]
+pub struct Analysis {
+    pub cluster: Cluster,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Paths that belong to no node or match no format.
+    pub ignored: Vec<String>,
+}
+
+impl Workspace {
+    /// An empty in-memory workspace.
+    #[must_use]
+    pub fn new() -> Self {
+        Self { root: None, manifest: None, files: Vec::new(), max_file_size: DEFAULT_MAX_FILE_SIZE }
+    }
+
+    /// Adds a file; `path` is relative to the cluster root (`app1/portal-ext.properties`).
+    pub fn add_file(&mut self, path: impl Into<String>, content: impl Into<Vec<u8>>) {
+        let path = path.into();
+        if path == manifest::FILE_NAME {
+            self.manifest = Some(Content::Memory(content.into()));
+            return;
+        }
+        let file = InputFile { path, content: Content::Memory(content.into()) };
+        match self.files.binary_search_by(|f| f.path.cmp(&file.path)) {
+            Ok(at) => self.files[at] = file,
+            Err(at) => self.files.insert(at, file),
+        }
+    }
+
+    /// Sets the size above which files are not read.
+    pub fn set_max_file_size(&mut self, bytes: u64) {
+        self.max_file_size = bytes;
+    }
+
+    /// The cluster root on disk, if the workspace came from one.
+    #[must_use]
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    /// Lists the files under `root` (hidden files and `.gitignore`d ones
+    /// excepted). Nothing is read yet.
+    pub fn from_dir(root: &Path) -> Result<Self, Error> {
+        let metadata = std::fs::metadata(root).map_err(|source| Error::Unreadable { path: root.to_path_buf(), source })?;
+        if !metadata.is_dir() {
+            return Err(Error::NotADirectory(root.to_path_buf()));
+        }
+        std::fs::read_dir(root).map_err(|source| Error::Unreadable { path: root.to_path_buf(), source })?;
+        let mut workspace = Self { root: Some(root.to_path_buf()), ..Self::new() };
+        let walker = ignore::WalkBuilder::new(root).follow_links(false).sort_by_file_name(Ord::cmp).build();
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let path = match &err {
+                        ignore::Error::WithPath { path, .. } => relative(root, path),
+                        _ => String::from("."),
+                    };
+                    workspace.files.push(InputFile { path, content: Content::Unlistable(err.to_string()) });
+                    continue;
+                }
+            };
+            let is_file = entry.file_type().is_some_and(|t| t.is_file())
+                || (entry.path_is_symlink() && entry.path().is_file());
+            if !is_file || entry.depth() == 0 {
+                continue;
+            }
+            let path = relative(root, entry.path());
+            if path == manifest::FILE_NAME {
+                workspace.manifest = Some(Content::Disk(entry.into_path()));
+            } else {
+                workspace.files.push(InputFile { path, content: Content::Disk(entry.into_path()) });
+            }
+        }
+        workspace.files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(workspace)
+    }
+
+    fn read(&self, content: &Content) -> Result<Vec<u8>, String> {
+        match content {
+            Content::Memory(bytes) => {
+                if bytes.len() as u64 > self.max_file_size {
+                    return Err(too_large(bytes.len() as u64, self.max_file_size));
+                }
+                Ok(bytes.clone())
+            }
+            Content::Disk(path) => {
+                let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+                let metadata = file.metadata().map_err(|e| e.to_string())?;
+                if !metadata.is_file() {
+                    return Err("not a regular file".to_string());
+                }
+                if metadata.len() > self.max_file_size {
+                    return Err(too_large(metadata.len(), self.max_file_size));
+                }
+                let mut bytes = Vec::with_capacity(metadata.len() as usize);
+                file.take(self.max_file_size + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+                if bytes.len() as u64 > self.max_file_size {
+                    return Err(too_large(bytes.len() as u64, self.max_file_size));
+                }
+                Ok(bytes)
+            }
+            Content::Unlistable(message) => Err(message.clone()),
+        }
+    }
+
+    /// The first bytes of a file, for guessing its format from its content.
+    fn head(&self, path: &str) -> Option<Vec<u8>> {
+        let file = &self.files[self.files.binary_search_by(|f| f.path.as_str().cmp(path)).ok()?];
+        match &file.content {
+            Content::Memory(bytes) => Some(bytes[..bytes.len().min(4096)].to_vec()),
+            Content::Disk(p) => {
+                let mut head = Vec::with_capacity(4096);
+                std::fs::File::open(p).ok()?.take(4096).read_to_end(&mut head).ok()?;
+                Some(head)
+            }
+            Content::Unlistable(_) => None,
+        }
+    }
+
+    /// Reads, parses and models the cluster.
+    #[must_use]
+    pub fn analyze(&self) -> Analysis {
+        let mut cluster = Cluster::default();
+        let mut diagnostics = Vec::new();
+
+        let manifest = self.manifest.as_ref().map(|content| self.load_manifest(content, &mut cluster, &mut diagnostics));
+        let manifest_ref = manifest.as_ref().map(|(_, m)| m);
+        cluster.name = manifest_ref.and_then(|m| m.cluster_name.as_ref().map(|n| n.value.clone()));
+
+        let paths: Vec<String> =
+            self.files.iter().filter(|f| !matches!(f.content, Content::Unlistable(_))).map(|f| f.path.clone()).collect();
+        let sniff = |path: &str| self.head(path).and_then(|head| discover::sniff(&head));
+        let Discovery { nodes, files, ignored, manifest_errors } = discover::discover(&paths, manifest_ref, &sniff);
+        if let Some((file, _)) = &manifest {
+            for error in manifest_errors {
+                diagnostics.push(
+                    Diagnostic::new(Span::new(*file, error.range), error.message)
+                        .with_rule(manifest_error::RULE.id, Severity::Error),
+                );
+            }
+        }
+
+        // Nodes by name; node ids follow that order.
+        let mut order: Vec<usize> = (0..nodes.len()).collect();
+        order.sort_by(|&a, &b| nodes[a].name.cmp(&nodes[b].name));
+        let mut node_id = vec![NodeId(0); nodes.len()];
+        for (rank, &index) in order.iter().enumerate() {
+            node_id[index] = NodeId(rank as u32);
+            cluster.nodes.push(Node {
+                id: NodeId(rank as u32),
+                name: nodes[index].name.clone(),
+                roles: Vec::new(),
+                addresses: Vec::new(),
+                hostname: None,
+                files: Vec::new(),
+                manifest_span: None,
+            });
+        }
+
+        let first_id = cluster.files.len();
+        let loaded: Vec<(ClusterFile, Vec<Diagnostic>)> = files
+            .par_iter()
+            .enumerate()
+            .map(|(i, found)| {
+                let id = FileId((first_id + i) as u32);
+                let content = self.files.binary_search_by(|f| f.path.as_str().cmp(&found.path)).map(|at| &self.files[at].content);
+                let bytes = content.map_or_else(|_| Err("missing".to_string()), |c| self.read(c));
+                let mut loaded = load(id, &found.path, found.format, bytes);
+                loaded.0.node = Some(node_id[found.node]);
+                loaded
+            })
+            .collect();
+        for (file, mut found) in loaded {
+            let id = FileId(cluster.files.len() as u32);
+            if let Some(node) = file.node {
+                cluster.nodes[node.index()].files.push(id);
+            }
+            cluster.files.push(file);
+            diagnostics.append(&mut found);
+        }
+        for unlistable in self.files.iter().filter(|f| matches!(f.content, Content::Unlistable(_))) {
+            let id = FileId(cluster.files.len() as u32);
+            let message = self.read(&unlistable.content).err().unwrap_or_default();
+            cluster.files.push(ClusterFile {
+                source: SourceFile::new(unlistable.path.clone(), ""),
+                format: None,
+                node: None,
+                document: Document::NotParsed,
+            });
+            diagnostics.push(
+                Diagnostic::new(Span::file_start(id), format!("cannot read this folder: {message}"))
+                    .with_rule(unreadable_file::RULE.id, Severity::Error),
+            );
+        }
+        cluster.manifest = manifest;
+        model::build(&mut cluster, &mut diagnostics);
+        Analysis { cluster, diagnostics, ignored }
+    }
+
+    fn load_manifest(&self, content: &Content, cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) -> (FileId, Manifest) {
+        let id = FileId(cluster.files.len() as u32);
+        let (text, error) = match self.read(content) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => (text, None),
+                Err(err) => (String::from_utf8_lossy(err.as_bytes()).into_owned(), Some("the manifest is not valid UTF-8".to_string())),
+            },
+            Err(message) => (String::new(), Some(format!("cannot read the manifest: {message}"))),
+        };
+        let parsed = manifest::parse(&text);
+        for e in &parsed.errors {
+            diagnostics.push(
+                Diagnostic::new(Span::new(id, e.range), e.message.to_string())
+                    .with_rule(manifest_error::RULE.id, Severity::Error),
+            );
+        }
+        if let Some(message) = error {
+            diagnostics.push(Diagnostic::new(Span::file_start(id), message).with_rule(manifest_error::RULE.id, Severity::Error));
+        }
+        cluster.files.push(ClusterFile {
+            source: SourceFile::new(manifest::FILE_NAME, text),
+            format: None,
+            node: None,
+            document: Document::NotParsed,
+        });
+        (id, parsed)
+    }
+
+    /// Analyzes the cluster and runs the rules.
+    #[must_use]
+    pub fn lint(&self, options: &LintOptions) -> Report {
+        let Analysis { cluster, diagnostics, ignored } = self.analyze();
+        let diagnostics = engine::run(&cluster, diagnostics, options);
+        Report { root: self.root.clone(), cluster, diagnostics, ignored }
+    }
+}
+
+fn too_large(size: u64, limit: u64) -> String {
+    format!("the file is {size} bytes, over the limit of {limit} bytes")
+}
+
+/// `path` relative to `root`, with `/` separators.
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    parts.join("/")
+}
+
+/// Decodes and parses one file; an unreadable one becomes an empty file with
+/// a diagnostic.
+fn load(id: FileId, path: &str, format: Format, bytes: Result<Vec<u8>, String>) -> (ClusterFile, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let decoded = bytes.and_then(|bytes| {
+        decode::decode(bytes, Encoding::of(format)).map_err(|NotText::Binary| {
+            "the file is not text (it contains NUL bytes: a binary file, or UTF-16)".to_string()
+        })
+    });
+    let (source, document) = match decoded {
+        Ok((text, errors)) => {
+            let document = formats::parse(format, &text);
+            let mut source = SourceFile::new(path, text);
+            secrets::mark(&mut source, &document);
+            for error in errors.iter().chain(document.errors()) {
+                diagnostics.push(
+                    Diagnostic::new(Span::new(id, clamp(error.range, &source)), error.message.to_string())
+                        .with_rule(parse_error::RULE.id, Severity::Error),
+                );
+            }
+            (source, document)
+        }
+        Err(message) => {
+            diagnostics.push(
+                Diagnostic::new(Span::file_start(id), format!("cannot read `{path}`: {message}"))
+                    .with_rule(unreadable_file::RULE.id, Severity::Error),
+            );
+            (SourceFile::new(path, ""), Document::NotParsed)
+        }
+    };
+    (ClusterFile { source, format: Some(format), node: None, document }, diagnostics)
+}
+
+/// Keeps a parser's range inside the text and on character boundaries.
+fn clamp(range: TextRange, source: &SourceFile) -> TextRange {
+    let start = crate::source::clamp_to_char_boundary(&source.text, range.start);
+    let end = crate::source::clamp_to_char_boundary(&source.text, range.end.max(start));
+    TextRange::new(start, end)
+}
