@@ -87,8 +87,14 @@ fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
         let key_len = body.find(|c: char| c.is_whitespace() || matches!(c, '=' | ':')).unwrap_or(body.len());
         let key = body[..key_len].trim_start_matches("-D").trim_matches(|c| c == '"' || c == '\'');
         if key_len < body.len() && is_secret_key(key) {
-            let value_start = offset + (content.len() - body.len()) + key_len;
-            ranges.push(TextRange::from_usize(value_start..offset + content.len()));
+            // The value starts after the separator and the blanks around it.
+            let rest = &body[key_len..];
+            let rest_trimmed = rest.trim_start();
+            let rest_trimmed = rest_trimmed.strip_prefix(['=', ':']).unwrap_or(rest_trimmed).trim_start();
+            let value_start = offset + (content.len() - rest_trimmed.len());
+            if value_start < offset + content.len() {
+                ranges.push(TextRange::from_usize(value_start..offset + content.len()));
+            }
         }
         // Also `-Dsecret.key=value` tokens in the middle of a line.
         let mut search = 0;
@@ -117,7 +123,7 @@ mod tests {
         let mut ranges = Vec::new();
         scan_lines(text, &mut ranges);
         let masked: Vec<&str> = ranges.iter().map(|r| r.slice(text)).collect();
-        assert_eq!(masked, ["=old", " \"s3\"", "pw"]);
+        assert_eq!(masked, ["old", "\"s3\"", "pw"]);
     }
 
     #[test]

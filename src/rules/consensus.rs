@@ -19,6 +19,19 @@ pub struct Agreement {
     pub outliers: Vec<usize>,
 }
 
+impl Agreement {
+    /// The reference entry to point at: the staging server's if it holds
+    /// the reference value, else the first by name.
+    #[must_use]
+    pub fn representative<K>(&self, cluster: &Cluster, values: &[(NodeId, K)]) -> usize {
+        self.reference
+            .iter()
+            .copied()
+            .find(|&i| cluster.node(values[i].0).has_role(Role::Staging))
+            .unwrap_or(self.reference[0])
+    }
+}
+
 /// Groups `values` by key and picks the reference group. `None` when all
 /// agree.
 pub fn agree<K: Eq + Hash>(cluster: &Cluster, values: &[(NodeId, K)]) -> Option<Agreement> {

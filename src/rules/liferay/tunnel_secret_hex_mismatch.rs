@@ -50,7 +50,7 @@ fn check(cx: &mut RuleContext<'_>) {
         places.push((property.map_or(liferay.anchor(), |p| p.value_span), property.is_some()));
     }
     let Some(agreement) = agree(cluster, &values) else { return };
-    let reference = agreement.reference[0];
+    let reference = agreement.representative(cluster, &values);
     let reference_nodes = node_list(cluster, agreement.reference.iter().map(|&i| values[i].0));
     let reference_text = describe(places[reference].1, values[reference].1);
     for &i in &agreement.outliers {

@@ -46,13 +46,13 @@ fn check(cx: &mut RuleContext<'_>) {
     }
     let Some(agreement) = agree(cluster, &values) else { return };
     let reference_nodes = node_list(cluster, agreement.reference.iter().map(|&i| values[i].0));
-    let reference = agreement.reference[0];
+    let reference = agreement.representative(cluster, &values);
     for &i in &agreement.outliers {
         let node = cluster.node(values[i].0);
         cx.report(
             Diagnostic::new(spans[i], format!("`{SECRET}` on `{}` differs from the one on {reference_nodes}", node.name))
                 .label("this secret differs")
-                .related(spans[reference], format!("the secret {reference_nodes} share"))
+                .related(spans[reference], format!("the secret of {reference_nodes}"))
                 .help(format!(
                     "copy the secret of `{}` to `{}`: the staging server and every live node need the same one",
                     cluster.node(values[reference].0).name,
