@@ -1,5 +1,6 @@
 //! The `clusterlint` command line: a thin layer over the library.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +13,11 @@ use crate::report::{Report, json};
 use crate::{Severity, Workspace, rules};
 
 #[derive(Parser, Debug)]
-#[command(name = "clusterlint", version, about = "Checks the configuration of a whole server cluster before it ships")]
+#[command(
+    name = "clusterlint",
+    version,
+    about = "Checks the configuration of a whole server cluster before it ships"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -83,19 +88,26 @@ pub fn main() -> ExitCode {
         Command::Rules => {
             let mut out = String::new();
             for rule in rules::ALL {
-                out.push_str(&format!("{:<48} {:<8} {}\n", rule.id, rule.default_severity, rule.summary()));
+                let _ = writeln!(
+                    out,
+                    "{:<48} {:<8} {}",
+                    rule.id,
+                    rule.default_severity,
+                    rule.summary()
+                );
             }
             print(&out)
         }
-        Command::Rule { id } => match rules::find(&id) {
-            Some(rule) => print(&rule.reference_page()),
-            None => {
+        Command::Rule { id } => {
+            if let Some(rule) = rules::find(&id) {
+                print(&rule.reference_page())
+            } else {
                 let hint = crate::suggest::closest(&id, rules::ALL.iter().map(|r| r.id))
                     .map_or_else(String::new, |s| format!(" Did you mean `{s}`?"));
                 eprintln!("error: no rule `{id}`.{hint} `clusterlint rules` lists them all.");
                 ExitCode::from(2)
             }
-        },
+        }
     }
 }
 
@@ -108,12 +120,20 @@ fn print(text: &str) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let options = LintOptions { select: args.select.clone(), ignore: args.ignore.clone(), severity: args.severity.clone() };
+    let options = LintOptions {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        severity: args.severity.clone(),
+    };
     if let Err(message) = options.validate() {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let mut reports = Vec::new();
     let mut failed = false;
     for path in &paths {
@@ -140,25 +160,41 @@ fn check(args: &CheckArgs) -> ExitCode {
     let mut out = String::new();
     match args.format {
         Format::Json => {
-            let views: Vec<(Option<&str>, &Report)> =
-                reports.iter().map(|(p, r)| (prefixed.then_some(p.as_str()), r)).collect();
+            let views: Vec<(Option<&str>, &Report)> = reports
+                .iter()
+                .map(|(p, r)| (prefixed.then_some(p.as_str()), r))
+                .collect();
             out.push_str(&json::render_all(&views));
         }
         Format::Human => {
             let color = match args.color {
                 Color::Always => true,
                 Color::Never => false,
-                Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                Color::Auto => {
+                    std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
             };
-            let width = if std::io::stdout().is_terminal() { 120 } else { 100 };
+            let width = if std::io::stdout().is_terminal() {
+                120
+            } else {
+                100
+            };
             for (path, report) in &reports {
                 if args.verbose {
                     eprint!("{}", describe(path, report));
                 }
                 if prefixed {
-                    out.push_str(&format!("== {path}\n"));
+                    let _ = writeln!(out, "== {path}");
                 }
-                out.push_str(&human::render(report, HumanOptions { color, unicode: true, width }));
+                out.push_str(&human::render(
+                    report,
+                    HumanOptions {
+                        color,
+                        unicode: true,
+                        width,
+                    },
+                ));
             }
         }
     }
@@ -178,21 +214,26 @@ fn describe(root: &str, report: &Report) -> String {
     for node in &report.cluster.nodes {
         let roles: Vec<&str> = node.roles.iter().map(|(r, _)| r.name()).collect();
         let addresses: Vec<String> = node.addresses.iter().map(|a| a.ip.to_string()).collect();
-        out.push_str(&format!(
-            "  node `{}`: roles [{}], addresses [{}]\n",
+        let _ = writeln!(
+            out,
+            "  node `{}`: roles [{}], addresses [{}]",
             node.name,
             roles.join(", "),
             addresses.join(", ")
-        ));
+        );
         for file in &node.files {
             let f = report.cluster.file(*file);
             let format = f.format.map_or("-", crate::formats::Format::name);
-            let note = if f.format.is_some_and(|f| !f.is_parsed()) { " (not checked by this version)" } else { "" };
-            out.push_str(&format!("    {} ({format}){note}\n", f.source.path));
+            let note = if f.format.is_some_and(|f| !f.is_parsed()) {
+                " (not checked by this version)"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "    {} ({format}){note}", f.source.path);
         }
     }
     for path in &report.ignored {
-        out.push_str(&format!("  skipped `{path}`: no node or no known format\n"));
+        let _ = writeln!(out, "  skipped `{path}`: no node or no known format");
     }
     out
 }

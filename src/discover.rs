@@ -39,7 +39,11 @@ pub struct Discovery {
 
 /// Sorts `paths` into nodes and formats. `sniff` reads the start of a file
 /// whose name says nothing and guesses its format from the content.
-pub fn discover(paths: &[String], manifest: Option<&Manifest>, sniff: &dyn Fn(&str) -> Option<Format>) -> Discovery {
+pub fn discover(
+    paths: &[String],
+    manifest: Option<&Manifest>,
+    sniff: &dyn Fn(&str) -> Option<Format>,
+) -> Discovery {
     let mut discovery = Discovery::default();
     let mut owner: Vec<Option<usize>> = vec![None; paths.len()];
     let empty = Manifest::default();
@@ -48,44 +52,46 @@ pub fn discover(paths: &[String], manifest: Option<&Manifest>, sniff: &dyn Fn(&s
     // Nodes the manifest names, in its order; their files by glob or folder.
     for (index, node) in manifest.nodes.iter().enumerate() {
         let node_index = discovery.nodes.len();
-        discovery.nodes.push(DiscoveredNode { name: node.name.clone(), manifest_index: Some(index) });
-        match &node.files {
-            Some(globs) => {
-                for glob in globs {
-                    let Some(matcher) = matcher(&glob.value) else { continue };
-                    let mut matched = false;
-                    for (i, path) in paths.iter().enumerate() {
-                        if matcher.is_match(path) {
-                            matched = true;
-                            owner[i].get_or_insert(node_index);
-                        }
-                    }
-                    if !matched {
-                        discovery.manifest_errors.push(ParseError::new(
-                            glob.range,
-                            format!("the glob `{}` matches no file", glob.value),
-                        ));
-                    }
-                }
-            }
-            None => {
-                let prefix = format!("{}/", node.name);
+        discovery.nodes.push(DiscoveredNode {
+            name: node.name.clone(),
+            manifest_index: Some(index),
+        });
+        if let Some(globs) = &node.files {
+            for glob in globs {
+                let Some(matcher) = matcher(&glob.value) else {
+                    continue;
+                };
                 let mut matched = false;
                 for (i, path) in paths.iter().enumerate() {
-                    if path.starts_with(&prefix) {
+                    if matcher.is_match(path) {
                         matched = true;
                         owner[i].get_or_insert(node_index);
                     }
                 }
                 if !matched {
                     discovery.manifest_errors.push(ParseError::new(
-                        node.name_range,
-                        format!(
-                            "node `{}` has no folder `{}/` and no `files` globs, so it has no files",
-                            node.name, node.name
-                        ),
+                        glob.range,
+                        format!("the glob `{}` matches no file", glob.value),
                     ));
                 }
+            }
+        } else {
+            let prefix = format!("{}/", node.name);
+            let mut matched = false;
+            for (i, path) in paths.iter().enumerate() {
+                if path.starts_with(&prefix) {
+                    matched = true;
+                    owner[i].get_or_insert(node_index);
+                }
+            }
+            if !matched {
+                discovery.manifest_errors.push(ParseError::new(
+                    node.name_range,
+                    format!(
+                        "node `{}` has no folder `{}/` and no `files` globs, so it has no files",
+                        node.name, node.name
+                    ),
+                ));
             }
         }
     }
@@ -95,34 +101,53 @@ pub fn discover(paths: &[String], manifest: Option<&Manifest>, sniff: &dyn Fn(&s
         if owner[i].is_some() {
             continue;
         }
-        let Some((folder, _)) = path.split_once('/') else { continue };
+        let Some((folder, _)) = path.split_once('/') else {
+            continue;
+        };
         if manifest.node(folder).is_some() {
             // The manifest gave this node explicit files elsewhere.
             continue;
         }
-        let index = discovery.nodes.iter().position(|n| n.name == folder).unwrap_or_else(|| {
-            discovery.nodes.push(DiscoveredNode { name: folder.to_string(), manifest_index: None });
-            discovery.nodes.len() - 1
-        });
+        let index = discovery
+            .nodes
+            .iter()
+            .position(|n| n.name == folder)
+            .unwrap_or_else(|| {
+                discovery.nodes.push(DiscoveredNode {
+                    name: folder.to_string(),
+                    manifest_index: None,
+                });
+                discovery.nodes.len() - 1
+            });
         owner[i] = Some(index);
     }
 
-    let overrides: Vec<(GlobMatcher, Format)> =
-        manifest.files.iter().filter_map(|o| Some((matcher(&o.glob.value)?, o.format))).collect();
+    let overrides: Vec<(GlobMatcher, Format)> = manifest
+        .files
+        .iter()
+        .filter_map(|o| Some((matcher(&o.glob.value)?, o.format)))
+        .collect();
     let mut override_used = vec![false; overrides.len()];
     for (i, path) in paths.iter().enumerate() {
         let forced = overrides.iter().position(|(m, _)| m.is_match(path));
         if let Some(k) = forced {
             override_used[k] = true;
         }
-        let format = forced.map(|k| overrides[k].1).or_else(|| classify(path)).or_else(|| {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            let sniffable = name.ends_with(".xml") || name.ends_with(".conf");
-            if sniffable { sniff(path) } else { None }
-        });
+        let format = forced
+            .map(|k| overrides[k].1)
+            .or_else(|| classify(path))
+            .or_else(|| {
+                let name = path.rsplit('/').next().unwrap_or(path);
+                let sniffable = name.ends_with(".xml") || name.ends_with(".conf");
+                if sniffable { sniff(path) } else { None }
+            });
         match (owner[i], format) {
             (Some(node), Some(format)) => {
-                discovery.files.push(DiscoveredFile { path: path.clone(), format, node });
+                discovery.files.push(DiscoveredFile {
+                    path: path.clone(),
+                    format,
+                    node,
+                });
             }
             _ => discovery.ignored.push(path.clone()),
         }
@@ -136,7 +161,11 @@ pub fn discover(paths: &[String], manifest: Option<&Manifest>, sniff: &dyn Fn(&s
         }
     }
     // A folder whose files all went unrecognised is no node.
-    let mut keep: Vec<bool> = discovery.nodes.iter().map(|n| n.manifest_index.is_some()).collect();
+    let mut keep: Vec<bool> = discovery
+        .nodes
+        .iter()
+        .map(|n| n.manifest_index.is_some())
+        .collect();
     for file in &discovery.files {
         keep[file.node] = true;
     }
@@ -213,7 +242,8 @@ pub fn classify(path: &str) -> Option<Format> {
 pub fn sniff(head: &[u8]) -> Option<Format> {
     let text = String::from_utf8_lossy(head);
     if let Some(root) = xml_root_element(&text) {
-        return (root == "gateway-config" || root.ends_with(":gateway-config")).then_some(Format::KaazingXml);
+        return (root == "gateway-config" || root.ends_with(":gateway-config"))
+            .then_some(Format::KaazingXml);
     }
     let mut section = false;
     for line in text.lines() {
@@ -242,7 +272,9 @@ fn xml_root_element(text: &str) -> Option<&str> {
         } else if let Some(after) = rest.strip_prefix("<!") {
             rest = &after[after.find('>')? + 1..];
         } else if let Some(after) = rest.strip_prefix('<') {
-            let end = after.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(after.len());
+            let end = after
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .unwrap_or(after.len());
             return Some(&after[..end]);
         } else {
             return None;
@@ -260,12 +292,21 @@ mod tests {
 
     #[test]
     fn classification_precedence() {
-        assert_eq!(classify("a/etc/stunnel/redis-client.conf"), Some(Format::Stunnel));
+        assert_eq!(
+            classify("a/etc/stunnel/redis-client.conf"),
+            Some(Format::Stunnel)
+        );
         assert_eq!(classify("a/etc/redis/redis-6379.conf"), Some(Format::Redis));
         assert_eq!(classify("a/osgi/configs/x.cfg"), Some(Format::OsgiCfg));
         assert_eq!(classify("a/x.cfg"), None);
-        assert_eq!(classify("a/osgi/configs/x.config"), Some(Format::OsgiConfig));
-        assert_eq!(classify("a/portal-setup-wizard.properties"), Some(Format::LiferayProperties));
+        assert_eq!(
+            classify("a/osgi/configs/x.config"),
+            Some(Format::OsgiConfig)
+        );
+        assert_eq!(
+            classify("a/portal-setup-wizard.properties"),
+            Some(Format::LiferayProperties)
+        );
         assert_eq!(classify("a/etc/hosts"), Some(Format::Hosts));
         assert_eq!(classify("a/csync2_prod.cfg"), Some(Format::Csync2));
         assert_eq!(classify("a/README.md"), None);
@@ -273,16 +314,27 @@ mod tests {
 
     #[test]
     fn sniffing() {
-        assert_eq!(sniff(b"<?xml version=\"1.0\"?>\n<!-- c -->\n<gateway-config xmlns=\"x\">"), Some(Format::KaazingXml));
+        assert_eq!(
+            sniff(b"<?xml version=\"1.0\"?>\n<!-- c -->\n<gateway-config xmlns=\"x\">"),
+            Some(Format::KaazingXml)
+        );
         assert_eq!(sniff(b"<beans/>"), None);
-        assert_eq!(sniff(b"pid = /run/x.pid\n[redis]\naccept = 6379\n"), Some(Format::Stunnel));
+        assert_eq!(
+            sniff(b"pid = /run/x.pid\n[redis]\naccept = 6379\n"),
+            Some(Format::Stunnel)
+        );
         assert_eq!(sniff(b"port 6379\n"), None);
     }
 
     #[test]
     fn folders_are_nodes() {
         let d = discover(
-            &paths(&["app1/portal-ext.properties", "app2/portal-ext.properties", "README.md", "docs/notes.txt"]),
+            &paths(&[
+                "app1/portal-ext.properties",
+                "app2/portal-ext.properties",
+                "README.md",
+                "docs/notes.txt",
+            ]),
             None,
             &|_| None,
         );
@@ -296,7 +348,11 @@ mod tests {
         let manifest = crate::manifest::parse(
             "[nodes.lb]\nfiles = [\"balancer/**\"]\n[nodes.ghost]\n[nodes.app1]\nfiles = [\"nowhere/**\"]\n",
         );
-        let d = discover(&paths(&["balancer/nginx.conf", "app1/portal-ext.properties"]), Some(&manifest), &|_| None);
+        let d = discover(
+            &paths(&["balancer/nginx.conf", "app1/portal-ext.properties"]),
+            Some(&manifest),
+            &|_| None,
+        );
         assert_eq!(d.nodes[d.files[0].node].name, "lb");
         // `app1/` is not claimed by node app1 (its glob points elsewhere).
         assert_eq!(d.ignored, ["app1/portal-ext.properties"]);

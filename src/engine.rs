@@ -20,7 +20,12 @@ pub struct LintOptions {
 impl LintOptions {
     /// Checks that every selector names a rule or pack.
     pub fn validate(&self) -> Result<(), String> {
-        let selectors = self.select.iter().flatten().chain(&self.ignore).chain(self.severity.iter().map(|(s, _)| s));
+        let selectors = self
+            .select
+            .iter()
+            .flatten()
+            .chain(&self.ignore)
+            .chain(self.severity.iter().map(|(s, _)| s));
         for selector in selectors {
             if !is_selector(selector) {
                 return Err(unknown_selector(selector));
@@ -37,7 +42,11 @@ pub fn is_selector(selector: &str) -> bool {
 }
 
 fn unknown_selector(selector: &str) -> String {
-    let candidates: Vec<&str> = rules::ALL.iter().map(|r| r.id).chain(rules::packs()).collect();
+    let candidates: Vec<&str> = rules::ALL
+        .iter()
+        .map(|r| r.id)
+        .chain(rules::packs())
+        .collect();
     let hint = crate::suggest::closest(selector, candidates.iter().copied())
         .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
     format!("`{selector}` is neither a rule id nor a pack{hint}")
@@ -77,9 +86,17 @@ fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Diagnostic>) 
         for (rule, _) in &settings.severity {
             check(&rule.value, rule.range);
         }
-        select = settings.select.as_ref().map(|s| s.iter().map(|l| l.value.clone()).collect());
+        select = settings
+            .select
+            .as_ref()
+            .map(|s| s.iter().map(|l| l.value.clone()).collect());
         ignore.extend(settings.ignore.iter().map(|l| l.value.clone()));
-        severity.extend(settings.severity.iter().map(|(r, s)| (r.value.clone(), s.value)));
+        severity.extend(
+            settings
+                .severity
+                .iter()
+                .map(|(r, s)| (r.value.clone(), s.value)),
+        );
     }
     if let Some(cli) = &options.select {
         select = Some(cli.clone());
@@ -92,8 +109,16 @@ fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Diagnostic>) 
         .map(|rule| {
             // Core rules run whatever `select` says; only an explicit id ignores one.
             let selected = rule.pack() == "core"
-                || select.as_ref().is_none_or(|s| s.iter().any(|sel| matches(sel, rule)));
-            let ignored = ignore.iter().any(|sel| if rule.pack() == "core" { sel == rule.id } else { matches(sel, rule) });
+                || select
+                    .as_ref()
+                    .is_none_or(|s| s.iter().any(|sel| matches(sel, rule)));
+            let ignored = ignore.iter().any(|sel| {
+                if rule.pack() == "core" {
+                    sel == rule.id
+                } else {
+                    matches(sel, rule)
+                }
+            });
             selected && !ignored
         })
         .collect();
@@ -101,8 +126,16 @@ fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Diagnostic>) 
         .iter()
         .map(|rule| {
             // A later and more specific setting wins: ids beat packs.
-            let by_pack = severity.iter().rev().find(|(s, _)| s == rule.pack()).map(|(_, l)| *l);
-            let by_id = severity.iter().rev().find(|(s, _)| s == rule.id).map(|(_, l)| *l);
+            let by_pack = severity
+                .iter()
+                .rev()
+                .find(|(s, _)| s == rule.pack())
+                .map(|(_, l)| *l);
+            let by_id = severity
+                .iter()
+                .rev()
+                .find(|(s, _)| s == rule.id)
+                .map(|(_, l)| *l);
             by_id.or(by_pack).unwrap_or(rule.default_severity)
         })
         .collect();
@@ -113,7 +146,11 @@ fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Diagnostic>) 
 /// applies settings and suppressions. The result is sorted by path,
 /// position and rule.
 #[must_use]
-pub fn run(cluster: &Cluster, mut found: Vec<Diagnostic>, options: &LintOptions) -> Vec<Diagnostic> {
+pub fn run(
+    cluster: &Cluster,
+    mut found: Vec<Diagnostic>,
+    options: &LintOptions,
+) -> Vec<Diagnostic> {
     let resolved = resolve(cluster, options, &mut found);
     for (index, rule) in rules::ALL.iter().enumerate() {
         if let (true, Some(check)) = (resolved.enabled[index], rule.check) {
@@ -129,9 +166,14 @@ pub fn run(cluster: &Cluster, mut found: Vec<Diagnostic>, options: &LintOptions)
     let unused = rules::core::unused_suppression::RULE.id;
     let unused_enabled = index_of(unused).is_some_and(|i| resolved.enabled[i]);
     for s in suppressions.iter().filter(|s| !s.used) {
-        let known = rules::find(&s.rule).map(|r| r.id).or_else(|| rules::packs().into_iter().find(|p| *p == s.rule));
+        let known = rules::find(&s.rule)
+            .map(|r| r.id)
+            .or_else(|| rules::packs().into_iter().find(|p| *p == s.rule));
         let message = match known {
-            None => format!("this suppression names `{}`, which is neither a rule id nor a pack", s.rule),
+            None => format!(
+                "this suppression names `{}`, which is neither a rule id nor a pack",
+                s.rule
+            ),
             Some(_) if !index_of(&s.rule).is_none_or(|i| resolved.enabled[i]) => continue,
             Some(_) => format!("this suppression of `{}` matches no finding", s.rule),
         };
@@ -140,7 +182,10 @@ pub fn run(cluster: &Cluster, mut found: Vec<Diagnostic>, options: &LintOptions)
                 Diagnostic::new(Span::new(s.file, s.range), message)
                     .label("unused suppression")
                     .help("correct the rule id, or delete the suppression")
-                    .with_rule(unused, rules::core::unused_suppression::RULE.default_severity),
+                    .with_rule(
+                        unused,
+                        rules::core::unused_suppression::RULE.default_severity,
+                    ),
             );
         }
     }
@@ -158,6 +203,8 @@ pub fn run(cluster: &Cluster, mut found: Vec<Diagnostic>, options: &LintOptions)
             .then_with(|| a.rule.cmp(&b.rule))
             .then_with(|| a.message.cmp(&b.message))
     });
-    found.dedup_by(|a, b| a.rule == b.rule && a.primary.span == b.primary.span && a.message == b.message);
+    found.dedup_by(|a, b| {
+        a.rule == b.rule && a.primary.span == b.primary.span && a.message == b.message
+    });
     found
 }

@@ -26,6 +26,8 @@ pub mod diagnostic;
 pub mod discover;
 pub mod engine;
 pub mod formats;
+#[doc(hidden)]
+pub mod invariants;
 pub mod manifest;
 pub mod model;
 pub mod report;

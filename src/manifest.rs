@@ -84,8 +84,13 @@ pub fn parse(text: &str) -> Manifest {
     let (root, toml_errors) = DeTable::parse_recoverable(text);
     let mut manifest = Manifest::default();
     for error in toml_errors {
-        let range = error.span().map_or(TextRange::empty(0), TextRange::from_usize);
-        manifest.errors.push(ParseError::new(range, format!("invalid TOML: {}", error.message())));
+        let range = error
+            .span()
+            .map_or(TextRange::empty(0), TextRange::from_usize);
+        manifest.errors.push(ParseError::new(
+            range,
+            format!("invalid TOML: {}", error.message()),
+        ));
     }
     let mut reader = Reader { errors: Vec::new() };
     reader.root(root.get_ref(), &mut manifest);
@@ -118,7 +123,10 @@ impl Reader {
             }
             let hint = suggest::closest(name, known.iter().copied())
                 .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
-            self.error(range_of(key), format!("unknown key `{name}` in {context}{hint}"));
+            self.error(
+                range_of(key),
+                format!("unknown key `{name}` in {context}{hint}"),
+            );
         }
     }
 
@@ -133,7 +141,10 @@ impl Reader {
 
     fn string(&mut self, value: &Value<'_>, what: &str) -> Option<Located<String>> {
         if let DeValue::String(s) = value.get_ref() {
-            Some(Located { value: s.to_string(), range: range_of(value) })
+            Some(Located {
+                value: s.to_string(),
+                range: range_of(value),
+            })
         } else {
             self.error(range_of(value), format!("`{what}` must be a string"));
             None
@@ -141,12 +152,17 @@ impl Reader {
     }
 
     /// A string or an array of strings.
-    fn strings(&mut self, value: &Value<'_>, what: &str, single_allowed: bool) -> Option<Vec<Located<String>>> {
+    fn strings(
+        &mut self,
+        value: &Value<'_>,
+        what: &str,
+        single_allowed: bool,
+    ) -> Option<Vec<Located<String>>> {
         match value.get_ref() {
             DeValue::String(_) if single_allowed => self.string(value, what).map(|s| vec![s]),
             DeValue::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
-                for item in items.iter() {
+                for item in items {
                     if let Some(s) = self.string(item, what) {
                         out.push(s);
                     }
@@ -154,7 +170,11 @@ impl Reader {
                 Some(out)
             }
             _ => {
-                let shape = if single_allowed { "a string or an array of strings" } else { "an array of strings" };
+                let shape = if single_allowed {
+                    "a string or an array of strings"
+                } else {
+                    "an array of strings"
+                };
                 self.error(range_of(value), format!("`{what}` must be {shape}"));
                 None
             }
@@ -165,14 +185,21 @@ impl Reader {
         if let DeValue::Integer(i) = value.get_ref()
             && let Ok(n) = i64::from_str_radix(i.as_str(), i.radix())
         {
-            return Some(Located { value: n, range: range_of(value) });
+            return Some(Located {
+                value: n,
+                range: range_of(value),
+            });
         }
         self.error(range_of(value), format!("`{what}` must be an integer"));
         None
     }
 
     fn root(&mut self, root: &DeTable<'_>, manifest: &mut Manifest) {
-        self.check_keys(root, &["cluster", "nodes", "files", "rules", "liferay", "nginx"], "clusterlint.toml");
+        self.check_keys(
+            root,
+            &["cluster", "nodes", "files", "rules", "liferay", "nginx"],
+            "clusterlint.toml",
+        );
         for (key, value) in root {
             match key.get_ref().as_ref() {
                 "cluster" => {
@@ -216,7 +243,8 @@ impl Reader {
                     if let Some(table) = self.table(value, "nginx") {
                         self.check_keys(table, &["sticky-paths"], "[nginx]");
                         if let Some(paths) = table.get("sticky-paths") {
-                            manifest.sticky_paths = self.strings(paths, "nginx.sticky-paths", false);
+                            manifest.sticky_paths =
+                                self.strings(paths, "nginx.sticky-paths", false);
                             for path in manifest.sticky_paths.iter().flatten() {
                                 if !path.value.starts_with('/') {
                                     self.error(path.range, "a sticky path must start with `/`");
@@ -230,39 +258,67 @@ impl Reader {
         }
     }
 
-    fn node(&mut self, name: &toml::Spanned<std::borrow::Cow<'_, str>>, value: &Value<'_>) -> Option<ManifestNode> {
+    fn node(
+        &mut self,
+        name: &toml::Spanned<std::borrow::Cow<'_, str>>,
+        value: &Value<'_>,
+    ) -> Option<ManifestNode> {
         let node_name = name.get_ref().to_string();
         let table = self.table(value, &format!("nodes.{node_name}"))?;
         let context = format!("[nodes.{node_name}]");
-        self.check_keys(table, &["role", "address", "addresses", "hostname", "files"], &context);
-        let mut node = ManifestNode { name: node_name, name_range: range_of(name), ..ManifestNode::default() };
+        self.check_keys(
+            table,
+            &["role", "address", "addresses", "hostname", "files"],
+            &context,
+        );
+        let mut node = ManifestNode {
+            name: node_name,
+            name_range: range_of(name),
+            ..ManifestNode::default()
+        };
         if node.name.is_empty() || node.name.contains('/') {
-            self.error(node.name_range, "a node name must be non-empty and contain no `/`");
+            self.error(
+                node.name_range,
+                "a node name must be non-empty and contain no `/`",
+            );
         }
         if let Some(role) = table.get("role") {
             for r in self.strings(role, "role", true).unwrap_or_default() {
-                match Role::from_name(&r.value) {
-                    Some(role) => node.roles.push(Located { value: role, range: r.range }),
-                    None => {
-                        let names = Role::ALL.map(Role::name);
-                        let hint = suggest::closest(&r.value, names)
-                            .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
-                        self.error(
-                            r.range,
-                            format!("unknown role `{}` (roles: {}){hint}", r.value, names.join(", ")),
-                        );
-                    }
+                if let Some(role) = Role::from_name(&r.value) {
+                    node.roles.push(Located {
+                        value: role,
+                        range: r.range,
+                    });
+                } else {
+                    let names = Role::ALL.map(Role::name);
+                    let hint = suggest::closest(&r.value, names)
+                        .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+                    self.error(
+                        r.range,
+                        format!(
+                            "unknown role `{}` (roles: {}){hint}",
+                            r.value,
+                            names.join(", ")
+                        ),
+                    );
                 }
             }
         }
-        if table.contains_key("address") && table.contains_key("addresses") {
-            if let Some((key, _)) = table.get_key_value("addresses") {
-                self.error(range_of(key), "give either `address` or `addresses`, not both");
-            }
+        if table.contains_key("address")
+            && table.contains_key("addresses")
+            && let Some((key, _)) = table.get_key_value("addresses")
+        {
+            self.error(
+                range_of(key),
+                "give either `address` or `addresses`, not both",
+            );
         }
         for key in ["address", "addresses"] {
             if let Some(value) = table.get(key) {
-                for a in self.strings(value, key, key == "address").unwrap_or_default() {
+                for a in self
+                    .strings(value, key, key == "address")
+                    .unwrap_or_default()
+                {
                     match a.value.parse::<IpAddr>() {
                         Ok(ip) => node.addresses.push(Located { value: ip, range: a.range }),
                         Err(_) => self.error(
@@ -294,20 +350,31 @@ impl Reader {
         format: &Value<'_>,
         manifest: &mut Manifest,
     ) {
-        let glob = Located { value: glob.get_ref().to_string(), range: range_of(glob) };
+        let glob = Located {
+            value: glob.get_ref().to_string(),
+            range: range_of(glob),
+        };
         if let Err(err) = globset::Glob::new(&glob.value) {
             self.error(glob.range, format!("invalid glob: {}", err.kind()));
             return;
         }
-        let Some(name) = self.string(format, "files") else { return };
-        match Format::from_name(&name.value) {
-            Some(format) => manifest.files.push(FormatOverride { glob, format }),
-            None => {
-                let names = Format::ALL.map(Format::name);
-                let hint =
-                    suggest::closest(&name.value, names).map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
-                self.error(name.range, format!("unknown format `{}` (formats: {}){hint}", name.value, names.join(", ")));
-            }
+        let Some(name) = self.string(format, "files") else {
+            return;
+        };
+        if let Some(format) = Format::from_name(&name.value) {
+            manifest.files.push(FormatOverride { glob, format });
+        } else {
+            let names = Format::ALL.map(Format::name);
+            let hint = suggest::closest(&name.value, names)
+                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+            self.error(
+                name.range,
+                format!(
+                    "unknown format `{}` (formats: {}){hint}",
+                    name.value,
+                    names.join(", ")
+                ),
+            );
         }
     }
 
@@ -323,13 +390,27 @@ impl Reader {
             && let Some(map) = self.table(severity, "severity")
         {
             for (rule, level) in map {
-                let rule = Located { value: rule.get_ref().to_string(), range: range_of(rule) };
-                let Some(level) = self.string(level, "severity") else { continue };
+                let rule = Located {
+                    value: rule.get_ref().to_string(),
+                    range: range_of(rule),
+                };
+                let Some(level) = self.string(level, "severity") else {
+                    continue;
+                };
                 match crate::Severity::parse(&level.value) {
-                    Some(sev) => rules.severity.push((rule, Located { value: sev, range: level.range })),
+                    Some(sev) => rules.severity.push((
+                        rule,
+                        Located {
+                            value: sev,
+                            range: level.range,
+                        },
+                    )),
                     None => self.error(
                         level.range,
-                        format!("unknown severity `{}` (use `error`, `warning` or `info`)", level.value),
+                        format!(
+                            "unknown severity `{}` (use `error`, `warning` or `info`)",
+                            level.value
+                        ),
                     ),
                 }
             }
@@ -339,7 +420,10 @@ impl Reader {
     fn remote_live(&mut self, value: &Value<'_>) -> Option<RemoteLive> {
         let table = self.table(value, "liferay.remote-live")?;
         self.check_keys(table, &["host", "port", "site-id"], "[liferay.remote-live]");
-        let mut remote = RemoteLive { range: range_of(value), ..RemoteLive::default() };
+        let mut remote = RemoteLive {
+            range: range_of(value),
+            ..RemoteLive::default()
+        };
         if let Some(host) = table.get("host") {
             remote.host = self.string(host, "host");
         }
@@ -347,7 +431,12 @@ impl Reader {
             && let Some(n) = self.integer(port, "port")
         {
             match u16::try_from(n.value) {
-                Ok(p) if p > 0 => remote.port = Some(Located { value: p, range: n.range }),
+                Ok(p) if p > 0 => {
+                    remote.port = Some(Located {
+                        value: p,
+                        range: n.range,
+                    });
+                }
                 _ => self.error(n.range, "`port` must be between 1 and 65535"),
             }
         }
@@ -404,15 +493,23 @@ sticky-paths = ["/identity"]
         assert_eq!(m.files[0].format, Format::Nginx);
         assert_eq!(m.rules.select.as_ref().unwrap().len(), 2);
         assert_eq!(m.rules.severity[0].1.value, crate::Severity::Error);
-        assert_eq!(m.remote_live.as_ref().unwrap().port.as_ref().unwrap().value, 443);
+        assert_eq!(
+            m.remote_live.as_ref().unwrap().port.as_ref().unwrap().value,
+            443
+        );
         assert_eq!(m.sticky_paths.unwrap()[0].value, "/identity");
     }
 
     #[test]
     fn unknown_keys_and_bad_values_are_located() {
-        let text = "[nodes.app1]\nrol = \"live\"\naddress = \"not-an-ip\"\n[nodes.app2]\nrole = \"lve\"\n";
+        let text =
+            "[nodes.app1]\nrol = \"live\"\naddress = \"not-an-ip\"\n[nodes.app2]\nrole = \"lve\"\n";
         let m = parse(text);
-        let messages: Vec<_> = m.errors.iter().map(|e| (e.range.slice(text), e.message.to_string())).collect();
+        let messages: Vec<_> = m
+            .errors
+            .iter()
+            .map(|e| (e.range.slice(text), e.message.to_string()))
+            .collect();
         assert_eq!(messages.len(), 3, "{messages:?}");
         assert_eq!(messages[0].0, "rol");
         assert!(messages[0].1.contains("did you mean `role`"));

@@ -5,34 +5,46 @@
 use crate::formats::Document;
 use crate::source::{SourceFile, TextRange};
 
+// Flags and paths about secrets are not secrets themselves.
+const NOT_SECRET: &[&str] = &[
+    ".hex",
+    ".enabled",
+    ".required",
+    ".file",
+    ".path",
+    ".algorithm",
+    ".type",
+    ".dir",
+];
+
+/// Parts of key names that mark a secret.
+const SECRET: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "credential",
+    "requirepass",
+    "masterauth",
+    "privatekey",
+    "private_key",
+    "private.key",
+    "apikey",
+    "api_key",
+    "api.key",
+    "accesskey",
+    "access_key",
+    "access.key",
+    "auth.value",
+];
+
 /// Whether a key (property, option, variable or `-D` name) holds a secret.
 #[must_use]
 pub fn is_secret_key(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
-    // Flags and paths about secrets are not secrets themselves.
-    const NOT_SECRET: &[&str] = &[".hex", ".enabled", ".required", ".file", ".path", ".algorithm", ".type", ".dir"];
     if NOT_SECRET.iter().any(|s| lower.ends_with(s)) {
         return false;
     }
-    const SECRET: &[&str] = &[
-        "password",
-        "passwd",
-        "passphrase",
-        "secret",
-        "credential",
-        "requirepass",
-        "masterauth",
-        "privatekey",
-        "private_key",
-        "private.key",
-        "apikey",
-        "api_key",
-        "api.key",
-        "accesskey",
-        "access_key",
-        "access.key",
-        "auth.value",
-    ];
     SECRET.iter().any(|s| lower.contains(s)) || lower.ends_with("pass") || lower.ends_with("pwd")
 }
 
@@ -57,7 +69,12 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
         }
         Document::Setenv(doc) => {
             for assignment in &doc.assignments {
-                if is_secret_key(&assignment.name) || is_secret_key(&crate::model::liferay::env_to_property(&assignment.name).unwrap_or_default()) {
+                if is_secret_key(&assignment.name)
+                    || is_secret_key(
+                        &crate::model::liferay::env_to_property(&assignment.name)
+                            .unwrap_or_default(),
+                    )
+                {
                     ranges.push(assignment.value_range);
                 }
             }
@@ -82,15 +99,23 @@ fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
     let mut offset = 0usize;
     for line in text.split_inclusive(['\n', '\r']) {
         let content = line.trim_end_matches(['\n', '\r']);
-        let body = content.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '#' | '!' | ';'));
+        let body =
+            content.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '#' | '!' | ';'));
         let body = body.strip_prefix("export ").unwrap_or(body).trim_start();
-        let key_len = body.find(|c: char| c.is_whitespace() || matches!(c, '=' | ':')).unwrap_or(body.len());
-        let key = body[..key_len].trim_start_matches("-D").trim_matches(|c| c == '"' || c == '\'');
+        let key_len = body
+            .find(|c: char| c.is_whitespace() || matches!(c, '=' | ':'))
+            .unwrap_or(body.len());
+        let key = body[..key_len]
+            .trim_start_matches("-D")
+            .trim_matches(|c| c == '"' || c == '\'');
         if key_len < body.len() && is_secret_key(key) {
             // The value starts after the separator and the blanks around it.
             let rest = &body[key_len..];
             let rest_trimmed = rest.trim_start();
-            let rest_trimmed = rest_trimmed.strip_prefix(['=', ':']).unwrap_or(rest_trimmed).trim_start();
+            let rest_trimmed = rest_trimmed
+                .strip_prefix(['=', ':'])
+                .unwrap_or(rest_trimmed)
+                .trim_start();
             let value_start = offset + (content.len() - rest_trimmed.len());
             if value_start < offset + content.len() {
                 ranges.push(TextRange::from_usize(value_start..offset + content.len()));
@@ -101,11 +126,15 @@ fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
         while let Some(at) = content[search..].find("-D") {
             let start = search + at + 2;
             let rest = &content[start..];
-            let token_len = rest.find(|c: char| c.is_whitespace() || c == '"' || c == '\'').unwrap_or(rest.len());
+            let token_len = rest
+                .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+                .unwrap_or(rest.len());
             if let Some(eq) = rest[..token_len].find('=')
                 && is_secret_key(&rest[..eq])
             {
-                ranges.push(TextRange::from_usize(offset + start + eq + 1..offset + start + token_len));
+                ranges.push(TextRange::from_usize(
+                    offset + start + eq + 1..offset + start + token_len,
+                ));
             }
             search = start;
         }
@@ -128,10 +157,22 @@ mod tests {
 
     #[test]
     fn secret_keys() {
-        for key in ["tunneling.servlet.shared.secret", "jdbc.default.password", "requirepass", "ldapPass", "keystore.pwd", "cluster.link.auth.value"] {
+        for key in [
+            "tunneling.servlet.shared.secret",
+            "jdbc.default.password",
+            "requirepass",
+            "ldapPass",
+            "keystore.pwd",
+            "cluster.link.auth.value",
+        ] {
             assert!(is_secret_key(key), "{key}");
         }
-        for key in ["tunneling.servlet.shared.secret.hex", "tunnel.servlet.hosts.allowed", "jdbc.default.url", "hostsAllowed"] {
+        for key in [
+            "tunneling.servlet.shared.secret.hex",
+            "tunnel.servlet.hosts.allowed",
+            "jdbc.default.url",
+            "hostsAllowed",
+        ] {
             assert!(!is_secret_key(key), "{key}");
         }
     }

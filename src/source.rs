@@ -36,13 +36,19 @@ impl TextRange {
     /// An empty range at `offset`.
     #[must_use]
     pub const fn empty(offset: u32) -> Self {
-        Self { start: offset, end: offset }
+        Self {
+            start: offset,
+            end: offset,
+        }
     }
 
     /// Builds a range from `usize` offsets (files are capped well below 4 GiB).
     #[must_use]
     pub fn from_usize(range: Range<usize>) -> Self {
-        Self { start: range.start as u32, end: range.end as u32 }
+        Self {
+            start: range.start as u32,
+            end: range.end as u32,
+        }
     }
 
     #[must_use]
@@ -63,7 +69,10 @@ impl TextRange {
     /// The smallest range covering both.
     #[must_use]
     pub fn cover(self, other: Self) -> Self {
-        Self { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Self {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     #[must_use]
@@ -100,7 +109,10 @@ impl Span {
     /// The empty span at the start of `file`: where a missing key is reported.
     #[must_use]
     pub const fn file_start(file: FileId) -> Self {
-        Self { file, range: TextRange::empty(0) }
+        Self {
+            file,
+            range: TextRange::empty(0),
+        }
     }
 }
 
@@ -126,7 +138,11 @@ impl LineIndex {
         let mut i = 0;
         while let Some(pos) = memchr2(b'\n', b'\r', &bytes[i..]) {
             let at = i + pos;
-            i = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') { at + 2 } else { at + 1 };
+            i = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                at + 2
+            } else {
+                at + 1
+            };
             starts.push(i as u32);
         }
         Self { starts }
@@ -157,7 +173,11 @@ impl LineIndex {
     #[must_use]
     pub fn line_range(&self, line: usize, text: &str) -> TextRange {
         let start = self.starts[line];
-        let mut end = self.starts.get(line + 1).copied().unwrap_or(text.len() as u32);
+        let mut end = self
+            .starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(text.len() as u32);
         let bytes = text.as_bytes();
         while end > start && matches!(bytes[end as usize - 1], b'\n' | b'\r') {
             end -= 1;
@@ -172,7 +192,10 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.starts[line] as usize;
         let column = text[start..offset as usize].chars().count() as u32 + 1;
-        LineCol { line: line as u32 + 1, column }
+        LineCol {
+            line: line as u32 + 1,
+            column,
+        }
     }
 
     /// Zero-based line and UTF-16 column of `offset` (the LSP default).
@@ -181,7 +204,10 @@ impl LineIndex {
         let offset = clamp_to_char_boundary(text, offset);
         let line = self.line_of(offset);
         let start = self.starts[line] as usize;
-        let column: usize = text[start..offset as usize].chars().map(char::len_utf16).sum();
+        let column: usize = text[start..offset as usize]
+            .chars()
+            .map(char::len_utf16)
+            .sum();
         (line as u32, column as u32)
     }
 }
@@ -217,12 +243,18 @@ impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let text = text.into();
         let lines = LineIndex::new(&text);
-        Self { path: path.into(), text, lines, secrets: Vec::new() }
+        Self {
+            path: path.into(),
+            text,
+            lines,
+            secrets: Vec::new(),
+        }
     }
 
     /// Marks `ranges` as secret: they are masked in every rendering of the text.
     pub fn add_secrets(&mut self, ranges: impl IntoIterator<Item = TextRange>) {
-        self.secrets.extend(ranges.into_iter().filter(|r| !r.is_empty()));
+        self.secrets
+            .extend(ranges.into_iter().filter(|r| !r.is_empty()));
     }
 
     #[must_use]

@@ -41,8 +41,11 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let limit = (name.chars().count() / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
-        if let Some(d) = edit_distance(&name.to_ascii_lowercase(), &candidate.to_ascii_lowercase(), limit)
-            && best.is_none_or(|(b, _)| d < b)
+        if let Some(d) = edit_distance(
+            &name.to_ascii_lowercase(),
+            &candidate.to_ascii_lowercase(),
+            limit,
+        ) && best.is_none_or(|(b, _)| d < b)
         {
             best = Some((d, candidate));
         }
@@ -64,7 +67,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(closest("adress", ["address", "addresses", "role"]), Some("address"));
+        assert_eq!(
+            closest("adress", ["address", "addresses", "role"]),
+            Some("address")
+        );
         assert_eq!(closest("zzz", ["address"]), None);
     }
 }

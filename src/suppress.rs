@@ -25,7 +25,10 @@ pub struct Suppression {
 
 impl Suppression {
     fn covers(&self, rule: &str) -> bool {
-        self.rule == rule || rule.split_once('/').is_some_and(|(pack, _)| pack == self.rule)
+        self.rule == rule
+            || rule
+                .split_once('/')
+                .is_some_and(|(pack, _)| pack == self.rule)
     }
 }
 
@@ -44,18 +47,25 @@ pub fn collect(cluster: &Cluster) -> Vec<Suppression> {
             comments.iter().map(|c| lines.line_of(c.start)).collect();
         for comment in comments {
             let body = comment.slice(text);
-            let Some(at) = body.find(MARKER) else { continue };
+            let Some(at) = body.find(MARKER) else {
+                continue;
+            };
             let rest = body[at + MARKER.len()..].trim_start();
-            let Some(list) = rest.strip_prefix("ignore[") else { continue };
+            let Some(list) = rest.strip_prefix("ignore[") else {
+                continue;
+            };
             let Some(end) = list.find(']') else { continue };
             let line = lines.line_of(comment.start);
             let line_start = lines.line_start(line);
-            let own_line = text[line_start as usize..comment.start as usize].trim().is_empty();
+            let own_line = text[line_start as usize..comment.start as usize]
+                .trim()
+                .is_empty();
             let target = if own_line {
                 // The next line that is neither blank nor a comment.
                 (line + 1..lines.line_count())
                     .find(|&l| {
-                        !comment_lines.contains(&l) && !lines.line_range(l, text).slice(text).trim().is_empty()
+                        !comment_lines.contains(&l)
+                            && !lines.line_range(l, text).slice(text).trim().is_empty()
                     })
                     .unwrap_or(line)
             } else {
@@ -84,7 +94,11 @@ pub fn collect(cluster: &Cluster) -> Vec<Suppression> {
 }
 
 /// Drops the diagnostics a suppression covers and marks it used.
-pub fn apply(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>, suppressions: &mut [Suppression]) {
+pub fn apply(
+    cluster: &Cluster,
+    diagnostics: &mut Vec<Diagnostic>,
+    suppressions: &mut [Suppression],
+) {
     if suppressions.is_empty() {
         return;
     }

@@ -78,7 +78,12 @@ impl Workspace {
     /// An empty in-memory workspace.
     #[must_use]
     pub fn new() -> Self {
-        Self { root: None, manifest: None, files: Vec::new(), max_file_size: DEFAULT_MAX_FILE_SIZE }
+        Self {
+            root: None,
+            manifest: None,
+            files: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
     }
 
     /// Adds a file; `path` is relative to the cluster root (`app1/portal-ext.properties`).
@@ -88,7 +93,10 @@ impl Workspace {
             self.manifest = Some(Content::Memory(content.into()));
             return;
         }
-        let file = InputFile { path, content: Content::Memory(content.into()) };
+        let file = InputFile {
+            path,
+            content: Content::Memory(content.into()),
+        };
         match self.files.binary_search_by(|f| f.path.cmp(&file.path)) {
             Ok(at) => self.files[at] = file,
             Err(at) => self.files.insert(at, file),
@@ -109,13 +117,25 @@ impl Workspace {
     /// Lists the files under `root` (hidden files and `.gitignore`d ones
     /// excepted). Nothing is read yet.
     pub fn from_dir(root: &Path) -> Result<Self, Error> {
-        let metadata = std::fs::metadata(root).map_err(|source| Error::Unreadable { path: root.to_path_buf(), source })?;
+        let metadata = std::fs::metadata(root).map_err(|source| Error::Unreadable {
+            path: root.to_path_buf(),
+            source,
+        })?;
         if !metadata.is_dir() {
             return Err(Error::NotADirectory(root.to_path_buf()));
         }
-        std::fs::read_dir(root).map_err(|source| Error::Unreadable { path: root.to_path_buf(), source })?;
-        let mut workspace = Self { root: Some(root.to_path_buf()), ..Self::new() };
-        let walker = ignore::WalkBuilder::new(root).follow_links(false).sort_by_file_name(Ord::cmp).build();
+        std::fs::read_dir(root).map_err(|source| Error::Unreadable {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        let mut workspace = Self {
+            root: Some(root.to_path_buf()),
+            ..Self::new()
+        };
+        let walker = ignore::WalkBuilder::new(root)
+            .follow_links(false)
+            .sort_by_file_name(Ord::cmp)
+            .build();
         for entry in walker {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -124,7 +144,10 @@ impl Workspace {
                         ignore::Error::WithPath { path, .. } => relative(root, path),
                         _ => String::from("."),
                     };
-                    workspace.files.push(InputFile { path, content: Content::Unlistable(err.to_string()) });
+                    workspace.files.push(InputFile {
+                        path,
+                        content: Content::Unlistable(err.to_string()),
+                    });
                     continue;
                 }
             };
@@ -137,7 +160,10 @@ impl Workspace {
             if path == manifest::FILE_NAME {
                 workspace.manifest = Some(Content::Disk(entry.into_path()));
             } else {
-                workspace.files.push(InputFile { path, content: Content::Disk(entry.into_path()) });
+                workspace.files.push(InputFile {
+                    path,
+                    content: Content::Disk(entry.into_path()),
+                });
             }
         }
         workspace.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -162,7 +188,9 @@ impl Workspace {
                     return Err(too_large(metadata.len(), self.max_file_size));
                 }
                 let mut bytes = Vec::with_capacity(metadata.len() as usize);
-                file.take(self.max_file_size + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+                file.take(self.max_file_size + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| e.to_string())?;
                 if bytes.len() as u64 > self.max_file_size {
                     return Err(too_large(bytes.len() as u64, self.max_file_size));
                 }
@@ -174,12 +202,19 @@ impl Workspace {
 
     /// The first bytes of a file, for guessing its format from its content.
     fn head(&self, path: &str) -> Option<Vec<u8>> {
-        let file = &self.files[self.files.binary_search_by(|f| f.path.as_str().cmp(path)).ok()?];
+        let file = &self.files[self
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()?];
         match &file.content {
             Content::Memory(bytes) => Some(bytes[..bytes.len().min(4096)].to_vec()),
             Content::Disk(p) => {
                 let mut head = Vec::with_capacity(4096);
-                std::fs::File::open(p).ok()?.take(4096).read_to_end(&mut head).ok()?;
+                std::fs::File::open(p)
+                    .ok()?
+                    .take(4096)
+                    .read_to_end(&mut head)
+                    .ok()?;
                 Some(head)
             }
             Content::Unlistable(_) => None,
@@ -192,14 +227,26 @@ impl Workspace {
         let mut cluster = Cluster::default();
         let mut diagnostics = Vec::new();
 
-        let manifest = self.manifest.as_ref().map(|content| self.load_manifest(content, &mut cluster, &mut diagnostics));
+        let manifest = self
+            .manifest
+            .as_ref()
+            .map(|content| self.load_manifest(content, &mut cluster, &mut diagnostics));
         let manifest_ref = manifest.as_ref().map(|(_, m)| m);
         cluster.name = manifest_ref.and_then(|m| m.cluster_name.as_ref().map(|n| n.value.clone()));
 
-        let paths: Vec<String> =
-            self.files.iter().filter(|f| !matches!(f.content, Content::Unlistable(_))).map(|f| f.path.clone()).collect();
+        let paths: Vec<String> = self
+            .files
+            .iter()
+            .filter(|f| !matches!(f.content, Content::Unlistable(_)))
+            .map(|f| f.path.clone())
+            .collect();
         let sniff = |path: &str| self.head(path).and_then(|head| discover::sniff(&head));
-        let Discovery { nodes, files, ignored, manifest_errors } = discover::discover(&paths, manifest_ref, &sniff);
+        let Discovery {
+            nodes,
+            files,
+            ignored,
+            manifest_errors,
+        } = discover::discover(&paths, manifest_ref, &sniff);
         if let Some((file, _)) = &manifest {
             for error in manifest_errors {
                 diagnostics.push(
@@ -232,7 +279,10 @@ impl Workspace {
             .enumerate()
             .map(|(i, found)| {
                 let id = FileId((first_id + i) as u32);
-                let content = self.files.binary_search_by(|f| f.path.as_str().cmp(&found.path)).map(|at| &self.files[at].content);
+                let content = self
+                    .files
+                    .binary_search_by(|f| f.path.as_str().cmp(&found.path))
+                    .map(|at| &self.files[at].content);
                 let bytes = content.map_or_else(|_| Err("missing".to_string()), |c| self.read(c));
                 let mut loaded = load(id, &found.path, found.format, bytes);
                 loaded.0.node = Some(node_id[found.node]);
@@ -247,7 +297,11 @@ impl Workspace {
             cluster.files.push(file);
             diagnostics.append(&mut found);
         }
-        for unlistable in self.files.iter().filter(|f| matches!(f.content, Content::Unlistable(_))) {
+        for unlistable in self
+            .files
+            .iter()
+            .filter(|f| matches!(f.content, Content::Unlistable(_)))
+        {
             let id = FileId(cluster.files.len() as u32);
             let message = self.read(&unlistable.content).err().unwrap_or_default();
             cluster.files.push(ClusterFile {
@@ -257,23 +311,41 @@ impl Workspace {
                 document: Document::NotParsed,
             });
             diagnostics.push(
-                Diagnostic::new(Span::file_start(id), format!("cannot read this folder: {message}"))
-                    .with_rule(unreadable_file::RULE.id, Severity::Error),
+                Diagnostic::new(
+                    Span::file_start(id),
+                    format!("cannot read this folder: {message}"),
+                )
+                .with_rule(unreadable_file::RULE.id, Severity::Error),
             );
         }
         cluster.manifest = manifest;
         model::build(&mut cluster, &mut diagnostics);
-        Analysis { cluster, diagnostics, ignored }
+        Analysis {
+            cluster,
+            diagnostics,
+            ignored,
+        }
     }
 
-    fn load_manifest(&self, content: &Content, cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) -> (FileId, Manifest) {
+    fn load_manifest(
+        &self,
+        content: &Content,
+        cluster: &mut Cluster,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> (FileId, Manifest) {
         let id = FileId(cluster.files.len() as u32);
         let (text, error) = match self.read(content) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => (text, None),
-                Err(err) => (String::from_utf8_lossy(err.as_bytes()).into_owned(), Some("the manifest is not valid UTF-8".to_string())),
+                Err(err) => (
+                    String::from_utf8_lossy(err.as_bytes()).into_owned(),
+                    Some("the manifest is not valid UTF-8".to_string()),
+                ),
             },
-            Err(message) => (String::new(), Some(format!("cannot read the manifest: {message}"))),
+            Err(message) => (
+                String::new(),
+                Some(format!("cannot read the manifest: {message}")),
+            ),
         };
         let parsed = manifest::parse(&text);
         for e in &parsed.errors {
@@ -283,7 +355,10 @@ impl Workspace {
             );
         }
         if let Some(message) = error {
-            diagnostics.push(Diagnostic::new(Span::file_start(id), message).with_rule(manifest_error::RULE.id, Severity::Error));
+            diagnostics.push(
+                Diagnostic::new(Span::file_start(id), message)
+                    .with_rule(manifest_error::RULE.id, Severity::Error),
+            );
         }
         cluster.files.push(ClusterFile {
             source: SourceFile::new(manifest::FILE_NAME, text),
@@ -297,9 +372,18 @@ impl Workspace {
     /// Analyzes the cluster and runs the rules.
     #[must_use]
     pub fn lint(&self, options: &LintOptions) -> Report {
-        let Analysis { cluster, diagnostics, ignored } = self.analyze();
+        let Analysis {
+            cluster,
+            diagnostics,
+            ignored,
+        } = self.analyze();
         let diagnostics = engine::run(&cluster, diagnostics, options);
-        Report { root: self.root.clone(), cluster, diagnostics, ignored }
+        Report {
+            root: self.root.clone(),
+            cluster,
+            diagnostics,
+            ignored,
+        }
     }
 }
 
@@ -310,13 +394,21 @@ fn too_large(size: u64, limit: u64) -> String {
 /// `path` relative to `root`, with `/` separators.
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     parts.join("/")
 }
 
 /// Decodes and parses one file; an unreadable one becomes an empty file with
 /// a diagnostic.
-fn load(id: FileId, path: &str, format: Format, bytes: Result<Vec<u8>, String>) -> (ClusterFile, Vec<Diagnostic>) {
+fn load(
+    id: FileId,
+    path: &str,
+    format: Format,
+    bytes: Result<Vec<u8>, String>,
+) -> (ClusterFile, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let decoded = bytes.and_then(|bytes| {
         decode::decode(bytes, Encoding::of(format)).map_err(|NotText::Binary| {
@@ -330,21 +422,35 @@ fn load(id: FileId, path: &str, format: Format, bytes: Result<Vec<u8>, String>) 
             secrets::mark(&mut source, &document);
             for error in errors.iter().chain(document.errors()) {
                 diagnostics.push(
-                    Diagnostic::new(Span::new(id, clamp(error.range, &source)), error.message.to_string())
-                        .with_rule(parse_error::RULE.id, Severity::Error),
+                    Diagnostic::new(
+                        Span::new(id, clamp(error.range, &source)),
+                        error.message.to_string(),
+                    )
+                    .with_rule(parse_error::RULE.id, Severity::Error),
                 );
             }
             (source, document)
         }
         Err(message) => {
             diagnostics.push(
-                Diagnostic::new(Span::file_start(id), format!("cannot read `{path}`: {message}"))
-                    .with_rule(unreadable_file::RULE.id, Severity::Error),
+                Diagnostic::new(
+                    Span::file_start(id),
+                    format!("cannot read `{path}`: {message}"),
+                )
+                .with_rule(unreadable_file::RULE.id, Severity::Error),
             );
             (SourceFile::new(path, ""), Document::NotParsed)
         }
     };
-    (ClusterFile { source, format: Some(format), node: None, document }, diagnostics)
+    (
+        ClusterFile {
+            source,
+            format: Some(format),
+            node: None,
+            document,
+        },
+        diagnostics,
+    )
 }
 
 /// Keeps a parser's range inside the text and on character boundaries.

@@ -17,7 +17,10 @@ fn clusterlint() -> Command {
 fn json_of(args: &[&str]) -> (Value, i32) {
     let output = clusterlint().args(args).output().expect("runs");
     let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!("not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout));
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
     });
     (value, output.status.code().unwrap_or(-1))
 }
@@ -46,7 +49,14 @@ fn example_cluster_json_matches_the_contract() {
     let diagnostics = json["diagnostics"].as_array().unwrap();
     let found: Vec<String> = diagnostics
         .iter()
-        .map(|d| format!("{}:{} {}", d["path"].as_str().unwrap(), d["line"], d["rule"].as_str().unwrap()))
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["rule"].as_str().unwrap()
+            )
+        })
         .collect();
     assert_eq!(found, PLANTED);
 
@@ -54,7 +64,19 @@ fn example_cluster_json_matches_the_contract() {
         let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(
             keys,
-            ["column", "end_column", "end_line", "fix", "help", "line", "message", "path", "related", "rule", "severity"]
+            [
+                "column",
+                "end_column",
+                "end_line",
+                "fix",
+                "help",
+                "line",
+                "message",
+                "path",
+                "related",
+                "rule",
+                "severity"
+            ]
         );
         assert!(["error", "warning", "info"].contains(&d["severity"].as_str().unwrap()));
         assert!(!d["path"].as_str().unwrap().contains('\\'));
@@ -67,10 +89,16 @@ fn example_cluster_json_matches_the_contract() {
     }
 
     // The secret mismatch points at app2's value and relates the reference.
-    let mismatch = diagnostics.iter().find(|d| d["rule"] == "liferay/tunnel-secret-mismatch").unwrap();
+    let mismatch = diagnostics
+        .iter()
+        .find(|d| d["rule"] == "liferay/tunnel-secret-mismatch")
+        .unwrap();
     assert_eq!(mismatch["column"], 33);
     assert_eq!(mismatch["end_column"], 65);
-    assert_eq!(mismatch["related"][0]["path"], "staging/portal-ext.properties");
+    assert_eq!(
+        mismatch["related"][0]["path"],
+        "staging/portal-ext.properties"
+    );
     assert_eq!(mismatch["related"][0]["line"], 7);
 
     let summary = &json["summary"];
@@ -82,7 +110,10 @@ fn example_cluster_json_matches_the_contract() {
 
 #[test]
 fn example_cluster_human_report() {
-    let output = clusterlint().args(["check", example().to_str().unwrap()]).output().unwrap();
+    let output = clusterlint()
+        .args(["check", example().to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8(output.stdout).unwrap();
     insta::assert_snapshot!("liferay_remote_staging_human", text);
@@ -92,7 +123,14 @@ fn example_cluster_human_report() {
 fn selection_from_the_command_line() {
     let root = example();
     let root = root.to_str().unwrap();
-    let (json, code) = json_of(&["check", "--format", "json", "--select", "liferay/tunnel-https-not-required", root]);
+    let (json, code) = json_of(&[
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "liferay/tunnel-https-not-required",
+        root,
+    ]);
     assert_eq!(code, 0, "only a warning is left");
     assert_eq!(json["diagnostics"].as_array().unwrap().len(), 1);
 
@@ -112,7 +150,10 @@ fn selection_from_the_command_line() {
     assert_eq!(code, 1);
     assert_eq!(json["diagnostics"][0]["severity"], "error");
 
-    let output = clusterlint().args(["check", "--select", "liferay/no-such-rule", root]).output().unwrap();
+    let output = clusterlint()
+        .args(["check", "--select", "liferay/no-such-rule", root])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("neither a rule id nor a pack"));
 }
@@ -129,38 +170,78 @@ fn a_clean_cluster_exits_zero() {
         format!("{secret}tunnel.servlet.hosts.allowed=127.0.0.1,SERVER_IP,192.0.2.50\n"),
     )
     .unwrap();
-    std::fs::write(dir.path().join("clusterlint.toml"), "[nodes.staging]\naddress = \"192.0.2.50\"\n").unwrap();
-    let output = clusterlint().args(["check", dir.path().to_str().unwrap()]).output().unwrap();
+    std::fs::write(
+        dir.path().join("clusterlint.toml"),
+        "[nodes.staging]\naddress = \"192.0.2.50\"\n",
+    )
+    .unwrap();
+    let output = clusterlint()
+        .args(["check", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{text}");
-    assert!(text.contains("All checks passed: 2 files of 2 nodes."), "{text}");
+    assert!(
+        text.contains("All checks passed: 2 files of 2 nodes."),
+        "{text}"
+    );
 }
 
 #[test]
 fn the_tool_failing_is_exit_code_two() {
-    let output = clusterlint().args(["check", "/nonexistent/cluster"]).output().unwrap();
+    let output = clusterlint()
+        .args(["check", "/nonexistent/cluster"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/cluster"));
 
     let empty = tempfile::tempdir().unwrap();
     std::fs::write(empty.path().join("README.md"), "notes\n").unwrap();
-    let output = clusterlint().args(["check", empty.path().to_str().unwrap()]).output().unwrap();
+    let output = clusterlint()
+        .args(["check", empty.path().to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("holds no nodes"));
 
     let bad_manifest = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(bad_manifest.path().join("app1")).unwrap();
-    std::fs::write(bad_manifest.path().join("app1/portal-ext.properties"), "a=b\n").unwrap();
-    std::fs::write(bad_manifest.path().join("clusterlint.toml"), "[nodes.app1]\nrol = \"live\"\n").unwrap();
-    let (json, code) = json_of(&["check", "--format", "json", bad_manifest.path().to_str().unwrap()]);
+    std::fs::write(
+        bad_manifest.path().join("app1/portal-ext.properties"),
+        "a=b\n",
+    )
+    .unwrap();
+    std::fs::write(
+        bad_manifest.path().join("clusterlint.toml"),
+        "[nodes.app1]\nrol = \"live\"\n",
+    )
+    .unwrap();
+    let (json, code) = json_of(&[
+        "check",
+        "--format",
+        "json",
+        bad_manifest.path().to_str().unwrap(),
+    ]);
     assert_eq!(code, 2, "an invalid manifest is exit code 2");
     let d = &json["diagnostics"][0];
     assert_eq!(d["rule"], "core/manifest-error");
     assert_eq!(d["path"], "clusterlint.toml");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(2), Some(1)));
-    assert!(d["message"].as_str().unwrap().contains("did you mean `role`"));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `role`")
+    );
 
-    let output = clusterlint().args(["check", "--bogus-flag"]).output().unwrap();
+    let output = clusterlint()
+        .args(["check", "--bogus-flag"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -170,14 +251,24 @@ fn rule_documentation() {
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     for rule in clusterlint::rules::ALL {
-        assert!(text.contains(rule.id), "{} missing from `clusterlint rules`", rule.id);
+        assert!(
+            text.contains(rule.id),
+            "{} missing from `clusterlint rules`",
+            rule.id
+        );
     }
-    let output = clusterlint().args(["rule", "liferay/tunnel-key-length"]).output().unwrap();
+    let output = clusterlint()
+        .args(["rule", "liferay/tunnel-key-length"])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.starts_with("# liferay/tunnel-key-length"));
     assert!(text.contains("## How to fix"));
-    let output = clusterlint().args(["rule", "liferay/tunnel-key-lenght"]).output().unwrap();
+    let output = clusterlint()
+        .args(["rule", "liferay/tunnel-key-lenght"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("liferay/tunnel-key-length"));
 }

@@ -18,7 +18,12 @@ fn fixtures_root() -> PathBuf {
 
 fn dirs(path: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = fs::read_dir(path)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
@@ -40,7 +45,11 @@ fn findings(root: &Path) -> BTreeSet<String> {
 fn expected(root: &Path) -> BTreeSet<String> {
     let path = root.join("expected.txt");
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(ToString::to_string).collect()
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(ToString::to_string)
+        .collect()
 }
 
 /// All `(rule id, kind, case dir)` under `fixtures/<pack>/<rule>/`.
@@ -52,7 +61,10 @@ fn cases() -> Vec<(String, String, PathBuf)> {
             continue;
         }
         for rule in dirs(&pack) {
-            let id = format!("{pack_name}/{}", rule.file_name().unwrap().to_string_lossy());
+            let id = format!(
+                "{pack_name}/{}",
+                rule.file_name().unwrap().to_string_lossy()
+            );
             for kind in ["pass", "fail"] {
                 for case in dirs(&rule.join(kind)) {
                     out.push((id.clone(), kind.to_string(), case));
@@ -71,20 +83,39 @@ fn every_case_produces_exactly_its_expected_findings() {
     for (id, kind, case) in &cases {
         let got = findings(case);
         let want = expected(case);
-        let of_rule = |set: &BTreeSet<String>| set.iter().filter(|l| l.ends_with(&format!(" {id}"))).count();
+        let of_rule = |set: &BTreeSet<String>| {
+            set.iter()
+                .filter(|l| l.ends_with(&format!(" {id}")))
+                .count()
+        };
         if kind == "fail" && of_rule(&want) == 0 {
-            failures.push(format!("{}: a fail case must expect at least one `{id}`", case.display()));
+            failures.push(format!(
+                "{}: a fail case must expect at least one `{id}`",
+                case.display()
+            ));
         }
         if kind == "pass" && of_rule(&want) != 0 {
-            failures.push(format!("{}: a pass case must not expect `{id}`", case.display()));
+            failures.push(format!(
+                "{}: a pass case must not expect `{id}`",
+                case.display()
+            ));
         }
         if got != want {
             let missing: Vec<_> = want.difference(&got).collect();
             let extra: Vec<_> = got.difference(&want).collect();
-            failures.push(format!("{}:\n  missing: {missing:?}\n  unexpected: {extra:?}", case.display()));
+            failures.push(format!(
+                "{}:\n  missing: {missing:?}\n  unexpected: {extra:?}",
+                case.display()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} fixture cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixture cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! comment. This test fails when a page is stale; run it with
 //! `UPDATE_RULE_DOCS=1` to rewrite the pages.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
@@ -15,12 +16,13 @@ fn pages() -> Vec<(String, String)> {
     for rule in rules::ALL {
         let (pack, name) = rule.id.split_once('/').unwrap();
         pages.push((format!("{pack}/{name}.md"), rule.reference_page()));
-        index.push_str(&format!(
-            "| [`{}`]({pack}/{name}.md) | {} | {} |\n",
+        let _ = writeln!(
+            index,
+            "| [`{}`]({pack}/{name}.md) | {} | {} |",
             rule.id,
             rule.default_severity,
             rule.summary().replace('|', "\\|")
-        ));
+        );
     }
     pages.push(("README.md".to_string(), index));
     pages
@@ -42,15 +44,27 @@ fn rule_reference_is_up_to_date() {
         }
     }
     // No page for a rule that no longer exists.
-    for pack in fs::read_dir(&root).into_iter().flatten().flatten().filter(|e| e.path().is_dir()) {
+    for pack in fs::read_dir(&root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+    {
         for page in fs::read_dir(pack.path()).into_iter().flatten().flatten() {
-            let rel = format!("{}/{}", pack.file_name().to_string_lossy(), page.file_name().to_string_lossy());
+            let rel = format!(
+                "{}/{}",
+                pack.file_name().to_string_lossy(),
+                page.file_name().to_string_lossy()
+            );
             if !expected.iter().any(|(p, _)| *p == rel) {
                 stale.push(format!("{rel} (no such rule)"));
             }
         }
     }
-    assert!(stale.is_empty(), "stale rule reference pages (run `UPDATE_RULE_DOCS=1 cargo test --test rule_docs`): {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "stale rule reference pages (run `UPDATE_RULE_DOCS=1 cargo test --test rule_docs`): {stale:?}"
+    );
 }
 
 #[test]

@@ -70,7 +70,11 @@ pub fn decode(bytes: Vec<u8>, encoding: Encoding) -> Result<(String, Vec<ParseEr
                 let mut errors = Vec::new();
                 if let (Encoding::Utf8Strict, Some(at)) = (encoding, first_bad) {
                     let at = at as u32;
-                    let more = if bad > 1 { format!(" ({bad} invalid sequences in all)") } else { String::new() };
+                    let more = if bad > 1 {
+                        format!(" ({bad} invalid sequences in all)")
+                    } else {
+                        String::new()
+                    };
                     errors.push(ParseError::new(
                         TextRange::new(at, at + 3),
                         format!("the file is not valid UTF-8 here{more}; the reader turns such bytes into U+FFFD"),
@@ -104,6 +108,9 @@ mod tests {
 
     #[test]
     fn nul_bytes_mean_binary() {
-        assert_eq!(decode(vec![0xff, 0xfe, b'a', 0], Encoding::Utf8Strict), Err(NotText::Binary));
+        assert_eq!(
+            decode(vec![0xff, 0xfe, b'a', 0], Encoding::Utf8Strict),
+            Err(NotText::Binary)
+        );
     }
 }

@@ -78,7 +78,11 @@ impl Format {
     pub const fn is_parsed(self) -> bool {
         matches!(
             self,
-            Self::LiferayProperties | Self::OsgiConfig | Self::OsgiCfg | Self::TomcatSetenv | Self::GluuSetup
+            Self::LiferayProperties
+                | Self::OsgiConfig
+                | Self::OsgiCfg
+                | Self::TomcatSetenv
+                | Self::GluuSetup
         )
     }
 }
@@ -100,7 +104,10 @@ pub struct ParseError {
 impl ParseError {
     #[must_use]
     pub fn new(range: TextRange, message: impl Into<Cow<'static, str>>) -> Self {
-        Self { range, message: message.into() }
+        Self {
+            range,
+            message: message.into(),
+        }
     }
 }
 
@@ -136,6 +143,43 @@ impl Document {
         }
     }
 
+    /// Every range the document holds, for invariant checks (in bounds, on
+    /// character boundaries) in tests and fuzzing.
+    #[must_use]
+    pub fn ranges(&self) -> Vec<TextRange> {
+        let mut out: Vec<TextRange> = self
+            .errors()
+            .iter()
+            .map(|e| e.range)
+            .chain(self.comments().iter().copied())
+            .collect();
+        match self {
+            Self::Properties(doc) => {
+                for e in &doc.entries {
+                    out.extend([e.key_range, e.value_range]);
+                }
+            }
+            Self::OsgiConfig(doc) => {
+                for e in &doc.entries {
+                    out.extend([e.key_range, e.value_range]);
+                    out.extend(e.items.iter().map(|i| i.range));
+                }
+                out.extend(doc.liferay_stop);
+            }
+            Self::Setenv(doc) => {
+                for a in &doc.assignments {
+                    out.extend([a.name_range, a.value_range]);
+                }
+                for p in &doc.system_properties {
+                    out.push(p.range);
+                    out.extend(p.value_range);
+                }
+            }
+            Self::NotParsed => {}
+        }
+        out
+    }
+
     #[must_use]
     pub fn as_properties(&self) -> Option<&properties::PropertiesDocument> {
         match self {
@@ -166,12 +210,19 @@ impl Document {
 pub fn parse(format: Format, text: &str) -> Document {
     use properties::Dialect;
     match format {
-        Format::LiferayProperties => Document::Properties(properties::parse(text, Dialect::Liferay)),
-        Format::OsgiCfg | Format::GluuSetup => Document::Properties(properties::parse(text, Dialect::Jdk)),
+        Format::LiferayProperties => {
+            Document::Properties(properties::parse(text, Dialect::Liferay))
+        }
+        Format::OsgiCfg | Format::GluuSetup => {
+            Document::Properties(properties::parse(text, Dialect::Jdk))
+        }
         Format::OsgiConfig => Document::OsgiConfig(osgi_config::parse(text)),
         Format::TomcatSetenv => Document::Setenv(setenv::parse(text)),
-        Format::KaazingXml | Format::Nginx | Format::Redis | Format::Stunnel | Format::Csync2 | Format::Hosts => {
-            Document::NotParsed
-        }
+        Format::KaazingXml
+        | Format::Nginx
+        | Format::Redis
+        | Format::Stunnel
+        | Format::Csync2
+        | Format::Hosts => Document::NotParsed,
     }
 }

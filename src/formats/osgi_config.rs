@@ -64,7 +64,9 @@ impl ConfigEntry {
     #[must_use]
     pub fn as_bool(&self) -> Option<bool> {
         match (self.shape, self.items.as_slice()) {
-            (Shape::Scalar | Shape::Unquoted, [item]) => Some(item.text.trim().eq_ignore_ascii_case("true")),
+            (Shape::Scalar | Shape::Unquoted, [item]) => {
+                Some(item.text.trim().eq_ignore_ascii_case("true"))
+            }
             _ => None,
         }
     }
@@ -92,7 +94,12 @@ const TYPE_CODES: &[u8] = b"TILFDXSCBilfdxscb";
 /// Parses a `.config` file.
 #[must_use]
 pub fn parse(text: &str) -> OsgiConfigDocument {
-    let mut parser = Parser { text, b: text.as_bytes(), i: 0, doc: OsgiConfigDocument::default() };
+    let mut parser = Parser {
+        text,
+        b: text.as_bytes(),
+        i: 0,
+        doc: OsgiConfigDocument::default(),
+    };
     parser.run();
     parser.finish()
 }
@@ -122,8 +129,8 @@ impl Parser<'_> {
     }
 
     fn finish(mut self) -> OsgiConfigDocument {
-        let all_unquoted =
-            !self.doc.entries.is_empty() && self.doc.entries.iter().all(|e| e.shape == Shape::Unquoted);
+        let all_unquoted = !self.doc.entries.is_empty()
+            && self.doc.entries.iter().all(|e| e.shape == Shape::Unquoted);
         if all_unquoted {
             // The legacy untyped style: one finding for the file, not one per line.
             let first = self.doc.entries[0].value_range;
@@ -146,14 +153,19 @@ impl Parser<'_> {
                 b' ' | b'\t' | 0x0b | 0x0c => self.i += 1,
                 b'\r' | b'\n' if newlines => self.i += 1,
                 // A backslash before a line end is whitespace between tokens.
-                b'\\' if newlines && matches!(self.b.get(self.i + 1), Some(b'\r' | b'\n')) => self.i += 1,
+                b'\\' if newlines && matches!(self.b.get(self.i + 1), Some(b'\r' | b'\n')) => {
+                    self.i += 1;
+                }
                 _ => break,
             }
         }
     }
 
     fn line_end(&self, from: usize) -> usize {
-        self.b[from..].iter().position(|&c| c == b'\n' || c == b'\r').map_or(self.b.len(), |p| from + p)
+        self.b[from..]
+            .iter()
+            .position(|&c| c == b'\n' || c == b'\r')
+            .map_or(self.b.len(), |p| from + p)
     }
 
     /// Records an error; the first one Liferay cannot get past also marks
@@ -166,7 +178,9 @@ impl Parser<'_> {
                 format!("{message}; Liferay 7.4+ stops reading the file here and ignores this key and every key after it"),
             ));
         } else {
-            self.doc.errors.push(ParseError::new(range, message.to_string()));
+            self.doc
+                .errors
+                .push(ParseError::new(range, message.to_string()));
         }
     }
 
@@ -176,7 +190,7 @@ impl Parser<'_> {
         // The key runs to the first unescaped `=` on the line.
         let mut j = start;
         let mut escaped = false;
-        while j < eol && !(self.b[j] == b'=' && !escaped) {
+        while j < eol && (self.b[j] != b'=' || escaped) {
             escaped = self.b[j] == b'\\' && !escaped;
             j += 1;
         }
@@ -189,9 +203,20 @@ impl Parser<'_> {
         }
         let key = unescape(raw_key);
         if key.is_empty() {
-            self.error(TextRange::from_usize(j..j + 1), "the key before `=` is empty", true);
-        } else if !key.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-')) {
-            self.error(key_range, "Liferay accepts only letters, digits, `.`, `_` and `-` in keys", true);
+            self.error(
+                TextRange::from_usize(j..j + 1),
+                "the key before `=` is empty",
+                true,
+            );
+        } else if !key
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+        {
+            self.error(
+                key_range,
+                "Liferay accepts only letters, digits, `.`, `_` and `-` in keys",
+                true,
+            );
         }
         self.i = j + 1;
         self.skip_whitespace(false);
@@ -210,7 +235,11 @@ impl Parser<'_> {
                 None => return,
             },
             Some(&open @ (b'[' | b'(')) => {
-                let shape = if open == b'[' { Shape::Array } else { Shape::Vector };
+                let shape = if open == b'[' {
+                    Shape::Array
+                } else {
+                    Shape::Vector
+                };
                 match self.list(if open == b'[' { b']' } else { b')' }) {
                     Some(items) => (shape, items),
                     None => return,
@@ -223,7 +252,11 @@ impl Parser<'_> {
                     (Shape::Braced, Vec::new())
                 } else {
                     let at = self.i;
-                    self.error(TextRange::from_usize(at..at + 1), "this `{` is never closed", true);
+                    self.error(
+                        TextRange::from_usize(at..at + 1),
+                        "this `{` is never closed",
+                        true,
+                    );
                     self.i = self.b.len();
                     return;
                 }
@@ -239,7 +272,11 @@ impl Parser<'_> {
                     key_range,
                     type_code: None,
                     shape: Shape::Unquoted,
-                    items: vec![ConfigItem { escaped: text.len() != raw.len(), text, range }],
+                    items: vec![ConfigItem {
+                        escaped: text.len() != raw.len(),
+                        text,
+                        range,
+                    }],
                     value_range: range,
                 });
                 self.i = eol;
@@ -258,7 +295,14 @@ impl Parser<'_> {
             self.error(rest, "unexpected text after the value", true);
             self.i = eol;
         }
-        self.doc.entries.push(ConfigEntry { key, key_range, type_code, shape, items, value_range });
+        self.doc.entries.push(ConfigEntry {
+            key,
+            key_range,
+            type_code,
+            shape,
+            items,
+            value_range,
+        });
     }
 
     /// Reads `"..."` at the cursor.
@@ -284,7 +328,11 @@ impl Parser<'_> {
             j += 1;
         }
         if j >= self.b.len() {
-            self.error(TextRange::from_usize(open..open + 1), "this string is never closed", true);
+            self.error(
+                TextRange::from_usize(open..open + 1),
+                "this string is never closed",
+                true,
+            );
             self.i = self.b.len();
             return None;
         }
@@ -299,9 +347,17 @@ impl Parser<'_> {
         let raw = &self.text[start..j];
         let range = TextRange::from_usize(start..j);
         if has_escape {
-            Some(ConfigItem { text: unescape(raw), range, escaped: true })
+            Some(ConfigItem {
+                text: unescape(raw),
+                range,
+                escaped: true,
+            })
         } else {
-            Some(ConfigItem { text: raw.to_string(), range, escaped: false })
+            Some(ConfigItem {
+                text: raw.to_string(),
+                range,
+                escaped: false,
+            })
         }
     }
 
@@ -314,7 +370,11 @@ impl Parser<'_> {
             self.skip_list_space(open);
             match self.b.get(self.i) {
                 None => {
-                    self.error(TextRange::from_usize(open..open + 1), "this list is never closed", true);
+                    self.error(
+                        TextRange::from_usize(open..open + 1),
+                        "this list is never closed",
+                        true,
+                    );
                     return None;
                 }
                 Some(&c) if c == close => {
@@ -325,7 +385,11 @@ impl Parser<'_> {
                 Some(_) => {
                     let at = self.i;
                     let end = self.line_end(at);
-                    self.error(TextRange::from_usize(at..end), "expected a quoted element in the list", true);
+                    self.error(
+                        TextRange::from_usize(at..end),
+                        "expected a quoted element in the list",
+                        true,
+                    );
                     self.i = end;
                     return None;
                 }
@@ -337,7 +401,11 @@ impl Parser<'_> {
                 Some(_) => {
                     let at = self.i;
                     let end = self.line_end(at);
-                    self.error(TextRange::from_usize(at..end), "expected `,` or the end of the list", true);
+                    self.error(
+                        TextRange::from_usize(at..end),
+                        "expected `,` or the end of the list",
+                        true,
+                    );
                     self.i = end;
                     return None;
                 }
@@ -394,7 +462,9 @@ impl Parser<'_> {
                 'X' => t.parse::<i8>().is_ok(),
                 'S' => t.parse::<i16>().is_ok(),
                 // Felix stores raw IEEE bits; Liferay also takes decimals with a `.`.
-                'F' | 'D' => t.parse::<i64>().is_ok() || (t.contains('.') && t.parse::<f64>().is_ok()),
+                'F' | 'D' => {
+                    t.parse::<i64>().is_ok() || (t.contains('.') && t.parse::<f64>().is_ok())
+                }
                 'C' => !item.text.is_empty(),
                 'B' => t.eq_ignore_ascii_case("true") || t.eq_ignore_ascii_case("false"),
                 _ => true,
@@ -412,7 +482,8 @@ impl Parser<'_> {
 }
 
 const UNQUOTED: &str = "the value is not quoted";
-const UNQUOTED_MESSAGE: &str = "the value is not quoted (write `key=\"value\"`, or a typed value such as `B\"true\"`)";
+const UNQUOTED_MESSAGE: &str =
+    "the value is not quoted (write `key=\"value\"`, or a typed value such as `B\"true\"`)";
 
 /// Decodes `\` escapes of the Felix format.
 fn unescape(raw: &str) -> String {
@@ -434,7 +505,10 @@ fn unescape(raw: &str) -> String {
             Some('r') => out.push('\r'),
             Some('u') => {
                 let digits: String = chars.clone().take(4).collect();
-                match u32::from_str_radix(&digits, 16).ok().and_then(char::from_u32) {
+                match u32::from_str_radix(&digits, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                {
                     Some(decoded) if digits.len() == 4 => {
                         out.push(decoded);
                         for _ in 0..4 {
@@ -476,7 +550,10 @@ mod tests {
         let doc = parse(text);
         assert_eq!(doc.errors.len(), 1);
         assert_eq!(doc.errors[0].range.slice(text), "true");
-        assert_eq!(doc.get("hostsAllowed").unwrap().joined(), "127.0.0.1,SERVER_IP");
+        assert_eq!(
+            doc.get("hostsAllowed").unwrap().joined(),
+            "127.0.0.1,SERVER_IP"
+        );
         assert!(doc.liferay_stop.is_some());
     }
 
@@ -495,7 +572,10 @@ mod tests {
         let doc = parse("a=\"never closed\n");
         assert_eq!(doc.errors[0].range, TextRange::new(2, 3));
         let doc = parse("just text\n");
-        assert_eq!(doc.errors[0].message, "expected `=` after the key; Liferay 7.4+ stops reading the file here and ignores this key and every key after it");
+        assert_eq!(
+            doc.errors[0].message,
+            "expected `=` after the key; Liferay 7.4+ stops reading the file here and ignores this key and every key after it"
+        );
         let doc = parse("x=\"1\" />\n");
         assert_eq!(doc.errors.len(), 1);
         let doc = parse("n=I\"4x\"\nb=B\"yes\"\n");

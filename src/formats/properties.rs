@@ -138,9 +138,15 @@ fn finish_item(chars: &[(u32, char)]) -> ListItem {
     let first = chars.iter().position(|&(_, c)| !is_trimmed(c));
     let Some(first) = first else {
         let at = chars.first().map_or(0, |&(at, _)| at);
-        return ListItem { text: String::new(), range: TextRange::empty(at) };
+        return ListItem {
+            text: String::new(),
+            range: TextRange::empty(at),
+        };
     };
-    let last = chars.iter().rposition(|&(_, c)| !is_trimmed(c)).unwrap_or(first);
+    let last = chars
+        .iter()
+        .rposition(|&(_, c)| !is_trimmed(c))
+        .unwrap_or(first);
     let raw: String = chars[first..=last].iter().map(|&(_, c)| c).collect();
     let (at, c) = chars[last];
     let range = TextRange::new(chars[first].0, at + c.len_utf8() as u32);
@@ -160,7 +166,11 @@ pub struct PropertiesDocument {
 
 impl PropertiesDocument {
     /// The entries for `key`, in file order.
-    pub fn entries_for<'a>(&'a self, text: &'a str, key: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+    pub fn entries_for<'a>(
+        &'a self,
+        text: &'a str,
+        key: &'a str,
+    ) -> impl Iterator<Item = &'a Entry> + 'a {
         self.entries.iter().filter(move |e| e.key(text) == key)
     }
 }
@@ -202,7 +212,10 @@ impl PhysicalLines<'_> {
         }
         let bytes = self.text.as_bytes();
         let start = self.pos;
-        let end = bytes[start..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(bytes.len(), |p| start + p);
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .map_or(bytes.len(), |p| start + p);
         self.pos = if end >= bytes.len() {
             end
         } else if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
@@ -235,13 +248,14 @@ fn lex_jdk(lines: &mut PhysicalLines<'_>, doc: &mut PropertiesDocument) {
             continue;
         }
         if matches!(bytes[start], b'#' | b'!') {
-            doc.comments.push(TextRange::from_usize(start..line.end as usize));
+            doc.comments
+                .push(TextRange::from_usize(start..line.end as usize));
             continue;
         }
         let mut pieces = Vec::new();
         let mut piece = TextRange::from_usize(start..line.end as usize);
         loop {
-            if trailing_backslashes(piece.slice(text).as_bytes()) % 2 == 0 {
+            if trailing_backslashes(piece.slice(text).as_bytes()).is_multiple_of(2) {
                 pieces.push(piece);
                 break;
             }
@@ -278,7 +292,7 @@ fn lex_liferay(lines: &mut PhysicalLines<'_>, doc: &mut PropertiesDocument) {
         let mut piece = trimmed_range(text, line);
         let mut lost = false;
         loop {
-            if trailing_backslashes(piece.slice(text).as_bytes()) % 2 == 0 {
+            if trailing_backslashes(piece.slice(text).as_bytes()).is_multiple_of(2) {
                 pieces.push(piece);
                 break;
             }
@@ -288,7 +302,9 @@ fn lex_liferay(lines: &mut PhysicalLines<'_>, doc: &mut PropertiesDocument) {
             // continuation, so a blank line does not end the value.
             let mut skipped_blank = None;
             let next = loop {
-                let Some(next) = lines.next_line() else { break None };
+                let Some(next) = lines.next_line() else {
+                    break None;
+                };
                 let t = next.slice(text).trim_matches(is_trim);
                 if t.is_empty() {
                     skipped_blank.get_or_insert(next);
@@ -326,7 +342,10 @@ fn lex_liferay(lines: &mut PhysicalLines<'_>, doc: &mut PropertiesDocument) {
 fn trimmed_range(text: &str, line: TextRange) -> TextRange {
     let content = line.slice(text);
     let start = content.len() - content.trim_start_matches(|c: char| c <= ' ').len();
-    let end = content.trim_end_matches(|c: char| c <= ' ').len().max(start);
+    let end = content
+        .trim_end_matches(|c: char| c <= ' ')
+        .len()
+        .max(start);
     TextRange::new(line.start + start as u32, line.start + end as u32)
 }
 
@@ -341,7 +360,10 @@ struct Logical<'a> {
 impl<'a> Logical<'a> {
     fn new(text: &'a str, pieces: &[TextRange]) -> Self {
         if let [one] = pieces {
-            return Self { joined: Cow::Borrowed(one.slice(text)), map: vec![(0, *one)] };
+            return Self {
+                joined: Cow::Borrowed(one.slice(text)),
+                map: vec![(0, *one)],
+            };
         }
         let mut joined = String::new();
         let mut map = Vec::with_capacity(pieces.len());
@@ -349,7 +371,10 @@ impl<'a> Logical<'a> {
             map.push((joined.len(), *piece));
             joined.push_str(piece.slice(text));
         }
-        Self { joined: Cow::Owned(joined), map }
+        Self {
+            joined: Cow::Owned(joined),
+            map,
+        }
     }
 
     /// Source offset of joined offset `at`; an offset at a piece boundary maps
@@ -371,7 +396,10 @@ impl<'a> Logical<'a> {
             let at = self.source(range.start, false);
             return TextRange::empty(at);
         }
-        TextRange::new(self.source(range.start, false), self.source(range.end, true))
+        TextRange::new(
+            self.source(range.start, false),
+            self.source(range.end, true),
+        )
     }
 
     fn is_multi(&self) -> bool {
@@ -379,7 +407,8 @@ impl<'a> Logical<'a> {
     }
 
     fn pieces(&self) -> Option<Box<[TextRange]>> {
-        self.is_multi().then(|| self.map.iter().map(|&(_, piece)| piece).collect())
+        self.is_multi()
+            .then(|| self.map.iter().map(|&(_, piece)| piece).collect())
     }
 }
 
@@ -394,7 +423,11 @@ fn split_jdk(text: &str, pieces: &[TextRange], doc: &mut PropertiesDocument) {
         let c = line[key_len];
         if (c == b'=' || c == b':') && !preceding_backslash {
             value_start = key_len + 1;
-            separator = if c == b'=' { Separator::Equals } else { Separator::Colon };
+            separator = if c == b'=' {
+                Separator::Equals
+            } else {
+                Separator::Colon
+            };
             break;
         } else if is_jdk_space(c) && !preceding_backslash {
             value_start = key_len + 1;
@@ -408,14 +441,26 @@ fn split_jdk(text: &str, pieces: &[TextRange], doc: &mut PropertiesDocument) {
         let c = line[value_start];
         if !is_jdk_space(c) {
             if separator == Separator::Whitespace && (c == b'=' || c == b':') {
-                separator = if c == b'=' { Separator::Equals } else { Separator::Colon };
+                separator = if c == b'=' {
+                    Separator::Equals
+                } else {
+                    Separator::Colon
+                };
             } else {
                 break;
             }
         }
         value_start += 1;
     }
-    push_entry(text, &logical, 0..key_len, value_start..line.len(), separator, Dialect::Jdk, doc);
+    push_entry(
+        text,
+        &logical,
+        0..key_len,
+        value_start..line.len(),
+        separator,
+        Dialect::Jdk,
+        doc,
+    );
 }
 
 fn split_liferay(text: &str, pieces: &[TextRange], doc: &mut PropertiesDocument) {
@@ -448,7 +493,11 @@ fn split_liferay(text: &str, pieces: &[TextRange], doc: &mut PropertiesDocument)
         i += 1;
     }
     let separator = if i < line.len() && (line[i] == b'=' || line[i] == b':') {
-        let s = if line[i] == b'=' { Separator::Equals } else { Separator::Colon };
+        let s = if line[i] == b'=' {
+            Separator::Equals
+        } else {
+            Separator::Colon
+        };
         i += 1;
         while i < line.len() && is_space(line[i]) {
             i += 1;
@@ -467,7 +516,15 @@ fn split_liferay(text: &str, pieces: &[TextRange], doc: &mut PropertiesDocument)
         ));
         return;
     }
-    push_entry(text, &logical, 0..key_end, i..line.len(), separator, Dialect::Liferay, doc);
+    push_entry(
+        text,
+        &logical,
+        0..key_end,
+        i..line.len(),
+        separator,
+        Dialect::Liferay,
+        doc,
+    );
 }
 
 fn push_entry(
@@ -483,7 +540,11 @@ fn push_entry(
     let value_range = logical.range(value.clone());
     let raw_key = &logical.joined[key];
     let raw_value = &logical.joined[value];
-    let key = decoded(unescape(raw_key, dialect, key_range, &mut doc.errors), raw_key, logical.is_multi());
+    let key = decoded(
+        unescape(raw_key, dialect, key_range, &mut doc.errors),
+        raw_key,
+        logical.is_multi(),
+    );
     let value = match dialect {
         Dialect::Liferay if has_unescaped_comma(raw_value) => {
             let entry = Entry {
@@ -499,9 +560,20 @@ fn push_entry(
             let joined: Vec<String> = entry.list_items(text).into_iter().map(|i| i.text).collect();
             Decoded::Owned(joined.join(",").into_boxed_str())
         }
-        _ => decoded(unescape(raw_value, dialect, value_range, &mut doc.errors), raw_value, logical.is_multi()),
+        _ => decoded(
+            unescape(raw_value, dialect, value_range, &mut doc.errors),
+            raw_value,
+            logical.is_multi(),
+        ),
     };
-    doc.entries.push(Entry { key_range, value_range, separator, key, value, pieces: logical.pieces() });
+    doc.entries.push(Entry {
+        key_range,
+        value_range,
+        separator,
+        key,
+        value,
+        pieces: logical.pieces(),
+    });
 }
 
 fn decoded(value: Cow<'_, str>, raw: &str, multi: bool) -> Decoded {
@@ -524,7 +596,12 @@ fn has_unescaped_comma(raw: &str) -> bool {
 
 /// Decodes backslash escapes of `dialect`. Errors point into `range`, the
 /// source range of `raw` (exact for one-line text).
-fn unescape<'a>(raw: &'a str, dialect: Dialect, range: TextRange, errors: &mut Vec<ParseError>) -> Cow<'a, str> {
+fn unescape<'a>(
+    raw: &'a str,
+    dialect: Dialect,
+    range: TextRange,
+    errors: &mut Vec<ParseError>,
+) -> Cow<'a, str> {
     if !raw.contains('\\') {
         return Cow::Borrowed(raw);
     }
@@ -555,7 +632,8 @@ fn unescape<'a>(raw: &'a str, dialect: Dialect, range: TextRange, errors: &mut V
                 push_utf16(&mut out, &mut pending_high, unit);
             } else {
                 let esc_start = range.start + at as u32;
-                let esc_end = (esc_start + 2 + digits.len() as u32).min(range.end.max(esc_start + 2));
+                let esc_end =
+                    (esc_start + 2 + digits.len() as u32).min(range.end.max(esc_start + 2));
                 errors.push(ParseError::new(
                     TextRange::new(esc_start, esc_end),
                     match dialect {
@@ -598,7 +676,9 @@ fn parse_unicode_escape(digits: &str, dialect: Dialect) -> Option<u16> {
             }
         }
         // `Integer.parseInt(s, 16)` also takes a leading sign.
-        Dialect::Liferay => i32::from_str_radix(digits, 16).ok().and_then(|v| u16::try_from(v).ok()),
+        Dialect::Liferay => i32::from_str_radix(digits, 16)
+            .ok()
+            .and_then(|v| u16::try_from(v).ok()),
     }
 }
 
@@ -634,7 +714,10 @@ mod tests {
 
     fn pairs(text: &str, dialect: Dialect) -> Vec<(String, String)> {
         let doc = parse(text, dialect);
-        doc.entries.iter().map(|e| (e.key(text).to_string(), e.value(text).to_string())).collect()
+        doc.entries
+            .iter()
+            .map(|e| (e.key(text).to_string(), e.value(text).to_string()))
+            .collect()
     }
 
     fn kv(k: &str, v: &str) -> (String, String) {
@@ -645,7 +728,10 @@ mod tests {
     fn jdk_matrix() {
         use Dialect::Jdk;
         assert_eq!(pairs("a=b\\\n\nc=d", Jdk), vec![kv("a", "b"), kv("c", "d")]);
-        assert_eq!(pairs("a=b,\\\n    #comment\\\n    c", Jdk), vec![kv("a", "b,#commentc")]);
+        assert_eq!(
+            pairs("a=b,\\\n    #comment\\\n    c", Jdk),
+            vec![kv("a", "b,#commentc")]
+        );
         assert_eq!(pairs("key", Jdk), vec![kv("key", "")]);
         assert_eq!(pairs("a = b   ", Jdk), vec![kv("a", "b   ")]);
         assert_eq!(pairs("a==b", Jdk), vec![kv("a", "=b")]);
@@ -660,7 +746,10 @@ mod tests {
         assert_eq!(pairs("a=b\\\n\u{a0}c", Jdk), vec![kv("a", "b\u{a0}c")]);
         assert_eq!(pairs("a=b\\\n\u{b}c", Jdk), vec![kv("a", "b\u{b}c")]);
         assert_eq!(pairs("a=b\rc=d", Jdk), vec![kv("a", "b"), kv("c", "d")]);
-        assert_eq!(pairs("a=b\\\\\nc=d", Jdk), vec![kv("a", "b\\"), kv("c", "d")]);
+        assert_eq!(
+            pairs("a=b\\\\\nc=d", Jdk),
+            vec![kv("a", "b\\"), kv("c", "d")]
+        );
         assert_eq!(pairs("a=\\\n\n", Jdk), vec![kv("a", "")]);
         assert_eq!(pairs("a\\\n  b=c", Jdk), vec![kv("ab", "c")]);
         assert_eq!(pairs("\\#k=1", Jdk), vec![kv("#k", "1")]);
@@ -681,7 +770,10 @@ mod tests {
     fn liferay_matrix() {
         use Dialect::Liferay;
         assert_eq!(pairs("a=b\\\n\nc=d", Liferay), vec![kv("a", "bc=d")]);
-        assert_eq!(pairs("a=b,\\\n    #comment\\\n    c", Liferay), vec![kv("a", "b,c")]);
+        assert_eq!(
+            pairs("a=b,\\\n    #comment\\\n    c", Liferay),
+            vec![kv("a", "b,c")]
+        );
         assert!(pairs("key", Liferay).is_empty());
         assert_eq!(pairs("a = b   ", Liferay), vec![kv("a", "b")]);
         assert_eq!(pairs("a==b", Liferay), vec![kv("a", "=b")]);
@@ -693,11 +785,17 @@ mod tests {
         assert_eq!(pairs("a=x\\,y,z", Liferay), vec![kv("a", "x,y,z")]);
         assert_eq!(pairs("x=1\nx=2", Liferay), vec![kv("x", "1"), kv("x", "2")]);
         assert_eq!(pairs("a=b\\\n\u{b}c", Liferay), vec![kv("a", "bc")]);
-        assert_eq!(pairs("a=b\\\\\nc=d", Liferay), vec![kv("a", "b\\"), kv("c", "d")]);
+        assert_eq!(
+            pairs("a=b\\\\\nc=d", Liferay),
+            vec![kv("a", "b\\"), kv("c", "d")]
+        );
         assert_eq!(pairs("a=\\u+041", Liferay), vec![kv("a", "A")]);
         assert!(pairs("a=\\\n\n", Liferay).is_empty());
         assert_eq!(pairs("a = x , y ,z", Liferay), vec![kv("a", "x,y,z")]);
-        assert_eq!(pairs("b=v\na=${b}", Liferay), vec![kv("b", "v"), kv("a", "${b}")]);
+        assert_eq!(
+            pairs("b=v\na=${b}", Liferay),
+            vec![kv("b", "v"), kv("a", "${b}")]
+        );
     }
 
     #[test]
@@ -719,8 +817,18 @@ mod tests {
         let doc = parse(text, Dialect::Liferay);
         let entry = &doc.entries[0];
         let items = entry.list_items(text);
-        let got: Vec<_> = items.iter().map(|i| (i.text.as_str(), i.range.slice(text))).collect();
-        assert_eq!(got, vec![("127.0.0.1", "127.0.0.1"), ("SERVER_IP", "SERVER_IP"), ("10.0.0.5", "10.0.0.5")]);
+        let got: Vec<_> = items
+            .iter()
+            .map(|i| (i.text.as_str(), i.range.slice(text)))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("127.0.0.1", "127.0.0.1"),
+                ("SERVER_IP", "SERVER_IP"),
+                ("10.0.0.5", "10.0.0.5")
+            ]
+        );
         assert_eq!(entry.value(text), "127.0.0.1,SERVER_IP,10.0.0.5");
     }
 

@@ -68,7 +68,10 @@ impl Word {
         let (last, at) = self.chars[to - 1];
         let end = at + last.len_utf8() as u32;
         // A range never ends inside a character of the source.
-        TextRange::new(start, crate::source::clamp_to_char_boundary(text, end.max(start)))
+        TextRange::new(
+            start,
+            crate::source::clamp_to_char_boundary(text, end.max(start)),
+        )
     }
 }
 
@@ -115,15 +118,24 @@ impl Lexer<'_> {
                 Some(b' ' | b'\t') => self.i += 1,
                 Some(b'\\') if b.get(self.i + 1) == Some(&b'\n') => self.i += 2,
                 Some(b'\\') if b.get(self.i + 1) == Some(&b'\r') => {
-                    self.i += if b.get(self.i + 2) == Some(&b'\n') { 3 } else { 2 };
+                    self.i += if b.get(self.i + 2) == Some(&b'\n') {
+                        3
+                    } else {
+                        2
+                    };
                 }
                 _ => break,
             }
         }
-        let Some(&c) = b.get(self.i) else { return Token::Eof };
+        let Some(&c) = b.get(self.i) else {
+            return Token::Eof;
+        };
         match c {
             b'#' => {
-                let end = b[self.i..].iter().position(|&c| c == b'\n' || c == b'\r').map_or(b.len(), |p| self.i + p);
+                let end = b[self.i..]
+                    .iter()
+                    .position(|&c| c == b'\n' || c == b'\r')
+                    .map_or(b.len(), |p| self.i + p);
                 doc.comments.push(TextRange::from_usize(self.i..end));
                 self.i = end;
                 Token::End
@@ -149,7 +161,10 @@ impl Lexer<'_> {
                     let open = self.i;
                     self.i += 1;
                     let Some(close) = b[self.i..].iter().position(|&c| c == b'\'') else {
-                        doc.errors.push(ParseError::new(TextRange::from_usize(open..open + 1), "this `'` is never closed"));
+                        doc.errors.push(ParseError::new(
+                            TextRange::from_usize(open..open + 1),
+                            "this `'` is never closed",
+                        ));
                         self.push_chars(&mut chars, self.i, b.len());
                         self.i = b.len();
                         break;
@@ -174,7 +189,12 @@ impl Lexer<'_> {
                                 self.i += 1;
                                 break;
                             }
-                            Some(b'\\') if matches!(b.get(self.i + 1), Some(b'"' | b'\\' | b'$' | b'`')) => {
+                            Some(b'\\')
+                                if matches!(
+                                    b.get(self.i + 1),
+                                    Some(b'"' | b'\\' | b'$' | b'`')
+                                ) =>
+                            {
                                 chars.push((char::from(b[self.i + 1]), self.i as u32 + 1));
                                 self.i += 2;
                             }
@@ -203,7 +223,10 @@ impl Lexer<'_> {
                 }
             }
         }
-        Word { chars, range: TextRange::from_usize(start..self.i) }
+        Word {
+            chars,
+            range: TextRange::from_usize(start..self.i),
+        }
     }
 
     fn char_end(&self, at: usize) -> usize {
@@ -223,7 +246,9 @@ impl Lexer<'_> {
 
 fn is_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -232,7 +257,12 @@ fn finish_command(text: &str, words: &[Word], doc: &mut SetenvDocument) {
     let mut assignments_allowed = true;
     for word in words {
         let decoded = word.text();
-        if assignments_allowed && matches!(decoded.as_str(), "export" | "readonly" | "declare" | "typeset" | "local") {
+        if assignments_allowed
+            && matches!(
+                decoded.as_str(),
+                "export" | "readonly" | "declare" | "typeset" | "local"
+            )
+        {
             exported = decoded == "export";
             continue;
         }
@@ -247,7 +277,11 @@ fn finish_command(text: &str, words: &[Word], doc: &mut SetenvDocument) {
         {
             let name_range = TextRange::new(word.range.start, word.range.start + eq as u32);
             let value_range = TextRange::new(name_range.end + 1, word.range.end);
-            let value_from = word.chars.iter().position(|&(_, at)| at >= value_range.start).unwrap_or(word.chars.len());
+            let value_from = word
+                .chars
+                .iter()
+                .position(|&(_, at)| at >= value_range.start)
+                .unwrap_or(word.chars.len());
             let value: String = word.chars[value_from..].iter().map(|&(c, _)| c).collect();
             doc.assignments.push(Assignment {
                 name: raw[..eq].to_string(),
@@ -277,7 +311,9 @@ fn collect_system_properties(text: &str, word: &Word, from: usize, doc: &mut Set
             i += 1;
         }
         let token: String = chars[start..i].iter().map(|&(c, _)| c).collect();
-        let Some(body) = token.strip_prefix("-D") else { continue };
+        let Some(body) = token.strip_prefix("-D") else {
+            continue;
+        };
         if body.is_empty() {
             continue;
         }
@@ -286,11 +322,20 @@ fn collect_system_properties(text: &str, word: &Word, from: usize, doc: &mut Set
             Some(eq) => {
                 let value_start = from + start + 2 + body[..eq].chars().count() + 1;
                 let value_range = word.sub_range(value_start, from + i, text);
-                (body[..eq].to_string(), Some(body[eq + 1..].to_string()), Some(value_range))
+                (
+                    body[..eq].to_string(),
+                    Some(body[eq + 1..].to_string()),
+                    Some(value_range),
+                )
             }
             None => (body.to_string(), None, None),
         };
-        doc.system_properties.push(SystemProperty { name, value, range, value_range });
+        doc.system_properties.push(SystemProperty {
+            name,
+            value,
+            range,
+            value_range,
+        });
     }
 }
 
@@ -317,7 +362,11 @@ mod tests {
     fn continuations_and_commands() {
         let text = "JAVA_OPTS=\"-Xmx2g \\\n  -Da=1\"; exec java -Db=2 -jar x.jar\n";
         let doc = parse(text);
-        let names: Vec<_> = doc.system_properties.iter().map(|p| p.name.as_str()).collect();
+        let names: Vec<_> = doc
+            .system_properties
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
         assert_eq!(names, ["a", "b"]);
     }
 

@@ -49,19 +49,30 @@ impl PortalProperty {
             return self
                 .value
                 .split(',')
-                .map(|t| Item { text: t.trim().to_string(), span: self.value_span })
+                .map(|t| Item {
+                    text: t.trim().to_string(),
+                    span: self.value_span,
+                })
                 .collect();
         }
         let mut items = Vec::new();
         for &(file, index) in &self.definitions {
             let source = cluster.source(file);
-            let Some(doc) = cluster.file(file).document.as_properties() else { continue };
+            let Some(doc) = cluster.file(file).document.as_properties() else {
+                continue;
+            };
             let entry = &doc.entries[index];
             let found = entry.list_items(&source.text);
             if found.is_empty() {
-                items.push(Item { text: String::new(), span: Span::new(file, entry.value_range) });
+                items.push(Item {
+                    text: String::new(),
+                    span: Span::new(file, entry.value_range),
+                });
             }
-            items.extend(found.into_iter().map(|i| Item { text: i.text, span: Span::new(file, i.range) }));
+            items.extend(found.into_iter().map(|i| Item {
+                text: i.text,
+                span: Span::new(file, i.range),
+            }));
         }
         items
     }
@@ -82,7 +93,10 @@ impl PortalProperty {
 /// `GetterUtil.getBoolean`: true for `true`, `t`, `y`, `on`, `1` (any case).
 #[must_use]
 pub fn liferay_bool(value: &str) -> bool {
-    matches!(value.trim().to_ascii_lowercase().as_str(), "true" | "t" | "y" | "on" | "1")
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "true" | "t" | "y" | "on" | "1"
+    )
 }
 
 /// One value of an OSGi configuration.
@@ -161,8 +175,13 @@ impl LiferayNode {
     }
 
     /// Configurations whose PID is one of `pids`.
-    pub fn configs_for<'a>(&'a self, pids: &'a [&'a str]) -> impl Iterator<Item = &'a OsgiConfig> + 'a {
-        self.configs.iter().filter(move |c| pids.contains(&c.pid.as_str()))
+    pub fn configs_for<'a>(
+        &'a self,
+        pids: &'a [&'a str],
+    ) -> impl Iterator<Item = &'a OsgiConfig> + 'a {
+        self.configs
+            .iter()
+            .filter(move |c| pids.contains(&c.pid.as_str()))
     }
 }
 
@@ -181,24 +200,45 @@ impl Liferay {
 
 /// Builds the Liferay view of every node.
 pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Liferay {
-    let nodes = cluster.nodes.iter().map(|node| build_node(cluster, node.id, diagnostics)).collect();
+    let nodes = cluster
+        .nodes
+        .iter()
+        .map(|node| build_node(cluster, node.id, diagnostics))
+        .collect();
     Liferay { nodes }
 }
 
-fn build_node(cluster: &Cluster, id: NodeId, diagnostics: &mut Vec<Diagnostic>) -> Option<LiferayNode> {
+fn build_node(
+    cluster: &Cluster,
+    id: NodeId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<LiferayNode> {
     let node = cluster.node(id);
-    let of = |format: Format| node.files.iter().copied().filter(move |f| cluster.file(*f).format == Some(format));
+    let of = |format: Format| {
+        node.files
+            .iter()
+            .copied()
+            .filter(move |f| cluster.file(*f).format == Some(format))
+    };
     let property_files: Vec<FileId> = of(Format::LiferayProperties).collect();
     let config_files: Vec<FileId> = of(Format::OsgiConfig).chain(of(Format::OsgiCfg)).collect();
     let setenv_files: Vec<FileId> = of(Format::TomcatSetenv).collect();
-    let anchor = property_files.first().or(config_files.first()).or(setenv_files.first()).copied()?;
+    let anchor = property_files
+        .first()
+        .or(config_files.first())
+        .or(setenv_files.first())
+        .copied()?;
 
     let home_file = home_file(cluster, &property_files);
-    let order = home_file.map(|home| precedence(cluster, home, &property_files, diagnostics)).unwrap_or_default();
+    let order = home_file
+        .map(|home| precedence(cluster, home, &property_files, diagnostics))
+        .unwrap_or_default();
 
     let mut properties: HashMap<String, PortalProperty> = HashMap::new();
     for &file in &order {
-        let Some(doc) = cluster.file(file).document.as_properties() else { continue };
+        let Some(doc) = cluster.file(file).document.as_properties() else {
+            continue;
+        };
         let text = &cluster.source(file).text;
         let mut in_this_file: HashMap<&str, PortalProperty> = HashMap::new();
         for (index, entry) in doc.entries.iter().enumerate() {
@@ -228,7 +268,9 @@ fn build_node(cluster: &Cluster, id: NodeId, diagnostics: &mut Vec<Diagnostic>) 
 
     let mut system_properties = Vec::new();
     for &file in &setenv_files {
-        let Some(doc) = cluster.file(file).document.as_setenv() else { continue };
+        let Some(doc) = cluster.file(file).document.as_setenv() else {
+            continue;
+        };
         for p in &doc.system_properties {
             system_properties.push(SystemProperty {
                 name: p.name.clone(),
@@ -238,7 +280,9 @@ fn build_node(cluster: &Cluster, id: NodeId, diagnostics: &mut Vec<Diagnostic>) 
         }
         // Environment overrides replace the value from every file.
         for a in doc.assignments.iter().filter(|a| a.exported) {
-            let Some(key) = env_to_property(&a.name) else { continue };
+            let Some(key) = env_to_property(&a.name) else {
+                continue;
+            };
             properties.insert(
                 key,
                 PortalProperty {
@@ -252,7 +296,10 @@ fn build_node(cluster: &Cluster, id: NodeId, diagnostics: &mut Vec<Diagnostic>) 
         }
     }
 
-    let configs = config_files.iter().filter_map(|&f| osgi_config(cluster, f)).collect();
+    let configs = config_files
+        .iter()
+        .filter_map(|&f| osgi_config(cluster, f))
+        .collect();
     Some(LiferayNode {
         node: id,
         home_file,
@@ -271,7 +318,12 @@ fn home_file(cluster: &Cluster, files: &[FileId]) -> Option<FileId> {
             .iter()
             .copied()
             .filter(|f| file_name(&cluster.source(*f).path) == name)
-            .min_by_key(|f| (cluster.source(*f).path.matches('/').count(), cluster.source(*f).path.clone()))
+            .min_by_key(|f| {
+                (
+                    cluster.source(*f).path.matches('/').count(),
+                    cluster.source(*f).path.clone(),
+                )
+            })
     };
     by_depth("portal-ext.properties")
         .or_else(|| by_depth("portal-setup-wizard.properties"))
@@ -289,14 +341,30 @@ fn dir_of(path: &str) -> &str {
 /// The portal's files, highest precedence first: each file comes after the
 /// files it includes (the last include first), and `portal-setup-wizard`
 /// outranks `portal-ext`, which outranks `portal-bundle`.
-fn precedence(cluster: &Cluster, home: FileId, files: &[FileId], diagnostics: &mut Vec<Diagnostic>) -> Vec<FileId> {
+fn precedence(
+    cluster: &Cluster,
+    home: FileId,
+    files: &[FileId],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<FileId> {
     let home_dir = dir_of(&cluster.source(home).path).to_string();
     let in_home = |name: &str| {
-        let path = if home_dir.is_empty() { name.to_string() } else { format!("{home_dir}/{name}") };
-        files.iter().copied().find(|f| cluster.source(*f).path == path)
+        let path = if home_dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{home_dir}/{name}")
+        };
+        files
+            .iter()
+            .copied()
+            .find(|f| cluster.source(*f).path == path)
     };
     let mut order = Vec::new();
-    for name in ["portal-setup-wizard.properties", "portal-ext.properties", "portal-bundle.properties"] {
+    for name in [
+        "portal-setup-wizard.properties",
+        "portal-ext.properties",
+        "portal-bundle.properties",
+    ] {
         if let Some(file) = in_home(name) {
             visit(cluster, file, files, &home_dir, &mut order, diagnostics);
         }
@@ -318,7 +386,9 @@ fn visit(
     // Mark as visited first, so include cycles end here.
     order.push(file);
     let source = cluster.source(file);
-    let Some(doc) = cluster.file(file).document.as_properties() else { return };
+    let Some(doc) = cluster.file(file).document.as_properties() else {
+        return;
+    };
     let mut includes = Vec::new();
     for entry in doc.entries_for(&source.text, "include-and-override") {
         includes.extend(entry.list_items(&source.text));
@@ -330,17 +400,26 @@ fn visit(
             continue; // Resolved outside the node's files; cannot be checked.
         }
         let base = dir_of(&source.path);
-        let path = normalize(&if base.is_empty() || item.text.contains("${liferay.home}") {
-            name.clone()
-        } else {
-            format!("{base}/{name}")
-        });
-        match files.iter().copied().find(|f| cluster.source(*f).path == path) {
+        let path = normalize(
+            &if base.is_empty() || item.text.contains("${liferay.home}") {
+                name.clone()
+            } else {
+                format!("{base}/{name}")
+            },
+        );
+        match files
+            .iter()
+            .copied()
+            .find(|f| cluster.source(*f).path == path)
+        {
             Some(target) => included.push(target),
             None => diagnostics.push(
                 Diagnostic::new(
                     Span::new(file, item.range),
-                    format!("`include-and-override` names `{}`, which is not among the node's files", item.text),
+                    format!(
+                        "`include-and-override` names `{}`, which is not among the node's files",
+                        item.text
+                    ),
                 )
                 .label("no such file")
                 .help("fix the file name or add the file; Liferay skips a missing include silently")
@@ -380,7 +459,10 @@ fn normalize(path: &str) -> String {
 /// start) splits a factory PID from the instance name.
 #[must_use]
 pub fn parse_pid(file_name: &str) -> (String, Option<String>) {
-    let stem = file_name.strip_suffix(".config").or_else(|| file_name.strip_suffix(".cfg")).unwrap_or(file_name);
+    let stem = file_name
+        .strip_suffix(".config")
+        .or_else(|| file_name.strip_suffix(".cfg"))
+        .unwrap_or(file_name);
     for separator in ['~', '_', '-'] {
         if let Some(at) = stem.find(separator)
             && at > 0
@@ -404,7 +486,14 @@ fn osgi_config(cluster: &Cluster, file: FileId) -> Option<OsgiConfig> {
                         .iter()
                         .flat_map(|item| split_commas(&item.text, item.range, item.escaped, file))
                         .collect(),
-                    _ => entry.items.iter().map(|i| Item { text: i.text.clone(), span: Span::new(file, i.range) }).collect(),
+                    _ => entry
+                        .items
+                        .iter()
+                        .map(|i| Item {
+                            text: i.text.clone(),
+                            span: Span::new(file, i.range),
+                        })
+                        .collect(),
                 };
                 values.push(ConfigValue {
                     key: entry.key.clone(),
@@ -432,7 +521,12 @@ fn osgi_config(cluster: &Cluster, file: FileId) -> Option<OsgiConfig> {
         }
         _ => return None,
     }
-    Some(OsgiConfig { file, pid, instance, values })
+    Some(OsgiConfig {
+        file,
+        pid,
+        instance,
+        values,
+    })
 }
 
 /// Splits a comma list; spans are exact when the text is the raw text.
@@ -448,7 +542,10 @@ fn split_commas(text: &str, range: TextRange, escaped: bool, file: FileId) -> Ve
             let start = range.start + (offset + lead) as u32;
             TextRange::new(start, start + trimmed.len() as u32)
         };
-        items.push(Item { text: trimmed.to_string(), span: Span::new(file, span) });
+        items.push(Item {
+            text: trimmed.to_string(),
+            span: Span::new(file, span),
+        });
         offset += part.len() + 1;
     }
     items
@@ -528,7 +625,8 @@ mod tests {
     #[test]
     fn environment_names() {
         assert_eq!(
-            env_to_property("LIFERAY_TUNNELING_PERIOD_SERVLET_PERIOD_SHARED_PERIOD_SECRET").as_deref(),
+            env_to_property("LIFERAY_TUNNELING_PERIOD_SERVLET_PERIOD_SHARED_PERIOD_SECRET")
+                .as_deref(),
             Some("tunneling.servlet.shared.secret")
         );
         assert_eq!(
@@ -542,9 +640,15 @@ mod tests {
     fn pids_from_file_names() {
         assert_eq!(
             parse_pid("com.x.TunnelAuthVerifierConfiguration~default.config"),
-            ("com.x.TunnelAuthVerifierConfiguration".to_string(), Some("default".to_string()))
+            (
+                "com.x.TunnelAuthVerifierConfiguration".to_string(),
+                Some("default".to_string())
+            )
         );
-        assert_eq!(parse_pid("com.x.A-default.config"), ("com.x.A".to_string(), Some("default".to_string())));
+        assert_eq!(
+            parse_pid("com.x.A-default.config"),
+            ("com.x.A".to_string(), Some("default".to_string()))
+        );
         assert_eq!(parse_pid("com.x.A.config"), ("com.x.A".to_string(), None));
     }
 

@@ -124,11 +124,16 @@ impl Cluster {
 pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
     if let Some((manifest_file, manifest)) = &cluster.manifest {
         for node in &mut cluster.nodes {
-            let Some(entry) = manifest.node(&node.name) else { continue };
+            let Some(entry) = manifest.node(&node.name) else {
+                continue;
+            };
             node.manifest_span = Some(Span::new(*manifest_file, entry.name_range));
             for role in &entry.roles {
                 if !node.has_role(role.value) {
-                    node.roles.push((role.value, RoleSource::Manifest(Span::new(*manifest_file, role.range))));
+                    node.roles.push((
+                        role.value,
+                        RoleSource::Manifest(Span::new(*manifest_file, role.range)),
+                    ));
                 }
             }
             for address in &entry.addresses {
@@ -153,10 +158,18 @@ fn infer_roles(cluster: &mut Cluster) {
         let mut roles = Vec::new();
         if cluster.liferay.node(NodeId(index as u32)).is_some() {
             let name = cluster.nodes[index].name.to_ascii_lowercase();
-            roles.push(if name.starts_with("staging") { Role::Staging } else { Role::Live });
+            roles.push(if name.starts_with("staging") {
+                Role::Staging
+            } else {
+                Role::Live
+            });
         }
         let node = &cluster.nodes[index];
-        let formats: Vec<Format> = node.files.iter().filter_map(|f| cluster.files[f.index()].format).collect();
+        let formats: Vec<Format> = node
+            .files
+            .iter()
+            .filter_map(|f| cluster.files[f.index()].format)
+            .collect();
         if formats.contains(&Format::Nginx) {
             roles.push(Role::Balancer);
         }
@@ -166,6 +179,8 @@ fn infer_roles(cluster: &mut Cluster) {
         if formats.contains(&Format::Redis) {
             roles.push(Role::Redis);
         }
-        cluster.nodes[index].roles.extend(roles.into_iter().map(|r| (r, RoleSource::Inferred)));
+        cluster.nodes[index]
+            .roles
+            .extend(roles.into_iter().map(|r| (r, RoleSource::Inferred)));
     }
 }

@@ -22,8 +22,15 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Self; 7] =
-        [Self::Staging, Self::Live, Self::Balancer, Self::Gluu, Self::Redis, Self::DmzGateway, Self::InternalGateway];
+    pub const ALL: [Self; 7] = [
+        Self::Staging,
+        Self::Live,
+        Self::Balancer,
+        Self::Gluu,
+        Self::Redis,
+        Self::DmzGateway,
+        Self::InternalGateway,
+    ];
 
     #[must_use]
     pub const fn name(self) -> &'static str {

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
@@ -27,7 +28,11 @@ pub struct HumanOptions {
 
 impl Default for HumanOptions {
     fn default() -> Self {
-        Self { color: false, unicode: true, width: 100 }
+        Self {
+            color: false,
+            unicode: true,
+            width: 100,
+        }
     }
 }
 
@@ -53,7 +58,9 @@ impl std::error::Error for Drawn {}
 
 impl miette::Diagnostic for Drawn {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -61,7 +68,9 @@ impl miette::Diagnostic for Drawn {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -76,7 +85,9 @@ impl miette::Diagnostic for Drawn {
         if self.related.is_empty() {
             return None;
         }
-        Some(Box::new(self.related.iter().map(|d| d as &dyn miette::Diagnostic)))
+        Some(Box::new(
+            self.related.iter().map(|d| d as &dyn miette::Diagnostic),
+        ))
     }
 }
 
@@ -99,7 +110,10 @@ impl Sources<'_> {
 }
 
 fn label(span: Span, message: &str) -> LabeledSpan {
-    let at = SourceSpan::new((span.range.start as usize).into(), span.range.len() as usize);
+    let at = SourceSpan::new(
+        (span.range.start as usize).into(),
+        span.range.len() as usize,
+    );
     LabeledSpan::new_with_span((!message.is_empty()).then(|| message.to_string()), at)
 }
 
@@ -156,15 +170,28 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
         (false, true) => GraphicalTheme::ascii(),
         (false, false) => GraphicalTheme::none(),
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_links(false);
-    let mut sources = Sources { report, cache: HashMap::new() };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_links(false);
+    let mut sources = Sources {
+        report,
+        cache: HashMap::new(),
+    };
     let mut out = String::new();
     for d in &report.diagnostics {
         let drawn = drawn(d, &mut sources);
         if handler.render_report(&mut out, &drawn).is_err() {
             // Drawing failed (it should not); fall back to one plain line.
             let (at, _) = report.position(d.primary.span);
-            out.push_str(&format!("{}:{}:{}: {} [{}]\n", report.path(d.primary.span), at.line, at.column, d.message, d.rule));
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: {} [{}]",
+                report.path(d.primary.span),
+                at.line,
+                at.column,
+                d.message,
+                d.rule
+            );
         }
         out.push('\n');
     }
@@ -177,11 +204,15 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
 pub fn summary_line(report: &Report) -> String {
     let s = report.summary();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let found = [(s.errors, "error"), (s.warnings, "warning"), (s.infos, "note")]
-        .iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, w)| plural(*n, w))
-        .collect::<Vec<_>>();
+    let found = [
+        (s.errors, "error"),
+        (s.warnings, "warning"),
+        (s.infos, "note"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, w)| plural(*n, w))
+    .collect::<Vec<_>>();
     let scope = format!("{} of {}", plural(s.files, "file"), plural(s.nodes, "node"));
     if found.is_empty() {
         format!("All checks passed: {scope}.\n")

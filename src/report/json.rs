@@ -47,8 +47,18 @@ struct JsonFix<'a> {
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum JsonEdit<'a> {
-    Replace { path: &'a str, line: u32, column: u32, end_line: u32, end_column: u32, text: &'a str },
-    Rename { path: &'a str, to: &'a str },
+    Replace {
+        path: &'a str,
+        line: u32,
+        column: u32,
+        end_line: u32,
+        end_column: u32,
+        text: &'a str,
+    },
+    Rename {
+        path: &'a str,
+        to: &'a str,
+    },
 }
 
 #[derive(Serialize)]
@@ -75,7 +85,12 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
             .iter()
             .map(|r| {
                 let (at, _) = report.position(r.span);
-                JsonRelated { path: report.path(r.span), line: at.line, column: at.column, message: &r.message }
+                JsonRelated {
+                    path: report.path(r.span),
+                    line: at.line,
+                    column: at.column,
+                    message: &r.message,
+                }
             })
             .collect(),
         help: d.help.as_deref(),
@@ -96,7 +111,10 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
                             text,
                         }
                     }
-                    Edit::Rename { file, to } => JsonEdit::Rename { path: &report.cluster.source(*file).path, to },
+                    Edit::Rename { file, to } => JsonEdit::Rename {
+                        path: &report.cluster.source(*file).path,
+                        to,
+                    },
                 })
                 .collect(),
         }),
@@ -113,7 +131,12 @@ pub fn render(report: &Report) -> String {
 /// preceded by its root.
 #[must_use]
 pub fn render_all(reports: &[(Option<&str>, &Report)]) -> String {
-    let mut summary = JsonSummary { files: 0, nodes: 0, errors: 0, warnings: 0 };
+    let mut summary = JsonSummary {
+        files: 0,
+        nodes: 0,
+        errors: 0,
+        warnings: 0,
+    };
     let mut diagnostics = Vec::new();
     let mut prefixed_paths: Vec<String> = Vec::new();
     for (_, report) in reports {
@@ -150,8 +173,13 @@ pub fn render_all(reports: &[(Option<&str>, &Report)]) -> String {
             diagnostics.push(out);
         }
     }
-    let output = Output { version: 1, diagnostics, summary };
-    let mut text = serde_json::to_string_pretty(&output).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let output = Output {
+        version: 1,
+        diagnostics,
+        summary,
+    };
+    let mut text =
+        serde_json::to_string_pretty(&output).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }

@@ -38,7 +38,12 @@ impl Report {
     pub fn summary(&self) -> Summary {
         let count = |s: Severity| self.diagnostics.iter().filter(|d| d.severity == s).count();
         Summary {
-            files: self.cluster.files.iter().filter(|f| f.node.is_some()).count(),
+            files: self
+                .cluster
+                .files
+                .iter()
+                .filter(|f| f.node.is_some())
+                .count(),
             nodes: self.cluster.nodes.len(),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
@@ -49,14 +54,18 @@ impl Report {
     /// Whether any finding is at error level.
     #[must_use]
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 
     /// Whether the manifest itself is broken (the run is exit code 2).
     #[must_use]
     pub fn has_manifest_errors(&self) -> bool {
         let id = crate::rules::core::manifest_error::RULE.id;
-        self.diagnostics.iter().any(|d| d.rule == id && d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.rule == id && d.severity == Severity::Error)
     }
 
     /// The path of a span's file, relative to the cluster root.
@@ -69,6 +78,9 @@ impl Report {
     #[must_use]
     pub fn position(&self, span: Span) -> (LineCol, LineCol) {
         let source = self.cluster.source(span.file);
-        (source.line_col(span.range.start), source.line_col(span.range.end))
+        (
+            source.line_col(span.range.start),
+            source.line_col(span.range.end),
+        )
     }
 }

@@ -42,8 +42,11 @@ pub fn agree<K: Eq + Hash>(cluster: &Cluster, values: &[(NodeId, K)]) -> Option<
     if groups.len() < 2 {
         return None;
     }
-    let has_staging =
-        |group: &[usize]| group.iter().any(|&i| cluster.node(values[i].0).has_role(Role::Staging));
+    let has_staging = |group: &[usize]| {
+        group
+            .iter()
+            .any(|&i| cluster.node(values[i].0).has_role(Role::Staging))
+    };
     let first_node = |group: &[usize]| group.iter().map(|&i| values[i].0).min();
     let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
     // Most members first, then the staging server's group, then the group
@@ -58,7 +61,10 @@ pub fn agree<K: Eq + Hash>(cluster: &Cluster, values: &[(NodeId, K)]) -> Option<
     reference.sort_by_key(|&i| values[i].0);
     let mut outliers: Vec<usize> = groups.into_iter().flatten().collect();
     outliers.sort_by_key(|&i| values[i].0);
-    Some(Agreement { reference, outliers })
+    Some(Agreement {
+        reference,
+        outliers,
+    })
 }
 
 /// For values that must be unique: `(later, earlier)` index pairs, the later
@@ -82,7 +88,10 @@ pub fn duplicates<K: Eq + Hash>(values: &[(NodeId, K)]) -> Vec<(usize, usize)> {
 /// `a`, `b` and `c` (at most five names, then "and N more").
 #[must_use]
 pub fn node_list(cluster: &Cluster, nodes: impl IntoIterator<Item = NodeId>) -> String {
-    let names: Vec<String> = nodes.into_iter().map(|n| format!("`{}`", cluster.node(n).name)).collect();
+    let names: Vec<String> = nodes
+        .into_iter()
+        .map(|n| format!("`{}`", cluster.node(n).name))
+        .collect();
     match names.len() {
         0 => String::new(),
         1 => names[0].clone(),
@@ -134,6 +143,9 @@ mod tests {
 
     #[test]
     fn later_duplicate_is_flagged() {
-        assert_eq!(duplicates(&[(NodeId(2), 7), (NodeId(0), 7), (NodeId(1), 8)]), [(0, 1)]);
+        assert_eq!(
+            duplicates(&[(NodeId(2), 7), (NodeId(0), 7), (NodeId(1), 8)]),
+            [(0, 1)]
+        );
     }
 }

@@ -32,7 +32,12 @@ impl Rule {
         raw_doc: &'static str,
         check: Option<fn(&mut RuleContext<'_>)>,
     ) -> Self {
-        Self { id, default_severity, raw_doc, check }
+        Self {
+            id,
+            default_severity,
+            raw_doc,
+            check,
+        }
     }
 
     /// The pack, the part of the id before `/`.
@@ -71,7 +76,12 @@ impl Rule {
     /// The reference page for this rule, as generated under `rules/`.
     #[must_use]
     pub fn reference_page(&self) -> String {
-        format!("# {}\n\nDefault severity: **{}**\n\n{}", self.id, self.default_severity, self.doc())
+        format!(
+            "# {}\n\nDefault severity: **{}**\n\n{}",
+            self.id,
+            self.default_severity,
+            self.doc()
+        )
     }
 }
 
@@ -150,19 +160,27 @@ pub struct RuleContext<'a> {
 }
 
 impl<'a> RuleContext<'a> {
-    pub(crate) fn new(cluster: &'a Cluster, rule: &'static Rule, out: &'a mut Vec<Diagnostic>) -> Self {
+    pub(crate) fn new(
+        cluster: &'a Cluster,
+        rule: &'static Rule,
+        out: &'a mut Vec<Diagnostic>,
+    ) -> Self {
         Self { cluster, rule, out }
     }
 
     /// Reports a finding of this rule.
     pub fn report(&mut self, diagnostic: Diagnostic) {
-        self.out.push(diagnostic.with_rule(self.rule.id, self.rule.default_severity));
+        self.out
+            .push(diagnostic.with_rule(self.rule.id, self.rule.default_severity));
     }
 
     /// Reports that this rule needs a node of `role` that neither the
     /// manifest nor the files reveal (`core/unresolved-role`).
     pub fn unresolved_role(&mut self, role: Role, anchor: Span) {
-        let span = self.cluster.manifest_file().map_or(anchor, Span::file_start);
+        let span = self
+            .cluster
+            .manifest_file()
+            .map_or(anchor, Span::file_start);
         let diagnostic = Diagnostic::new(
             span,
             format!("no node has the role `{role}`, so the `{}` checks that need it are skipped", self.rule.pack()),
@@ -184,10 +202,19 @@ impl<'a> RuleContext<'a> {
             .unwrap_or(anchor);
         let diagnostic = Diagnostic::new(
             span,
-            format!("the address of `{}` is unknown, so the checks that need it are skipped", node.name),
+            format!(
+                "the address of `{}` is unknown, so the checks that need it are skipped",
+                node.name
+            ),
         )
-        .help(format!("add `address = \"...\"` under `[nodes.{}]` in clusterlint.toml", node.name))
-        .with_rule(core::unresolved_address::RULE.id, core::unresolved_address::RULE.default_severity);
+        .help(format!(
+            "add `address = \"...\"` under `[nodes.{}]` in clusterlint.toml",
+            node.name
+        ))
+        .with_rule(
+            core::unresolved_address::RULE.id,
+            core::unresolved_address::RULE.default_severity,
+        );
         self.out.push(diagnostic);
     }
 }
@@ -203,7 +230,12 @@ mod tests {
             assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
             let (pack, name) = rule.id.split_once('/').expect("pack/name");
             for part in [pack, name] {
-                assert!(!part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+                assert!(
+                    !part.is_empty()
+                        && part
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                );
             }
         }
     }
@@ -212,7 +244,12 @@ mod tests {
     fn every_rule_documents_itself() {
         for rule in ALL {
             let doc = rule.doc();
-            for section in ["## What it does", "## Why is this bad?", "## Example", "## How to fix"] {
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## How to fix",
+            ] {
                 assert!(doc.contains(section), "{} lacks `{section}`", rule.id);
             }
             assert!(!rule.summary().is_empty(), "{} has no summary", rule.id);

@@ -37,7 +37,7 @@ fn check(cx: &mut RuleContext<'_>) {
     }
     for (node, liferay) in live {
         let property = liferay.property(CLUSTER_LINK_ENABLED);
-        if property.is_some_and(|p| p.as_bool()) {
+        if property.is_some_and(crate::model::liferay::PortalProperty::as_bool) {
             continue;
         }
         let (span, label) = match property {

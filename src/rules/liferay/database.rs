@@ -15,7 +15,11 @@ pub enum Identity {
     /// A JNDI data source name (the app server decides what it is).
     Jndi(String),
     /// A database server: driver kind, hosts with ports, database name.
-    Server { kind: String, hosts: Vec<String>, name: String },
+    Server {
+        kind: String,
+        hosts: Vec<String>,
+        name: String,
+    },
     /// Embedded in or local to the node (HSQL files, `localhost`).
     Local,
     /// A URL this module cannot take apart, compared as written.
@@ -50,13 +54,19 @@ pub fn of(node: &LiferayNode) -> Database {
     match node.property(URL).filter(|p| !p.value.trim().is_empty()) {
         Some(url) => {
             let identity = parse_url(url.value.trim());
-            Database { description: describe(&identity), identity, span: url.value_span, is_default: false }
+            Database {
+                description: describe(&identity),
+                identity,
+                span: url.value_span,
+                is_default: false,
+            }
         }
         None => Database {
             identity: Identity::Local,
             span: node.anchor(),
             is_default: true,
-            description: "the embedded Hypersonic database (no `jdbc.default.url` is set)".to_string(),
+            description: "the embedded Hypersonic database (no `jdbc.default.url` is set)"
+                .to_string(),
         },
     }
 }
@@ -64,7 +74,9 @@ pub fn of(node: &LiferayNode) -> Database {
 fn describe(identity: &Identity) -> String {
     match identity {
         Identity::Jndi(name) => format!("the JNDI data source `{name}`"),
-        Identity::Server { kind, hosts, name } => format!("the {kind} database `{name}` on `{}`", hosts.join(",")),
+        Identity::Server { kind, hosts, name } => {
+            format!("the {kind} database `{name}` on `{}`", hosts.join(","))
+        }
         Identity::Local => "a database on the node itself".to_string(),
         Identity::Other(_) => "the database of its `jdbc.default.url`".to_string(),
     }
@@ -82,13 +94,20 @@ fn default_port(kind: &str) -> Option<&'static str> {
 }
 
 fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').split(']').next().unwrap_or(host);
+    let bare = host
+        .trim_start_matches('[')
+        .split(']')
+        .next()
+        .unwrap_or(host);
     bare == "localhost" || bare == "::1" || bare.starts_with("127.")
 }
 
 /// `host[:port]` lower-cased, default port removed, credentials dropped.
 fn normalize_host(kind: &str, host: &str) -> String {
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h).to_ascii_lowercase();
+    let host = host
+        .rsplit_once('@')
+        .map_or(host, |(_, h)| h)
+        .to_ascii_lowercase();
     match (host.rsplit_once(':'), default_port(kind)) {
         (Some((h, port)), Some(default)) if port == default && !h.ends_with(':') => h.to_string(),
         _ => host,
@@ -98,7 +117,10 @@ fn normalize_host(kind: &str, host: &str) -> String {
 /// Takes a JDBC URL apart.
 #[must_use]
 pub fn parse_url(url: &str) -> Identity {
-    let Some(rest) = url.get(5..).filter(|_| url[..5].eq_ignore_ascii_case("jdbc:")) else {
+    let Some(rest) = url
+        .get(5..)
+        .filter(|_| url[..5].eq_ignore_ascii_case("jdbc:"))
+    else {
         return Identity::Other(strip_params(url).to_string());
     };
     let (kind, body) = rest.split_once(':').unwrap_or((rest, ""));
@@ -106,7 +128,10 @@ pub fn parse_url(url: &str) -> Identity {
     match kind.as_str() {
         "hsqldb" | "h2" => {
             let lower = body.to_ascii_lowercase();
-            if lower.starts_with("hsql://") || lower.starts_with("hsqls://") || lower.starts_with("tcp://") {
+            if lower.starts_with("hsql://")
+                || lower.starts_with("hsqls://")
+                || lower.starts_with("tcp://")
+            {
                 server(&kind, body.split_once("://").map_or(body, |(_, b)| b))
             } else {
                 Identity::Local
@@ -131,7 +156,9 @@ pub fn parse_url(url: &str) -> Identity {
             let host = parts.next().unwrap_or("");
             let name = parts
                 .filter_map(|p| p.split_once('='))
-                .find(|(k, _)| k.eq_ignore_ascii_case("databaseName") || k.eq_ignore_ascii_case("database"))
+                .find(|(k, _)| {
+                    k.eq_ignore_ascii_case("databaseName") || k.eq_ignore_ascii_case("database")
+                })
                 .map_or("", |(_, v)| v);
             identity(&kind, &[host.to_string()], name)
         }
@@ -152,10 +179,17 @@ fn server(kind: &str, rest: &str) -> Identity {
 
 fn identity(kind: &str, hosts: &[String], name: &str) -> Identity {
     let hosts: Vec<String> = hosts.iter().map(|h| normalize_host(kind, h)).collect();
-    if hosts.iter().all(|h| is_loopback(h.split(':').next().unwrap_or(h)) || is_loopback(h)) {
+    if hosts
+        .iter()
+        .all(|h| is_loopback(h.split(':').next().unwrap_or(h)) || is_loopback(h))
+    {
         return Identity::Local;
     }
-    Identity::Server { kind: kind.to_string(), hosts, name: name.to_string() }
+    Identity::Server {
+        kind: kind.to_string(),
+        hosts,
+        name: name.to_string(),
+    }
 }
 
 fn strip_params(url: &str) -> &str {
@@ -167,12 +201,18 @@ mod tests {
     use super::*;
 
     fn server(kind: &str, host: &str, name: &str) -> Identity {
-        Identity::Server { kind: kind.to_string(), hosts: vec![host.to_string()], name: name.to_string() }
+        Identity::Server {
+            kind: kind.to_string(),
+            hosts: vec![host.to_string()],
+            name: name.to_string(),
+        }
     }
 
     #[test]
     fn spellings_of_one_database_agree() {
-        let a = parse_url("jdbc:mysql://DB.example.org/lportal?useUnicode=true&characterEncoding=UTF-8");
+        let a = parse_url(
+            "jdbc:mysql://DB.example.org/lportal?useUnicode=true&characterEncoding=UTF-8",
+        );
         let b = parse_url("jdbc:mysql://db.example.org:3306/lportal");
         assert_eq!(a, b);
         assert_eq!(a, server("mysql", "db.example.org", "lportal"));
@@ -184,13 +224,22 @@ mod tests {
             parse_url("jdbc:sqlserver://db.example.org;databaseName=lportal;encrypt=true"),
             server("sqlserver", "db.example.org", "lportal")
         );
-        assert_eq!(parse_url("jdbc:oracle:thin:@db:1521:ORCL"), server("oracle", "db", "ORCL"));
+        assert_eq!(
+            parse_url("jdbc:oracle:thin:@db:1521:ORCL"),
+            server("oracle", "db", "ORCL")
+        );
     }
 
     #[test]
     fn local_databases() {
         assert_eq!(parse_url("jdbc:mysql://localhost/lportal"), Identity::Local);
-        assert_eq!(parse_url("jdbc:hsqldb:${liferay.home}/data/hypersonic/lportal"), Identity::Local);
-        assert_eq!(parse_url("jdbc:mariadb://127.0.0.1:3306/lportal"), Identity::Local);
+        assert_eq!(
+            parse_url("jdbc:hsqldb:${liferay.home}/data/hypersonic/lportal"),
+            Identity::Local
+        );
+        assert_eq!(
+            parse_url("jdbc:mariadb://127.0.0.1:3306/lportal"),
+            Identity::Local
+        );
     }
 }

@@ -13,7 +13,10 @@ pub enum Entry {
     ServerIp,
     Address(IpAddr),
     /// `address/prefix` or `address/netmask`, as a mask of the same family.
-    Network { address: IpAddr, mask: IpAddr },
+    Network {
+        address: IpAddr,
+        mask: IpAddr,
+    },
 }
 
 /// The portal's default when the property is unset.
@@ -46,35 +49,53 @@ pub fn parse(text: &str) -> Result<Entry, String> {
         None => (text, None),
     };
     let Ok(address) = address.parse::<IpAddr>() else {
-        let looks_like_name = address.chars().any(|c| c.is_ascii_alphabetic()) && !address.contains(':');
+        let looks_like_name =
+            address.chars().any(|c| c.is_ascii_alphabetic()) && !address.contains(':');
         return Err(if looks_like_name {
-            "is a host name; the portal compares IP addresses only, so a name never matches".to_string()
+            "is a host name; the portal compares IP addresses only, so a name never matches"
+                .to_string()
         } else {
             "is not a valid IPv4 or IPv6 address".to_string()
         });
     };
     let address = canonical(address);
-    let Some(mask) = mask else { return Ok(Entry::Address(address)) };
+    let Some(mask) = mask else {
+        return Ok(Entry::Address(address));
+    };
     let bits = if address.is_ipv4() { 32 } else { 128 };
     if !mask.is_empty() && mask.bytes().all(|b| b.is_ascii_digit()) {
         let prefix: u32 = mask.parse().unwrap_or(u32::MAX);
         if prefix > bits {
             return Err(format!("has a prefix length above {bits}"));
         }
-        return Ok(Entry::Network { address, mask: prefix_mask(address.is_ipv4(), prefix) });
+        return Ok(Entry::Network {
+            address,
+            mask: prefix_mask(address.is_ipv4(), prefix),
+        });
     }
     match mask.parse::<IpAddr>().map(canonical) {
         Ok(mask) if mask.is_ipv4() == address.is_ipv4() => Ok(Entry::Network { address, mask }),
-        _ => Err("has a network mask that is neither a prefix length nor an address of the same family".to_string()),
+        _ => Err(
+            "has a network mask that is neither a prefix length nor an address of the same family"
+                .to_string(),
+        ),
     }
 }
 
 fn prefix_mask(v4: bool, prefix: u32) -> IpAddr {
     if v4 {
-        let bits = if prefix == 0 { 0 } else { u32::MAX << (32 - prefix) };
+        let bits = if prefix == 0 {
+            0
+        } else {
+            u32::MAX << (32 - prefix)
+        };
         IpAddr::V4(bits.into())
     } else {
-        let bits = if prefix == 0 { 0 } else { u128::MAX << (128 - prefix) };
+        let bits = if prefix == 0 {
+            0
+        } else {
+            u128::MAX << (128 - prefix)
+        };
         IpAddr::V6(Ipv6Addr::from(bits))
     }
 }
@@ -140,7 +161,11 @@ mod tests {
     fn entries() {
         assert_eq!(parse("SERVER_IP"), Ok(Entry::ServerIp));
         assert!(parse("server_ip").is_err());
-        assert!(parse("staging.example.org").unwrap_err().contains("host name"));
+        assert!(
+            parse("staging.example.org")
+                .unwrap_err()
+                .contains("host name")
+        );
         assert!(parse("[::1]").is_err());
         assert!(parse("10.0.0.0/33").is_err());
         assert!(parse("10.0.0.0/255.0.0.0").is_ok());
@@ -152,7 +177,11 @@ mod tests {
     #[test]
     fn matching() {
         assert!(parse("10.0.0.0/8").unwrap().admits(ip("10.1.2.3")));
-        assert!(parse("192.168.1.0/255.255.255.0").unwrap().admits(ip("192.168.1.9")));
+        assert!(
+            parse("192.168.1.0/255.255.255.0")
+                .unwrap()
+                .admits(ip("192.168.1.9"))
+        );
         assert!(!parse("10.0.0.0/8").unwrap().admits(ip("11.0.0.1")));
         assert!(parse("::1").unwrap().admits(ip("0:0:0:0:0:0:0:1")));
         assert!(!parse("127.0.0.1").unwrap().admits(ip("::1")));

@@ -37,10 +37,18 @@ const IPV4_STACK: &str = "java.net.preferIPv4Stack";
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for node in &cluster.nodes {
-        let Some(liferay) = cluster.liferay.node(node.id) else { continue };
-        let Some(option) = liferay.system_property(IPV4_STACK) else { continue };
+        let Some(liferay) = cluster.liferay.node(node.id) else {
+            continue;
+        };
+        let Some(option) = liferay.system_property(IPV4_STACK) else {
+            continue;
+        };
         // `Boolean.getBoolean`: true only for "true", in any case.
-        if !option.value.as_deref().is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+        if !option
+            .value
+            .as_deref()
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        {
             continue;
         }
         let mut lists = Vec::new();
@@ -52,17 +60,25 @@ fn check(cx: &mut RuleContext<'_>) {
                 lists.push(("hostsAllowed", v.items.clone()));
             }
         }
-        let Some((key, entry)) = lists.iter().find_map(|(key, items)| Some((*key, hosts_allowed::first_ipv6(items)?))) else {
+        let Some((key, entry)) = lists
+            .iter()
+            .find_map(|(key, items)| Some((*key, hosts_allowed::first_ipv6(items)?)))
+        else {
             continue;
         };
         cx.report(
             Diagnostic::new(
                 option.span,
-                format!("`{}` forces the JVM onto IPv4, but `{key}` admits the IPv6 address `{}`", node.name, entry.text),
+                format!(
+                    "`{}` forces the JVM onto IPv4, but `{key}` admits the IPv6 address `{}`",
+                    node.name, entry.text
+                ),
             )
             .label("IPv4 only")
             .related(entry.span, "an IPv6 entry that can never match")
-            .help(format!("set `-D{IPV4_STACK}=false`, or admit the staging server by its IPv4 address")),
+            .help(format!(
+                "set `-D{IPV4_STACK}=false`, or admit the staging server by its IPv4 address"
+            )),
         );
     }
 }

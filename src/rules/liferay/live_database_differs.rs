@@ -44,11 +44,21 @@ fn check(cx: &mut RuleContext<'_>) {
     let databases: Vec<_> = live.iter().map(|(_, l)| database::of(l)).collect();
     for ((node, _), db) in live.iter().zip(&databases) {
         if db.identity == Identity::Local {
-            let what = if db.is_default { db.description.clone() } else { "a database on the node itself".to_string() };
+            let what = if db.is_default {
+                db.description.clone()
+            } else {
+                "a database on the node itself".to_string()
+            };
             cx.report(
-                Diagnostic::new(db.span, format!("live node `{}` uses {what}, which the other live nodes cannot share", node.name))
-                    .label("not a shared database")
-                    .help("point every live node at the cluster's shared database"),
+                Diagnostic::new(
+                    db.span,
+                    format!(
+                        "live node `{}` uses {what}, which the other live nodes cannot share",
+                        node.name
+                    ),
+                )
+                .label("not a shared database")
+                .help("point every live node at the cluster's shared database"),
             );
         }
     }
@@ -58,8 +68,12 @@ fn check(cx: &mut RuleContext<'_>) {
         .filter(|(_, db)| db.identity != Identity::Local)
         .map(|((n, _), db)| (n.id, &db.identity))
         .collect();
-    let indexes: Vec<usize> = (0..live.len()).filter(|&i| databases[i].identity != Identity::Local).collect();
-    let Some(agreement) = agree(cluster, &shared) else { return };
+    let indexes: Vec<usize> = (0..live.len())
+        .filter(|&i| databases[i].identity != Identity::Local)
+        .collect();
+    let Some(agreement) = agree(cluster, &shared) else {
+        return;
+    };
     let reference = &databases[indexes[agreement.reference[0]]];
     let reference_nodes = node_list(cluster, agreement.reference.iter().map(|&i| shared[i].0));
     for &i in &agreement.outliers {
@@ -68,7 +82,10 @@ fn check(cx: &mut RuleContext<'_>) {
         cx.report(
             Diagnostic::new(
                 db.span,
-                format!("live node `{}` uses {}, but {reference_nodes} use {}", node.name, db.description, reference.description),
+                format!(
+                    "live node `{}` uses {}, but {reference_nodes} use {}",
+                    node.name, db.description, reference.description
+                ),
             )
             .label("another database")
             .related(reference.span, format!("the database of {reference_nodes}"))

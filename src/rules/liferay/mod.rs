@@ -44,7 +44,10 @@ pub(crate) const TUNNEL_VERIFIER_PIDS: &[&str] = &[
 
 /// Nodes of `role` that have Liferay files, by name.
 pub(crate) fn with_role(cluster: &Cluster, role: Role) -> Vec<(&Node, &LiferayNode)> {
-    cluster.nodes_with(role).filter_map(|n| Some((n, cluster.liferay.node(n.id)?))).collect()
+    cluster
+        .nodes_with(role)
+        .filter_map(|n| Some((n, cluster.liferay.node(n.id)?)))
+        .collect()
 }
 
 /// The staging server and the live nodes, by name.
@@ -66,9 +69,15 @@ pub(crate) fn tunnel_verifiers(node: &LiferayNode) -> impl Iterator<Item = &Osgi
 /// staging role), so that a missing staging server is worth reporting.
 pub(crate) fn remote_staging_in_use(cluster: &Cluster) -> bool {
     cluster.nodes_with(Role::Staging).next().is_some()
-        || cluster.nodes.iter().filter_map(|n| cluster.liferay.node(n.id)).any(|l| {
-            l.property(SECRET).is_some() || l.property(HOSTS_ALLOWED).is_some() || tunnel_verifiers(l).next().is_some()
-        })
+        || cluster
+            .nodes
+            .iter()
+            .filter_map(|n| cluster.liferay.node(n.id))
+            .any(|l| {
+                l.property(SECRET).is_some()
+                    || l.property(HOSTS_ALLOWED).is_some()
+                    || tunnel_verifiers(l).next().is_some()
+            })
 }
 
 /// The staging servers. When remote staging is configured but no node is
@@ -77,7 +86,11 @@ pub(crate) fn staging_nodes<'a>(cx: &mut RuleContext<'a>) -> Vec<&'a Node> {
     let cluster = cx.cluster;
     let staging: Vec<&Node> = cluster.nodes_with(Role::Staging).collect();
     if staging.is_empty() && remote_staging_in_use(cluster) {
-        let anchor = cluster.nodes.iter().find_map(|n| cluster.liferay.node(n.id)).map(LiferayNode::anchor);
+        let anchor = cluster
+            .nodes
+            .iter()
+            .find_map(|n| cluster.liferay.node(n.id))
+            .map(LiferayNode::anchor);
         if let Some(anchor) = anchor {
             cx.unresolved_role(Role::Staging, anchor);
         }
@@ -98,14 +111,15 @@ pub(crate) fn secret(node: &LiferayNode) -> Option<&PortalProperty> {
 
 /// Whether the secret is to be hex-decoded (`false` when unset).
 pub(crate) fn hex_enabled(node: &LiferayNode) -> bool {
-    node.property(SECRET_HEX).is_some_and(PortalProperty::as_bool)
+    node.property(SECRET_HEX)
+        .is_some_and(PortalProperty::as_bool)
 }
 
 /// Decodes hex as `StringUtil.hexStringToBytes` does; `None` if the text
 /// has an odd length or a character that is not a hex digit.
 pub(crate) fn decode_hex(text: &str) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     bytes
@@ -123,7 +137,11 @@ pub(crate) fn decode_hex(text: &str) -> Option<Vec<u8>> {
 /// or its hex is invalid.
 pub(crate) fn key_bytes(node: &LiferayNode) -> Option<Vec<u8>> {
     let secret = secret(node)?;
-    if hex_enabled(node) { decode_hex(&secret.value) } else { Some(secret.value.as_bytes().to_vec()) }
+    if hex_enabled(node) {
+        decode_hex(&secret.value)
+    } else {
+        Some(secret.value.as_bytes().to_vec())
+    }
 }
 
 #[cfg(test)]

@@ -65,23 +65,37 @@ fn near_miss(pid: &str) -> Option<&'static str> {
 /// Whether the two names differ only in digits (`elasticsearch`,
 /// `elasticsearch6` and `elasticsearch7` are all real packages).
 fn only_digits_differ(a: &str, b: &str) -> bool {
-    let strip = |s: &str| s.chars().filter(|c| !c.is_ascii_digit()).collect::<String>();
+    let strip = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_ascii_digit())
+            .collect::<String>()
+    };
     strip(a) == strip(b)
 }
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for node in &cluster.nodes {
-        let Some(liferay) = cluster.liferay.node(node.id) else { continue };
+        let Some(liferay) = cluster.liferay.node(node.id) else {
+            continue;
+        };
         for config in &liferay.configs {
             let path = &cluster.source(config.file).path;
             let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-            let extension = if name.ends_with(".cfg") { ".cfg" } else { ".config" };
+            let extension = if name.ends_with(".cfg") {
+                ".cfg"
+            } else {
+                ".config"
+            };
             // The separator and instance name as written.
             let suffix = &name[config.pid.len()..name.len() - extension.len()];
             let rename = |pid: &str, suffix: &str| {
                 let file = format!("{pid}{suffix}{extension}");
-                if dir.is_empty() { file } else { format!("{dir}/{file}") }
+                if dir.is_empty() {
+                    file
+                } else {
+                    format!("{dir}/{file}")
+                }
             };
             if let Some(factory) = pids::lookup(&config.pid) {
                 if factory && config.instance.is_none() {
@@ -98,7 +112,9 @@ fn check(cx: &mut RuleContext<'_>) {
                 }
                 continue;
             }
-            let Some(known) = near_miss(&config.pid) else { continue };
+            let Some(known) = near_miss(&config.pid) else {
+                continue;
+            };
             let to = rename(known, suffix);
             cx.report(
                 Diagnostic::new(
@@ -120,11 +136,24 @@ mod tests {
     #[test]
     fn near_misses() {
         let tunnel = "com.liferay.portal.security.auth.verifier.tunnel.module.configuration.TunnelAuthVerifierConfiguration";
-        assert_eq!(near_miss(&tunnel.replace("Configuration", "Configuraton")), Some(tunnel));
+        assert_eq!(
+            near_miss(&tunnel.replace("Configuration", "Configuraton")),
+            Some(tunnel)
+        );
         let mixed = "com.liferay.portal.security.auth.verifier.internal.tunnel.module.configuration.TunnelAuthVerifierConfiguration";
         assert!(near_miss(mixed).is_some());
-        assert_eq!(near_miss("com.liferay.portal.search.elasticsearch6.configuration.ElasticsearchConfiguration"), None);
-        assert_eq!(near_miss("com.liferay.portal.search.elasticsearch.configuration.ElasticsearchConfiguration"), None);
+        assert_eq!(
+            near_miss(
+                "com.liferay.portal.search.elasticsearch6.configuration.ElasticsearchConfiguration"
+            ),
+            None
+        );
+        assert_eq!(
+            near_miss(
+                "com.liferay.portal.search.elasticsearch.configuration.ElasticsearchConfiguration"
+            ),
+            None
+        );
         assert_eq!(near_miss("com.example.Unrelated"), None);
     }
 }

@@ -3,8 +3,14 @@
 
 /// `(pid, factory)`
 pub(crate) const KNOWN: &[(&str, bool)] = &[
-    ("com.liferay.portal.security.auth.verifier.tunnel.module.configuration.TunnelAuthVerifierConfiguration", true),
-    ("com.liferay.portal.security.auth.verifier.internal.tunnel.configuration.TunnelAuthVerifierConfiguration", true),
+    (
+        "com.liferay.portal.security.auth.verifier.tunnel.module.configuration.TunnelAuthVerifierConfiguration",
+        true,
+    ),
+    (
+        "com.liferay.portal.security.auth.verifier.internal.tunnel.configuration.TunnelAuthVerifierConfiguration",
+        true,
+    ),
     (
         "com.liferay.portal.security.auth.verifier.basic.auth.header.module.configuration.BasicAuthHeaderAuthVerifierConfiguration",
         true,
@@ -37,14 +43,38 @@ pub(crate) const KNOWN: &[(&str, bool)] = &[
         "com.liferay.portal.security.auth.verifier.internal.request.parameter.configuration.RequestParameterAuthVerifierConfiguration",
         true,
     ),
-    ("com.liferay.portal.store.file.system.configuration.FileSystemStoreConfiguration", false),
-    ("com.liferay.portal.store.file.system.configuration.AdvancedFileSystemStoreConfiguration", false),
-    ("com.liferay.portal.store.s3.configuration.S3StoreConfiguration", false),
-    ("com.liferay.portal.store.gcs.configuration.GCSStoreConfiguration", false),
-    ("com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConfiguration", false),
-    ("com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConnectionConfiguration", false),
-    ("com.liferay.portal.cluster.multiple.configuration.ClusterExecutorConfiguration", false),
-    ("com.liferay.portal.remote.cors.configuration.PortalCORSConfiguration", true),
+    (
+        "com.liferay.portal.store.file.system.configuration.FileSystemStoreConfiguration",
+        false,
+    ),
+    (
+        "com.liferay.portal.store.file.system.configuration.AdvancedFileSystemStoreConfiguration",
+        false,
+    ),
+    (
+        "com.liferay.portal.store.s3.configuration.S3StoreConfiguration",
+        false,
+    ),
+    (
+        "com.liferay.portal.store.gcs.configuration.GCSStoreConfiguration",
+        false,
+    ),
+    (
+        "com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConfiguration",
+        false,
+    ),
+    (
+        "com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConnectionConfiguration",
+        false,
+    ),
+    (
+        "com.liferay.portal.cluster.multiple.configuration.ClusterExecutorConfiguration",
+        false,
+    ),
+    (
+        "com.liferay.portal.remote.cors.configuration.PortalCORSConfiguration",
+        true,
+    ),
 ];
 
 /// The file-system stores, whose `rootDir` is the document store.
@@ -55,5 +85,8 @@ pub(crate) const FILE_SYSTEM_STORES: &[&str] = &[
 
 /// Whether `pid` is known, and whether it is a factory.
 pub(crate) fn lookup(pid: &str) -> Option<bool> {
-    KNOWN.iter().find(|(known, _)| *known == pid).map(|&(_, factory)| factory)
+    KNOWN
+        .iter()
+        .find(|(known, _)| *known == pid)
+        .map(|&(_, factory)| factory)
 }

@@ -41,10 +41,16 @@ fn store_root(node: &LiferayNode) -> Option<(String, Span)> {
     if let Some(config) = node.configs_for(pids::FILE_SYSTEM_STORES).last()
         && let Some(root) = config.get("rootDir")
     {
-        return Some((root.value.trim().trim_end_matches('/').to_string(), root.value_span));
+        return Some((
+            root.value.trim().trim_end_matches('/').to_string(),
+            root.value_span,
+        ));
     }
     let legacy = node.property(LEGACY_ROOT)?;
-    Some((legacy.value.trim().trim_end_matches('/').to_string(), legacy.value_span))
+    Some((
+        legacy.value.trim().trim_end_matches('/').to_string(),
+        legacy.value_span,
+    ))
 }
 
 fn check(cx: &mut RuleContext<'_>) {
@@ -53,25 +59,42 @@ fn check(cx: &mut RuleContext<'_>) {
     for (staging, liferay) in with_role(cluster, Role::Staging) {
         let mine = database::of(liferay);
         if mine.identity != Identity::Local
-            && let Some((other, theirs)) =
-                live.iter().map(|(n, l)| (n, database::of(l))).find(|(_, db)| db.identity == mine.identity)
+            && let Some((other, theirs)) = live
+                .iter()
+                .map(|(n, l)| (n, database::of(l)))
+                .find(|(_, db)| db.identity == mine.identity)
         {
             cx.report(
-                Diagnostic::new(mine.span, format!("the staging server `{}` uses the live nodes' database, {}", staging.name, mine.description))
-                    .label("the live database")
-                    .related(theirs.span, format!("the database of live node `{}`", other.name))
-                    .help("give the staging server a database of its own"),
+                Diagnostic::new(
+                    mine.span,
+                    format!(
+                        "the staging server `{}` uses the live nodes' database, {}",
+                        staging.name, mine.description
+                    ),
+                )
+                .label("the live database")
+                .related(
+                    theirs.span,
+                    format!("the database of live node `{}`", other.name),
+                )
+                .help("give the staging server a database of its own"),
             );
         }
         // A store root is shared when two live nodes name it; then the
         // staging server naming it too means the same network share.
-        let Some((root, span)) = store_root(liferay) else { continue };
+        let Some((root, span)) = store_root(liferay) else {
+            continue;
+        };
         if root.contains("${") || !root.starts_with('/') {
             continue; // Relative to each node's Liferay home: not shared.
         }
         let holders: Vec<(&str, Span)> = live
             .iter()
-            .filter_map(|(n, l)| store_root(l).filter(|(r, _)| *r == root).map(|(_, s)| (n.name.as_str(), s)))
+            .filter_map(|(n, l)| {
+                store_root(l)
+                    .filter(|(r, _)| *r == root)
+                    .map(|(_, s)| (n.name.as_str(), s))
+            })
             .collect();
         if holders.len() >= 2 {
             cx.report(

@@ -33,7 +33,9 @@ declare_rule! {
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for node in &cluster.nodes {
-        let Some(liferay) = cluster.liferay.node(node.id) else { continue };
+        let Some(liferay) = cluster.liferay.node(node.id) else {
+            continue;
+        };
         let mut lists: Vec<(&str, Vec<Item>)> = Vec::new();
         if let Some(p) = liferay.property(HOSTS_ALLOWED) {
             lists.push((HOSTS_ALLOWED, p.items(cluster)));
@@ -49,8 +51,14 @@ fn check(cx: &mut RuleContext<'_>) {
                 continue;
             }
             for item in &items {
-                let Err(why) = hosts_allowed::parse(&item.text) else { continue };
-                let shown = if item.text.is_empty() { "an entry".to_string() } else { format!("`{}`", item.text) };
+                let Err(why) = hosts_allowed::parse(&item.text) else {
+                    continue;
+                };
+                let shown = if item.text.is_empty() {
+                    "an entry".to_string()
+                } else {
+                    format!("`{}`", item.text)
+                };
                 cx.report(
                     Diagnostic::new(item.span, format!("{shown} in `{key}` on `{}` {why}", node.name))
                         .label("never matches")

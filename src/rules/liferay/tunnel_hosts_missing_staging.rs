@@ -44,7 +44,10 @@ fn check(cx: &mut RuleContext<'_>) {
             continue;
         }
         if staging.addresses.is_empty() {
-            let anchor = cluster.liferay.node(staging.id).map_or(live[0].1.anchor(), |l| l.anchor());
+            let anchor = cluster.liferay.node(staging.id).map_or(
+                live[0].1.anchor(),
+                crate::model::liferay::LiferayNode::anchor,
+            );
             cx.unresolved_address(staging, anchor);
             continue;
         }
@@ -60,11 +63,18 @@ fn check(cx: &mut RuleContext<'_>) {
             if missing.is_empty() {
                 continue;
             }
-            let list = missing.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+            let list = missing
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let (span, message) = match property {
                 Some(p) => (
                     p.value_span,
-                    format!("`{HOSTS_ALLOWED}` on `{}` does not admit the staging server `{}` ({list})", node.name, staging.name),
+                    format!(
+                        "`{HOSTS_ALLOWED}` on `{}` does not admit the staging server `{}` ({list})",
+                        node.name, staging.name
+                    ),
                 ),
                 None => (
                     liferay.anchor(),
@@ -76,18 +86,36 @@ fn check(cx: &mut RuleContext<'_>) {
             };
             let addition = missing.join(",");
             let mut diagnostic = Diagnostic::new(span, message)
-                .label(if property.is_some() { "the staging server is missing here" } else { "the property belongs in this file" })
-                .help(format!("add {list} to `{HOSTS_ALLOWED}` on `{}`", node.name));
+                .label(if property.is_some() {
+                    "the staging server is missing here"
+                } else {
+                    "the property belongs in this file"
+                })
+                .help(format!(
+                    "add {list} to `{HOSTS_ALLOWED}` on `{}`",
+                    node.name
+                ));
             for address in &staging.addresses {
                 if let Some(at) = address.span {
-                    diagnostic = diagnostic.related(at, format!("the staging server's address `{}`", address.ip));
+                    diagnostic = diagnostic
+                        .related(at, format!("the staging server's address `{}`", address.ip));
                 }
             }
             if let Some(p) = property.filter(|p| p.origin == Origin::File && !p.is_repeated()) {
-                let text = if p.value.is_empty() { addition } else { format!(",{addition}") };
+                let text = if p.value.is_empty() {
+                    addition
+                } else {
+                    format!(",{addition}")
+                };
                 diagnostic = diagnostic.fix(Fix {
                     description: format!("add {list} to `{HOSTS_ALLOWED}`"),
-                    edits: vec![Edit::Replace { span: Span::new(p.value_span.file, crate::source::TextRange::empty(p.value_span.range.end)), text }],
+                    edits: vec![Edit::Replace {
+                        span: Span::new(
+                            p.value_span.file,
+                            crate::source::TextRange::empty(p.value_span.range.end),
+                        ),
+                        text,
+                    }],
                 });
             }
             cx.report(diagnostic);

@@ -34,14 +34,21 @@ declare_rule! {
 
 fn check(cx: &mut RuleContext<'_>) {
     for (node, liferay) in with_role(cx.cluster, Role::Live) {
-        let Some(p) = liferay.property(HTTPS_REQUIRED) else { continue };
+        let Some(p) = liferay.property(HTTPS_REQUIRED) else {
+            continue;
+        };
         if p.as_bool() {
             continue;
         }
         cx.report(
-            Diagnostic::new(p.value_span, format!("the tunnel on live node `{}` accepts plain HTTP", node.name))
-                .label("read as false")
-                .help(format!("publish over HTTPS and set `{HTTPS_REQUIRED}=true`")),
+            Diagnostic::new(
+                p.value_span,
+                format!("the tunnel on live node `{}` accepts plain HTTP", node.name),
+            )
+            .label("read as false")
+            .help(format!(
+                "publish over HTTPS and set `{HTTPS_REQUIRED}=true`"
+            )),
         );
     }
 }

@@ -49,9 +49,15 @@ declare_rule! {
 /// and a description of them.
 fn accepted(algorithm: &str) -> (fn(usize) -> bool, &'static str) {
     match algorithm.to_ascii_uppercase().as_str() {
-        "AES" => (|n| n == 16 || n == 32, "16 or 32 bytes (32 or 64 hex digits); the portal refuses 24-byte keys"),
+        "AES" => (
+            |n| n == 16 || n == 32,
+            "16 or 32 bytes (32 or 64 hex digits); the portal refuses 24-byte keys",
+        ),
         "BLOWFISH" => (|n| (8..=56).contains(&n), "8 to 56 bytes"),
-        "DESEDE" | "TRIPLEDES" => (|n| n == 24, "24 bytes (48 hex digits); the JDK refuses 16-byte keys"),
+        "DESEDE" | "TRIPLEDES" => (
+            |n| n == 24,
+            "24 bytes (48 hex digits); the JDK refuses 16-byte keys",
+        ),
         "DES" => (|n| n == 8, "8 bytes"),
         _ => (|n| n >= 8, "at least 8 bytes"),
     }
@@ -60,9 +66,15 @@ fn accepted(algorithm: &str) -> (fn(usize) -> bool, &'static str) {
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for node in &cluster.nodes {
-        let Some(liferay) = cluster.liferay.node(node.id) else { continue };
-        let (Some(secret), Some(key)) = (secret(liferay), key_bytes(liferay)) else { continue };
-        let algorithm_property = liferay.property(ALGORITHM).filter(|p| !p.value.trim().is_empty());
+        let Some(liferay) = cluster.liferay.node(node.id) else {
+            continue;
+        };
+        let (Some(secret), Some(key)) = (secret(liferay), key_bytes(liferay)) else {
+            continue;
+        };
+        let algorithm_property = liferay
+            .property(ALGORITHM)
+            .filter(|p| !p.value.trim().is_empty());
         let algorithm = algorithm_property.map_or("AES", |p| p.value.trim());
         let (ok, wanted) = accepted(algorithm);
         if key.len() >= 8 && ok(key.len()) {
@@ -73,7 +85,8 @@ fn check(cx: &mut RuleContext<'_>) {
         } else if secret.value.is_ascii() {
             "one byte per character".to_string()
         } else {
-            "as UTF-8; the JVM's default charset decides, so it may differ between nodes".to_string()
+            "as UTF-8; the JVM's default charset decides, so it may differ between nodes"
+                .to_string()
         };
         let mut diagnostic = Diagnostic::new(
             secret.value_span,
@@ -90,7 +103,8 @@ fn check(cx: &mut RuleContext<'_>) {
              but the portal refuses keys under 8 bytes and AES keys of 24 bytes, and the JDK refuses 16-byte DESede keys"
         ));
         if let Some(p) = algorithm_property {
-            diagnostic = diagnostic.related(p.value_span, format!("the algorithm is `{algorithm}`"));
+            diagnostic =
+                diagnostic.related(p.value_span, format!("the algorithm is `{algorithm}`"));
         }
         cx.report(diagnostic);
     }

@@ -47,16 +47,25 @@ fn check(cx: &mut RuleContext<'_>) {
         }
         let property = liferay.property(SECRET_HEX);
         values.push((node.id, hex_enabled(liferay)));
-        places.push((property.map_or(liferay.anchor(), |p| p.value_span), property.is_some()));
+        places.push((
+            property.map_or(liferay.anchor(), |p| p.value_span),
+            property.is_some(),
+        ));
     }
-    let Some(agreement) = agree(cluster, &values) else { return };
+    let Some(agreement) = agree(cluster, &values) else {
+        return;
+    };
     let reference = agreement.representative(cluster, &values);
     let reference_nodes = node_list(cluster, agreement.reference.iter().map(|&i| values[i].0));
     let reference_text = describe(places[reference].1, values[reference].1);
     for &i in &agreement.outliers {
         let node = cluster.node(values[i].0);
         let (span, set) = places[i];
-        let label = if set { "hex decoding differs here" } else { "no `.hex` line in this file" };
+        let label = if set {
+            "hex decoding differs here"
+        } else {
+            "no `.hex` line in this file"
+        };
         cx.report(
             Diagnostic::new(
                 span,
@@ -67,8 +76,17 @@ fn check(cx: &mut RuleContext<'_>) {
                 ),
             )
             .label(label)
-            .related(places[reference].0, format!("{reference_text} on `{}`", cluster.node(values[reference].0).name))
-            .help(format!("set `{SECRET_HEX}={}` on `{}`", values[reference].1, node.name)),
+            .related(
+                places[reference].0,
+                format!(
+                    "{reference_text} on `{}`",
+                    cluster.node(values[reference].0).name
+                ),
+            )
+            .help(format!(
+                "set `{SECRET_HEX}={}` on `{}`",
+                values[reference].1, node.name
+            )),
         );
     }
 }

@@ -39,12 +39,16 @@ fn check(cx: &mut RuleContext<'_>) {
     let mut values: Vec<(NodeId, Vec<u8>)> = Vec::new();
     let mut spans = Vec::new();
     for (node, liferay) in tunnel_nodes(cluster) {
-        let Some(secret) = secret(liferay) else { continue };
+        let Some(secret) = secret(liferay) else {
+            continue;
+        };
         let key = key_bytes(liferay).unwrap_or_else(|| secret.value.as_bytes().to_vec());
         values.push((node.id, key));
         spans.push(secret.value_span);
     }
-    let Some(agreement) = agree(cluster, &values) else { return };
+    let Some(agreement) = agree(cluster, &values) else {
+        return;
+    };
     let reference_nodes = node_list(cluster, agreement.reference.iter().map(|&i| values[i].0));
     let reference = agreement.representative(cluster, &values);
     for &i in &agreement.outliers {

@@ -37,28 +37,55 @@ fn check(cx: &mut RuleContext<'_>) {
         return;
     }
     let cluster = cx.cluster;
-    for node in cluster.nodes.iter().filter(|n| n.has_role(Role::Staging) || n.has_role(Role::Live)) {
-        let role = if node.has_role(Role::Staging) { "the staging server" } else { "live node" };
+    for node in cluster
+        .nodes
+        .iter()
+        .filter(|n| n.has_role(Role::Staging) || n.has_role(Role::Live))
+    {
+        let role = if node.has_role(Role::Staging) {
+            "the staging server"
+        } else {
+            "live node"
+        };
         let Some(liferay) = cluster.liferay.node(node.id) else {
             if let Some(span) = node.manifest_span {
                 cx.report(
-                    Diagnostic::new(span, format!("{role} `{}` has no Liferay properties file, so no `{SECRET}`", node.name))
-                        .label("this node")
-                        .help(format!("add the node's `portal-ext.properties` with `{SECRET}` to its folder")),
+                    Diagnostic::new(
+                        span,
+                        format!(
+                            "{role} `{}` has no Liferay properties file, so no `{SECRET}`",
+                            node.name
+                        ),
+                    )
+                    .label("this node")
+                    .help(format!(
+                        "add the node's `portal-ext.properties` with `{SECRET}` to its folder"
+                    )),
                 );
             }
             continue;
         };
         match liferay.property(SECRET) {
             None => cx.report(
-                Diagnostic::new(liferay.anchor(), format!("{role} `{}` does not set `{SECRET}`", node.name))
-                    .label("the secret belongs in this file")
-                    .help(format!("add `{SECRET}=...` with the secret the other nodes share")),
+                Diagnostic::new(
+                    liferay.anchor(),
+                    format!("{role} `{}` does not set `{SECRET}`", node.name),
+                )
+                .label("the secret belongs in this file")
+                .help(format!(
+                    "add `{SECRET}=...` with the secret the other nodes share"
+                )),
             ),
             Some(p) if is_null(&p.value) => cx.report(
                 Diagnostic::new(
-                    crate::source::Span::new(p.key_span.file, p.key_span.range.cover(p.value_span.range)),
-                    format!("`{SECRET}` on {role} `{}` is empty, so the portal treats it as unset", node.name),
+                    crate::source::Span::new(
+                        p.key_span.file,
+                        p.key_span.range.cover(p.value_span.range),
+                    ),
+                    format!(
+                        "`{SECRET}` on {role} `{}` is empty, so the portal treats it as unset",
+                        node.name
+                    ),
                 )
                 .label("empty secret")
                 .help("set the secret the other nodes share"),

@@ -31,11 +31,15 @@ declare_rule! {
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for node in &cluster.nodes {
-        let Some(liferay) = cluster.liferay.node(node.id) else { continue };
+        let Some(liferay) = cluster.liferay.node(node.id) else {
+            continue;
+        };
         if !hex_enabled(liferay) {
             continue;
         }
-        let Some(secret) = secret(liferay) else { continue };
+        let Some(secret) = secret(liferay) else {
+            continue;
+        };
         let value = &secret.value;
         let problem = if let Some(position) = value.chars().position(|c| !c.is_ascii_hexdigit()) {
             format!("character {} is not a hex digit", position + 1)

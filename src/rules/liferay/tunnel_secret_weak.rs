@@ -58,13 +58,20 @@ fn entropy_bits(text: &str) -> f64 {
         *counts.entry(c).or_default() += 1;
     }
     let n = text.chars().count() as f64;
-    counts.values().map(|&k| k as f64).map(|k| -k / n * (k / n).log2() * n).sum()
+    counts
+        .values()
+        .map(|&k| k as f64)
+        .map(|k| -k / n * (k / n).log2() * n)
+        .sum()
 }
 
 /// Each character one step from the one before (`abcdef`, `987654`).
 fn is_run(text: &str) -> bool {
     let codes: Vec<i64> = text.chars().map(|c| i64::from(u32::from(c))).collect();
-    codes.len() >= 6 && codes.windows(2).all(|w| (w[1] - w[0]).abs() == 1 && w[1] - w[0] == codes[1] - codes[0])
+    codes.len() >= 6
+        && codes
+            .windows(2)
+            .all(|w| (w[1] - w[0]).abs() == 1 && w[1] - w[0] == codes[1] - codes[0])
 }
 
 /// Why the secret is weak, if it is.
@@ -90,7 +97,9 @@ fn weakness(value: &str, key_len: usize) -> Option<String> {
     }
     let bits = entropy_bits(value);
     if bits < 64.0 {
-        return Some(format!("its characters carry about {bits:.0} bits of entropy, under 64"));
+        return Some(format!(
+            "its characters carry about {bits:.0} bits of entropy, under 64"
+        ));
     }
     None
 }
@@ -98,10 +107,16 @@ fn weakness(value: &str, key_len: usize) -> Option<String> {
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for node in &cluster.nodes {
-        let Some(liferay) = cluster.liferay.node(node.id) else { continue };
-        let Some(secret) = secret(liferay) else { continue };
+        let Some(liferay) = cluster.liferay.node(node.id) else {
+            continue;
+        };
+        let Some(secret) = secret(liferay) else {
+            continue;
+        };
         let key_len = key_bytes(liferay).map_or(secret.value.len(), |k| k.len());
-        let Some(why) = weakness(&secret.value, key_len) else { continue };
+        let Some(why) = weakness(&secret.value, key_len) else {
+            continue;
+        };
         cx.report(
             Diagnostic::new(secret.value_span, format!("the `{SECRET}` on `{}` is weak: {why}", node.name))
                 .label("weak secret")

@@ -39,7 +39,9 @@ fn check(cx: &mut RuleContext<'_>) {
         }
         for (node, liferay) in with_role(cluster, Role::Live) {
             for config in tunnel_verifiers(liferay) {
-                let Some(hosts) = config.get("hostsAllowed") else { continue };
+                let Some(hosts) = config.get("hostsAllowed") else {
+                    continue;
+                };
                 let missing: Vec<String> = staging
                     .addresses
                     .iter()
@@ -49,7 +51,11 @@ fn check(cx: &mut RuleContext<'_>) {
                 if missing.is_empty() {
                     continue;
                 }
-                let list = missing.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+                let list = missing
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let mut diagnostic = Diagnostic::new(
                     hosts.value_span,
                     format!(
@@ -61,16 +67,24 @@ fn check(cx: &mut RuleContext<'_>) {
                 .help(format!("add {list} to `hostsAllowed`"));
                 for address in &staging.addresses {
                     if let Some(at) = address.span {
-                        diagnostic = diagnostic.related(at, format!("the staging server's address `{}`", address.ip));
+                        diagnostic = diagnostic
+                            .related(at, format!("the staging server's address `{}`", address.ip));
                     }
                 }
                 // A plain quoted scalar: insert before the closing quote.
                 let is_config = cluster.file(config.file).format == Some(Format::OsgiConfig);
                 if let (true, Some(last)) = (is_config, hosts.items.last()) {
-                    let text = if hosts.value.is_empty() { missing.join(",") } else { format!(",{}", missing.join(",")) };
+                    let text = if hosts.value.is_empty() {
+                        missing.join(",")
+                    } else {
+                        format!(",{}", missing.join(","))
+                    };
                     diagnostic = diagnostic.fix(Fix {
                         description: format!("add {list} to `hostsAllowed`"),
-                        edits: vec![Edit::Replace { span: Span::new(config.file, TextRange::empty(last.span.range.end)), text }],
+                        edits: vec![Edit::Replace {
+                            span: Span::new(config.file, TextRange::empty(last.span.range.end)),
+                            text,
+                        }],
                     });
                 }
                 cx.report(diagnostic);

@@ -33,7 +33,13 @@ declare_rule! {
     check: Some(check),
 }
 
-const KEYS: [&str; 5] = ["enabled", "hostsAllowed", "serviceAccessPolicyName", "urlsIncludes", "urlsExcludes"];
+const KEYS: [&str; 5] = [
+    "enabled",
+    "hostsAllowed",
+    "serviceAccessPolicyName",
+    "urlsIncludes",
+    "urlsExcludes",
+];
 
 /// A key's value, normalised: lists as sorted sets, `enabled` as a boolean.
 fn setting(config: &OsgiConfig, key: &str) -> Option<String> {
@@ -42,14 +48,22 @@ fn setting(config: &OsgiConfig, key: &str) -> Option<String> {
         "enabled" => value.as_bool.unwrap_or(false).to_string(),
         "serviceAccessPolicyName" => value.value.trim().to_string(),
         _ => {
-            let set: BTreeSet<&str> = value.items.iter().map(|i| i.text.as_str()).filter(|t| !t.is_empty()).collect();
+            let set: BTreeSet<&str> = value
+                .items
+                .iter()
+                .map(|i| i.text.as_str())
+                .filter(|t| !t.is_empty())
+                .collect();
             set.into_iter().collect::<Vec<_>>().join(",")
         }
     })
 }
 
 fn signature(configs: &[&OsgiConfig]) -> Vec<Vec<Option<String>>> {
-    let mut all: Vec<Vec<Option<String>>> = configs.iter().map(|c| KEYS.iter().map(|k| setting(c, k)).collect()).collect();
+    let mut all: Vec<Vec<Option<String>>> = configs
+        .iter()
+        .map(|c| KEYS.iter().map(|k| setting(c, k)).collect())
+        .collect();
     all.sort();
     all
 }
@@ -57,13 +71,21 @@ fn signature(configs: &[&OsgiConfig]) -> Vec<Vec<Option<String>>> {
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     let live = with_role(cluster, Role::Live);
-    let configs: Vec<Vec<&OsgiConfig>> = live.iter().map(|(_, l)| tunnel_verifiers(l).collect()).collect();
+    let configs: Vec<Vec<&OsgiConfig>> = live
+        .iter()
+        .map(|(_, l)| tunnel_verifiers(l).collect())
+        .collect();
     if configs.iter().all(Vec::is_empty) {
         return;
     }
-    let values: Vec<(NodeId, Vec<Vec<Option<String>>>)> =
-        live.iter().zip(&configs).map(|((n, _), c)| (n.id, signature(c))).collect();
-    let Some(agreement) = agree(cluster, &values) else { return };
+    let values: Vec<(NodeId, Vec<Vec<Option<String>>>)> = live
+        .iter()
+        .zip(&configs)
+        .map(|((n, _), c)| (n.id, signature(c)))
+        .collect();
+    let Some(agreement) = agree(cluster, &values) else {
+        return;
+    };
     let reference = agreement.reference[0];
     let reference_nodes = node_list(cluster, agreement.reference.iter().map(|&i| values[i].0));
     for &i in &agreement.outliers {

@@ -53,7 +53,11 @@ fn check(cx: &mut RuleContext<'_>) {
                 cx.report(
                     Diagnostic::new(
                         policy.value_span,
-                        format!("the TunnelAuthVerifier on `{}` names the service access policy `{}`", node.name, policy.value.trim()),
+                        format!(
+                            "the TunnelAuthVerifier on `{}` names the service access policy `{}`",
+                            node.name,
+                            policy.value.trim()
+                        ),
                     )
                     .label(format!("not `{POLICY}`"))
                     .help(format!("set `serviceAccessPolicyName=\"{POLICY}\"`")),

@@ -1,0 +1,35 @@
+#![no_main]
+
+//! A small cluster from arbitrary bytes: the input is split on NUL into a
+//! manifest and files spread over a staging server and two live nodes.
+
+use libfuzzer_sys::fuzz_target;
+
+const NAMES: &[&str] = &[
+    "staging/portal-ext.properties",
+    "app1/portal-ext.properties",
+    "app2/portal-ext.properties",
+    "app1/osgi/configs/com.liferay.portal.security.auth.verifier.internal.tunnel.configuration.TunnelAuthVerifierConfiguration~default.config",
+    "app2/bin/setenv.sh",
+    "app2/osgi/configs/x.cfg",
+];
+
+fuzz_target!(|data: &[u8]| {
+    let mut parts = data.split(|&b| b == 0);
+    let mut workspace = clusterlint::Workspace::new();
+    if let Some(manifest) = parts.next() {
+        workspace.add_file("clusterlint.toml", manifest.to_vec());
+    }
+    for (name, part) in NAMES.iter().zip(parts) {
+        workspace.add_file(*name, part.to_vec());
+    }
+    let report = workspace.lint(&clusterlint::LintOptions::default());
+    for d in &report.diagnostics {
+        for span in std::iter::once(d.primary.span).chain(d.related.iter().map(|r| r.span)) {
+            let text = &report.cluster.source(span.file).text;
+            assert!(span.range.start <= span.range.end && span.range.end as usize <= text.len());
+            assert!(text.is_char_boundary(span.range.start as usize) && text.is_char_boundary(span.range.end as usize));
+        }
+    }
+    let _ = clusterlint::report::json::render(&report);
+});

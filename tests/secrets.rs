@@ -1,0 +1,184 @@
+//! Secrets never leave: no output format, error path or verbose listing
+//! contains a secret value or any 4-character piece of one.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use clusterlint::formats::Document;
+use clusterlint::report::{human, json};
+use clusterlint::secrets::is_secret_key;
+use clusterlint::{LintOptions, Workspace};
+
+/// Distinctive values planted in every place a secret can live.
+const PLANTED: &[&str] = &[
+    "Qz7Vx9kPwM5rLt2N",                 // tunnel secret (plain)
+    "9f3ab7ce1d4b8a6e9f3ab7ce1d4b8a6f", // tunnel secret (hex) on another node
+    "Hj4Kq8Zm2Wx6Yp0T",                 // JDBC password
+    "Rb5Nc3Vd7Fg1Hs9J",                 // secret in a LIFERAY_ environment variable
+    "Ty6Ui2Op8As4Df0G",                 // -D...password= in setenv.sh
+    "Ol9Ik7Uj5Yh3Tg1R",                 // commented-out old secret
+    "Wq2Ea4Sz6Xd8Cr0F",                 // password in an OSGi .config
+    "Mn3Bv5Cx7Zl9Kj1H",                 // secret on a line with a parse error
+    "Pw8Lk6Jh4Gf2Ds0A",                 // Gluu setup.properties password
+];
+
+fn planted_cluster(dir: &Path) {
+    let write = |path: &str, text: &str| {
+        let path = dir.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    write(
+        "staging/portal-ext.properties",
+        &format!(
+            "#tunneling.servlet.shared.secret={}\ntunneling.servlet.shared.secret={}\njdbc.default.password={}\n",
+            PLANTED[5], PLANTED[0], PLANTED[2]
+        ),
+    );
+    write(
+        "app1/portal-ext.properties",
+        &format!(
+            "tunneling.servlet.shared.secret={}\ntunneling.servlet.shared.secret.hex=true\ntunnel.servlet.hosts.allowed=127.0.0.1,SERVER_IP\n",
+            PLANTED[1]
+        ),
+    );
+    // The secret's line also holds a malformed escape, and a continuation
+    // swallows a second secret line after a blank line.
+    write(
+        "app2/portal-ext.properties",
+        &format!(
+            "tunneling.servlet.shared.secret={}\\u12\nother.key=a\\\n\njdbc.default.password={}\n",
+            PLANTED[7], PLANTED[2]
+        ),
+    );
+    write(
+        "app2/tomcat/bin/setenv.sh",
+        &format!(
+            "export LIFERAY_TUNNELING_PERIOD_SERVLET_PERIOD_SHARED_PERIOD_SECRET={}\nCATALINA_OPTS=\"-Djavax.net.ssl.keyStorePassword={} -Djava.net.preferIPv4Stack=true\"\n",
+            PLANTED[3], PLANTED[4]
+        ),
+    );
+    write(
+        "app2/osgi/configs/com.liferay.portal.security.ldap.configuration.LDAPServerConfiguration~x.config",
+        &format!("securityCredential=\"{}\"\nbroken line\n", PLANTED[6]),
+    );
+    write(
+        "gluu1/setup.properties",
+        &format!(
+            "ldapPass={}\noxtrust_admin_password={}\n",
+            PLANTED[8], PLANTED[8]
+        ),
+    );
+    write(
+        "clusterlint.toml",
+        "[nodes.staging]\naddress = \"192.0.2.50\"\n",
+    );
+}
+
+fn assert_clean(what: &str, output: &str) {
+    for secret in PLANTED {
+        let chars: Vec<char> = secret.chars().collect();
+        for window in chars.windows(4) {
+            let piece: String = window.iter().collect();
+            assert!(
+                !output.contains(&piece),
+                "{what} contains `{piece}`, a piece of a planted secret:\n{output}"
+            );
+        }
+    }
+}
+
+#[test]
+fn planted_secrets_never_appear() {
+    let dir = tempfile::tempdir().unwrap();
+    planted_cluster(dir.path());
+    let report = clusterlint::lint_dir(dir.path()).unwrap();
+    // The cluster has findings on the secret lines, so snippets show them.
+    assert!(report.diagnostics.len() >= 5, "{:?}", report.diagnostics);
+    assert_clean("json", &json::render(&report));
+    for color in [false, true] {
+        let options = human::HumanOptions {
+            color,
+            ..human::HumanOptions::default()
+        };
+        assert_clean("human", &human::render(&report, options));
+    }
+    assert_clean("debug of diagnostics", &format!("{:?}", report.diagnostics));
+
+    for args in [
+        vec!["check"],
+        vec!["check", "--format", "json"],
+        vec!["check", "--verbose"],
+    ] {
+        let output = Command::cargo_bin("clusterlint")
+            .unwrap()
+            .args(&args)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_clean("stdout", &String::from_utf8_lossy(&output.stdout));
+        assert_clean("stderr", &String::from_utf8_lossy(&output.stderr));
+    }
+}
+
+fn fixture_roots() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+    while let Some(dir) = stack.pop() {
+        let is_root = dir.join("expected.txt").is_file()
+            || dir.parent().is_some_and(|p| p.ends_with("clusters"));
+        if is_root {
+            out.push(dir);
+            continue;
+        }
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if entry.path().is_dir() {
+                stack.push(entry.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn fixture_secrets_never_appear() {
+    let mut checked = 0;
+    for root in fixture_roots() {
+        let workspace = Workspace::from_dir(&root).unwrap();
+        let report = workspace.lint(&LintOptions::default());
+        let mut secrets = Vec::new();
+        for file in &report.cluster.files {
+            let text = &file.source.text;
+            if let Document::Properties(doc) = &file.document {
+                for e in doc.entries.iter().filter(|e| is_secret_key(e.key(text))) {
+                    secrets.push(e.value(text).to_string());
+                }
+            }
+            if let Document::OsgiConfig(doc) = &file.document {
+                secrets.extend(
+                    doc.entries
+                        .iter()
+                        .filter(|e| is_secret_key(&e.key))
+                        .map(clusterlint::formats::osgi_config::ConfigEntry::joined),
+                );
+            }
+        }
+        let outputs = [
+            json::render(&report),
+            human::render(&report, human::HumanOptions::default()),
+        ];
+        for secret in secrets.iter().filter(|s| s.len() >= 6) {
+            checked += 1;
+            for output in &outputs {
+                assert!(
+                    !output.contains(secret.as_str()),
+                    "{}: a secret appears in the output",
+                    root.display()
+                );
+            }
+        }
+    }
+    assert!(checked > 10, "only {checked} secrets checked");
+}
