@@ -38,9 +38,31 @@ const SECRET: &[&str] = &[
     "auth.value",
 ];
 
+/// Whether `text` contains `pass`, `pwd`, `secret`, `credential`, `auth`
+/// or `key` in any case. Every entry of [`SECRET`] (and the `pass`/`pwd`
+/// endings) contains one of them, so one pass over the bytes rules out
+/// almost every key and line without allocating.
+fn has_hint(text: &[u8]) -> bool {
+    let starts = |at: usize, word: &[u8]| {
+        text.get(at..at + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    (0..text.len()).any(|i| match text[i] | 0x20 {
+        b'p' => starts(i, b"pass") || starts(i, b"pwd"),
+        b's' => starts(i, b"secret"),
+        b'c' => starts(i, b"credential"),
+        b'a' => starts(i, b"auth"),
+        b'k' => starts(i, b"key"),
+        _ => false,
+    })
+}
+
 /// Whether a key (property, option, variable or `-D` name) holds a secret.
 #[must_use]
 pub fn is_secret_key(key: &str) -> bool {
+    if !has_hint(key.as_bytes()) {
+        return false;
+    }
     let lower = key.to_ascii_lowercase();
     if NOT_SECRET.iter().any(|s| lower.ends_with(s)) {
         return false;
@@ -99,6 +121,10 @@ fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
     let mut offset = 0usize;
     for line in text.split_inclusive(['\n', '\r']) {
         let content = line.trim_end_matches(['\n', '\r']);
+        if !has_hint(content.as_bytes()) {
+            offset += line.len();
+            continue;
+        }
         let body =
             content.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '#' | '!' | ';'));
         let body = body.strip_prefix("export ").unwrap_or(body).trim_start();

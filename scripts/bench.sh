@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Whole-process timings of `clusterlint check` on generated inputs, printed
+# as a table (median of several runs, peak memory). Not a test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-5}
+work=target/bench-inputs
+mkdir -p "$work"
+
+cargo build --release --quiet
+bin=target/release/clusterlint
+
+# A cluster of N live nodes plus a staging server, four files a node.
+gen_cluster() {
+    local dir=$1 nodes=$2
+    [ -f "$dir/clusterlint.toml" ] && return
+    mkdir -p "$dir/staging"
+    local secret='tunneling.servlet.shared.secret=3f9a1c7e5b2d4a6f8e0c1b3d5a7f9e2c
+tunneling.servlet.shared.secret.hex=true'
+    printf '%s\njdbc.default.url=jdbc:mysql://stagingdb/lportal\n' "$secret" > "$dir/staging/portal-ext.properties"
+    {
+        printf '[nodes.staging]\nrole = "staging"\naddress = "10.0.0.1"\n'
+        for ((n = 0; n < nodes; n++)); do
+            printf '[nodes.app%05d]\nrole = "live"\naddress = "10.%d.%d.%d"\n' "$n" $((n / 62500 + 1)) $((n / 250 % 250)) $((n % 250 + 1))
+        done
+    } > "$dir/clusterlint.toml"
+    for ((n = 0; n < nodes; n++)); do
+        local d
+        d=$(printf '%s/app%05d' "$dir" "$n")
+        mkdir -p "$d/osgi/configs" "$d/tomcat/bin"
+        printf '%s\njdbc.default.url=jdbc:mysql://db/lportal\ncluster.link.enabled=true\ntunnel.servlet.hosts.allowed=127.0.0.1,SERVER_IP,10.0.0.1\n' "$secret" > "$d/portal-ext.properties"
+        printf 'enabled=B"true"\nhostsAllowed="127.0.0.1,SERVER_IP,10.0.0.1"\nurlsIncludes="/api/liferay/do"\n' \
+            > "$d/osgi/configs/com.liferay.portal.security.auth.verifier.internal.tunnel.configuration.TunnelAuthVerifierConfiguration~default.config"
+        printf 'CATALINA_OPTS="$CATALINA_OPTS -Xmx4g -Dfile.encoding=UTF-8"\n' > "$d/tomcat/bin/setenv.sh"
+        printf '# node %d\nlogging.level=info\n' "$n" > "$d/portal-setup-wizard.properties"
+    done
+}
+
+# One large portal-ext.properties (10 MiB) on two nodes.
+gen_big_properties() {
+    local dir=$1
+    [ -f "$dir/app1/portal-ext.properties" ] && return
+    mkdir -p "$dir/app1" "$dir/app2"
+    python3 - "$dir/app1/portal-ext.properties" <<'PY'
+import sys
+out = []
+size = 0
+i = 0
+while size < 10 * 1024 * 1024:
+    kind = i % 5
+    if kind == 0: line = f"# section {i}: settings for the portal\n"
+    elif kind == 1: line = f"key.number{i}=value-{i} with some words\n"
+    elif kind == 2: line = f"list.{i}=a{i},\\\n    b{i},\\\n    c{i}\n"
+    elif kind == 3: line = f"escaped.{i} = caf\\u00e9\\tand\\ space\n"
+    else: line = f"path.{i}:${{liferay.home}}/data/{i}\n"
+    out.append(line); size += len(line); i += 1
+open(sys.argv[1], "w").write("".join(out))
+PY
+    cp "$dir/app1/portal-ext.properties" "$dir/app2/portal-ext.properties"
+}
+
+# median_ms and peak RSS (KiB) of `$bin check <dir>` over $runs runs.
+measure() {
+    local dir=$1 times=() rss=0
+    for ((r = 0; r < runs; r++)); do
+        local out
+        out=$( { /usr/bin/time -f '%e %M' "$bin" check --format json "$dir" > /dev/null || true; } 2>&1 | tail -n 1)
+        times+=("$(awk '{print $1 * 1000}' <<< "$out")")
+        local m
+        m=$(awk '{print $2}' <<< "$out")
+        ((m > rss)) && rss=$m
+    done
+    local median
+    median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    printf '%s %s\n' "$median" "$rss"
+}
+
+gen_cluster "$work/cluster-100" 100
+gen_cluster "$work/cluster-1000" 1000
+gen_big_properties "$work/properties-10MiB"
+
+printf '%-34s %10s %12s %14s\n' "input" "files" "median ms" "peak RSS MiB"
+for case in cluster-100 cluster-1000 properties-10MiB; do
+    dir="$work/$case"
+    files=$(find "$dir" -type f | wc -l)
+    read -r ms kib < <(measure "$dir")
+    printf '%-34s %10d %12.0f %14.1f\n' "$case" "$files" "$ms" "$(awk "BEGIN {print $kib / 1024}")"
+done
