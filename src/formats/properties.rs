@@ -151,7 +151,7 @@ fn finish_item(chars: &[(u32, char)]) -> ListItem {
     let (at, c) = chars[last];
     let range = TextRange::new(chars[first].0, at + c.len_utf8() as u32);
     let mut ignored = Vec::new();
-    let text = unescape(&raw, Dialect::Liferay, range, &mut ignored).into_owned();
+    let text = unescape(&raw, Dialect::Liferay, &|_| range, &mut ignored).into_owned();
     ListItem { text, range }
 }
 
@@ -538,10 +538,13 @@ fn push_entry(
 ) {
     let key_range = logical.range(key.clone());
     let value_range = logical.range(value.clone());
+    let (key_at, value_at) = (key.start, value.start);
+    let locate_key = |r: std::ops::Range<usize>| logical.range(key_at + r.start..key_at + r.end);
+    let locate_value = |r: std::ops::Range<usize>| logical.range(value_at + r.start..value_at + r.end);
     let raw_key = &logical.joined[key];
     let raw_value = &logical.joined[value];
     let key = decoded(
-        unescape(raw_key, dialect, key_range, &mut doc.errors),
+        unescape(raw_key, dialect, &locate_key, &mut doc.errors),
         raw_key,
         logical.is_multi(),
     );
@@ -556,12 +559,12 @@ fn push_entry(
                 pieces: logical.pieces(),
             };
             // Validate escapes once over the whole value for located errors.
-            let _ = unescape(raw_value, dialect, value_range, &mut doc.errors);
+            let _ = unescape(raw_value, dialect, &locate_value, &mut doc.errors);
             let joined: Vec<String> = entry.list_items(text).into_iter().map(|i| i.text).collect();
             Decoded::Owned(joined.join(",").into_boxed_str())
         }
         _ => decoded(
-            unescape(raw_value, dialect, value_range, &mut doc.errors),
+            unescape(raw_value, dialect, &locate_value, &mut doc.errors),
             raw_value,
             logical.is_multi(),
         ),
@@ -599,7 +602,7 @@ fn has_unescaped_comma(raw: &str) -> bool {
 fn unescape<'a>(
     raw: &'a str,
     dialect: Dialect,
-    range: TextRange,
+    locate: &dyn Fn(std::ops::Range<usize>) -> TextRange,
     errors: &mut Vec<ParseError>,
 ) -> Cow<'a, str> {
     if !raw.contains('\\') {
@@ -631,18 +634,16 @@ fn unescape<'a>(
                 }
                 push_utf16(&mut out, &mut pending_high, unit);
             } else {
-                let esc_start = range.start + at as u32;
-                let esc_end =
-                    (esc_start + 2 + digits.len() as u32).min(range.end.max(esc_start + 2));
+                let end = (at + 2 + digits.len()).min(raw.len());
                 errors.push(ParseError::new(
-                    TextRange::new(esc_start, esc_end),
+                    locate(at..end),
                     match dialect {
                         Dialect::Jdk => "malformed `\\uXXXX` escape: java.util.Properties refuses to load the whole file",
                         Dialect::Liferay => "malformed `\\uXXXX` escape: Liferay reads an empty or wrong value here",
                     },
                 ));
                 // Skip what the reader would have consumed.
-                for _ in 0..digits.len() {
+                for _ in 0..digits.chars().count() {
                     chars.next();
                 }
             }
