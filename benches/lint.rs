@@ -70,10 +70,10 @@ fn benches(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.sample_size(10);
     group.bench_function("jdk_4MiB", |b| {
-        b.iter(|| properties::parse(black_box(&text), Dialect::Jdk))
+        b.iter(|| properties::parse(black_box(&text), Dialect::Jdk));
     });
     group.bench_function("liferay_4MiB", |b| {
-        b.iter(|| properties::parse(black_box(&text), Dialect::Liferay))
+        b.iter(|| properties::parse(black_box(&text), Dialect::Liferay));
     });
     group.finish();
 
@@ -81,7 +81,7 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("cluster");
     group.sample_size(10);
     group.bench_function("lint_300_nodes", |b| {
-        b.iter(|| workspace.lint(&LintOptions::default()))
+        b.iter(|| workspace.lint(&LintOptions::default()));
     });
     group.finish();
 }

@@ -47,8 +47,7 @@ fn unknown_selector(selector: &str) -> String {
         .map(|r| r.id)
         .chain(rules::packs())
         .collect();
-    let hint = crate::suggest::closest(selector, candidates.iter().copied())
-        .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+    let hint = crate::suggest::did_you_mean(selector, candidates.iter().copied());
     format!("`{selector}` is neither a rule id nor a pack{hint}")
 }
 

@@ -121,13 +121,24 @@ impl Reader {
             if known.contains(&name) {
                 continue;
             }
-            let hint = suggest::closest(name, known.iter().copied())
-                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+            let hint = suggest::did_you_mean(name, known.iter().copied());
             self.error(
                 range_of(key),
                 format!("unknown key `{name}` in {context}{hint}"),
             );
         }
+    }
+
+    /// Reports a value that is not one of `names`, with the nearest one.
+    fn unknown_value(&mut self, range: TextRange, kind: &str, value: &str, names: &[&str]) {
+        let hint = suggest::did_you_mean(value, names.iter().copied());
+        self.error(
+            range,
+            format!(
+                "unknown {kind} `{value}` ({kind}s: {}){hint}",
+                names.join(", ")
+            ),
+        );
     }
 
     fn table<'a, 'i>(&mut self, value: &'a Value<'i>, what: &str) -> Option<&'a DeTable<'i>> {
@@ -290,17 +301,7 @@ impl Reader {
                         range: r.range,
                     });
                 } else {
-                    let names = Role::ALL.map(Role::name);
-                    let hint = suggest::closest(&r.value, names)
-                        .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
-                    self.error(
-                        r.range,
-                        format!(
-                            "unknown role `{}` (roles: {}){hint}",
-                            r.value,
-                            names.join(", ")
-                        ),
-                    );
+                    self.unknown_value(r.range, "role", &r.value, &Role::ALL.map(Role::name));
                 }
             }
         }
@@ -364,16 +365,11 @@ impl Reader {
         if let Some(format) = Format::from_name(&name.value) {
             manifest.files.push(FormatOverride { glob, format });
         } else {
-            let names = Format::ALL.map(Format::name);
-            let hint = suggest::closest(&name.value, names)
-                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
-            self.error(
+            self.unknown_value(
                 name.range,
-                format!(
-                    "unknown format `{}` (formats: {}){hint}",
-                    name.value,
-                    names.join(", ")
-                ),
+                "format",
+                &name.value,
+                &Format::ALL.map(Format::name),
             );
         }
     }

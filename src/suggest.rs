@@ -53,6 +53,11 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(_, c)| c)
 }
 
+/// `; did you mean `x`?` for the nearest candidate, or nothing.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(name, candidates).map_or_else(String::new, |s| format!("; did you mean `{s}`?"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

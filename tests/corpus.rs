@@ -3,48 +3,14 @@
 //! boundaries, the same input gives the same output, and a whole cluster
 //! built from each file goes through every rule.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+
+use common::{corpus, files_under};
 
 use clusterlint::formats::{self, Document, Format};
 use clusterlint::{LintOptions, Workspace};
-
-/// `../shared/corpus`, or `None` (loudly) where it is absent; under `CI=true`
-/// its absence fails the test.
-#[must_use]
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "the corpus {} is missing",
-        dir.display()
-    );
-    eprintln!(
-        "\n*** SKIPPED: the shared corpus {} is missing ***\n",
-        dir.display()
-    );
-    None
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn run_format(dir: &str, formats_to_try: &[Format]) -> usize {
     let Some(corpus) = corpus() else { return 0 };

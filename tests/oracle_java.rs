@@ -4,10 +4,12 @@
 //! files in one JVM. Without `javac`, the test is skipped loudly (and fails
 //! under `CI=true`).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use clusterlint::formats::decode::{self, Encoding};
@@ -27,11 +29,7 @@ fn require_oracle() -> bool {
     if have("javac") && have("java") {
         return true;
     }
-    assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "javac/java missing: run scripts/install-test-deps.sh"
-    );
-    eprintln!("\n*** SKIPPED: no JDK (javac/java); run scripts/install-test-deps.sh ***\n");
+    common::missing("a JDK (javac and java)");
     false
 }
 
@@ -66,34 +64,11 @@ fn ours(bytes: Vec<u8>) -> Parsed {
         .collect())
 }
 
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn jdk_dialect_agrees_with_java_util_properties() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.is_dir() {
-        assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "corpus missing"
-        );
-        eprintln!("\n*** SKIPPED: corpus missing ***\n");
+    let Some(corpus) = common::corpus() else {
         return;
-    }
+    };
     if !require_oracle() {
         return;
     }
@@ -126,7 +101,7 @@ fn jdk_dialect_agrees_with_java_util_properties() {
         b"\xe9t\xe9=\x80\xff",
         b"",
     ];
-    let mut paths = files(&corpus.join("properties"));
+    let mut paths = common::files_under(&corpus.join("properties"));
     for (i, case) in edge_cases.iter().enumerate() {
         let path = scratch.path().join(format!("edge{i}.properties"));
         fs::write(&path, case).unwrap();

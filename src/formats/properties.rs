@@ -540,7 +540,8 @@ fn push_entry(
     let value_range = logical.range(value.clone());
     let (key_at, value_at) = (key.start, value.start);
     let locate_key = |r: std::ops::Range<usize>| logical.range(key_at + r.start..key_at + r.end);
-    let locate_value = |r: std::ops::Range<usize>| logical.range(value_at + r.start..value_at + r.end);
+    let locate_value =
+        |r: std::ops::Range<usize>| logical.range(value_at + r.start..value_at + r.end);
     let raw_key = &logical.joined[key];
     let raw_value = &logical.joined[value];
     let key = decoded(

@@ -1,0 +1,48 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Every file below `dir`, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Whether the tests run in CI, where a missing dependency is a failure.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// Reports a missing test dependency: fails in CI, else skips loudly.
+pub fn missing(what: &str) {
+    assert!(
+        !in_ci(),
+        "{what} is missing (scripts/install-test-deps.sh installs the test dependencies)"
+    );
+    eprintln!("\n*** SKIPPED: {what} is missing; scripts/install-test-deps.sh installs it ***\n");
+}
+
+/// `../shared/corpus`, if present.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        missing(&format!("the shared corpus {}", dir.display()));
+        None
+    }
+}
