@@ -131,6 +131,8 @@ pub static ALL: &[&Rule] = &[
     &liferay::live_database_differs::RULE,
     &liferay::staging_shares_live_database::RULE,
     &liferay::cluster_link_disabled::RULE,
+    &liferay::duplicate_property::RULE,
+    &liferay::osgi_cfg_ignored::RULE,
 ];
 
 /// The rule with this id.

@@ -3,8 +3,10 @@
 //! here and in the helper modules; each rule is one file.
 
 pub mod cluster_link_disabled;
+pub mod duplicate_property;
 pub mod ipv6_needs_ipv6_stack;
 pub mod live_database_differs;
+pub mod osgi_cfg_ignored;
 pub mod osgi_config_pid_typo;
 pub mod staging_shares_live_database;
 pub mod tunnel_hosts_invalid;
