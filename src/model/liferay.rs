@@ -529,21 +529,26 @@ fn osgi_config(cluster: &Cluster, file: FileId) -> Option<OsgiConfig> {
     })
 }
 
-/// Splits a comma list; spans are exact when the text is the raw text.
+/// Splits a configuration's comma list as the portal's `StringUtil.split`
+/// does: the whole value is trimmed, the elements are not. Spans are exact
+/// when the text is the raw text.
 fn split_commas(text: &str, range: TextRange, escaped: bool, file: FileId) -> Vec<Item> {
+    let lead = text.len() - text.trim_start().len();
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Vec::new();
+    }
     let mut items = Vec::new();
-    let mut offset = 0usize;
-    for part in text.split(',') {
-        let lead = part.len() - part.trim_start().len();
-        let trimmed = part.trim();
+    let mut offset = lead;
+    for part in trimmed.split(',') {
         let span = if escaped {
             range
         } else {
-            let start = range.start + (offset + lead) as u32;
-            TextRange::new(start, start + trimmed.len() as u32)
+            let start = range.start + offset as u32;
+            TextRange::new(start, start + part.len() as u32)
         };
         items.push(Item {
-            text: trimmed.to_string(),
+            text: part.to_string(),
             span: Span::new(file, span),
         });
         offset += part.len() + 1;

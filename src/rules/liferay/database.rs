@@ -14,12 +14,9 @@ pub(crate) const JNDI: &str = "jdbc.default.jndi.name";
 pub enum Identity {
     /// A JNDI data source name (the app server decides what it is).
     Jndi(String),
-    /// A database server: driver kind, hosts with ports, database name.
-    Server {
-        kind: String,
-        hosts: Vec<String>,
-        name: String,
-    },
+    /// A database server: hosts with ports and the database name. The
+    /// driver is left out: `mysql` and `mariadb` reach the same server.
+    Server { hosts: Vec<String>, name: String },
     /// Embedded in or local to the node (HSQL files, `localhost`).
     Local,
     /// A URL this module cannot take apart, compared as written.
@@ -74,8 +71,8 @@ pub fn of(node: &LiferayNode) -> Database {
 fn describe(identity: &Identity) -> String {
     match identity {
         Identity::Jndi(name) => format!("the JNDI data source `{name}`"),
-        Identity::Server { kind, hosts, name } => {
-            format!("the {kind} database `{name}` on `{}`", hosts.join(","))
+        Identity::Server { hosts, name } => {
+            format!("the database `{name}` on `{}`", hosts.join(","))
         }
         Identity::Local => "a database on the node itself".to_string(),
         Identity::Other(_) => "the database of its `jdbc.default.url`".to_string(),
@@ -164,6 +161,8 @@ pub fn parse_url(url: &str) -> Identity {
         }
         _ => match body.strip_prefix("//") {
             Some(rest) => server(&kind, rest),
+            // `jdbc:postgresql:lportal` connects to localhost.
+            None if kind == "postgresql" => Identity::Local,
             None => Identity::Other(strip_params(url).to_string()),
         },
     }
@@ -179,14 +178,17 @@ fn server(kind: &str, rest: &str) -> Identity {
 
 fn identity(kind: &str, hosts: &[String], name: &str) -> Identity {
     let hosts: Vec<String> = hosts.iter().map(|h| normalize_host(kind, h)).collect();
-    if hosts
-        .iter()
-        .all(|h| is_loopback(h.split(':').next().unwrap_or(h)) || is_loopback(h))
-    {
+    // No host (`jdbc:mysql:///lportal`) means localhost.
+    let local = |h: &String| {
+        h.is_empty()
+            || h.starts_with(':')
+            || is_loopback(h.split(':').next().unwrap_or(h))
+            || is_loopback(h)
+    };
+    if hosts.iter().all(local) {
         return Identity::Local;
     }
     Identity::Server {
-        kind: kind.to_string(),
         hosts,
         name: name.to_string(),
     }
@@ -200,9 +202,8 @@ fn strip_params(url: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn server(kind: &str, host: &str, name: &str) -> Identity {
+    fn server(host: &str, name: &str) -> Identity {
         Identity::Server {
-            kind: kind.to_string(),
             hosts: vec![host.to_string()],
             name: name.to_string(),
         }
@@ -215,18 +216,18 @@ mod tests {
         );
         let b = parse_url("jdbc:mysql://db.example.org:3306/lportal");
         assert_eq!(a, b);
-        assert_eq!(a, server("mysql", "db.example.org", "lportal"));
+        assert_eq!(a, server("db.example.org", "lportal"));
         assert_eq!(
             parse_url("jdbc:postgresql://user:pw@db:5433/lportal"),
-            server("postgresql", "db:5433", "lportal")
+            server("db:5433", "lportal")
         );
         assert_eq!(
             parse_url("jdbc:sqlserver://db.example.org;databaseName=lportal;encrypt=true"),
-            server("sqlserver", "db.example.org", "lportal")
+            server("db.example.org", "lportal")
         );
         assert_eq!(
             parse_url("jdbc:oracle:thin:@db:1521:ORCL"),
-            server("oracle", "db", "ORCL")
+            server("db", "ORCL")
         );
     }
 

@@ -41,13 +41,19 @@ pub fn parse(text: &str) -> Result<Entry, String> {
     if text.eq_ignore_ascii_case("SERVER_IP") {
         return Err("must be written `SERVER_IP`, in capitals".to_string());
     }
-    if text.starts_with('[') {
-        return Err("has brackets; write an IPv6 address bare, as in `2001:db8::1`".to_string());
+    if text.trim() != text {
+        return Err("has blanks around it; the TunnelAuthVerifier splits `hostsAllowed` on commas without trimming, so it never matches".to_string());
     }
     let (address, mask) = match text.split_once('/') {
         Some((a, m)) => (a, Some(m)),
         None => (text, None),
     };
+    // `[2001:db8::1]`: the portal's validator and `InetAddress` both take brackets.
+    let address = address
+        .strip_prefix('[')
+        .and_then(|a| a.strip_suffix(']'))
+        .filter(|a| a.contains(':'))
+        .unwrap_or(address);
     let Ok(address) = address.parse::<IpAddr>() else {
         let looks_like_name =
             address.chars().any(|c| c.is_ascii_alphabetic()) && !address.contains(':');
@@ -166,7 +172,8 @@ mod tests {
                 .unwrap_err()
                 .contains("host name")
         );
-        assert!(parse("[::1]").is_err());
+        assert_eq!(parse("[::1]"), parse("::1"));
+        assert!(parse(" 10.0.0.1").is_err());
         assert!(parse("10.0.0.0/33").is_err());
         assert!(parse("10.0.0.0/255.0.0.0").is_ok());
         assert!(parse("10.0.0.0/ffff::").is_err());

@@ -12,7 +12,7 @@ declare_rule! {
     /// `...tunnel.module.configuration` and newer `...internal.tunnel.configuration`
     /// mixed up), is reported with the right name. So is a factory
     /// configuration, such as the TunnelAuthVerifier, written without an
-    /// instance name (`~default`).
+    /// instance name (`~default`), and a plain configuration written with one.
     ///
     /// The file name is the PID: the portal strips `.config`, and the first
     /// `~` (or `_`, or `-`) separates a factory PID from the instance name.
@@ -98,6 +98,21 @@ fn check(cx: &mut RuleContext<'_>) {
                 }
             };
             if let Some(factory) = pids::lookup(&config.pid) {
+                if let (false, Some(instance)) = (factory, &config.instance) {
+                    let to = rename(&config.pid, "");
+                    cx.report(
+                        Diagnostic::new(
+                            Span::file_start(config.file),
+                            format!(
+                                "`{name}` gives the configuration `{}` the instance name `{instance}`, which makes it a factory configuration that the component never reads",
+                                config.pid
+                            ),
+                        )
+                        .label("in this file's name")
+                        .help(format!("rename the file to `{}`", to.rsplit('/').next().unwrap_or(&to)))
+                        .fix(Fix { description: "drop the instance name".to_string(), edits: vec![Edit::Rename { file: config.file, to }] }),
+                    );
+                }
                 if factory && config.instance.is_none() {
                     let to = rename(&config.pid, "~default");
                     cx.report(
