@@ -1,8 +1,9 @@
 //! Inline suppressions: `# clusterlint: ignore[rule-id, other-id] reason` in
 //! a comment of the file's own syntax (`<!-- clusterlint: ignore[...] -->` in
-//! XML). A suppression on a line of its own covers the next line that is not
-//! a comment; one after code covers its own line. It also covers its own
-//! line when it is the first line, where "missing key" findings sit.
+//! XML). A suppression covers its own line (so one after code covers that
+//! code, and one on line 1 covers the file-level findings reported there),
+//! and, on a line of its own, the next line that is neither blank nor a
+//! comment.
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Cluster;

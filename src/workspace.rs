@@ -13,7 +13,7 @@ use crate::engine::{self, LintOptions};
 use crate::formats::decode::{self, Encoding, NotText};
 use crate::formats::{self, Document, Format};
 use crate::manifest::{self, Manifest};
-use crate::model::{self, Cluster, ClusterFile, Node, NodeId};
+use crate::model::{self, Cluster, ClusterFile, Node, NodeId, liferay};
 use crate::report::Report;
 use crate::rules::core::{manifest_error, parse_error, unreadable_file};
 use crate::secrets;
@@ -151,8 +151,10 @@ impl Workspace {
                     continue;
                 }
             };
+            // A link to a file is read through; a broken link is kept too, so
+            // that reading it reports the problem.
             let is_file = entry.file_type().is_some_and(|t| t.is_file())
-                || (entry.path_is_symlink() && entry.path().is_file());
+                || (entry.path_is_symlink() && !entry.path().is_dir());
             if !is_file || entry.depth() == 0 {
                 continue;
             }
@@ -297,6 +299,8 @@ impl Workspace {
             cluster.files.push(file);
             diagnostics.append(&mut found);
         }
+        let mut ignored = ignored;
+        self.follow_liferay_includes(&mut cluster, &mut ignored, &mut diagnostics, first_id);
         for unlistable in self
             .files
             .iter()
@@ -324,6 +328,56 @@ impl Workspace {
             cluster,
             diagnostics,
             ignored,
+        }
+    }
+
+    /// Files that portal properties include are portal properties too,
+    /// whatever their name: parse those that discovery skipped.
+    fn follow_liferay_includes(
+        &self,
+        cluster: &mut Cluster,
+        ignored: &mut Vec<String>,
+        diagnostics: &mut Vec<Diagnostic>,
+        first_id: usize,
+    ) {
+        let mut pending: Vec<FileId> = (first_id..cluster.files.len())
+            .filter(|&i| cluster.files[i].format == Some(Format::LiferayProperties))
+            .map(|i| FileId(i as u32))
+            .collect();
+        while let Some(id) = pending.pop() {
+            let file = &cluster.files[id.index()];
+            let Some(doc) = file.document.as_properties() else {
+                continue;
+            };
+            let path = &file.source.path;
+            let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+            let node = file.node;
+            let targets: Vec<String> = liferay::include_items(doc, &file.source.text)
+                .iter()
+                .filter_map(|item| liferay::include_path(&item.text, path, dir))
+                // Only within the including file's node folder.
+                .filter(|target| target.split('/').next() == path.split('/').next())
+                .collect();
+            for target in targets {
+                let Some(at) = ignored.iter().position(|p| *p == target) else {
+                    continue;
+                };
+                ignored.remove(at);
+                let new_id = FileId(cluster.files.len() as u32);
+                let content = self
+                    .files
+                    .binary_search_by(|f| f.path.as_str().cmp(&target))
+                    .map(|i| &self.files[i].content);
+                let bytes = content.map_or_else(|_| Err("missing".to_string()), |c| self.read(c));
+                let (mut file, mut found) = load(new_id, &target, Format::LiferayProperties, bytes);
+                file.node = node;
+                if let Some(node) = node {
+                    cluster.nodes[node.index()].files.push(new_id);
+                }
+                cluster.files.push(file);
+                diagnostics.append(&mut found);
+                pending.push(new_id);
+            }
         }
     }
 

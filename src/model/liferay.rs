@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::formats::osgi_config::Shape;
+use crate::formats::properties::{ListItem, PropertiesDocument};
 use crate::formats::{Document, Format};
 use crate::model::{Cluster, NodeId};
 use crate::rules::core::include_not_found;
@@ -389,24 +390,11 @@ fn visit(
     let Some(doc) = cluster.file(file).document.as_properties() else {
         return;
     };
-    let mut includes = Vec::new();
-    for entry in doc.entries_for(&source.text, "include-and-override") {
-        includes.extend(entry.list_items(&source.text));
-    }
     let mut included = Vec::new();
-    for item in includes.iter().rev() {
-        let name = item.text.replace("${liferay.home}", home_dir);
-        if name.is_empty() || name.contains("${") || name.starts_with('/') || name.contains(':') {
-            continue; // Resolved outside the node's files; cannot be checked.
-        }
-        let base = dir_of(&source.path);
-        let path = normalize(
-            &if base.is_empty() || item.text.contains("${liferay.home}") {
-                name.clone()
-            } else {
-                format!("{base}/{name}")
-            },
-        );
+    for item in include_items(doc, &source.text).iter().rev() {
+        let Some(path) = include_path(&item.text, &source.path, home_dir) else {
+            continue; // Outside the node's files; cannot be checked.
+        };
         match files
             .iter()
             .copied()
@@ -438,6 +426,33 @@ fn visit(
             insert_at += 1;
         }
     }
+}
+
+/// The values of a file's `include-and-override` lines, in order.
+#[must_use]
+pub fn include_items(doc: &PropertiesDocument, text: &str) -> Vec<ListItem> {
+    doc.entries_for(text, "include-and-override")
+        .flat_map(|entry| entry.list_items(text))
+        .collect()
+}
+
+/// The cluster-relative path an `include-and-override` value names: relative
+/// to the including file, or to the Liferay home with `${liferay.home}`.
+/// `None` for what lies outside the node's files (absolute paths, URLs,
+/// other `${...}` variables).
+#[must_use]
+pub fn include_path(value: &str, including_file: &str, home_dir: &str) -> Option<String> {
+    let name = value.replace("${liferay.home}", home_dir);
+    if name.is_empty() || name.contains("${") || name.starts_with('/') || name.contains(':') {
+        return None;
+    }
+    let base = dir_of(including_file);
+    let joined = if base.is_empty() || value.contains("${liferay.home}") {
+        name
+    } else {
+        format!("{base}/{name}")
+    };
+    Some(normalize(&joined))
 }
 
 /// Resolves `.` and `..` in a relative path.

@@ -1,7 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
 use crate::rules::consensus::{agree, node_list};
-use crate::rules::liferay::{SECRET, key_bytes, secret, tunnel_nodes};
+use crate::rules::liferay::{SECRET, decode_hex, hex_enabled, key_bytes, secret, tunnel_nodes};
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
@@ -36,13 +36,35 @@ declare_rule! {
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
+    let nodes: Vec<_> = tunnel_nodes(cluster)
+        .into_iter()
+        .filter(|(_, l)| secret(l).is_some())
+        .collect();
+    // Where `.hex` disagrees, tunnel-secret-hex-mismatch says so; compare the
+    // written secrets then, so that one fault is not reported twice.
+    let hex_agrees = nodes
+        .windows(2)
+        .all(|w| hex_enabled(w[0].1) == hex_enabled(w[1].1));
     let mut values: Vec<(NodeId, Vec<u8>)> = Vec::new();
     let mut spans = Vec::new();
-    for (node, liferay) in tunnel_nodes(cluster) {
+    for (node, liferay) in nodes {
         let Some(secret) = secret(liferay) else {
             continue;
         };
-        let key = key_bytes(liferay).unwrap_or_else(|| secret.value.as_bytes().to_vec());
+        let written = || {
+            let value = &secret.value;
+            let folded = if decode_hex(value).is_some() {
+                value.to_ascii_lowercase()
+            } else {
+                value.clone()
+            };
+            folded.into_bytes()
+        };
+        let key = if hex_agrees {
+            key_bytes(liferay).unwrap_or_else(written)
+        } else {
+            written()
+        };
         values.push((node.id, key));
         spans.push(secret.value_span);
     }

@@ -8,8 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Warns when the tunnel secret is weak: a well-known example or default
     /// value, a key shorter than 16 bytes (128 bits), or text with little
-    /// entropy (few distinct characters, one character repeated, a run such
-    /// as `123456...`). The message says why, never what the secret is.
+    /// entropy (few distinct characters, one block repeated, a run such as
+    /// `123456...`). The message says why, never what the secret is.
     ///
     /// ## Why is this bad?
     /// Anyone who can reach the tunnel servlet of a live node and guess the
@@ -74,6 +74,13 @@ fn is_run(text: &str) -> bool {
             .all(|w| (w[1] - w[0]).abs() == 1 && w[1] - w[0] == codes[1] - codes[0])
 }
 
+/// The length of a block the text repeats (`deadbeefdeadbeef`), if any.
+fn repeat_period(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (1..=bytes.len() / 2)
+        .find(|&p| bytes.len() % p == 0 && bytes.chunks(p).all(|c| c == &bytes[..p]))
+}
+
 /// Why the secret is weak, if it is.
 fn weakness(value: &str, key_len: usize) -> Option<String> {
     let lower = value.to_ascii_lowercase();
@@ -91,6 +98,9 @@ fn weakness(value: &str, key_len: usize) -> Option<String> {
     }
     if is_run(value) {
         return Some("it is a run of consecutive characters".to_string());
+    }
+    if let Some(period) = repeat_period(value) {
+        return Some(format!("it repeats a block of {period} characters"));
     }
     if key_len < 16 {
         return Some(format!("its key is {} bits, under 128", key_len * 8));
@@ -136,6 +146,7 @@ mod tests {
         assert!(weakness("abcdefghijklmnop", 16).is_some());
         assert!(weakness("k3y", 3).is_some());
         assert!(weakness("abababababababab", 16).is_some());
+        assert!(weakness("deadbeefdeadbeefdeadbeefdeadbeef", 16).is_some());
         assert!(weakness("9f86d081884c7d659a2feaa0c55ad015", 16).is_none());
         assert!(weakness("Xq7#pL2!vR9@mK4$", 16).is_none());
     }
