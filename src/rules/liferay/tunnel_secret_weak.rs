@@ -78,7 +78,7 @@ fn is_run(text: &str) -> bool {
 fn repeat_period(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     (1..=bytes.len() / 2)
-        .find(|&p| bytes.len() % p == 0 && bytes.chunks(p).all(|c| c == &bytes[..p]))
+        .find(|&p| bytes.len().is_multiple_of(p) && bytes.chunks(p).all(|c| c == &bytes[..p]))
 }
 
 /// Why the secret is weak, if it is.
