@@ -108,7 +108,57 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
                 }
             }
         }
-        Document::NotParsed => {}
+        Document::Nginx(doc) => {
+            for (_, d) in doc.walk() {
+                let name = d.name(&text);
+                if is_secret_key(name) {
+                    ranges.extend(d.args.iter().map(|a| a.range));
+                } else if name.ends_with("_set_header")
+                    || name.ends_with("_param")
+                    || name == "add_header"
+                {
+                    // `proxy_set_header Authorization "Basic ..."`
+                    if let [header, value, ..] = d.args.as_slice() {
+                        let header = header.text(&text);
+                        if is_secret_key(header)
+                            || header.eq_ignore_ascii_case("authorization")
+                            || header.to_ascii_lowercase().contains("token")
+                        {
+                            ranges.push(value.range);
+                        }
+                    }
+                }
+            }
+        }
+        Document::Redis(doc) => {
+            for d in &doc.directives {
+                if is_secret_key(&d.name) {
+                    ranges.extend(d.args.iter().map(|a| a.range));
+                } else if d.name == "user" {
+                    // `user NAME on >password #sha256 <password`
+                    ranges.extend(
+                        d.args
+                            .iter()
+                            .filter(|a| a.text.starts_with(['>', '<', '#']))
+                            .map(|a| a.range),
+                    );
+                }
+            }
+        }
+        Document::Stunnel(doc) => {
+            let options = doc
+                .global
+                .iter()
+                .chain(doc.services.iter().flat_map(|s| s.options.iter()));
+            ranges.extend(
+                options
+                    .filter(|o| is_secret_key(&o.name))
+                    .map(|o| o.value_range),
+            );
+        }
+        // Key material: the whole file.
+        Document::Pem(_) => ranges.push(TextRange::from_usize(0..text.len())),
+        Document::Csync2(_) | Document::Hosts(_) | Document::NotParsed => {}
     }
     scan_lines(&text, &mut ranges);
     file.add_secrets(ranges);

@@ -27,7 +27,8 @@ impl Encoding {
             | Format::Redis
             | Format::Stunnel
             | Format::Csync2
-            | Format::Hosts => Self::Utf8Bytes,
+            | Format::Hosts
+            | Format::Pem => Self::Utf8Bytes,
         }
     }
 }

@@ -1,10 +1,16 @@
 //! One parser per file format. Parsers know nothing of rules: each turns text
 //! into a spanned document plus located [`ParseError`]s, and never fails.
 
+pub mod csync2;
 pub mod decode;
+pub mod hosts;
+pub mod nginx;
 pub mod osgi_config;
+pub mod pem;
 pub mod properties;
+pub mod redis;
 pub mod setenv;
+pub mod stunnel;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -32,10 +38,12 @@ pub enum Format {
     Csync2,
     /// `/etc/hosts`.
     Hosts,
+    /// A PEM certificate or key a stunnel configuration points at.
+    Pem,
 }
 
 impl Format {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::LiferayProperties,
         Self::OsgiConfig,
         Self::OsgiCfg,
@@ -47,6 +55,7 @@ impl Format {
         Self::Stunnel,
         Self::Csync2,
         Self::Hosts,
+        Self::Pem,
     ];
 
     /// The name used in `clusterlint.toml` `[files]` and in `--verbose` output.
@@ -64,6 +73,7 @@ impl Format {
             Self::Stunnel => "stunnel",
             Self::Csync2 => "csync2",
             Self::Hosts => "hosts",
+            Self::Pem => "pem",
         }
     }
 
@@ -76,14 +86,7 @@ impl Format {
     /// classified and listed, not yet checked).
     #[must_use]
     pub const fn is_parsed(self) -> bool {
-        matches!(
-            self,
-            Self::LiferayProperties
-                | Self::OsgiConfig
-                | Self::OsgiCfg
-                | Self::TomcatSetenv
-                | Self::GluuSetup
-        )
+        !matches!(self, Self::KaazingXml)
     }
 }
 
@@ -117,8 +120,43 @@ pub enum Document {
     Properties(properties::PropertiesDocument),
     OsgiConfig(osgi_config::OsgiConfigDocument),
     Setenv(setenv::SetenvDocument),
+    Nginx(nginx::NginxDocument),
+    Redis(redis::RedisDocument),
+    Stunnel(stunnel::StunnelDocument),
+    Csync2(csync2::Csync2Document),
+    Hosts(hosts::HostsDocument),
+    Pem(pem::PemDocument),
     /// A format this version classifies but does not parse.
     NotParsed,
+}
+
+/// How a reference names its target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferenceKind {
+    /// One file; missing is an error when `required`.
+    File,
+    /// A glob (`*`, `?`, `[`): matching nothing is fine.
+    Glob,
+    /// Every file in a directory (stunnel `include`).
+    Directory,
+}
+
+/// A file another file names: an include, a certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// The path as written.
+    pub value: String,
+    /// Where it is written.
+    pub range: TextRange,
+    pub kind: ReferenceKind,
+    /// The format of the target.
+    pub format: Format,
+    /// Whether a missing target is an error (`core/include-not-found`).
+    pub required: bool,
+}
+
+fn is_glob(path: &str) -> bool {
+    path.contains(['*', '?', '['])
 }
 
 impl Document {
@@ -128,7 +166,12 @@ impl Document {
             Self::Properties(doc) => &doc.errors,
             Self::OsgiConfig(doc) => &doc.errors,
             Self::Setenv(doc) => &doc.errors,
-            Self::NotParsed => &[],
+            Self::Nginx(doc) => &doc.errors,
+            Self::Redis(doc) => &doc.errors,
+            Self::Stunnel(doc) => &doc.errors,
+            Self::Csync2(doc) => &doc.errors,
+            Self::Pem(doc) => &doc.errors,
+            Self::Hosts(_) | Self::NotParsed => &[],
         }
     }
 
@@ -139,8 +182,108 @@ impl Document {
             Self::Properties(doc) => &doc.comments,
             Self::OsgiConfig(doc) => &doc.comments,
             Self::Setenv(doc) => &doc.comments,
-            Self::NotParsed => &[],
+            Self::Nginx(doc) => &doc.comments,
+            Self::Redis(doc) => &doc.comments,
+            Self::Stunnel(doc) => &doc.comments,
+            Self::Csync2(doc) => &doc.comments,
+            Self::Hosts(doc) => &doc.comments,
+            Self::Pem(_) | Self::NotParsed => &[],
         }
+    }
+
+    /// The files this document names (includes, certificates), in order.
+    #[must_use]
+    pub fn references(&self, text: &str) -> Vec<Reference> {
+        let mut out = Vec::new();
+        let mut push =
+            |value: &str, range: TextRange, format: Format, kind: ReferenceKind, required: bool| {
+                out.push(Reference {
+                    value: value.to_string(),
+                    range,
+                    kind,
+                    format,
+                    required,
+                });
+            };
+        match self {
+            Self::Nginx(doc) => {
+                for (_, d) in doc.walk() {
+                    if d.name(text) == "include"
+                        && let [arg] = d.args.as_slice()
+                    {
+                        let value = arg.text(text);
+                        let kind = if is_glob(value) {
+                            ReferenceKind::Glob
+                        } else {
+                            ReferenceKind::File
+                        };
+                        push(
+                            value,
+                            arg.range,
+                            Format::Nginx,
+                            kind,
+                            kind == ReferenceKind::File,
+                        );
+                    }
+                }
+            }
+            Self::Redis(doc) => {
+                for d in doc.directives.iter().filter(|d| d.name == "include") {
+                    if let [arg] = d.args.as_slice() {
+                        let kind = if is_glob(&arg.text) {
+                            ReferenceKind::Glob
+                        } else {
+                            ReferenceKind::File
+                        };
+                        push(
+                            &arg.text,
+                            arg.range,
+                            Format::Redis,
+                            kind,
+                            kind == ReferenceKind::File,
+                        );
+                    }
+                }
+            }
+            Self::Csync2(doc) => {
+                for include in &doc.includes {
+                    push(
+                        &include.text,
+                        include.range,
+                        Format::Csync2,
+                        ReferenceKind::File,
+                        true,
+                    );
+                }
+            }
+            Self::Stunnel(doc) => {
+                let options = doc
+                    .global
+                    .iter()
+                    .chain(doc.services.iter().flat_map(|s| s.options.iter()));
+                for option in options {
+                    match option.name.as_str() {
+                        "include" => push(
+                            &option.value,
+                            option.value_range,
+                            Format::Stunnel,
+                            ReferenceKind::Directory,
+                            true,
+                        ),
+                        "cert" | "key" => push(
+                            &option.value,
+                            option.value_range,
+                            Format::Pem,
+                            ReferenceKind::File,
+                            false,
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
     }
 
     /// Every range the document holds, for invariant checks (in bounds, on
@@ -175,6 +318,52 @@ impl Document {
                     out.extend(p.value_range);
                 }
             }
+            Self::Nginx(doc) => {
+                for (_, d) in doc.walk() {
+                    out.extend([d.range, d.name.range]);
+                    out.extend(d.args.iter().flat_map(|a| [a.range, a.inner_range()]));
+                    if let Some(block) = &d.block {
+                        out.push(block.open);
+                        out.extend(block.close);
+                    }
+                }
+            }
+            Self::Redis(doc) => {
+                for d in &doc.directives {
+                    out.extend([d.range, d.name_range]);
+                    out.extend(d.args.iter().map(|a| a.range));
+                }
+            }
+            Self::Stunnel(doc) => {
+                let options = doc
+                    .global
+                    .iter()
+                    .chain(doc.services.iter().flat_map(|s| s.options.iter()));
+                for o in options {
+                    out.extend([o.name_range, o.value_range]);
+                }
+                out.extend(doc.services.iter().map(|s| s.header));
+            }
+            Self::Csync2(doc) => {
+                for g in &doc.groups {
+                    out.extend([g.keyword, g.range]);
+                    out.extend(g.name.iter().map(|n| n.range));
+                    for h in &g.hosts {
+                        out.push(h.name.range);
+                        out.extend(h.peer.iter().map(|p| p.range));
+                    }
+                    let lists = [&g.keys, &g.includes, &g.excludes, &g.compare, &g.auto];
+                    out.extend(lists.iter().flat_map(|l| l.iter().map(|t| t.range)));
+                }
+                out.extend(doc.includes.iter().map(|i| i.range));
+            }
+            Self::Hosts(doc) => {
+                for e in &doc.entries {
+                    out.extend([e.address_range, e.range]);
+                    out.extend(e.names.iter().map(|n| n.range));
+                }
+            }
+            Self::Pem(doc) => out.extend(doc.blocks.iter().map(|b| b.range)),
             Self::NotParsed => {}
         }
         out
@@ -203,6 +392,54 @@ impl Document {
             _ => None,
         }
     }
+
+    #[must_use]
+    pub fn as_nginx(&self) -> Option<&nginx::NginxDocument> {
+        match self {
+            Self::Nginx(doc) => Some(doc),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn as_redis(&self) -> Option<&redis::RedisDocument> {
+        match self {
+            Self::Redis(doc) => Some(doc),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn as_stunnel(&self) -> Option<&stunnel::StunnelDocument> {
+        match self {
+            Self::Stunnel(doc) => Some(doc),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn as_csync2(&self) -> Option<&csync2::Csync2Document> {
+        match self {
+            Self::Csync2(doc) => Some(doc),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn as_hosts(&self) -> Option<&hosts::HostsDocument> {
+        match self {
+            Self::Hosts(doc) => Some(doc),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn as_pem(&self) -> Option<&pem::PemDocument> {
+        match self {
+            Self::Pem(doc) => Some(doc),
+            _ => None,
+        }
+    }
 }
 
 /// Parses decoded `text` as `format`.
@@ -218,11 +455,12 @@ pub fn parse(format: Format, text: &str) -> Document {
         }
         Format::OsgiConfig => Document::OsgiConfig(osgi_config::parse(text)),
         Format::TomcatSetenv => Document::Setenv(setenv::parse(text)),
-        Format::KaazingXml
-        | Format::Nginx
-        | Format::Redis
-        | Format::Stunnel
-        | Format::Csync2
-        | Format::Hosts => Document::NotParsed,
+        Format::Nginx => Document::Nginx(nginx::parse(text)),
+        Format::Redis => Document::Redis(redis::parse(text)),
+        Format::Stunnel => Document::Stunnel(stunnel::parse(text)),
+        Format::Csync2 => Document::Csync2(csync2::parse(text)),
+        Format::Hosts => Document::Hosts(hosts::parse(text)),
+        Format::Pem => Document::Pem(pem::parse(text)),
+        Format::KaazingXml => Document::NotParsed,
     }
 }
