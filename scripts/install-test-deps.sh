@@ -1,18 +1,75 @@
 #!/usr/bin/env bash
 # Installs the real programs the differential tests compare clusterlint
-# with. Idempotent; needs root (or sudo) for the Debian packages.
+# with: a JDK, nginx (plus its stream module) and crossplane, redis-server,
+# stunnel4, csync2, openssl (throw-away certificates for stunnel), and
+# xmllint/xsltproc. Idempotent; needs root (or sudo) for the Debian packages.
 set -euo pipefail
 
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+# Debian package -> a file it installs (present = already installed).
+packages=(
+    "openjdk-17-jdk-headless:javac"
+    "nginx-light:/usr/sbin/nginx"
+    "libnginx-mod-stream:/usr/lib/nginx/modules/ngx_stream_module.so"
+    "redis-server:/usr/bin/redis-server"
+    "stunnel4:/usr/bin/stunnel4"
+    "csync2:/usr/sbin/csync2"
+    "openssl:/usr/bin/openssl"
+    "libxml2-utils:/usr/bin/xmllint"
+    "xsltproc:/usr/bin/xsltproc"
+    "util-linux:/usr/bin/unshare"
+)
+
 need_apt=()
-command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
+for entry in "${packages[@]}"; do
+    package=${entry%%:*}
+    probe=${entry#*:}
+    if [[ $probe == /* ]]; then
+        [ -e "$probe" ] || need_apt+=("$package")
+    else
+        command -v "$probe" >/dev/null 2>&1 || need_apt+=("$package")
+    fi
+done
 
 if ((${#need_apt[@]})); then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}"
+    # Keep the packages' services from starting (no init in containers,
+    # and the tests start the programs themselves).
+    policy=/usr/sbin/policy-rc.d
+    created_policy=""
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+        $sudo chmod +x "$policy"
+        created_policy=yes
+    fi
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        "${need_apt[@]}"
+    [ -z "$created_policy" ] || $sudo rm -f "$policy"
 fi
 
+# crossplane, pinned: the nginx statement-tree oracle.
+crossplane_version=0.5.8
+if ! python3 -m pip show crossplane 2>/dev/null | grep -qx "Version: $crossplane_version"; then
+    python3 -m pip install --quiet --disable-pip-version-check "crossplane==$crossplane_version" ||
+        python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
+            "crossplane==$crossplane_version"
+fi
+
+version() {
+    "$@" 2>&1 | head -n 1 || true
+}
+
 echo "test dependencies:"
-echo "  java:  $(java -version 2>&1 | head -n 1)"
-echo "  javac: $(javac -version 2>&1)"
+echo "  java:         $(version java -version)"
+echo "  javac:        $(version javac -version)"
+echo "  nginx:        $(version /usr/sbin/nginx -v)"
+echo "  crossplane:   $(python3 -m pip show crossplane 2>/dev/null | sed -n 's/^Version: //p') ($(command -v crossplane || echo 'python3 -m crossplane'))"
+echo "  redis-server: $(version redis-server --version)"
+echo "  stunnel4:     $(stunnel4 -version 2>&1 | grep -m 1 '^stunnel' || true)"
+echo "  csync2:       $(dpkg-query -W -f '${Version}' csync2 2>/dev/null || echo missing)"
+echo "  openssl:      $(version openssl version)"
+echo "  xmllint:      $(version xmllint --version)"
+echo "  xsltproc:     $(version xsltproc --version)"
+echo "  unshare:      $(version unshare --version)"
