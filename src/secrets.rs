@@ -157,7 +157,9 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
             );
         }
         // Key material: the whole file.
-        Document::Pem(_) => ranges.push(TextRange::from_usize(0..text.len())),
+        Document::Pem(_) | Document::Csync2Key(_) => {
+            ranges.push(TextRange::from_usize(0..text.len()));
+        }
         Document::Csync2(_) | Document::Hosts(_) | Document::NotParsed => {}
     }
     scan_lines(&text, &mut ranges);

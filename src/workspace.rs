@@ -2,6 +2,7 @@
 //! them into a [`Cluster`]: discover, read, decode, parse (in parallel), mark
 //! secrets, build the model.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -11,11 +12,15 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{self, Discovery};
 use crate::engine::{self, LintOptions};
 use crate::formats::decode::{self, Encoding, NotText};
-use crate::formats::{self, Document, Format};
+use crate::formats::{self, Document, Format, Reference, ReferenceKind};
+use crate::includes;
 use crate::manifest::{self, Manifest};
-use crate::model::{self, Cluster, ClusterFile, Node, NodeId, liferay};
+use crate::model::{self, Cluster, ClusterFile, Include, Node, NodeId, liferay};
 use crate::report::Report;
-use crate::rules::core::{manifest_error, parse_error, unreadable_file};
+use crate::rules::core::{
+    include_cycle, include_glob_empty, include_not_found, manifest_error, parse_error,
+    unreadable_file,
+};
 use crate::secrets;
 use crate::source::{FileId, SourceFile, Span, TextRange};
 
@@ -301,6 +306,8 @@ impl Workspace {
         }
         let mut ignored = ignored;
         self.follow_liferay_includes(&mut cluster, &mut ignored, &mut diagnostics, first_id);
+        self.follow_references(&mut cluster, &mut ignored, &mut diagnostics, first_id);
+        report_include_cycles(&cluster, &mut diagnostics);
         for unlistable in self
             .files
             .iter()
@@ -313,6 +320,7 @@ impl Workspace {
                 format: None,
                 node: None,
                 document: Document::NotParsed,
+                includes: Vec::new(),
             });
             diagnostics.push(
                 Diagnostic::new(
@@ -381,6 +389,128 @@ impl Workspace {
         }
     }
 
+    /// Follows what files name (includes, certificates, keys): loads the
+    /// targets discovery skipped, in the target's format, records every
+    /// resolved reference on its file, and reports includes that name no
+    /// file. Relative nginx includes start from the configuration prefix
+    /// (the main file's folder), everything else from the including file's
+    /// folder.
+    fn follow_references(
+        &self,
+        cluster: &mut Cluster,
+        ignored: &mut Vec<String>,
+        diagnostics: &mut Vec<Diagnostic>,
+        first_id: usize,
+    ) {
+        let paths: Vec<String> = self.files.iter().map(|f| f.path.clone()).collect();
+        let mut ids: HashMap<String, FileId> = (0..cluster.files.len())
+            .map(|i| (cluster.files[i].source.path.clone(), FileId(i as u32)))
+            .collect();
+        // Shallow files first, so that a main `nginx.conf` sets the prefix
+        // of the files it includes before they are visited themselves.
+        let mut wave: Vec<(FileId, String)> = (first_id..cluster.files.len())
+            .filter(|&i| cluster.files[i].format.is_some_and(names_files))
+            .map(|i| {
+                let path = &cluster.files[i].source.path;
+                (FileId(i as u32), includes::parent(path).to_string())
+            })
+            .collect();
+        wave.sort_by_key(|(id, _)| cluster.files[id.index()].source.path.matches('/').count());
+        let mut visited: HashSet<FileId> = wave.iter().map(|(id, _)| *id).collect();
+        while !wave.is_empty() {
+            let mut to_load: Vec<(String, Format, Option<NodeId>)> = Vec::new();
+            let mut next = Vec::new();
+            for (id, base) in std::mem::take(&mut wave) {
+                let file = &cluster.files[id.index()];
+                let Some(format) = file.format else { continue };
+                let mut resolved = Vec::new();
+                for reference in file.document.references(&file.source.text) {
+                    let Some(located) =
+                        includes::locate(&reference.value, &file.source.path, &base, format)
+                    else {
+                        continue;
+                    };
+                    let found = located
+                        .candidates
+                        .iter()
+                        .map(|c| includes::matching(c, reference.kind, &paths))
+                        .find(|found| !found.is_empty())
+                        .unwrap_or_default();
+                    if found.is_empty() && located.certain {
+                        if let Some(d) = unresolved(id, &reference, &located.candidates[0]) {
+                            diagnostics.push(d);
+                        }
+                        continue;
+                    }
+                    let mut targets = Vec::new();
+                    for path in found {
+                        let target = match ids.get(path) {
+                            Some(&target) => target,
+                            None if ignored.iter().any(|p| p == path) => {
+                                let target = FileId((cluster.files.len() + to_load.len()) as u32);
+                                to_load.push((path.to_string(), reference.format, file.node));
+                                ids.insert(path.to_string(), target);
+                                target
+                            }
+                            None => continue,
+                        };
+                        let target_format = cluster
+                            .files
+                            .get(target.index())
+                            .map_or(Some(reference.format), |f| f.format);
+                        if target_format != Some(reference.format) {
+                            continue;
+                        }
+                        targets.push(target);
+                        if names_files(reference.format) && visited.insert(target) {
+                            let target_base = if format == Format::Nginx {
+                                base.clone()
+                            } else {
+                                includes::parent(path).to_string()
+                            };
+                            next.push((target, target_base));
+                        }
+                    }
+                    resolved.push(Include {
+                        range: reference.range,
+                        kind: reference.kind,
+                        format: reference.format,
+                        targets,
+                    });
+                }
+                cluster.files[id.index()].includes = resolved;
+            }
+            ignored.retain(|p| !to_load.iter().any(|(t, _, _)| t == p));
+            let first_new = cluster.files.len();
+            let loaded: Vec<(ClusterFile, Vec<Diagnostic>)> = to_load
+                .par_iter()
+                .enumerate()
+                .map(|(i, (path, format, node))| {
+                    let bytes = self
+                        .files
+                        .binary_search_by(|f| f.path.as_str().cmp(path))
+                        .map_or_else(
+                            |_| Err("missing".to_string()),
+                            |at| self.read(&self.files[at].content),
+                        );
+                    let (mut file, found) =
+                        load(FileId((first_new + i) as u32), path, *format, bytes);
+                    file.node = *node;
+                    (file, found)
+                })
+                .collect();
+            for (file, mut found) in loaded {
+                let id = FileId(cluster.files.len() as u32);
+                if let Some(node) = file.node {
+                    cluster.nodes[node.index()].files.push(id);
+                }
+                cluster.files.push(file);
+                diagnostics.append(&mut found);
+            }
+            wave = next;
+        }
+    }
+
     fn load_manifest(
         &self,
         content: &Content,
@@ -419,6 +549,7 @@ impl Workspace {
             format: None,
             node: None,
             document: Document::NotParsed,
+            includes: Vec::new(),
         });
         (id, parsed)
     }
@@ -502,6 +633,7 @@ fn load(
             format: Some(format),
             node: None,
             document,
+            includes: Vec::new(),
         },
         diagnostics,
     )
@@ -512,4 +644,113 @@ fn clamp(range: TextRange, source: &SourceFile) -> TextRange {
     let start = crate::source::clamp_to_char_boundary(&source.text, range.start);
     let end = crate::source::clamp_to_char_boundary(&source.text, range.end.max(start));
     TextRange::new(start, end)
+}
+
+/// Formats whose files name other files.
+fn names_files(format: Format) -> bool {
+    matches!(
+        format,
+        Format::Nginx | Format::Redis | Format::Stunnel | Format::Csync2
+    )
+}
+
+/// The finding for a reference that names no file of the node: a missing
+/// file or folder, or a glob matching nothing. `None` for optional
+/// references (certificates, keys) that the tree need not hold.
+fn unresolved(file: FileId, reference: &Reference, path: &str) -> Option<Diagnostic> {
+    let span = Span::new(file, reference.range);
+    let diagnostic = match reference.kind {
+        _ if !reference.required && reference.kind != ReferenceKind::Glob => return None,
+        ReferenceKind::Glob => Diagnostic::new(
+            span,
+            format!(
+                "`{}` matches no file of the node (`{path}`)",
+                reference.value
+            ),
+        )
+        .label("matches nothing")
+        .help("check the pattern; if nothing is meant to be included yet, this is only a note")
+        .with_rule(
+            include_glob_empty::RULE.id,
+            include_glob_empty::RULE.default_severity,
+        ),
+        ReferenceKind::File => Diagnostic::new(
+            span,
+            format!("`{}` names no file of the node (`{path}`)", reference.value),
+        )
+        .label("no such file")
+        .help("fix the path or add the file to the node; the server refuses to start without it")
+        .with_rule(
+            include_not_found::RULE.id,
+            include_not_found::RULE.default_severity,
+        ),
+        ReferenceKind::Directory => Diagnostic::new(
+            span,
+            format!(
+                "`{}` names a folder with no file of the node (`{path}`)",
+                reference.value
+            ),
+        )
+        .label("no such folder")
+        .help("fix the path or add the folder's files to the node")
+        .with_rule(
+            include_not_found::RULE.id,
+            include_not_found::RULE.default_severity,
+        ),
+    };
+    Some(diagnostic)
+}
+
+/// Reports each include that leads back to a file already being read
+/// (`core/include-cycle`), once per include.
+fn report_include_cycles(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let mut marks = vec![Mark::New; cluster.files.len()];
+    for start in 0..cluster.files.len() {
+        if marks[start] != Mark::New || cluster.files[start].includes.is_empty() {
+            continue;
+        }
+        // Depth-first, without recursion: (file, next include, next target).
+        let mut stack: Vec<(usize, usize, usize)> = vec![(start, 0, 0)];
+        marks[start] = Mark::Open;
+        while let Some(&mut (file, ref mut include, ref mut target)) = stack.last_mut() {
+            let includes = &cluster.files[file].includes;
+            let Some(current) = includes.get(*include) else {
+                marks[file] = Mark::Done;
+                stack.pop();
+                continue;
+            };
+            let Some(&next) = current.targets.get(*target) else {
+                *include += 1;
+                *target = 0;
+                continue;
+            };
+            *target += 1;
+            let range = current.range;
+            match marks[next.index()] {
+                Mark::New => {
+                    marks[next.index()] = Mark::Open;
+                    stack.push((next.index(), 0, 0));
+                }
+                Mark::Open => diagnostics.push(
+                    Diagnostic::new(
+                        Span::new(FileId(file as u32), range),
+                        format!(
+                            "this include leads back to `{}`, which is still being read: the files include each other in a loop",
+                            cluster.files[next.index()].source.path
+                        ),
+                    )
+                    .label("closes the loop")
+                    .help("remove the include that makes the loop")
+                    .with_rule(include_cycle::RULE.id, include_cycle::RULE.default_severity),
+                ),
+                Mark::Done => {}
+            }
+        }
+    }
 }

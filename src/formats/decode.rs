@@ -28,7 +28,8 @@ impl Encoding {
             | Format::Stunnel
             | Format::Csync2
             | Format::Hosts
-            | Format::Pem => Self::Utf8Bytes,
+            | Format::Pem
+            | Format::Csync2Key => Self::Utf8Bytes,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! into a spanned document plus located [`ParseError`]s, and never fails.
 
 pub mod csync2;
+pub mod csync2_key;
 pub mod decode;
 pub mod hosts;
 pub mod nginx;
@@ -40,10 +41,12 @@ pub enum Format {
     Hosts,
     /// A PEM certificate or key a stunnel configuration points at.
     Pem,
+    /// A csync2 pre-shared key file a csync2 group points at.
+    Csync2Key,
 }
 
 impl Format {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::LiferayProperties,
         Self::OsgiConfig,
         Self::OsgiCfg,
@@ -56,6 +59,7 @@ impl Format {
         Self::Csync2,
         Self::Hosts,
         Self::Pem,
+        Self::Csync2Key,
     ];
 
     /// The name used in `clusterlint.toml` `[files]` and in `--verbose` output.
@@ -74,6 +78,7 @@ impl Format {
             Self::Csync2 => "csync2",
             Self::Hosts => "hosts",
             Self::Pem => "pem",
+            Self::Csync2Key => "csync2-key",
         }
     }
 
@@ -126,6 +131,7 @@ pub enum Document {
     Csync2(csync2::Csync2Document),
     Hosts(hosts::HostsDocument),
     Pem(pem::PemDocument),
+    Csync2Key(csync2_key::Csync2KeyDocument),
     /// A format this version classifies but does not parse.
     NotParsed,
 }
@@ -155,7 +161,10 @@ pub struct Reference {
     pub required: bool,
 }
 
-fn is_glob(path: &str) -> bool {
+/// Whether an include names several files (`*`, `?` or `[`), as `glob(3)`
+/// sees it.
+#[must_use]
+pub fn is_glob(path: &str) -> bool {
     path.contains(['*', '?', '['])
 }
 
@@ -171,6 +180,7 @@ impl Document {
             Self::Stunnel(doc) => &doc.errors,
             Self::Csync2(doc) => &doc.errors,
             Self::Pem(doc) => &doc.errors,
+            Self::Csync2Key(doc) => &doc.errors,
             Self::Hosts(_) | Self::NotParsed => &[],
         }
     }
@@ -187,103 +197,85 @@ impl Document {
             Self::Stunnel(doc) => &doc.comments,
             Self::Csync2(doc) => &doc.comments,
             Self::Hosts(doc) => &doc.comments,
-            Self::Pem(_) | Self::NotParsed => &[],
+            Self::Pem(_) | Self::Csync2Key(_) | Self::NotParsed => &[],
         }
     }
 
-    /// The files this document names (includes, certificates), in order.
+    /// The files this document names (includes, certificates, keys), in
+    /// order.
     #[must_use]
     pub fn references(&self, text: &str) -> Vec<Reference> {
-        let mut out = Vec::new();
-        let mut push =
-            |value: &str, range: TextRange, format: Format, kind: ReferenceKind, required: bool| {
-                out.push(Reference {
-                    value: value.to_string(),
-                    range,
-                    kind,
-                    format,
-                    required,
-                });
+        let include = |value: &str, range: TextRange, format: Format| {
+            let kind = if is_glob(value) {
+                ReferenceKind::Glob
+            } else {
+                ReferenceKind::File
             };
+            Reference {
+                value: value.to_string(),
+                range,
+                kind,
+                format,
+                required: kind == ReferenceKind::File,
+            }
+        };
+        let optional = |value: &str, range: TextRange, format: Format| Reference {
+            value: value.to_string(),
+            range,
+            kind: ReferenceKind::File,
+            format,
+            required: false,
+        };
         match self {
-            Self::Nginx(doc) => {
-                for (_, d) in doc.walk() {
-                    if d.name(text) == "include"
-                        && let [arg] = d.args.as_slice()
-                    {
-                        let value = arg.text(text);
-                        let kind = if is_glob(value) {
-                            ReferenceKind::Glob
-                        } else {
-                            ReferenceKind::File
-                        };
-                        push(
-                            value,
-                            arg.range,
-                            Format::Nginx,
-                            kind,
-                            kind == ReferenceKind::File,
-                        );
-                    }
-                }
-            }
-            Self::Redis(doc) => {
-                for d in doc.directives.iter().filter(|d| d.name == "include") {
-                    if let [arg] = d.args.as_slice() {
-                        let kind = if is_glob(&arg.text) {
-                            ReferenceKind::Glob
-                        } else {
-                            ReferenceKind::File
-                        };
-                        push(
-                            &arg.text,
-                            arg.range,
-                            Format::Redis,
-                            kind,
-                            kind == ReferenceKind::File,
-                        );
-                    }
-                }
-            }
+            Self::Nginx(doc) => doc
+                .walk()
+                .into_iter()
+                .filter(|(_, d)| d.name(text) == "include")
+                .filter_map(|(_, d)| match d.args.as_slice() {
+                    [arg] => Some(include(arg.text(text), arg.range, Format::Nginx)),
+                    _ => None,
+                })
+                .collect(),
+            Self::Redis(doc) => doc
+                .directives
+                .iter()
+                .filter(|d| d.name == "include")
+                .filter_map(|d| match d.args.as_slice() {
+                    [arg] => Some(include(&arg.text, arg.range, Format::Redis)),
+                    _ => None,
+                })
+                .collect(),
             Self::Csync2(doc) => {
-                for include in &doc.includes {
-                    push(
-                        &include.text,
-                        include.range,
-                        Format::Csync2,
-                        ReferenceKind::File,
-                        true,
-                    );
-                }
-            }
-            Self::Stunnel(doc) => {
-                let options = doc
-                    .global
+                let configs = doc.includes.iter().map(|i| Reference {
+                    kind: ReferenceKind::File,
+                    required: true,
+                    ..include(&i.text, i.range, Format::Csync2)
+                });
+                let keys = doc
+                    .groups
                     .iter()
-                    .chain(doc.services.iter().flat_map(|s| s.options.iter()));
-                for option in options {
-                    match option.name.as_str() {
-                        "include" => push(
-                            &option.value,
-                            option.value_range,
-                            Format::Stunnel,
-                            ReferenceKind::Directory,
-                            true,
-                        ),
-                        "cert" | "key" => push(
-                            &option.value,
-                            option.value_range,
-                            Format::Pem,
-                            ReferenceKind::File,
-                            false,
-                        ),
-                        _ => {}
-                    }
-                }
+                    .flat_map(|g| &g.keys)
+                    .map(|k| optional(&k.text, k.range, Format::Csync2Key));
+                configs.chain(keys).collect()
             }
-            _ => {}
+            Self::Stunnel(doc) => doc
+                .global
+                .iter()
+                .chain(doc.services.iter().flat_map(|s| s.options.iter()))
+                .filter_map(|o| match o.name.as_str() {
+                    "include" => Some(Reference {
+                        value: o.value.clone(),
+                        range: o.value_range,
+                        kind: ReferenceKind::Directory,
+                        format: Format::Stunnel,
+                        required: true,
+                    }),
+                    "cert" | "key" => Some(optional(&o.value, o.value_range, Format::Pem)),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
         }
-        out
     }
 
     /// Every range the document holds, for invariant checks (in bounds, on
@@ -364,6 +356,7 @@ impl Document {
                 }
             }
             Self::Pem(doc) => out.extend(doc.blocks.iter().map(|b| b.range)),
+            Self::Csync2Key(doc) => out.push(doc.key_range),
             Self::NotParsed => {}
         }
         out
@@ -461,6 +454,7 @@ pub fn parse(format: Format, text: &str) -> Document {
         Format::Csync2 => Document::Csync2(csync2::parse(text)),
         Format::Hosts => Document::Hosts(hosts::parse(text)),
         Format::Pem => Document::Pem(pem::parse(text)),
+        Format::Csync2Key => Document::Csync2Key(csync2_key::parse(text)),
         Format::KaazingXml => Document::NotParsed,
     }
 }

@@ -10,9 +10,9 @@ use std::net::IpAddr;
 pub use role::Role;
 
 use crate::diagnostic::Diagnostic;
-use crate::formats::{Document, Format};
+use crate::formats::{Document, Format, ReferenceKind};
 use crate::manifest::Manifest;
-use crate::source::{FileId, SourceFile, Span};
+use crate::source::{FileId, SourceFile, Span, TextRange};
 
 /// Index of a node in [`Cluster::nodes`] (nodes are sorted by name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -72,6 +72,20 @@ pub struct ClusterFile {
     pub format: Option<Format>,
     pub node: Option<NodeId>,
     pub document: Document,
+    /// What the file's includes, certificates and keys name, resolved.
+    pub includes: Vec<Include>,
+}
+
+/// A reference of one file to others (an include, a certificate), with the
+/// files of the node it names, in the order the program reads them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Include {
+    /// Where the path is written.
+    pub range: TextRange,
+    pub kind: ReferenceKind,
+    /// The format of the targets.
+    pub format: Format,
+    pub targets: Vec<FileId>,
 }
 
 /// Everything the rules look at.

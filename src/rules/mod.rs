@@ -110,6 +110,8 @@ pub static ALL: &[&Rule] = &[
     &core::unreadable_file::RULE,
     &core::manifest_error::RULE,
     &core::include_not_found::RULE,
+    &core::include_cycle::RULE,
+    &core::include_glob_empty::RULE,
     &core::unresolved_role::RULE,
     &core::unresolved_address::RULE,
     &core::unused_suppression::RULE,

@@ -1,5 +1,7 @@
 //! `core`: problems with the input itself, always on.
 
+pub mod include_cycle;
+pub mod include_glob_empty;
 pub mod include_not_found;
 pub mod manifest_error;
 pub mod parse_error;

@@ -1,0 +1,344 @@
+//! Where the files a configuration names (nginx and Redis `include`s,
+//! stunnel `include` folders, csync2 `config` files, certificates and keys)
+//! are in the cluster tree.
+//!
+//! A node folder holds a node's files in one of two layouts:
+//!
+//! * **rooted**: the folder mirrors the machine's file system
+//!   (`lb/etc/nginx/nginx.conf`), so `/etc/nginx/conf.d/a.conf` is
+//!   `lb/etc/nginx/conf.d/a.conf`;
+//! * **flat**: the files sit in the node folder (`lb/nginx.conf`), so an
+//!   absolute path is mapped when it starts with the program's usual
+//!   configuration folder (`/etc/nginx/conf.d/a.conf` is `lb/conf.d/a.conf`);
+//!   other absolute paths lie outside what the cluster root holds, and are
+//!   only followed when the node folder happens to contain them.
+//!
+//! Relative paths resolve against a base folder the caller chooses (the
+//! configuration prefix for nginx, the including file's folder otherwise).
+//! Paths never leave their node folder.
+
+use crate::formats::{Format, ReferenceKind};
+
+/// Node-relative top folders that mark a rooted layout.
+const ROOT_FOLDERS: &[&str] = &["etc", "usr", "opt", "var", "srv", "home", "root", "run"];
+
+/// The folders where each program usually keeps its configuration, for
+/// mapping absolute paths in a flat layout; the longest match wins.
+fn usual_folders(format: Format) -> &'static [&'static str] {
+    match format {
+        Format::Nginx => &[
+            "/etc/nginx/",
+            "/usr/local/nginx/conf/",
+            "/usr/local/etc/nginx/",
+            "/opt/nginx/conf/",
+            "/usr/local/openresty/nginx/conf/",
+        ],
+        Format::Redis => &["/etc/redis/", "/usr/local/etc/redis/", "/etc/"],
+        Format::Stunnel => &["/etc/stunnel/", "/usr/local/etc/stunnel/"],
+        Format::Csync2 => &["/etc/csync2/", "/usr/local/etc/csync2/", "/etc/"],
+        _ => &[],
+    }
+}
+
+/// The candidates for a reference, most likely first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    /// Cluster paths (patterns for globs).
+    pub candidates: Vec<String>,
+    /// Whether the first candidate is surely where the file must be, so
+    /// that finding nothing there is a fault (not a path outside the tree).
+    pub certain: bool,
+}
+
+/// Maps `value`, as written in the file at cluster path `including` (whose
+/// format is `format`), to cluster paths. `base` is the cluster folder that
+/// relative paths start from. `None` when the path cannot lie in the tree
+/// (it leaves the node folder, or holds variables).
+#[must_use]
+pub fn locate(value: &str, including: &str, base: &str, format: Format) -> Option<Located> {
+    let value = value.trim();
+    if value.is_empty() || value.contains('$') {
+        return None;
+    }
+    let (node, inside) = including.split_once('/')?;
+    if let Some(absolute) = value.strip_prefix('/') {
+        let mirrored = within(node, absolute)?;
+        let rooted = inside
+            .split('/')
+            .next()
+            .is_some_and(|top| ROOT_FOLDERS.contains(&top) && inside.contains('/'));
+        if rooted {
+            return Some(Located {
+                candidates: vec![mirrored],
+                certain: true,
+            });
+        }
+        let usual = usual_folders(format)
+            .iter()
+            .filter(|folder| value.starts_with(**folder))
+            .max_by_key(|folder| folder.len());
+        return Some(match usual {
+            Some(folder) => {
+                let mapped = join(base, &value[folder.len()..])
+                    .filter(|p| p.starts_with(&format!("{node}/")))?;
+                Located {
+                    candidates: vec![mapped, mirrored],
+                    certain: true,
+                }
+            }
+            None => Located {
+                candidates: vec![mirrored],
+                certain: false,
+            },
+        });
+    }
+    let joined = join(base, value)?;
+    joined.starts_with(&format!("{node}/")).then(|| Located {
+        candidates: vec![joined],
+        certain: true,
+    })
+}
+
+/// `node/absolute`, normalized, if it stays inside the node folder.
+fn within(node: &str, absolute: &str) -> Option<String> {
+    join(node, absolute).filter(|p| p.starts_with(&format!("{node}/")))
+}
+
+/// The folder part of a cluster path (`""` at the root).
+#[must_use]
+pub fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// `base/relative` with `.` and `..` resolved; `None` if `..` climbs above
+/// the cluster root.
+fn join(base: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The paths of `sorted_paths` a candidate names: the file itself, the
+/// glob's matches (sorted, as `glob(3)` returns them) or the files directly
+/// inside a folder.
+#[must_use]
+pub fn matching<'a>(
+    candidate: &str,
+    kind: ReferenceKind,
+    sorted_paths: &'a [String],
+) -> Vec<&'a str> {
+    // Every match starts with the candidate's literal prefix; the sorted
+    // list narrows the search to that range.
+    let literal = match kind {
+        ReferenceKind::Glob => {
+            &candidate[..candidate.find(['*', '?', '[']).unwrap_or(candidate.len())]
+        }
+        ReferenceKind::File | ReferenceKind::Directory => candidate,
+    };
+    let start = sorted_paths.partition_point(|p| p.as_str() < literal);
+    let in_range = sorted_paths[start..]
+        .iter()
+        .take_while(|p| p.starts_with(literal))
+        .map(String::as_str);
+    match kind {
+        ReferenceKind::File => in_range.filter(|p| *p == candidate).collect(),
+        ReferenceKind::Glob => in_range.filter(|p| glob_matches(candidate, p)).collect(),
+        ReferenceKind::Directory => {
+            let folder = candidate.trim_end_matches('/');
+            in_range
+                .filter(|p| parent(p) == folder)
+                .filter(|p| !p.rsplit('/').next().unwrap_or("").starts_with('.'))
+                .collect()
+        }
+    }
+}
+
+/// `glob(3)` without flags: `*`, `?` and `[...]` within one path component;
+/// a leading `.` must be matched literally.
+#[must_use]
+pub fn glob_matches(pattern: &str, path: &str) -> bool {
+    let pattern: Vec<&str> = pattern.split('/').collect();
+    let path: Vec<&str> = path.split('/').collect();
+    pattern.len() == path.len()
+        && pattern.iter().zip(&path).all(|(p, name)| {
+            (!name.starts_with('.') || p.starts_with('.'))
+                && component_matches(p.as_bytes(), name.as_bytes())
+        })
+}
+
+fn component_matches(pattern: &[u8], name: &[u8]) -> bool {
+    // Iterative wildcard matching with one backtrack point for `*`.
+    let (mut p, mut n) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        let advanced = match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, n));
+                p += 1;
+                continue;
+            }
+            Some(b'?') => Some(p + 1),
+            Some(b'[') => match class(&pattern[p..], name[n]) {
+                Some((true, len)) => Some(p + len),
+                Some((false, _)) => None,
+                // An unterminated `[` is a literal.
+                None => (name[n] == b'[').then_some(p + 1),
+            },
+            Some(b'\\') if p + 1 < pattern.len() => (pattern[p + 1] == name[n]).then_some(p + 2),
+            Some(&c) => (c == name[n]).then_some(p + 1),
+            None => None,
+        };
+        match (advanced, star) {
+            (Some(next), _) => {
+                p = next;
+                n += 1;
+            }
+            (None, Some((star_p, star_n))) => {
+                p = star_p + 1;
+                n = star_n + 1;
+                star = Some((star_p, star_n + 1));
+            }
+            (None, None) => return false,
+        }
+    }
+    pattern[p..].iter().all(|&c| c == b'*')
+}
+
+/// Matches `c` against the class at the start of `pattern` (`[...]`);
+/// returns whether it matched and the class's length, or `None` if the
+/// class is not closed.
+fn class(pattern: &[u8], c: u8) -> Option<(bool, usize)> {
+    let mut i = 1;
+    let negated = matches!(pattern.get(i), Some(b'!' | b'^'));
+    if negated {
+        i += 1;
+    }
+    let mut matched = false;
+    let mut first = true;
+    loop {
+        let &lo = pattern.get(i)?;
+        if lo == b']' && !first {
+            return Some((matched != negated, i + 1));
+        }
+        first = false;
+        if pattern.get(i + 1) == Some(&b'-') && pattern.get(i + 2).is_some_and(|&h| h != b']') {
+            let hi = pattern[i + 2];
+            matched |= lo <= c && c <= hi;
+            i += 3;
+        } else {
+            matched |= lo == c;
+            i += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(list: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = list.iter().map(ToString::to_string).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn relative_paths_resolve_against_the_base() {
+        let l = locate("conf.d/*.conf", "lb/nginx.conf", "lb", Format::Nginx).unwrap();
+        assert_eq!(l.candidates, ["lb/conf.d/*.conf"]);
+        assert!(l.certain);
+        assert!(locate("../../x", "lb/nginx.conf", "lb", Format::Nginx).is_none());
+        assert!(locate("../other/x", "lb/a/nginx.conf", "lb", Format::Nginx).is_none());
+    }
+
+    #[test]
+    fn absolute_paths_in_both_layouts() {
+        let rooted = locate(
+            "/etc/nginx/conf.d/a.conf",
+            "lb/etc/nginx/nginx.conf",
+            "lb/etc/nginx",
+            Format::Nginx,
+        )
+        .unwrap();
+        assert_eq!(rooted.candidates, ["lb/etc/nginx/conf.d/a.conf"]);
+        let flat = locate(
+            "/etc/nginx/conf.d/a.conf",
+            "lb/nginx.conf",
+            "lb",
+            Format::Nginx,
+        )
+        .unwrap();
+        assert_eq!(flat.candidates[0], "lb/conf.d/a.conf");
+        assert!(flat.certain);
+        let elsewhere = locate(
+            "/usr/share/nginx/modules/*.conf",
+            "lb/nginx.conf",
+            "lb",
+            Format::Nginx,
+        )
+        .unwrap();
+        assert!(!elsewhere.certain);
+        let key = locate(
+            "/etc/csync2.key",
+            "gluu1/csync2.cfg",
+            "gluu1",
+            Format::Csync2,
+        )
+        .unwrap();
+        assert_eq!(key.candidates[0], "gluu1/csync2.key");
+        let pem = locate(
+            "/etc/stunnel/secureredis.pem",
+            "redis/stunnel/redis-server.conf",
+            "redis/stunnel",
+            Format::Stunnel,
+        )
+        .unwrap();
+        assert_eq!(pem.candidates[0], "redis/stunnel/secureredis.pem");
+        assert!(locate("/x/$var.conf", "lb/nginx.conf", "lb", Format::Nginx).is_none());
+    }
+
+    #[test]
+    fn globs_as_glob3() {
+        assert!(glob_matches("lb/conf.d/*.conf", "lb/conf.d/a.conf"));
+        assert!(!glob_matches("lb/conf.d/*.conf", "lb/conf.d/sub/a.conf"));
+        assert!(!glob_matches("lb/conf.d/*.conf", "lb/conf.d/.hidden.conf"));
+        assert!(glob_matches("lb/*/x[0-9].c?nf", "lb/a/x7.conf"));
+        assert!(!glob_matches("lb/x[!0-9]", "lb/x7"));
+        assert!(glob_matches("lb/a*b*c", "lb/aXbYbZc"));
+        assert!(glob_matches("lb/[ab", "lb/[ab"));
+        assert!(glob_matches("lb/{a,b}", "lb/{a,b}"));
+    }
+
+    #[test]
+    fn matching_files_globs_and_folders() {
+        let all = paths(&[
+            "lb/conf.d/b.conf",
+            "lb/conf.d/a.conf",
+            "lb/conf.d/x.txt",
+            "lb/conf.d/sub/c.conf",
+            "lb/nginx.conf",
+            "lbx/conf.d/a.conf",
+        ]);
+        assert_eq!(
+            matching("lb/conf.d/*.conf", ReferenceKind::Glob, &all),
+            ["lb/conf.d/a.conf", "lb/conf.d/b.conf"]
+        );
+        assert_eq!(
+            matching("lb/conf.d", ReferenceKind::Directory, &all),
+            ["lb/conf.d/a.conf", "lb/conf.d/b.conf", "lb/conf.d/x.txt"]
+        );
+        assert_eq!(
+            matching("lb/nginx.conf", ReferenceKind::File, &all),
+            ["lb/nginx.conf"]
+        );
+        assert!(matching("lb/none.conf", ReferenceKind::File, &all).is_empty());
+    }
+}
