@@ -2,9 +2,15 @@
 //! (Liferay portal properties, OSGi configurations, JVM options) built once
 //! from the parsed documents. Rules read the model; they never parse.
 
+pub mod gluu;
 pub mod liferay;
+pub mod net;
+pub mod nginx;
+pub mod redis;
 mod role;
+pub mod stunnel;
 
+use std::collections::HashSet;
 use std::net::IpAddr;
 
 pub use role::Role;
@@ -96,6 +102,11 @@ pub struct Cluster {
     pub nodes: Vec<Node>,
     pub manifest: Option<(FileId, Manifest)>,
     pub liferay: liferay::Liferay,
+    pub gluu: gluu::Gluu,
+    pub nginx: Vec<nginx::NginxConfig>,
+    pub redis: Vec<redis::RedisServer>,
+    pub stunnel: stunnel::Stunnel,
+    pub net: net::Net,
 }
 
 impl Cluster {
@@ -160,7 +171,17 @@ pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
         }
     }
     cluster.liferay = liferay::build(cluster, diagnostics);
+    cluster.gluu = gluu::build(cluster);
+    cluster.nginx = nginx::build(cluster);
+    cluster.redis = redis::build(cluster);
+    cluster.stunnel = stunnel::build(cluster);
     infer_roles(cluster);
+    infer_addresses(cluster);
+    let mut net = net::Net::default();
+    net::build_hosts(cluster, &mut net);
+    net::index_nodes(cluster, &mut net);
+    cluster.net = net;
+    cluster.net.listeners = listeners(cluster);
 }
 
 /// Roles from the files, for nodes the manifest gives none.
@@ -169,8 +190,9 @@ fn infer_roles(cluster: &mut Cluster) {
         if !cluster.nodes[index].roles.is_empty() {
             continue;
         }
+        let id = NodeId(index as u32);
         let mut roles = Vec::new();
-        if cluster.liferay.node(NodeId(index as u32)).is_some() {
+        if cluster.liferay.node(id).is_some() {
             let name = cluster.nodes[index].name.to_ascii_lowercase();
             roles.push(if name.starts_with("staging") {
                 Role::Staging
@@ -178,23 +200,182 @@ fn infer_roles(cluster: &mut Cluster) {
                 Role::Live
             });
         }
-        let node = &cluster.nodes[index];
-        let formats: Vec<Format> = node
-            .files
+        if cluster
+            .nginx
             .iter()
-            .filter_map(|f| cluster.files[f.index()].format)
-            .collect();
-        if formats.contains(&Format::Nginx) {
+            .any(|c| c.node == id && !c.upstreams.is_empty())
+        {
             roles.push(Role::Balancer);
         }
-        if formats.contains(&Format::GluuSetup) {
+        if cluster.gluu.setup(id).is_some() {
             roles.push(Role::Gluu);
         }
-        if formats.contains(&Format::Redis) {
+        if cluster.redis.iter().any(|r| r.node == id && !r.sentinel) {
             roles.push(Role::Redis);
         }
         cluster.nodes[index]
             .roles
             .extend(roles.into_iter().map(|r| (r, RoleSource::Inferred)));
     }
+}
+
+/// Addresses from the files, for nodes the manifest gives none: a Gluu
+/// node's `ip`, else the specific addresses its programs bind (a program
+/// can only bind its own machine's addresses). An address another node
+/// already has is not taken.
+fn infer_addresses(cluster: &mut Cluster) {
+    let mut taken: HashSet<IpAddr> = cluster
+        .nodes
+        .iter()
+        .flat_map(|n| n.addresses.iter().map(|a| a.ip))
+        .collect();
+    // What a node says of itself comes first.
+    let declared: Vec<(NodeId, IpAddr, Span)> = cluster
+        .gluu
+        .setups
+        .iter()
+        .filter_map(|setup| {
+            let entry = setup.get("ip")?;
+            Some((
+                setup.node,
+                entry.value.trim().parse().ok()?,
+                entry.value_span,
+            ))
+        })
+        .collect();
+    for (node, ip, span) in declared {
+        let node = &mut cluster.nodes[node.index()];
+        if node.addresses.is_empty() && taken.insert(ip) {
+            node.addresses.push(Address {
+                ip,
+                span: Some(span),
+            });
+        }
+    }
+    let mut bound: Vec<(NodeId, IpAddr, Span)> = Vec::new();
+    for config in &cluster.nginx {
+        for listen in config.servers.iter().flat_map(|s| &s.listens) {
+            if let Some(net::BindAddress::Ip(ip)) = listen.address {
+                bound.push((config.node, ip, listen.address_span));
+            }
+        }
+    }
+    for server in &cluster.redis {
+        for (address, span) in server.bound() {
+            if let (net::BindAddress::Ip(ip), Some(span)) = (address, span) {
+                bound.push((server.node, ip, span));
+            }
+        }
+    }
+    for tunnel in &cluster.stunnel.tunnels {
+        for accept in &tunnel.accepts {
+            if let Some((Some(host), _)) = accept.inet()
+                && let Ok(ip) = host.parse::<IpAddr>()
+            {
+                bound.push((tunnel.node, ip, accept.span));
+            }
+        }
+    }
+    let bare: Vec<bool> = cluster
+        .nodes
+        .iter()
+        .map(|n| n.addresses.is_empty())
+        .collect();
+    for (node, ip, span) in bound {
+        if bare[node.index()] && !ip.is_loopback() && !ip.is_unspecified() && taken.insert(ip) {
+            cluster.nodes[node.index()].addresses.push(Address {
+                ip,
+                span: Some(span),
+            });
+        }
+    }
+}
+
+/// Every socket the nodes' programs bind.
+fn listeners(cluster: &Cluster) -> Vec<net::Listener> {
+    use net::{BindAddress, Listener, Program};
+    let mut out: Vec<Listener> = Vec::new();
+    for config in &cluster.nginx {
+        for server in &config.servers {
+            for listen in &server.listens {
+                let addresses = match (listen.address, &listen.host) {
+                    (Some(address), _) => vec![address],
+                    (None, Some(host)) => cluster
+                        .net
+                        .resolve(cluster, config.node, host)
+                        .into_iter()
+                        .map(BindAddress::from_ip)
+                        .collect(),
+                    (None, None) => Vec::new(),
+                };
+                for address in addresses {
+                    let duplicate = out.iter().any(|l| {
+                        l.config == config.file && l.address == address && l.port == listen.port
+                    });
+                    if !duplicate {
+                        out.push(Listener {
+                            node: config.node,
+                            address,
+                            port: listen.port,
+                            program: Program::Nginx,
+                            config: config.file,
+                            shared: true,
+                            tls: listen.ssl || server.ssl_on.is_some(),
+                            span: listen.address_span,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for server in &cluster.redis {
+        let ports = std::iter::once((server.port, false, server.port_span))
+            .chain(server.tls_port.map(|(p, s)| (p, true, Some(s))))
+            .filter(|(p, _, _)| *p > 0);
+        for (port, tls, port_span) in ports {
+            for (address, bind_span) in server.bound() {
+                out.push(Listener {
+                    node: server.node,
+                    address,
+                    port,
+                    program: Program::Redis,
+                    config: server.file,
+                    shared: true,
+                    tls,
+                    span: bind_span
+                        .or(port_span)
+                        .unwrap_or_else(|| Span::file_start(server.file)),
+                });
+            }
+        }
+    }
+    for tunnel in &cluster.stunnel.tunnels {
+        for accept in &tunnel.accepts {
+            let Some((host, port)) = accept.inet() else {
+                continue;
+            };
+            let addresses = match host {
+                None => vec![BindAddress::AnyV4],
+                Some(host) => cluster
+                    .net
+                    .resolve(cluster, tunnel.node, host)
+                    .into_iter()
+                    .map(BindAddress::from_ip)
+                    .collect(),
+            };
+            for address in addresses {
+                out.push(Listener {
+                    node: tunnel.node,
+                    address,
+                    port,
+                    program: Program::Stunnel,
+                    config: tunnel.config,
+                    shared: false,
+                    tls: !tunnel.client,
+                    span: accept.span,
+                });
+            }
+        }
+    }
+    out
 }

@@ -85,6 +85,35 @@ pub fn duplicates<K: Eq + Hash>(values: &[(NodeId, K)]) -> Vec<(usize, usize)> {
     out
 }
 
+/// For values within one node (the servers of one upstream): the indexes
+/// holding the most common value, and the others. A tie goes to the value
+/// seen first. `None` when all agree.
+pub fn majority<K: Eq + Hash>(values: &[K]) -> Option<Agreement> {
+    let mut groups: Vec<(&K, Vec<usize>)> = Vec::new();
+    let mut index: HashMap<&K, usize> = HashMap::new();
+    for (i, value) in values.iter().enumerate() {
+        if let Some(&g) = index.get(value) {
+            groups[g].1.push(i);
+        } else {
+            index.insert(value, groups.len());
+            groups.push((value, vec![i]));
+        }
+    }
+    if groups.len() < 2 {
+        return None;
+    }
+    // Stable: among equal sizes, the first seen stays first.
+    groups.sort_by_key(|g| std::cmp::Reverse(g.1.len()));
+    let mut groups = groups.into_iter().map(|(_, members)| members);
+    let reference = groups.next().unwrap_or_default();
+    let mut outliers: Vec<usize> = groups.flatten().collect();
+    outliers.sort_unstable();
+    Some(Agreement {
+        reference,
+        outliers,
+    })
+}
+
 /// `a`, `b` and `c` (at most five names, then "and N more").
 #[must_use]
 pub fn node_list(cluster: &Cluster, nodes: impl IntoIterator<Item = NodeId>) -> String {
@@ -139,6 +168,15 @@ mod tests {
         let c = cluster(&[("app1", None), ("app2", None)]);
         let a = agree(&c, &[(NodeId(1), "y"), (NodeId(0), "x")]).unwrap();
         assert_eq!(a.reference, [1]);
+    }
+
+    #[test]
+    fn majority_within_a_node() {
+        let a = majority(&["x", "y", "y", "z"]).unwrap();
+        assert_eq!(a.reference, [1, 2]);
+        assert_eq!(a.outliers, [0, 3]);
+        assert_eq!(majority(&["x", "y"]).unwrap().reference, [0]);
+        assert!(majority(&["x", "x"]).is_none());
     }
 
     #[test]

@@ -5,7 +5,12 @@
 
 pub mod consensus;
 pub mod core;
+pub mod gluu;
 pub mod liferay;
+pub mod net;
+pub mod nginx;
+pub mod redis;
+pub mod stunnel;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Cluster, Node, Role};
@@ -133,8 +138,35 @@ pub static ALL: &[&Rule] = &[
     &liferay::live_database_differs::RULE,
     &liferay::staging_shares_live_database::RULE,
     &liferay::cluster_link_disabled::RULE,
+    &liferay::remote_live_target::RULE,
     &liferay::duplicate_property::RULE,
     &liferay::osgi_cfg_ignored::RULE,
+    &gluu::setup_properties_divergent::RULE,
+    &gluu::setup_ip_not_updated::RULE,
+    &gluu::hostname_mismatch::RULE,
+    &gluu::csync2_hosts_incomplete::RULE,
+    &gluu::csync2_config_divergent::RULE,
+    &gluu::csync2_key_missing::RULE,
+    &nginx::upstream_missing_node::RULE,
+    &nginx::upstream_unknown_server::RULE,
+    &nginx::proxy_pass_unknown_upstream::RULE,
+    &nginx::redirect_host_mismatch::RULE,
+    &nginx::ssl_on_deprecated::RULE,
+    &nginx::ssl_listen_missing::RULE,
+    &nginx::sticky_session_missing::RULE,
+    &nginx::upstream_health_inconsistent::RULE,
+    &redis::no_password::RULE,
+    &redis::bind_all_interfaces::RULE,
+    &redis::protected_mode_off::RULE,
+    &stunnel::server_target_mismatch::RULE,
+    &stunnel::client_target_mismatch::RULE,
+    &stunnel::pid_clash::RULE,
+    &stunnel::cert_missing::RULE,
+    &stunnel::client_mode_missing::RULE,
+    &stunnel::weak_key::RULE,
+    &net::invalid_address::RULE,
+    &net::port_conflict::RULE,
+    &net::hosts_inconsistent::RULE,
 ];
 
 /// The rule with this id.

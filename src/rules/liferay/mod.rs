@@ -8,6 +8,7 @@ pub mod ipv6_needs_ipv6_stack;
 pub mod live_database_differs;
 pub mod osgi_cfg_ignored;
 pub mod osgi_config_pid_typo;
+pub mod remote_live_target;
 pub mod staging_shares_live_database;
 pub mod tunnel_hosts_invalid;
 pub mod tunnel_hosts_missing_staging;

@@ -1,0 +1,269 @@
+//! The Gluu view of each node: its `setup.properties` as `setup.py` reads
+//! it, and its csync2 configurations, read as a list of statements that
+//! can be compared across nodes.
+
+use crate::formats::Format;
+use crate::formats::csync2::Csync2Document;
+use crate::model::{Cluster, NodeId};
+use crate::source::{FileId, Span};
+
+/// A key of `setup.properties` with its effective value (the last
+/// definition wins, as in `java.util.Properties`).
+#[derive(Clone, Debug)]
+pub struct SetupEntry {
+    pub key: String,
+    pub value: String,
+    pub key_span: Span,
+    pub value_span: Span,
+}
+
+/// The setup file of a Gluu node.
+#[derive(Clone, Debug)]
+pub struct GluuSetup {
+    pub node: NodeId,
+    pub file: FileId,
+    /// Keys in the order of their first definition.
+    pub entries: Vec<SetupEntry>,
+}
+
+impl GluuSetup {
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&SetupEntry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+}
+
+/// One statement of a csync2 configuration, for comparisons: its words
+/// (never secret: csync2 keys live in their own files) and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A csync2 configuration of a node: the file csync2 reads, with the
+/// files its `config` lines include.
+#[derive(Clone, Debug)]
+pub struct Csync2Config {
+    pub node: NodeId,
+    pub file: FileId,
+    /// `""` for `csync2.cfg` (or `csync2.conf`); `NAME` for
+    /// `csync2_NAME.cfg`, read with `csync2 -C NAME`.
+    pub name: String,
+    /// Every statement, includes read in place.
+    pub statements: Vec<Statement>,
+    /// The main file and the files it includes.
+    pub files: Vec<FileId>,
+}
+
+/// The Gluu view of the cluster.
+#[derive(Clone, Debug, Default)]
+pub struct Gluu {
+    pub setups: Vec<GluuSetup>,
+    pub csync2: Vec<Csync2Config>,
+}
+
+impl Gluu {
+    #[must_use]
+    pub fn setup(&self, node: NodeId) -> Option<&GluuSetup> {
+        self.setups.iter().find(|s| s.node == node)
+    }
+}
+
+/// Builds the Gluu view of every node.
+#[must_use]
+pub fn build(cluster: &Cluster) -> Gluu {
+    let mut gluu = Gluu::default();
+    for node in &cluster.nodes {
+        if let Some(setup) = setup(cluster, node.id) {
+            gluu.setups.push(setup);
+        }
+    }
+    let mut included = vec![false; cluster.files.len()];
+    for file in cluster
+        .files
+        .iter()
+        .filter(|f| f.format == Some(Format::Csync2))
+    {
+        for include in file.includes.iter().filter(|i| i.format == Format::Csync2) {
+            for target in &include.targets {
+                included[target.index()] = true;
+            }
+        }
+    }
+    for node in &cluster.nodes {
+        for &file in &node.files {
+            if cluster.file(file).format != Some(Format::Csync2) || included[file.index()] {
+                continue;
+            }
+            let mut config = Csync2Config {
+                node: node.id,
+                file,
+                name: config_name(&cluster.source(file).path),
+                statements: Vec::new(),
+                files: Vec::new(),
+            };
+            read_csync2(cluster, file, &mut config);
+            gluu.csync2.push(config);
+        }
+    }
+    gluu
+}
+
+/// `setup.properties.last` (what `setup.py` last ran with), else
+/// `setup.properties`, nearest the node folder.
+fn setup(cluster: &Cluster, node: NodeId) -> Option<GluuSetup> {
+    let files = &cluster.node(node).files;
+    let pick = |name: &str| {
+        files
+            .iter()
+            .copied()
+            .filter(|f| cluster.file(*f).format == Some(Format::GluuSetup))
+            .filter(|f| cluster.source(*f).path.rsplit('/').next() == Some(name))
+            .min_by_key(|f| cluster.source(*f).path.matches('/').count())
+    };
+    let file = pick("setup.properties.last").or_else(|| pick("setup.properties"))?;
+    let doc = cluster.file(file).document.as_properties()?;
+    let text = &cluster.source(file).text;
+    let mut entries: Vec<SetupEntry> = Vec::new();
+    for entry in &doc.entries {
+        let key = entry.key(text);
+        let value = SetupEntry {
+            key: key.to_string(),
+            value: entry.value(text).to_string(),
+            key_span: Span::new(file, entry.key_range),
+            value_span: Span::new(file, entry.value_range),
+        };
+        match entries.iter_mut().find(|e| e.key == key) {
+            Some(existing) => *existing = value,
+            None => entries.push(value),
+        }
+    }
+    Some(GluuSetup {
+        node,
+        file,
+        entries,
+    })
+}
+
+/// `csync2_NAME.cfg` → `NAME`; `csync2.cfg`, `csync2.conf` → `""`.
+fn config_name(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name
+        .strip_suffix(".cfg")
+        .or_else(|| name.strip_suffix(".conf"))
+        .unwrap_or(name);
+    stem.strip_prefix("csync2")
+        .map_or(stem, |rest| rest.trim_start_matches(['_', '-', '.']))
+        .to_string()
+}
+
+fn read_csync2(cluster: &Cluster, file: FileId, config: &mut Csync2Config) {
+    if config.files.contains(&file) {
+        return;
+    }
+    config.files.push(file);
+    let Some(doc) = cluster.file(file).document.as_csync2() else {
+        return;
+    };
+    config.statements.extend(statements(doc, file));
+    let targets: Vec<FileId> = cluster
+        .file(file)
+        .includes
+        .iter()
+        .filter(|i| i.format == Format::Csync2)
+        .flat_map(|i| i.targets.iter().copied())
+        .collect();
+    for target in targets {
+        read_csync2(cluster, target, config);
+    }
+}
+
+/// The statements of one file, each as words.
+fn statements(doc: &Csync2Document, file: FileId) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let mut push = |text: String, range| {
+        out.push(Statement {
+            text,
+            span: Span::new(file, range),
+        });
+    };
+    for statement in &doc.statements {
+        let words: Vec<&str> = std::iter::once(statement.keyword.text.as_str())
+            .chain(statement.args.iter().map(|a| a.text.as_str()))
+            .collect();
+        push(words.join(" "), statement.keyword.range);
+    }
+    for group in &doc.groups {
+        let name = group.name.as_ref().map_or("", |n| n.text.as_str());
+        push(format!("group {name}"), group.keyword);
+        for host in &group.hosts {
+            let peer = host
+                .peer
+                .as_ref()
+                .map(|p| format!("@{}", p.text))
+                .unwrap_or_default();
+            let text = if host.slave {
+                format!("host ({}{peer})", host.name.text)
+            } else {
+                format!("host {}{peer}", host.name.text)
+            };
+            push(text, host.name.range);
+        }
+        let lists = [
+            ("key", &group.keys),
+            ("include", &group.includes),
+            ("exclude", &group.excludes),
+            ("compare", &group.compare),
+            ("auto", &group.auto),
+        ];
+        for (keyword, values) in lists {
+            for value in values {
+                push(format!("{keyword} {}", value.text), value.range);
+            }
+        }
+        for (keyword, value) in [
+            ("backup-directory", &group.backup_directory),
+            ("backup-generations", &group.backup_generations),
+        ] {
+            if let Some(value) = value {
+                push(format!("{keyword} {}", value.text), value.range);
+            }
+        }
+        for action in &group.actions {
+            push("action".to_string(), action.range);
+            for pattern in &action.patterns {
+                push(format!("action pattern {}", pattern.text), pattern.range);
+            }
+            for exec in &action.exec {
+                push(format!("action exec {}", exec.text), exec.range);
+            }
+            if let Some(logfile) = &action.logfile {
+                push(format!("action logfile {}", logfile.text), logfile.range);
+            }
+            if action.do_local {
+                push("action do-local".to_string(), action.range);
+            }
+            if action.do_local_only {
+                push("action do-local-only".to_string(), action.range);
+            }
+        }
+        push("}".to_string(), group.range);
+    }
+    for include in &doc.includes {
+        push(format!("config {}", include.text), include.range);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_names() {
+        assert_eq!(config_name("n/etc/csync2.cfg"), "");
+        assert_eq!(config_name("n/etc/csync2.conf"), "");
+        assert_eq!(config_name("n/etc/csync2_prod.cfg"), "prod");
+    }
+}

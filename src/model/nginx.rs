@@ -1,0 +1,734 @@
+//! The nginx view of each node: every main configuration with its includes
+//! spliced in where they stand, read for what the cluster checks need:
+//! `upstream` blocks and their servers, virtual servers with their
+//! `listen`, `server_name`, TLS settings, `location`s, `proxy_pass` and
+//! `return` directives.
+//!
+//! Values keep the span of the text the user wrote, in whichever file of
+//! the include tree it is.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use crate::formats::Format;
+use crate::formats::nginx::{Directive, Word};
+use crate::model::net::{BadAddress, BindAddress, host_problem, port_problem, split_host_port};
+use crate::model::{Cluster, Include, NodeId};
+use crate::source::{FileId, Span};
+
+/// Directives expanded per main configuration before the rest of an
+/// include tree is cut off (guards against include fan-out).
+pub const MAX_EXPANDED: usize = 4_000_000;
+
+/// A word with where it is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub text: String,
+    pub span: Span,
+}
+
+/// The context an upstream or server lives in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    Http,
+    Stream,
+}
+
+/// How a server address of an upstream is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Host {
+    Ip(IpAddr),
+    /// A name nginx resolves at startup.
+    Name(String),
+    /// `unix:/path`.
+    Unix(String),
+}
+
+/// `server ADDRESS [params];` inside an upstream.
+#[derive(Clone, Debug)]
+pub struct UpstreamServer {
+    pub host: Host,
+    /// The host text as written (without the port).
+    pub host_text: String,
+    pub port: Option<u16>,
+    /// The address argument.
+    pub address: Span,
+    /// The whole directive.
+    pub span: Span,
+    /// `max_fails=` and `fail_timeout=` as written, if given.
+    pub max_fails: Option<Text>,
+    pub fail_timeout: Option<Text>,
+    pub backup: bool,
+    pub down: bool,
+}
+
+/// `upstream NAME { ... }`
+#[derive(Clone, Debug)]
+pub struct Upstream {
+    pub name: Text,
+    /// The `upstream` directive's name (where a missing server belongs).
+    pub keyword: Span,
+    pub context: Context,
+    pub servers: Vec<UpstreamServer>,
+    /// `ip_hash`, `hash`, `sticky`, `least_conn`, `random`, ...
+    pub balancing: Vec<Text>,
+}
+
+impl Upstream {
+    /// Whether the balancing method sends one client to one server.
+    #[must_use]
+    pub fn is_sticky(&self) -> bool {
+        self.balancing.iter().any(|b| {
+            matches!(
+                b.text.as_str(),
+                "ip_hash" | "hash" | "sticky" | "sticky_route" | "sticky_cookie_insert"
+            )
+        })
+    }
+}
+
+/// `listen ...;`
+#[derive(Clone, Debug)]
+pub struct Listen {
+    /// `None` for a Unix socket.
+    pub address: Option<BindAddress>,
+    /// A host name written instead of an address.
+    pub host: Option<String>,
+    pub port: u16,
+    pub ssl: bool,
+    /// The address argument.
+    pub address_span: Span,
+    /// The whole directive.
+    pub span: Span,
+}
+
+/// `proxy_pass URL;` and its kin.
+#[derive(Clone, Debug)]
+pub struct ProxyPass {
+    /// The URL as written.
+    pub url: Text,
+    /// The host part (a name, an address or an upstream name).
+    pub host: String,
+    pub port: Option<String>,
+    /// The URL holds variables: nginx resolves it per request.
+    pub dynamic: bool,
+    pub directive: Span,
+}
+
+/// `return CODE [URL|TEXT];` or `return URL;`
+#[derive(Clone, Debug)]
+pub struct Return {
+    pub code: u16,
+    /// The redirect target, for codes 301, 302, 303, 307, 308.
+    pub url: Option<Text>,
+    pub span: Span,
+}
+
+/// `location [modifier] path { ... }`
+#[derive(Clone, Debug)]
+pub struct Location {
+    /// `=`, `~`, `~*`, `^~`, or `None`.
+    pub modifier: Option<String>,
+    pub path: Text,
+    /// The `location` directive's name.
+    pub keyword: Span,
+    pub proxy_passes: Vec<ProxyPass>,
+}
+
+/// `server { ... }` in `http` or `stream`.
+#[derive(Clone, Debug)]
+pub struct VirtualServer {
+    pub context: Context,
+    /// The `server` keyword.
+    pub keyword: Span,
+    pub listens: Vec<Listen>,
+    pub server_names: Vec<Text>,
+    /// `ssl on;` here or in `http`.
+    pub ssl_on: Option<Span>,
+    /// `ssl_certificate` here or inherited from `http`.
+    pub certificates: Vec<Span>,
+    pub locations: Vec<Location>,
+    /// `proxy_pass` directly in the server (stream servers).
+    pub proxy_passes: Vec<ProxyPass>,
+    /// `return`s anywhere in the server.
+    pub returns: Vec<Return>,
+}
+
+/// One main nginx configuration of a node, includes spliced in.
+#[derive(Clone, Debug)]
+pub struct NginxConfig {
+    pub node: NodeId,
+    /// The main file.
+    pub file: FileId,
+    pub upstreams: Vec<Upstream>,
+    pub servers: Vec<VirtualServer>,
+    /// Every `ssl on;` (deprecated since 1.15.0, gone in 1.25.1).
+    pub ssl_on: Vec<Span>,
+    /// Addresses in `listen`, upstream `server` and `proxy_pass` that
+    /// nginx cannot read.
+    pub bad_addresses: Vec<BadAddress>,
+}
+
+impl NginxConfig {
+    /// The upstream a `proxy_pass` host names (names compare without case).
+    #[must_use]
+    pub fn upstream(&self, name: &str, context: Context) -> Option<&Upstream> {
+        self.upstreams
+            .iter()
+            .find(|u| u.context == context && u.name.text.eq_ignore_ascii_case(name))
+    }
+}
+
+/// A directive of the expanded tree, with its file.
+#[derive(Clone, Copy)]
+struct Item<'a> {
+    file: FileId,
+    directive: &'a Directive,
+}
+
+/// Expands includes while walking: yields the directives of `list`, with
+/// each `include` replaced by the directives of the files it names.
+struct Expander<'a> {
+    cluster: &'a Cluster,
+    /// Per file: include ranges' start → resolved include.
+    includes: HashMap<FileId, HashMap<u32, &'a Include>>,
+    stack: Vec<FileId>,
+    budget: usize,
+}
+
+impl<'a> Expander<'a> {
+    fn text(&self, file: FileId) -> &'a str {
+        &self.cluster.source(file).text
+    }
+
+    fn children(&mut self, item: Item<'a>) -> Vec<Item<'a>> {
+        self.expand(item.file, item.directive.children())
+    }
+
+    fn expand(&mut self, file: FileId, list: &'a [Directive]) -> Vec<Item<'a>> {
+        let mut out = Vec::with_capacity(list.len());
+        for directive in list {
+            if self.budget == 0 {
+                break;
+            }
+            self.budget -= 1;
+            let text = self.text(file);
+            if directive.name(text) == "include"
+                && let [arg] = directive.args.as_slice()
+            {
+                let include = self
+                    .includes
+                    .entry(file)
+                    .or_insert_with(|| {
+                        self.cluster
+                            .file(file)
+                            .includes
+                            .iter()
+                            .map(|i| (i.range.start, i))
+                            .collect()
+                    })
+                    .get(&arg.range.start)
+                    .copied();
+                for &target in include.map_or(&[][..], |i| i.targets.as_slice()) {
+                    // A loop is reported as `core/include-cycle`; read each file once.
+                    if self.stack.contains(&target) {
+                        continue;
+                    }
+                    let Some(doc) = self.cluster.file(target).document.as_nginx() else {
+                        continue;
+                    };
+                    self.stack.push(target);
+                    let spliced = self.expand(target, &doc.directives);
+                    self.stack.pop();
+                    out.extend(spliced);
+                }
+                continue;
+            }
+            out.push(Item { file, directive });
+        }
+        out
+    }
+}
+
+/// Builds the nginx view of every node.
+#[must_use]
+pub fn build(cluster: &Cluster) -> Vec<NginxConfig> {
+    let mut included = vec![false; cluster.files.len()];
+    for file in &cluster.files {
+        if file.format == Some(Format::Nginx) {
+            for include in file.includes.iter().filter(|i| i.format == Format::Nginx) {
+                for target in &include.targets {
+                    included[target.index()] = true;
+                }
+            }
+        }
+    }
+    let mut configs = Vec::new();
+    for node in &cluster.nodes {
+        for &file in &node.files {
+            let cluster_file = cluster.file(file);
+            if cluster_file.format != Some(Format::Nginx) || included[file.index()] {
+                continue;
+            }
+            let Some(doc) = cluster_file.document.as_nginx() else {
+                continue;
+            };
+            let mut expander = Expander {
+                cluster,
+                includes: HashMap::new(),
+                stack: vec![file],
+                budget: MAX_EXPANDED,
+            };
+            let top = expander.expand(file, &doc.directives);
+            let mut config = NginxConfig {
+                node: node.id,
+                file,
+                upstreams: Vec::new(),
+                servers: Vec::new(),
+                ssl_on: Vec::new(),
+                bad_addresses: Vec::new(),
+            };
+            let mut reader = Reader {
+                expander,
+                config: &mut config,
+            };
+            reader.main(&top);
+            configs.push(config);
+        }
+    }
+    configs
+}
+
+struct Reader<'a, 'c> {
+    expander: Expander<'a>,
+    config: &'c mut NginxConfig,
+}
+
+/// Settings `http` passes down to its servers.
+#[derive(Clone, Default)]
+struct Inherited {
+    ssl_on: Option<Span>,
+    certificates: Vec<Span>,
+}
+
+impl<'a> Reader<'a, '_> {
+    fn name(&self, item: Item<'a>) -> &'a str {
+        item.directive.name(self.expander.text(item.file))
+    }
+
+    fn args(&self, item: Item<'a>) -> Vec<Text> {
+        let text = self.expander.text(item.file);
+        item.directive
+            .args
+            .iter()
+            .map(|w| word(item.file, w, text))
+            .collect()
+    }
+
+    fn span(item: Item<'a>) -> Span {
+        Span::new(item.file, item.directive.range)
+    }
+
+    fn keyword(item: Item<'a>) -> Span {
+        Span::new(item.file, item.directive.name.range)
+    }
+
+    fn main(&mut self, top: &[Item<'a>]) {
+        for &item in top {
+            match self.name(item) {
+                "http" => {
+                    let children = self.expander.children(item);
+                    self.block(&children, Context::Http);
+                }
+                "stream" => {
+                    let children = self.expander.children(item);
+                    self.block(&children, Context::Stream);
+                }
+                // A file read on its own may be an `http` fragment.
+                "server" | "upstream" => self.block(&[item], Context::Http),
+                _ => {}
+            }
+        }
+    }
+
+    /// The inside of `http` or `stream`.
+    fn block(&mut self, items: &[Item<'a>], context: Context) {
+        let mut inherited = Inherited::default();
+        for &item in items {
+            match self.name(item) {
+                "ssl" if self.is_on(item) => {
+                    self.config.ssl_on.push(Self::span(item));
+                    inherited.ssl_on = Some(Self::span(item));
+                }
+                "ssl_certificate" => inherited.certificates.push(Self::span(item)),
+                _ => {}
+            }
+        }
+        for &item in items {
+            match self.name(item) {
+                "upstream" => self.upstream(item, context),
+                "server" if item.directive.block.is_some() => {
+                    self.server(item, context, &inherited);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn is_on(&self, item: Item<'a>) -> bool {
+        self.args(item)
+            .first()
+            .is_some_and(|a| a.text.eq_ignore_ascii_case("on"))
+    }
+
+    fn upstream(&mut self, item: Item<'a>, context: Context) {
+        let Some(name) = self.args(item).into_iter().next() else {
+            return;
+        };
+        let mut upstream = Upstream {
+            name,
+            keyword: Self::keyword(item),
+            context,
+            servers: Vec::new(),
+            balancing: Vec::new(),
+        };
+        for child in self.expander.children(item) {
+            let child_name = self.name(child);
+            match child_name {
+                "server" => {
+                    if let Some(server) = self.upstream_server(child, context) {
+                        upstream.servers.push(server);
+                    }
+                }
+                "ip_hash"
+                | "hash"
+                | "sticky"
+                | "sticky_route"
+                | "sticky_cookie_insert"
+                | "least_conn"
+                | "least_time"
+                | "random"
+                | "ntlm" => {
+                    upstream.balancing.push(Text {
+                        text: child_name.to_string(),
+                        span: Self::span(child),
+                    });
+                }
+                _ => {}
+            }
+        }
+        self.config.upstreams.push(upstream);
+    }
+
+    fn bad(&mut self, span: Span, problem: Option<String>) {
+        if let Some(problem) = problem {
+            self.config.bad_addresses.push(BadAddress { span, problem });
+        }
+    }
+
+    fn upstream_server(&mut self, item: Item<'a>, context: Context) -> Option<UpstreamServer> {
+        let args = self.args(item);
+        let (address, params) = args.split_first()?;
+        if !address.text.starts_with("unix:") {
+            let (host, port) = split_host_port(&address.text);
+            self.bad(
+                address.span,
+                host_problem(host).or_else(|| port.and_then(port_problem)),
+            );
+        }
+        let (host, port) = if let Some(path) = address.text.strip_prefix("unix:") {
+            (Host::Unix(path.to_string()), None)
+        } else {
+            let (host, port) = split_host_port(&address.text);
+            let bare = host.trim_start_matches('[').trim_end_matches(']');
+            let parsed = bare
+                .parse::<IpAddr>()
+                .map_or_else(|_| Host::Name(host.to_string()), Host::Ip);
+            let default = (context == Context::Http).then_some(80);
+            (parsed, port.map_or(default, |p| p.parse().ok()))
+        };
+        let host_text = split_host_port(&address.text).0.to_string();
+        let param = |key: &str| {
+            params.iter().find_map(|p| {
+                let value = p.text.strip_prefix(key)?.strip_prefix('=')?;
+                Some(Text {
+                    text: value.to_string(),
+                    span: p.span,
+                })
+            })
+        };
+        Some(UpstreamServer {
+            host,
+            host_text,
+            port,
+            address: address.span,
+            span: Self::span(item),
+            max_fails: param("max_fails"),
+            fail_timeout: param("fail_timeout"),
+            backup: params.iter().any(|p| p.text == "backup"),
+            down: params.iter().any(|p| p.text == "down"),
+        })
+    }
+
+    fn server(&mut self, item: Item<'a>, context: Context, inherited: &Inherited) {
+        let mut server = VirtualServer {
+            context,
+            keyword: Self::keyword(item),
+            listens: Vec::new(),
+            server_names: Vec::new(),
+            ssl_on: inherited.ssl_on,
+            certificates: inherited.certificates.clone(),
+            locations: Vec::new(),
+            proxy_passes: Vec::new(),
+            returns: Vec::new(),
+        };
+        let children = self.expander.children(item);
+        let mut own_certificates = Vec::new();
+        for &child in &children {
+            match self.name(child) {
+                "listen" => server.listens.extend(self.listen(child)),
+                "server_name" => server.server_names.extend(self.args(child)),
+                "ssl" => {
+                    if self.is_on(child) {
+                        self.config.ssl_on.push(Self::span(child));
+                        server.ssl_on = Some(Self::span(child));
+                    } else {
+                        server.ssl_on = None;
+                    }
+                }
+                "ssl_certificate" => own_certificates.push(Self::span(child)),
+                "location" => self.location(child, &mut server),
+                _ => {}
+            }
+        }
+        if !own_certificates.is_empty() {
+            server.certificates = own_certificates;
+        }
+        // `proxy_pass` and `return` outside locations (also inside `if`).
+        self.passes_and_returns(
+            &children,
+            &mut server.proxy_passes,
+            &mut server.returns,
+            false,
+        );
+        self.config.servers.push(server);
+    }
+
+    /// Collects `proxy_pass`es and `return`s of `items`, descending into
+    /// blocks other than nested locations (and into those when `nested`).
+    fn passes_and_returns(
+        &mut self,
+        items: &[Item<'a>],
+        passes: &mut Vec<ProxyPass>,
+        returns: &mut Vec<Return>,
+        nested: bool,
+    ) {
+        for &item in items {
+            match self.name(item) {
+                "proxy_pass" | "grpc_pass" | "uwsgi_pass" | "scgi_pass" | "memcached_pass" => {
+                    passes.extend(self.proxy_pass(item));
+                }
+                "return" => returns.extend(self.return_(item)),
+                "location" if !nested => {}
+                _ if item.directive.block.is_some() => {
+                    let children = self.expander.children(item);
+                    self.passes_and_returns(&children, passes, returns, nested);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn location(&mut self, item: Item<'a>, server: &mut VirtualServer) {
+        let args = self.args(item);
+        let (modifier, path) = match args.as_slice() {
+            [path] => (None, path.clone()),
+            [modifier, path, ..] => (Some(modifier.text.clone()), path.clone()),
+            [] => return,
+        };
+        // `location ~^/x` glues the modifier to the path.
+        let (modifier, path) = match (&modifier, path.text.strip_prefix('~')) {
+            (None, Some(rest)) if !rest.is_empty() => (
+                Some("~".to_string()),
+                Text {
+                    text: rest.trim_start_matches('*').to_string(),
+                    span: path.span,
+                },
+            ),
+            _ => (modifier, path),
+        };
+        let children = self.expander.children(item);
+        let mut location = Location {
+            modifier,
+            path,
+            keyword: Self::keyword(item),
+            proxy_passes: Vec::new(),
+        };
+        self.passes_and_returns(
+            &children,
+            &mut location.proxy_passes,
+            &mut server.returns,
+            false,
+        );
+        server.locations.push(location);
+        for &child in &children {
+            if self.name(child) == "location" {
+                self.location(child, server);
+            }
+        }
+    }
+
+    fn listen(&mut self, item: Item<'a>) -> Option<Listen> {
+        let args = self.args(item);
+        let (first, params) = args.split_first()?;
+        if first.text.starts_with("unix:") {
+            return None;
+        }
+        let (host, port) = match split_host_port(&first.text) {
+            // `listen 80;`
+            (only, None) if only.bytes().all(|b| b.is_ascii_digit()) => ("*", Some(only)),
+            (host, port) => (host, port),
+        };
+        self.bad(
+            first.span,
+            host_problem(host).or_else(|| port.and_then(port_problem)),
+        );
+        let port = port.map_or(Some(80), |p| p.parse::<u16>().ok())?;
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        let (address, host) = match bare {
+            "*" => (Some(BindAddress::AnyV4), None),
+            _ => match bare.parse::<IpAddr>() {
+                Ok(ip) => (Some(BindAddress::from_ip(ip)), None),
+                Err(_) => (None, Some(host.to_string())),
+            },
+        };
+        Some(Listen {
+            address,
+            host,
+            port,
+            ssl: params.iter().any(|p| p.text == "ssl"),
+            address_span: first.span,
+            span: Self::span(item),
+        })
+    }
+
+    fn proxy_pass(&mut self, item: Item<'a>) -> Option<ProxyPass> {
+        let url = self.args(item).into_iter().next()?;
+        let dynamic = url.text.contains('$');
+        let rest = match url.text.split_once("://") {
+            Some((_, rest)) => rest,
+            None => url.text.as_str(),
+        };
+        let authority = rest.split('/').next().unwrap_or(rest);
+        let (host, port) = split_host_port(authority);
+        if !dynamic {
+            self.bad(
+                url.span,
+                host_problem(host).or_else(|| port.and_then(port_problem)),
+            );
+        }
+        Some(ProxyPass {
+            host: host.to_string(),
+            port: port.map(ToString::to_string),
+            dynamic,
+            directive: Self::span(item),
+            url,
+        })
+    }
+
+    fn return_(&self, item: Item<'a>) -> Option<Return> {
+        let args = self.args(item);
+        let first = args.first()?;
+        let (code, url) = match first.text.parse::<u16>() {
+            Ok(code) => (
+                code,
+                args.get(1)
+                    .filter(|_| matches!(code, 301 | 302 | 303 | 307 | 308)),
+            ),
+            // `return URL;` redirects with 302.
+            Err(_) => (302, Some(first)),
+        };
+        Some(Return {
+            code,
+            url: url.cloned(),
+            span: Self::span(item),
+        })
+    }
+}
+
+fn word(file: FileId, word: &Word, text: &str) -> Text {
+    Text {
+        text: word.text(text).to_string(),
+        span: Span::new(file, word.inner_range()),
+    }
+}
+
+/// The host of an absolute `http(s)://` URL, unless it holds variables.
+#[must_use]
+pub fn url_host(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    // A variable ends the host (`https://example.org$request_uri`), unless
+    // it is part of it (`https://www.$domain`).
+    let authority = rest.split(['/', '?', '#', '$']).next()?;
+    let (host, _) = split_host_port(authority);
+    (!host.is_empty() && !host.ends_with('.')).then_some(host)
+}
+
+/// Whether `host` matches a `server_name` entry: exact, `*.example.org`,
+/// `www.example.*`, `.example.org`, or a `~` regular expression (not
+/// evaluated: any host is taken to match it).
+#[must_use]
+pub fn server_name_matches(name: &str, host: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let host = host.to_ascii_lowercase();
+    if name.starts_with('~') {
+        return true;
+    }
+    if let Some(suffix) = name.strip_prefix("*.") {
+        return host.ends_with(&format!(".{suffix}"));
+    }
+    if let Some(prefix) = name.strip_suffix(".*") {
+        return host.starts_with(&format!("{prefix}."));
+    }
+    if let Some(domain) = name.strip_prefix('.') {
+        return host == domain || host.ends_with(&format!(".{domain}"));
+    }
+    name == host
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_hosts() {
+        assert_eq!(
+            url_host("https://loadbalance.example.org$request_uri"),
+            Some("loadbalance.example.org")
+        );
+        assert_eq!(url_host("https://www.$domain/"), None);
+        assert_eq!(url_host("https://$host$request_uri"), None);
+        assert_eq!(
+            url_host("https://lb.example.org/x$request_uri"),
+            Some("lb.example.org")
+        );
+        assert_eq!(
+            url_host("https://lb.example.org:8443/"),
+            Some("lb.example.org")
+        );
+        assert_eq!(url_host("$scheme://$host$request_uri"), None);
+        assert_eq!(url_host("/relative"), None);
+    }
+
+    #[test]
+    fn server_names() {
+        assert!(server_name_matches("*.example.org", "www.example.org"));
+        assert!(!server_name_matches("*.example.org", "example.org"));
+        assert!(server_name_matches(".example.org", "example.org"));
+        assert!(server_name_matches("www.example.*", "www.example.net"));
+        assert!(server_name_matches("LB.example.org", "lb.example.org"));
+        assert!(!server_name_matches("lb.example.org", "lb.example.com"));
+    }
+}

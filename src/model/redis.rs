@@ -1,0 +1,233 @@
+//! The Redis view of each node: every main `redis.conf` (or
+//! `sentinel.conf`) with its includes read in place, and the settings the
+//! checks need, as the server resolves them (directives are
+//! case-insensitive and the last one wins).
+
+use std::net::IpAddr;
+
+use crate::formats::Format;
+use crate::formats::redis::RedisDirective;
+use crate::model::net::BindAddress;
+use crate::model::{Cluster, NodeId};
+use crate::source::{FileId, Span};
+
+/// The default `port` of a data server and of a sentinel.
+pub const DEFAULT_PORT: u16 = 6379;
+pub const DEFAULT_SENTINEL_PORT: u16 = 26379;
+
+/// One `bind` address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BindEntry {
+    /// The address as written, without the optional `-` prefix.
+    pub text: String,
+    /// `None` when the text is no address (a typo).
+    pub address: Option<BindAddress>,
+    pub span: Span,
+}
+
+/// A Redis server (or sentinel) configuration.
+#[derive(Clone, Debug)]
+pub struct RedisServer {
+    pub node: NodeId,
+    /// The main file.
+    pub file: FileId,
+    /// A sentinel, not a data server.
+    pub sentinel: bool,
+    pub port: u16,
+    /// The effective `port` directive, if written.
+    pub port_span: Option<Span>,
+    pub tls_port: Option<(u16, Span)>,
+    /// The effective `bind` directive's addresses and its span; `None`
+    /// when there is none (Redis then listens on every interface).
+    pub bind: Option<(Vec<BindEntry>, Span)>,
+    /// The effective `requirepass`, when it sets a non-empty password.
+    pub requirepass: Option<Span>,
+    /// A `user` rule giving some user a password (`>pass` or `#hash`).
+    pub acl_password: Option<Span>,
+    pub aclfile: Option<Span>,
+    /// The effective `protected-mode`, if written, and whether it is off.
+    pub protected_mode: Option<(bool, Span)>,
+}
+
+impl RedisServer {
+    /// Whether clients must authenticate.
+    #[must_use]
+    pub fn has_password(&self) -> bool {
+        self.requirepass.is_some() || self.acl_password.is_some() || self.aclfile.is_some()
+    }
+
+    /// The addresses Redis binds: `bind`'s, or every interface without it.
+    #[must_use]
+    pub fn bound(&self) -> Vec<(BindAddress, Option<Span>)> {
+        match &self.bind {
+            Some((entries, _)) => entries
+                .iter()
+                .filter_map(|e| Some((e.address?, Some(e.span))))
+                .collect(),
+            None => vec![(BindAddress::AnyV4, None), (BindAddress::AnyV6, None)],
+        }
+    }
+}
+
+/// Builds the Redis view of every node.
+#[must_use]
+pub fn build(cluster: &Cluster) -> Vec<RedisServer> {
+    let mut included = vec![false; cluster.files.len()];
+    for file in cluster
+        .files
+        .iter()
+        .filter(|f| f.format == Some(Format::Redis))
+    {
+        for include in file.includes.iter().filter(|i| i.format == Format::Redis) {
+            for target in &include.targets {
+                included[target.index()] = true;
+            }
+        }
+    }
+    let mut servers = Vec::new();
+    for node in &cluster.nodes {
+        for &file in &node.files {
+            if cluster.file(file).format != Some(Format::Redis) || included[file.index()] {
+                continue;
+            }
+            let mut lines = Vec::new();
+            flatten(cluster, file, &mut vec![file], &mut lines);
+            servers.push(server(cluster, node.id, file, &lines));
+        }
+    }
+    servers
+}
+
+/// The directives of `file` with includes read in place.
+fn flatten<'a>(
+    cluster: &'a Cluster,
+    file: FileId,
+    stack: &mut Vec<FileId>,
+    out: &mut Vec<(FileId, &'a RedisDirective)>,
+) {
+    let Some(doc) = cluster.file(file).document.as_redis() else {
+        return;
+    };
+    let includes = &cluster.file(file).includes;
+    for directive in &doc.directives {
+        if directive.name == "include" {
+            let targets = directive
+                .args
+                .first()
+                .and_then(|a| includes.iter().find(|i| i.range == a.range))
+                .map_or(&[][..], |i| i.targets.as_slice());
+            for &target in targets {
+                if !stack.contains(&target) {
+                    stack.push(target);
+                    flatten(cluster, target, stack, out);
+                    stack.pop();
+                }
+            }
+            continue;
+        }
+        out.push((file, directive));
+    }
+}
+
+fn server(
+    cluster: &Cluster,
+    node: NodeId,
+    file: FileId,
+    lines: &[(FileId, &RedisDirective)],
+) -> RedisServer {
+    let last = |name: &str| lines.iter().rev().find(|(_, d)| d.name == name);
+    let span = |(f, d): &(FileId, &RedisDirective)| Span::new(*f, d.range);
+    let file_name = cluster.source(file).path.rsplit('/').next().unwrap_or("");
+    let sentinel =
+        file_name.contains("sentinel") || lines.iter().any(|(_, d)| d.name == "sentinel");
+    let default_port = if sentinel {
+        DEFAULT_SENTINEL_PORT
+    } else {
+        DEFAULT_PORT
+    };
+    let port_line = last("port");
+    let port = port_line
+        .and_then(|(_, d)| d.args.first()?.text.parse::<u16>().ok())
+        .unwrap_or(default_port);
+    let tls_port = last("tls-port").and_then(|line| {
+        let port = line.1.args.first()?.text.parse::<u16>().ok()?;
+        (port > 0).then(|| (port, span(line)))
+    });
+    let bind = last("bind").map(|line @ (f, d)| {
+        // One argument holding several addresses is split again.
+        let entries = d
+            .args
+            .iter()
+            .flat_map(|arg| {
+                arg.text
+                    .split_whitespace()
+                    .map(move |text| (text.to_string(), arg.range))
+            })
+            .map(|(text, range)| {
+                let text = text.strip_prefix('-').unwrap_or(&text).to_string();
+                let address = bind_address(&text);
+                BindEntry {
+                    text,
+                    address,
+                    span: Span::new(*f, range),
+                }
+            })
+            .collect();
+        (entries, span(line))
+    });
+    let requirepass = last("requirepass")
+        .filter(|(_, d)| d.args.first().is_some_and(|a| !a.text.is_empty()))
+        .map(span);
+    let acl_password = lines
+        .iter()
+        .filter(|(_, d)| d.name == "user")
+        .find(|(_, d)| {
+            let rules = d.args.iter().skip(1).map(|a| a.text.as_str());
+            let mut on = false;
+            let mut password = false;
+            for rule in rules {
+                match rule {
+                    "on" => on = true,
+                    "off" => on = false,
+                    "nopass" | "resetpass" => password = false,
+                    r if r.starts_with('>') || r.starts_with('#') => password = true,
+                    _ => {}
+                }
+            }
+            on && password
+        })
+        .map(span);
+    let aclfile = last("aclfile").map(span);
+    let protected_mode = last("protected-mode").map(|line| {
+        let on = !line
+            .1
+            .args
+            .first()
+            .is_some_and(|a| a.text.eq_ignore_ascii_case("no"));
+        (on, span(line))
+    });
+    RedisServer {
+        node,
+        file,
+        sentinel,
+        port,
+        port_span: port_line.map(span),
+        tls_port,
+        bind,
+        requirepass,
+        acl_password,
+        aclfile,
+        protected_mode,
+    }
+}
+
+/// A `bind` address: an IP, `*` (every IPv4 address) or `::*` (every IPv6
+/// address).
+#[must_use]
+pub fn bind_address(text: &str) -> Option<BindAddress> {
+    match text {
+        "*" => Some(BindAddress::AnyV4),
+        "::*" => Some(BindAddress::AnyV6),
+        _ => text.parse::<IpAddr>().ok().map(BindAddress::from_ip),
+    }
+}

@@ -1,0 +1,368 @@
+//! The stunnel view of each node: every main configuration, with its
+//! `include` folders read in place, as a list of tunnels (services) with
+//! the options they inherit from the global section.
+
+use crate::formats::Format;
+use crate::formats::stunnel::{self, StunnelOption};
+use crate::model::net::{BadAddress, host_problem, parse_port, port_problem};
+use crate::model::{Cluster, NodeId};
+use crate::source::{FileId, Span};
+
+/// An `accept` or `connect` value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The value as written.
+    pub text: String,
+    pub span: Span,
+    pub address: EndpointAddress,
+}
+
+/// What an endpoint names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EndpointAddress {
+    Unix(String),
+    Inet {
+        /// `None` for a port alone.
+        host: Option<String>,
+        port_text: String,
+        /// `None` when the port is neither a number nor a known service.
+        port: Option<u16>,
+    },
+}
+
+impl Endpoint {
+    fn new(option: &StunnelOption, file: FileId) -> Self {
+        let address = match stunnel::address(&option.value) {
+            stunnel::Address::Unix(path) => EndpointAddress::Unix(path.to_string()),
+            stunnel::Address::Inet { host, port } => EndpointAddress::Inet {
+                host: host.map(ToString::to_string),
+                port_text: port.to_string(),
+                port: parse_port(port),
+            },
+        };
+        Self {
+            text: option.value.clone(),
+            span: Span::new(file, option.value_range),
+            address,
+        }
+    }
+
+    /// The host and port, for a TCP endpoint with a known port.
+    #[must_use]
+    pub fn inet(&self) -> Option<(Option<&str>, u16)> {
+        match &self.address {
+            EndpointAddress::Inet {
+                host,
+                port: Some(port),
+                ..
+            } => Some((host.as_deref(), *port)),
+            _ => None,
+        }
+    }
+}
+
+/// An option's value and where it is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Setting {
+    pub value: String,
+    pub span: Span,
+}
+
+/// One service of a configuration.
+#[derive(Clone, Debug)]
+pub struct Tunnel {
+    pub node: NodeId,
+    /// The main file of the configuration.
+    pub config: FileId,
+    pub name: String,
+    /// The `[name]` line, or the start of the file in inetd mode (no
+    /// sections).
+    pub header: Span,
+    /// `client = yes`: plain text in, TLS out.
+    pub client: bool,
+    pub accepts: Vec<Endpoint>,
+    pub connects: Vec<Endpoint>,
+    pub cert: Option<Setting>,
+    pub key: Option<Setting>,
+    /// The PEM files of the node `cert` and `key` name.
+    pub pem_files: Vec<(FileId, Span)>,
+}
+
+/// What a configuration does with its pid file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pid {
+    /// No `pid` option: the compiled-in default file.
+    Default,
+    /// `pid =`: none.
+    Disabled,
+    Path(Setting),
+}
+
+/// A main stunnel configuration of a node.
+#[derive(Clone, Debug)]
+pub struct StunnelConfig {
+    pub node: NodeId,
+    pub file: FileId,
+    pub pid: Pid,
+    /// Indexes into [`Stunnel::tunnels`].
+    pub tunnels: Vec<usize>,
+}
+
+/// Every stunnel configuration and tunnel of the cluster.
+#[derive(Clone, Debug, Default)]
+pub struct Stunnel {
+    pub configs: Vec<StunnelConfig>,
+    pub tunnels: Vec<Tunnel>,
+    /// `accept` and `connect` values stunnel cannot read.
+    pub bad_addresses: Vec<BadAddress>,
+}
+
+/// Options that only the global section holds; they are not service
+/// defaults.
+const GLOBAL_ONLY: &[&str] = &[
+    "chroot",
+    "compression",
+    "egd",
+    "engine",
+    "enginectrl",
+    "enginedefault",
+    "fips",
+    "foreground",
+    "iconactive",
+    "iconerror",
+    "iconidle",
+    "log",
+    "output",
+    "pid",
+    "provider",
+    "providerparameter",
+    "rndbytes",
+    "rndfile",
+    "rndoverwrite",
+    "setenv",
+    "syslog",
+    "taskbar",
+];
+
+/// An option or a section start of the flattened configuration.
+enum Event<'a> {
+    Option(FileId, &'a StunnelOption),
+    Section(FileId, &'a stunnel::Service),
+}
+
+/// Builds the stunnel view of every node.
+#[must_use]
+pub fn build(cluster: &Cluster) -> Stunnel {
+    let mut included = vec![false; cluster.files.len()];
+    for file in cluster
+        .files
+        .iter()
+        .filter(|f| f.format == Some(Format::Stunnel))
+    {
+        for include in file.includes.iter().filter(|i| i.format == Format::Stunnel) {
+            for target in &include.targets {
+                included[target.index()] = true;
+            }
+        }
+    }
+    let mut out = Stunnel::default();
+    for node in &cluster.nodes {
+        for &file in &node.files {
+            if cluster.file(file).format != Some(Format::Stunnel) || included[file.index()] {
+                continue;
+            }
+            let mut events = Vec::new();
+            flatten(cluster, file, &mut vec![file], &mut events);
+            config(cluster, node.id, file, &events, &mut out);
+        }
+    }
+    out
+}
+
+fn flatten<'a>(
+    cluster: &'a Cluster,
+    file: FileId,
+    stack: &mut Vec<FileId>,
+    out: &mut Vec<Event<'a>>,
+) {
+    let Some(doc) = cluster.file(file).document.as_stunnel() else {
+        return;
+    };
+    let includes = &cluster.file(file).includes;
+    let options = |list: &'a [StunnelOption], out: &mut Vec<Event<'a>>, stack: &mut Vec<FileId>| {
+        for option in list {
+            if option.name != "include" {
+                out.push(Event::Option(file, option));
+                continue;
+            }
+            let targets = includes
+                .iter()
+                .find(|i| i.range == option.value_range)
+                .map_or(&[][..], |i| i.targets.as_slice());
+            for &target in targets {
+                if !stack.contains(&target) {
+                    stack.push(target);
+                    flatten(cluster, target, stack, out);
+                    stack.pop();
+                }
+            }
+        }
+    };
+    options(&doc.global, out, stack);
+    for service in &doc.services {
+        out.push(Event::Section(file, service));
+        options(&service.options, out, stack);
+    }
+}
+
+/// A service of the flattened configuration with its own options.
+type Section<'a> = (
+    FileId,
+    &'a stunnel::Service,
+    Vec<(FileId, &'a StunnelOption)>,
+);
+
+fn config(cluster: &Cluster, node: NodeId, file: FileId, events: &[Event<'_>], out: &mut Stunnel) {
+    let mut defaults: Vec<(FileId, &StunnelOption)> = Vec::new();
+    let mut pid = Pid::Default;
+    let mut sections: Vec<Section<'_>> = Vec::new();
+    for event in events {
+        match *event {
+            Event::Section(f, service) => sections.push((f, service, Vec::new())),
+            Event::Option(f, option) => match sections.last_mut() {
+                Some((_, _, options)) => options.push((f, option)),
+                None if option.name == "pid" => {
+                    pid = if option.value.is_empty() {
+                        Pid::Disabled
+                    } else {
+                        Pid::Path(Setting {
+                            value: option.value.clone(),
+                            span: Span::new(f, option.value_range),
+                        })
+                    };
+                }
+                None if GLOBAL_ONLY.contains(&option.name.as_str()) => {}
+                None => defaults.push((f, option)),
+            },
+        }
+    }
+    let mut config = StunnelConfig {
+        node,
+        file,
+        pid,
+        tunnels: Vec::new(),
+    };
+    if sections.is_empty() {
+        // inetd mode: the global section is the one service.
+        if defaults
+            .iter()
+            .any(|(_, o)| o.name == "accept" || o.name == "connect")
+        {
+            let tunnel = tunnel(
+                cluster,
+                node,
+                file,
+                String::new(),
+                Span::file_start(file),
+                &defaults,
+            );
+            check_endpoints(&tunnel, &mut out.bad_addresses);
+            config.tunnels.push(out.tunnels.len());
+            out.tunnels.push(tunnel);
+        }
+    }
+    for (f, service, options) in &sections {
+        let mut all = defaults.clone();
+        all.extend(options.iter().copied());
+        let tunnel = tunnel(
+            cluster,
+            node,
+            file,
+            service.name.clone(),
+            Span::new(*f, service.header),
+            &all,
+        );
+        check_endpoints(&tunnel, &mut out.bad_addresses);
+        config.tunnels.push(out.tunnels.len());
+        out.tunnels.push(tunnel);
+    }
+    out.configs.push(config);
+}
+
+/// Records the `accept` and `connect` values stunnel cannot read.
+fn check_endpoints(tunnel: &Tunnel, bad: &mut Vec<BadAddress>) {
+    for endpoint in tunnel.accepts.iter().chain(&tunnel.connects) {
+        let EndpointAddress::Inet {
+            host, port_text, ..
+        } = &endpoint.address
+        else {
+            continue;
+        };
+        let problem = match host.as_deref() {
+            Some(h) if h.starts_with('[') => Some(format!(
+                "stunnel does not take brackets around an IPv6 address: write `{}:{port_text}`",
+                h.trim_start_matches('[').trim_end_matches(']')
+            )),
+            Some(h) => host_problem(h),
+            None => None,
+        }
+        .or_else(|| {
+            port_problem(port_text).map(|p| format!("{p}, nor a service name stunnel knows"))
+        });
+        if let Some(problem) = problem {
+            bad.push(BadAddress {
+                span: endpoint.span,
+                problem,
+            });
+        }
+    }
+}
+
+fn tunnel(
+    cluster: &Cluster,
+    node: NodeId,
+    config: FileId,
+    name: String,
+    header: Span,
+    options: &[(FileId, &StunnelOption)],
+) -> Tunnel {
+    // List options append; scalar options: the last one wins.
+    let list = |key: &str| -> Vec<Endpoint> {
+        options
+            .iter()
+            .filter(|(_, o)| o.name == key)
+            .map(|(f, o)| Endpoint::new(o, *f))
+            .collect()
+    };
+    let last = |key: &str| {
+        options
+            .iter()
+            .rev()
+            .find(|(_, o)| o.name == key)
+            .map(|(f, o)| Setting {
+                value: o.value.clone(),
+                span: Span::new(*f, o.value_range),
+            })
+    };
+    let cert = last("cert");
+    let key = last("key");
+    let mut pem_files = Vec::new();
+    for setting in cert.iter().chain(&key) {
+        let includes = &cluster.file(setting.span.file).includes;
+        if let Some(include) = includes.iter().find(|i| i.range == setting.span.range) {
+            pem_files.extend(include.targets.iter().map(|&t| (t, setting.span)));
+        }
+    }
+    Tunnel {
+        node,
+        config,
+        name,
+        header,
+        client: last("client").is_some_and(|c| c.value.eq_ignore_ascii_case("yes")),
+        accepts: list("accept"),
+        connects: list("connect"),
+        cert,
+        key,
+        pem_files,
+    }
+}

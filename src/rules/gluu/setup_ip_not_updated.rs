@@ -1,0 +1,94 @@
+use std::net::IpAddr;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::NodeId;
+use crate::rules::consensus::duplicates;
+use crate::rules::gluu::gluu_setups;
+use crate::rules::{RuleContext, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the `ip` of each Gluu node's `setup.properties`: no two nodes
+    /// may carry the same one, and where `clusterlint.toml` gives a node's
+    /// address, `ip` must be one of them.
+    ///
+    /// ## Why is this bad?
+    /// The guide copies the first node's setup file to the others and asks
+    /// to change `ip` to the node's own address before running `setup.py`.
+    /// A node installed with another node's `ip` configures its services
+    /// and certificates for the wrong machine.
+    ///
+    /// ## Example
+    /// ```properties
+    /// # gluu2/setup.properties, copied from gluu1
+    /// ip=192.0.2.11
+    /// ```
+    ///
+    /// ## How to fix
+    /// Set `ip` to the node's own address.
+    id: "gluu/setup-ip-not-updated",
+    severity: Error,
+    check: Some(check),
+}
+
+fn check(cx: &mut RuleContext<'_>) {
+    let cluster = cx.cluster;
+    let manifest = cluster.manifest_file();
+    let setups = gluu_setups(cluster);
+    let ips: Vec<(NodeId, IpAddr, usize)> = setups
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((s.node, s.get("ip")?.value.trim().parse().ok()?, i)))
+        .collect();
+    let keyed: Vec<(NodeId, IpAddr)> = ips.iter().map(|&(n, ip, _)| (n, ip)).collect();
+    let mut reported = Vec::new();
+    for (later, earlier) in duplicates(&keyed) {
+        let (node, ip, i) = ips[later];
+        let (first, _, j) = ips[earlier];
+        let (Some(own), Some(theirs)) = (setups[i].get("ip"), setups[j].get("ip")) else {
+            continue;
+        };
+        reported.push(node);
+        cx.report(
+            Diagnostic::new(
+                own.value_span,
+                format!(
+                    "`ip` on `{}` is `{ip}`, the same as on `{}`: it was not changed after the file was copied",
+                    cluster.node(node).name,
+                    cluster.node(first).name
+                ),
+            )
+            .label("another node's address")
+            .related(theirs.value_span, format!("`{}` has this `ip`", cluster.node(first).name))
+            .help(format!("set `ip` to the address of `{}`", cluster.node(node).name)),
+        );
+    }
+    for &(node_id, ip, i) in &ips {
+        let node = cluster.node(node_id);
+        let declared: Vec<_> = node
+            .addresses
+            .iter()
+            .filter(|a| a.span.is_some_and(|s| Some(s.file) == manifest))
+            .collect();
+        if reported.contains(&node_id) || declared.is_empty() || declared.iter().any(|a| a.ip == ip)
+        {
+            continue;
+        }
+        let Some(own) = setups[i].get("ip") else {
+            continue;
+        };
+        let mut diagnostic = Diagnostic::new(
+            own.value_span,
+            format!(
+                "`ip` on `{}` is `{ip}`, which is not its address `{}`",
+                node.name, declared[0].ip
+            ),
+        )
+        .label("not this node's address")
+        .help(format!("set `ip={}`", declared[0].ip));
+        if let Some(span) = declared[0].span {
+            diagnostic = diagnostic.related(span, format!("the address of `{}`", node.name));
+        }
+        cx.report(diagnostic);
+    }
+}

@@ -1,0 +1,66 @@
+use crate::diagnostic::Diagnostic;
+use crate::rules::nginx::is_bare_name;
+use crate::rules::{RuleContext, declare_rule};
+use crate::suggest;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `proxy_pass` (or `grpc_pass`, `uwsgi_pass`, ...) whose
+    /// host is a bare name, such as `http://backend_id`, when no `upstream`
+    /// of that name is defined (names compare without case, as nginx
+    /// does). Names the node's `/etc/hosts` or the cluster knows are
+    /// hosts, not upstreams, and are left alone.
+    ///
+    /// ## Why is this bad?
+    /// nginx then takes the name for a host and resolves it at startup:
+    /// `host not found in upstream "backend_id"`, and the balancer does not
+    /// start. A typo in the upstream name is the usual cause.
+    ///
+    /// ## Example
+    /// ```nginx
+    /// upstream backend_id { ip_hash; server 192.0.2.11:443; }
+    /// location /identity { proxy_pass https://backend_idp/identity; }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Use the name of a defined upstream, or define the upstream.
+    id: "nginx/proxy-pass-unknown-upstream",
+    severity: Error,
+    check: Some(check),
+}
+
+fn check(cx: &mut RuleContext<'_>) {
+    let cluster = cx.cluster;
+    for config in &cluster.nginx {
+        for server in &config.servers {
+            let passes = server
+                .locations
+                .iter()
+                .flat_map(|l| &l.proxy_passes)
+                .chain(&server.proxy_passes);
+            for pass in passes {
+                if pass.dynamic
+                    || !is_bare_name(&pass.host)
+                    || config.upstream(&pass.host, server.context).is_some()
+                    || cluster.net.is_known_name(cluster, config.node, &pass.host)
+                {
+                    continue;
+                }
+                let names = config
+                    .upstreams
+                    .iter()
+                    .filter(|u| u.context == server.context)
+                    .map(|u| u.name.text.as_str());
+                let hint = suggest::did_you_mean(&pass.host, names);
+                cx.report(
+                    Diagnostic::new(
+                        pass.url.span,
+                        format!("`{}` names no upstream defined here{hint}", pass.host),
+                    )
+                    .label("unknown upstream")
+                    .help("use the name of a defined `upstream`, or define it; nginx would look the name up as a host and fail to start"),
+                );
+            }
+        }
+    }
+}

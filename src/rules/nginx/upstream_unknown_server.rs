@@ -1,0 +1,75 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::nginx::Host;
+use crate::rules::nginx::{balanced, proxied};
+use crate::rules::{RuleContext, declare_rule};
+use crate::suggest;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a server of an upstream that is no node of the cluster,
+    /// where the upstream's other servers are nodes. Addresses and names
+    /// are matched to nodes through `clusterlint.toml`, the nodes' files
+    /// and the balancer's `/etc/hosts`.
+    ///
+    /// ## Why is this bad?
+    /// It is most often a typo in an address or a node that was replaced:
+    /// nginx sends a share of the requests to a machine that is not part
+    /// of the cluster, or marks the server down and runs with one node
+    /// fewer.
+    ///
+    /// ## Example
+    /// ```nginx
+    /// upstream backend {
+    ///     server 192.0.2.11:443;
+    ///     server 192.0.2.21:443;   # meant 192.0.2.12
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Correct the address, or remove the server.
+    id: "nginx/upstream-unknown-server",
+    severity: Warning,
+    check: Some(check),
+}
+
+fn check(cx: &mut RuleContext<'_>) {
+    let cluster = cx.cluster;
+    let addresses: Vec<String> = cluster
+        .nodes
+        .iter()
+        .flat_map(|n| n.addresses.iter().map(|a| a.ip.to_string()))
+        .collect();
+    for config in &cluster.nginx {
+        let mut seen: Vec<*const crate::model::nginx::Upstream> = Vec::new();
+        for (_, upstream) in proxied(config) {
+            if seen.contains(&std::ptr::from_ref(upstream)) {
+                continue;
+            }
+            seen.push(std::ptr::from_ref(upstream));
+            let balanced = balanced(cluster, config, upstream);
+            if balanced.matched.is_empty() {
+                continue;
+            }
+            for (i, server) in upstream.servers.iter().enumerate() {
+                if matches!(server.host, Host::Unix(_))
+                    || balanced.matched.iter().any(|(m, _)| *m == i)
+                {
+                    continue;
+                }
+                let hint =
+                    suggest::did_you_mean(&server.host_text, addresses.iter().map(String::as_str));
+                cx.report(
+                    Diagnostic::new(
+                        server.address,
+                        format!(
+                            "`{}` in upstream `{}` is no node of the cluster, unlike its other servers{hint}",
+                            server.host_text, upstream.name.text
+                        ),
+                    )
+                    .label("unknown server")
+                    .help("correct the address, or remove the server if the machine left the cluster"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! `redis`: the shared cache the Gluu nodes reach through stunnel.
+
+pub mod bind_all_interfaces;
+pub mod no_password;
+pub mod protected_mode_off;

@@ -1,0 +1,38 @@
+//! `stunnel`: the encrypted links between the Gluu nodes and Redis. A
+//! client tunnel on each node accepts plain text locally and connects,
+//! with TLS, to the server tunnel on the Redis host, which connects to
+//! Redis.
+
+pub mod cert_missing;
+pub mod client_mode_missing;
+pub mod client_target_mismatch;
+pub mod pid_clash;
+pub mod server_target_mismatch;
+pub mod weak_key;
+
+use crate::model::Cluster;
+use crate::model::net::Target;
+use crate::model::stunnel::{Endpoint, Tunnel};
+
+/// Where a tunnel's `connect` leads: the node, the address and the port.
+/// A port alone connects to the local host.
+pub(crate) fn connect_target(
+    cluster: &Cluster,
+    tunnel: &Tunnel,
+    connect: &Endpoint,
+) -> Option<(Target, u16)> {
+    let (host, port) = connect.inet()?;
+    let target = cluster
+        .net
+        .target(cluster, tunnel.node, host.unwrap_or("localhost"))?;
+    Some((target, port))
+}
+
+/// `[name]`, or "the service" in inetd mode.
+pub(crate) fn service_name(tunnel: &Tunnel) -> String {
+    if tunnel.name.is_empty() {
+        "the service".to_string()
+    } else {
+        format!("`[{}]`", tunnel.name)
+    }
+}
