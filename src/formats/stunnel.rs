@@ -6,10 +6,154 @@
 //! name not trimmed; anything else needs an `=`: the name is the text before
 //! the first `=`, trailing blanks removed, the value the text after it,
 //! leading blanks removed. Option names are case-insensitive. A UTF-8
-//! byte-order mark on the first line is skipped.
+//! byte-order mark on the first line is skipped. Blanks are the ASCII ones
+//! C's `isspace` knows.
+//!
+//! stunnel refuses a name it does not know, and a global option inside a
+//! `[service]`; both are reported. The names are those of every stunnel
+//! from 4.00 to 5.75, Unix and Windows builds ([`GLOBAL_OPTIONS`],
+//! [`SERVICE_OPTIONS`]), so that a valid file for any of them passes.
 
 use crate::formats::ParseError;
 use crate::source::TextRange;
+use crate::suggest;
+
+/// Options only the global section takes, in any stunnel version (before
+/// the first `[service]`).
+pub const GLOBAL_OPTIONS: &[&str] = &[
+    "chroot",
+    "compression",
+    "EGD",
+    "engine",
+    "engineCtrl",
+    "engineDefault",
+    "fips",
+    "foreground",
+    "iconActive",
+    "iconError",
+    "iconIdle",
+    "log",
+    "output",
+    "pid",
+    "provider",
+    "providerParameter",
+    "RNDbytes",
+    "RNDfile",
+    "RNDoverwrite",
+    "setEnv",
+    "syslog",
+    "taskbar",
+];
+
+/// Options a `[service]` takes (also allowed in the global section, as
+/// defaults for every service), in some stunnel version. Older names
+/// (`session`, `curve`, `protocolCredentials`) are kept.
+pub const SERVICE_OPTIONS: &[&str] = &[
+    "accept",
+    "CAengine",
+    "CAfile",
+    "CApath",
+    "cert",
+    "checkEmail",
+    "checkHost",
+    "checkIP",
+    "ciphers",
+    "ciphersuites",
+    "client",
+    "config",
+    "connect",
+    "CRLfile",
+    "CRLpath",
+    "curve",
+    "curves",
+    "debug",
+    "delay",
+    "engineId",
+    "engineNum",
+    "exec",
+    "execArgs",
+    "failover",
+    "ident",
+    "include",
+    "key",
+    "libwrap",
+    "local",
+    "logId",
+    "OCSP",
+    "OCSPaia",
+    "OCSPflag",
+    "OCSPnonce",
+    "OCSPrequire",
+    "options",
+    "protocol",
+    "protocolAuthentication",
+    "protocolCredentials",
+    "protocolDomain",
+    "protocolHeader",
+    "protocolHost",
+    "protocolPassword",
+    "protocolUsername",
+    "PSKidentity",
+    "PSKsecrets",
+    "pty",
+    "redirect",
+    "renegotiation",
+    "requireCert",
+    "reset",
+    "retry",
+    "securityLevel",
+    "service",
+    "session",
+    "sessionCacheSize",
+    "sessionCacheTimeout",
+    "sessiond",
+    "sessionResume",
+    "setgid",
+    "setuid",
+    "sni",
+    "socket",
+    "sslVersion",
+    "sslVersionMax",
+    "sslVersionMin",
+    "stack",
+    "ticketKeySecret",
+    "ticketMacSecret",
+    "TIMEOUTbusy",
+    "TIMEOUTclose",
+    "TIMEOUTconnect",
+    "TIMEOUTidle",
+    "TIMEOUTocsp",
+    "transparent",
+    "verify",
+    "verifyChain",
+    "verifyPeer",
+];
+
+/// How some stunnel version reads option `name` (any case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionScope {
+    /// Only before the first `[service]`.
+    Global,
+    /// In a service, or in the global section as a default.
+    Service,
+}
+
+/// The scope of option `name`, if some stunnel version knows it.
+#[must_use]
+pub fn option_scope(name: &str) -> Option<OptionScope> {
+    if GLOBAL_OPTIONS.iter().any(|o| o.eq_ignore_ascii_case(name)) {
+        Some(OptionScope::Global)
+    } else if SERVICE_OPTIONS.iter().any(|o| o.eq_ignore_ascii_case(name)) {
+        Some(OptionScope::Service)
+    } else {
+        None
+    }
+}
+
+/// C's `isspace` in the C locale.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')
+}
 
 /// `name = value`
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,8 +224,8 @@ pub fn parse(text: &str) -> StunnelDocument {
             content = rest;
             base += 3;
         }
-        let lead = content.len() - content.trim_start().len();
-        let trimmed = content.trim();
+        let lead = content.len() - content.trim_start_matches(is_space).len();
+        let trimmed = content.trim_matches(is_space);
         if trimmed.is_empty() {
             continue;
         }
@@ -112,8 +256,8 @@ pub fn parse(text: &str) -> StunnelDocument {
             ));
             continue;
         };
-        let raw_name = trimmed[..eq].trim_end();
-        let raw_value = trimmed[eq + 1..].trim_start();
+        let raw_name = trimmed[..eq].trim_end_matches(is_space);
+        let raw_value = trimmed[eq + 1..].trim_start_matches(is_space);
         let name_start = range.start as usize;
         let value_start = range.start as usize + trimmed.len() - raw_value.len();
         let option = StunnelOption {
@@ -122,6 +266,34 @@ pub fn parse(text: &str) -> StunnelDocument {
             value: raw_value.to_string(),
             value_range: TextRange::from_usize(value_start..value_start + raw_value.len()),
         };
+        let in_service = !doc.services.is_empty();
+        match option_scope(raw_name) {
+            None => {
+                // Option names are shown: they are names, never values.
+                let hint = suggest::did_you_mean(
+                    raw_name,
+                    GLOBAL_OPTIONS.iter().chain(SERVICE_OPTIONS).copied(),
+                );
+                doc.errors.push(ParseError::new(
+                    option.name_range,
+                    format!(
+                        "unknown option `{}`: stunnel refuses it (\"Specified option name is not valid here\"){hint}",
+                        option.name
+                    ),
+                ));
+            }
+            Some(OptionScope::Global) if in_service => {
+                let section = doc.services.last().map_or("", |s| s.name.as_str());
+                doc.errors.push(ParseError::new(
+                    option.name_range,
+                    format!(
+                        "`{}` is a global option: stunnel refuses it inside the `[{section}]` service; move it before the first `[service]`",
+                        option.name
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
         match doc.services.last_mut() {
             Some(service) => service.options.push(option),
             None => doc.global.push(option),
@@ -167,6 +339,7 @@ mod tests {
     #[test]
     fn sections_and_options() {
         let text = "\u{feff}cert = /etc/stunnel/secureredis.pem\npid = /var/run/stunnel.pid\n; comment\n[redis]\naccept = 197.0.2.1:16379\nconnect= 127.0.0.1:16379\nCLIENT = yes\nbogus line\n";
+        // (`bogus line` has no `=`.)
         let doc = parse(text);
         assert_eq!(doc.global.len(), 2);
         assert_eq!(
@@ -180,6 +353,44 @@ mod tests {
         assert_eq!(redis.get("client").unwrap().value, "yes");
         assert_eq!(doc.errors.len(), 1);
         assert_eq!(doc.comments.len(), 1);
+    }
+
+    #[test]
+    fn unknown_and_misplaced_options() {
+        let text = "PID = /run/s.pid\nconect = 1\n[a]\naccept = 19450\nconect = 127.0.0.1:19451\nforeground = yes\nTIMEOUTidle = 5\n";
+        let doc = parse(text);
+        let located: Vec<(&str, &str)> = doc
+            .errors
+            .iter()
+            .map(|e| (e.range.slice(text), e.message.as_ref()))
+            .collect();
+        assert_eq!(located.len(), 3, "{located:?}");
+        assert_eq!(located[0].0, "conect");
+        assert!(located[0].1.contains("did you mean `connect`?"));
+        assert_eq!(located[1].0, "conect");
+        assert_eq!(located[2].0, "foreground");
+        assert!(located[2].1.contains("global option"));
+    }
+
+    #[test]
+    fn only_ascii_blanks_are_trimmed() {
+        // A no-break space is no blank for C's isspace: it stays in the name.
+        let doc = parse("[a]\n\u{a0}accept = 19450\n");
+        assert_eq!(doc.services[0].options[0].name, "\u{a0}accept");
+        assert_eq!(doc.errors.len(), 1);
+    }
+
+    #[test]
+    fn a_bom_is_skipped_on_the_first_line_only() {
+        let doc = parse("\u{feff}; comment\n\u{feff}; not a comment\n");
+        assert_eq!(doc.comments.len(), 1);
+        assert_eq!(doc.errors.len(), 1);
+    }
+
+    #[test]
+    fn section_names_are_not_trimmed() {
+        let doc = parse("[ web ]\naccept = 19450\n");
+        assert_eq!(doc.services[0].name, " web ");
     }
 
     #[test]
