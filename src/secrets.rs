@@ -36,10 +36,11 @@ const SECRET: &[&str] = &[
     "access_key",
     "access.key",
     "auth.value",
+    "salt",
 ];
 
-/// Whether `text` contains `pass`, `pwd`, `secret`, `credential`, `auth`
-/// or `key` in any case. Every entry of [`SECRET`] (and the `pass`/`pwd`
+/// Whether `text` contains `pass`, `pw`, `secret`, `salt`, `credential`,
+/// `auth` or `key` in any case. Every entry of [`SECRET`] (and the `pass`/`pwd`
 /// endings) contains one of them, so one pass over the bytes rules out
 /// almost every key and line without allocating.
 fn has_hint(text: &[u8]) -> bool {
@@ -48,8 +49,8 @@ fn has_hint(text: &[u8]) -> bool {
             .is_some_and(|w| w.eq_ignore_ascii_case(word))
     };
     (0..text.len()).any(|i| match text[i] | 0x20 {
-        b'p' => starts(i, b"pass") || starts(i, b"pwd"),
-        b's' => starts(i, b"secret"),
+        b'p' => starts(i, b"pass") || starts(i, b"pw"),
+        b's' => starts(i, b"secret") || starts(i, b"salt"),
         b'c' => starts(i, b"credential"),
         b'a' => starts(i, b"auth"),
         b'k' => starts(i, b"key"),
@@ -67,7 +68,11 @@ pub fn is_secret_key(key: &str) -> bool {
     if NOT_SECRET.iter().any(|s| lower.ends_with(s)) {
         return false;
     }
-    SECRET.iter().any(|s| lower.contains(s)) || lower.ends_with("pass") || lower.ends_with("pwd")
+    // Gluu writes `ldapPass`, `oxauthClient_pw`, `defaultTrustStorePW`.
+    SECRET.iter().any(|s| lower.contains(s))
+        || lower.ends_with("pass")
+        || lower.ends_with("pwd")
+        || lower.ends_with("pw")
 }
 
 /// Records on `file` the ranges of the secret values `document` holds.
@@ -242,6 +247,10 @@ mod tests {
             "ldapPass",
             "keystore.pwd",
             "cluster.link.auth.value",
+            "encode_salt",
+            "oxauthClient_pw",
+            "defaultTrustStorePW",
+            "httpdKeyPass",
         ] {
             assert!(is_secret_key(key), "{key}");
         }

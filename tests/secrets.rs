@@ -21,6 +21,14 @@ const PLANTED: &[&str] = &[
     "Wq2Ea4Sz6Xd8Cr0F",                 // password in an OSGi .config
     "Mn3Bv5Cx7Zl9Kj1H",                 // secret on a line with a parse error
     "Pw8Lk6Jh4Gf2Ds0A",                 // Gluu setup.properties password
+    "Ea5Rt7Yu9Io1Pa3S",                 // Gluu setup.properties salt
+    "Zx4Cv6Bn8Mq0We2R",                 // Gluu client `_pw`
+    "Gh7Jk9Lq1Wz3Xc5V",                 // Redis requirepass (quoted, glued)
+    "Bn2Mq4Wz6Er8Ty0U",                 // Redis masterauth
+    "Ui3Op5As7Df9Gh1J",                 // Redis ACL user password
+    "Kl2Zx4Cv6Bn8Mq0W",                 // csync2 key file (too short: a parse error shows it)
+    "MIICXAIBAAKBgQC7",                 // PEM key body (unterminated: a parse error shows it)
+    "Qa1Ws3Ed5Rf7Tg9Y",                 // stunnel PSK-style secret option
 ];
 
 fn planted_cluster(dir: &Path) {
@@ -71,6 +79,37 @@ fn planted_cluster(dir: &Path) {
         ),
     );
     write(
+        "gluu1/setup.properties.last",
+        &format!(
+            "ip=192.0.2.11\nencode_salt={}\noxauthClient_pw={}\nldapPass={}\n",
+            PLANTED[9], PLANTED[10], PLANTED[8]
+        ),
+    );
+    // Findings on the neighbouring lines put the secrets in snippets.
+    write(
+        "redis/etc/redis/redis.conf",
+        &format!(
+            "protected-mode no\nrequirepass x\"{}\"\nprotected-mode no\nmasterauth {}\nuser app on >{} ~* +@all\nbind 0.0.0.0 # comment\n",
+            PLANTED[11], PLANTED[12], PLANTED[13]
+        ),
+    );
+    write("gluu1/etc/csync2.key", &format!("{}\n", PLANTED[14]));
+    write(
+        "gluu1/etc/csync2.cfg",
+        "group g {\n host gluu1 redis;\n key /etc/csync2.key;\n}\n",
+    );
+    write(
+        "redis/etc/stunnel/redis.conf",
+        &format!(
+            "cert = /etc/stunnel/redis.pem\nPSKsecrets = {}\n[redis]\naccept = 192.0.2.30:16379\nconnect = 127.0.0.1:6390\n",
+            PLANTED[16]
+        ),
+    );
+    write(
+        "redis/etc/stunnel/redis.pem",
+        &format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n", PLANTED[15]),
+    );
+    write(
         "clusterlint.toml",
         "[nodes.staging]\naddress = \"192.0.2.50\"\n",
     );
@@ -96,6 +135,20 @@ fn planted_secrets_never_appear() {
     let report = clusterlint::lint_dir(dir.path()).unwrap();
     // The cluster has findings on the secret lines, so snippets show them.
     assert!(report.diagnostics.len() >= 5, "{:?}", report.diagnostics);
+    for path in [
+        "redis/etc/redis/redis.conf",
+        "gluu1/etc/csync2.key",
+        "redis/etc/stunnel/redis.pem",
+        "redis/etc/stunnel/redis.conf",
+    ] {
+        assert!(
+            report
+                .diagnostics
+                .iter()
+                .any(|d| report.path(d.primary.span) == path),
+            "no finding in {path}, so no snippet of it is checked"
+        );
+    }
     assert_clean("json", &json::render(&report));
     for color in [false, true] {
         let options = human::HumanOptions {
@@ -155,6 +208,21 @@ fn fixture_secrets_never_appear() {
                 for e in doc.entries.iter().filter(|e| is_secret_key(e.key(text))) {
                     secrets.push(e.value(text).to_string());
                 }
+            }
+            if let Document::Redis(doc) = &file.document {
+                for d in doc.directives.iter().filter(|d| is_secret_key(&d.name)) {
+                    secrets.extend(d.args.iter().map(|a| a.text.clone()));
+                }
+            }
+            if let Document::Csync2Key(doc) = &file.document {
+                secrets.push(doc.key_range.slice(text).to_string());
+            }
+            if let Document::Pem(_) = &file.document {
+                secrets.extend(
+                    text.lines()
+                        .filter(|l| !l.starts_with("-----"))
+                        .map(ToString::to_string),
+                );
             }
             if let Document::OsgiConfig(doc) = &file.document {
                 secrets.extend(

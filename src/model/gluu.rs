@@ -54,6 +54,10 @@ pub struct Csync2Config {
     pub statements: Vec<Statement>,
     /// The main file and the files it includes.
     pub files: Vec<FileId>,
+    /// Whether csync2 reads this file: `csync2.cfg` (or `csync2_NAME.cfg`),
+    /// or the only configuration of its name on the node. A `csync2.conf`
+    /// beside a `csync2.cfg` is a copy csync2 ignores.
+    pub read: bool,
 }
 
 /// The Gluu view of the cluster.
@@ -102,10 +106,22 @@ pub fn build(cluster: &Cluster) -> Gluu {
                 name: config_name(&cluster.source(file).path),
                 statements: Vec::new(),
                 files: Vec::new(),
+                read: true,
             };
             read_csync2(cluster, file, &mut config);
             gluu.csync2.push(config);
         }
+    }
+    let is_cfg = |c: &Csync2Config| cluster.source(c.file).path.ends_with(".cfg");
+    for i in 0..gluu.csync2.len() {
+        let config = &gluu.csync2[i];
+        let shadowed = gluu.csync2.iter().enumerate().any(|(j, other)| {
+            j != i
+                && other.node == config.node
+                && other.name == config.name
+                && (is_cfg(other) && !is_cfg(config) || is_cfg(other) == is_cfg(config) && j < i)
+        });
+        gluu.csync2[i].read = !shadowed;
     }
     gluu
 }

@@ -42,7 +42,7 @@ declare_rule! {
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
-    // Configurations of Gluu nodes by csync2 name (`-C NAME`), one per node.
+    // Configurations of Gluu nodes by csync2 name (`-C NAME`).
     let mut by_name: BTreeMap<&str, Vec<&Csync2Config>> = BTreeMap::new();
     for config in &cluster.gluu.csync2 {
         if cluster.node(config.node).has_role(Role::Gluu) {
@@ -53,30 +53,15 @@ fn check(cx: &mut RuleContext<'_>) {
         }
     }
     for configs in by_name.values() {
-        let mut primary: Vec<&Csync2Config> = Vec::new();
-        for config in configs {
-            match primary.iter_mut().find(|p| p.node == config.node) {
-                Some(existing) => {
-                    // `csync2.cfg` is what csync2 reads; the other is the copy.
-                    let (read, copy) =
-                        if is_cfg(cluster, config.file) && !is_cfg(cluster, existing.file) {
-                            (*config, *existing)
-                        } else {
-                            (*existing, *config)
-                        };
-                    same_node(cx, read, copy);
-                    *existing = read;
-                }
-                None => primary.push(config),
+        let read: Vec<&Csync2Config> = configs.iter().copied().filter(|c| c.read).collect();
+        for copy in configs.iter().filter(|c| !c.read) {
+            if let Some(original) = read.iter().find(|r| r.node == copy.node) {
+                same_node(cx, original, copy);
             }
         }
-        across_nodes(cx, &primary);
-        key_files(cx, &primary);
+        across_nodes(cx, &read);
+        key_files(cx, &read);
     }
-}
-
-fn is_cfg(cluster: &Cluster, file: FileId) -> bool {
-    cluster.source(file).path.ends_with(".cfg")
 }
 
 fn file_name(cluster: &Cluster, file: FileId) -> &str {
@@ -84,26 +69,47 @@ fn file_name(cluster: &Cluster, file: FileId) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// Where two statement lists part: the index of the first difference.
-fn first_difference(a: &[Statement], b: &[Statement]) -> Option<usize> {
-    let common = a
+/// How `own` differs from `theirs` at the first statement where they part:
+/// the index to point at in each, and what the difference is, with
+/// `{they}`/`{have}` standing for the other side.
+fn difference(own: &[Statement], theirs: &[Statement]) -> Option<(usize, usize, String)> {
+    let i = own
         .iter()
-        .zip(b)
-        .take_while(|(x, y)| x.text == y.text)
+        .zip(theirs)
+        .take_while(|(a, b)| a.text == b.text)
         .count();
-    (common < a.len().max(b.len())).then_some(common)
-}
-
-/// What the differing statement is, for the message.
-fn describe(own: Option<&Statement>, theirs: Option<&Statement>) -> String {
-    match (own, theirs) {
-        (Some(own), Some(theirs)) => {
-            format!("`{}` where {{them}} have `{}`", own.text, theirs.text)
-        }
-        (Some(own), None) => format!("`{}`, which {{them}} lack", own.text),
-        (None, Some(theirs)) => format!("no `{}`", theirs.text),
-        (None, None) => String::new(),
+    if i == own.len() && i == theirs.len() {
+        return None;
     }
+    let later_in = |list: &[Statement], s: Option<&Statement>| {
+        s.is_some_and(|s| list[i.min(list.len())..].iter().any(|x| x.text == s.text))
+    };
+    let (own_at, theirs_at) = (own.get(i), theirs.get(i));
+    Some(
+        if own_at.is_some() && (theirs_at.is_none() || later_in(own, theirs_at)) {
+            // `own` has a statement more here.
+            let extra = own_at.map_or("", |s| s.text.as_str());
+            (
+                i,
+                i.saturating_sub(1),
+                format!("it has `{extra}`, which {{they}} {{lack}}"),
+            )
+        } else if theirs_at.is_some() && (own_at.is_none() || later_in(theirs, own_at)) {
+            // `own` lacks one.
+            let missing = theirs_at.map_or("", |s| s.text.as_str());
+            (
+                i.saturating_sub(1),
+                i,
+                format!("it lacks `{missing}`, which {{they}} {{have}}"),
+            )
+        } else {
+            let (a, b) = (
+                own_at.map_or("", |s| s.text.as_str()),
+                theirs_at.map_or("", |s| s.text.as_str()),
+            );
+            (i, i, format!("it has `{a}` where {{they}} {{have}} `{b}`"))
+        },
+    )
 }
 
 /// Where to point for statement `i` of a configuration (its end if it is
@@ -118,21 +124,27 @@ fn at(config: &Csync2Config, i: usize) -> Span {
 
 fn same_node(cx: &mut RuleContext<'_>, read: &Csync2Config, copy: &Csync2Config) {
     let cluster = cx.cluster;
-    let Some(i) = first_difference(&copy.statements, &read.statements) else {
+    let Some((own_at, their_at, what)) = difference(&copy.statements, &read.statements) else {
         return;
     };
-    let what = describe(copy.statements.get(i), read.statements.get(i)).replace("{them}", "it");
     let (copy_name, read_name) = (file_name(cluster, copy.file), file_name(cluster, read.file));
+    let what = what
+        .replace("{they}", &format!("`{read_name}`"))
+        .replace("{have}", "has")
+        .replace("{lack}", "lacks");
     cx.report(
         Diagnostic::new(
-            at(copy, i),
+            at(copy, own_at),
             format!(
                 "`{copy_name}` differs from `{read_name}` on `{}`: {what}",
                 cluster.node(copy.node).name
             ),
         )
         .label("differs")
-        .related(at(read, i), format!("`{read_name}`, which csync2 reads"))
+        .related(
+            at(read, their_at),
+            format!("`{read_name}`, which csync2 reads"),
+        )
         .help(format!(
             "copy `{read_name}` over `{copy_name}` (or delete the copy)"
         )),
@@ -157,22 +169,22 @@ fn across_nodes(cx: &mut RuleContext<'_>, configs: &[&Csync2Config]) {
     let reference = configs[agreement.representative(cluster, &values)];
     for &i in &agreement.outliers {
         let config = configs[i];
-        let Some(at_index) = first_difference(&config.statements, &reference.statements) else {
+        let Some((own_at, their_at, what)) = difference(&config.statements, &reference.statements)
+        else {
             continue;
         };
-        let what = describe(
-            config.statements.get(at_index),
-            reference.statements.get(at_index),
-        )
-        .replace("{them}", "they");
+        let what = what
+            .replace("{they}", "they")
+            .replace("{have}", "have")
+            .replace("{lack}", "lack");
         let node = &cluster.node(config.node).name;
         cx.report(
             Diagnostic::new(
-                at(config, at_index),
+                at(config, own_at),
                 format!("the csync2 configuration on `{node}` differs from the one on {reference_nodes}: {what}"),
             )
             .label("differs")
-            .related(at(reference, at_index), format!("the configuration of {reference_nodes}"))
+            .related(at(reference, their_at), format!("the configuration of {reference_nodes}"))
             .help(format!(
                 "copy the csync2 configuration of `{}` to `{node}`",
                 cluster.node(reference.node).name

@@ -53,7 +53,7 @@ fn check(cx: &mut RuleContext<'_>) {
         .gluu
         .csync2
         .iter()
-        .filter(|c| gluu_nodes.contains(&c.node))
+        .filter(|c| c.read && gluu_nodes.contains(&c.node))
     {
         for &file in &config.files {
             let Some(doc) = cluster.file(file).document.as_csync2() else {

@@ -70,7 +70,7 @@ fn check(cx: &mut RuleContext<'_>) {
                     Diagnostic::new(
                         url.span,
                         format!(
-                            "this redirect goes to `{host}`, which is no `server_name` of this server{own} or of any other server here{hint}"
+                            "this redirect goes to `{host}`, which is neither a `server_name` of this server{own} nor of any other server here{hint}"
                         ),
                     )
                     .label("unknown host")

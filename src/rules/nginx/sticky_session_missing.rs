@@ -1,5 +1,7 @@
 use crate::diagnostic::Diagnostic;
+use crate::model::Role;
 use crate::model::nginx::{Context, Location};
+use crate::rules::nginx::balanced;
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
@@ -10,6 +12,8 @@ declare_rule! {
     /// upstream it proxies to pins clients to one server (`ip_hash`,
     /// `hash`, or `sticky`), when that upstream has several servers.
     /// Regular-expression locations are matched by their literal start.
+    /// Without `sticky-paths` in the manifest, `/identity` is checked only
+    /// where a location names it or the upstream balances Gluu nodes.
     ///
     /// ## Why is this bad?
     /// oxTrust (`/identity`) keeps its session in the memory of one node.
@@ -35,28 +39,25 @@ pub const DEFAULT_STICKY_PATHS: &[&str] = &["/identity"];
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
-    let paths: Vec<String> = cluster
+    let configured = cluster
         .manifest
         .as_ref()
-        .and_then(|(_, m)| m.sticky_paths.as_ref())
-        .map_or_else(
-            || {
-                DEFAULT_STICKY_PATHS
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect()
-            },
-            |paths| paths.iter().map(|p| p.value.clone()).collect(),
-        );
+        .and_then(|(_, m)| m.sticky_paths.as_ref());
+    let paths: Vec<String> = configured.map_or_else(
+        || {
+            DEFAULT_STICKY_PATHS
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        },
+        |paths| paths.iter().map(|p| p.value.clone()).collect(),
+    );
     for config in &cluster.nginx {
         let mut reported: Vec<(String, String)> = Vec::new();
         for server in config.servers.iter().filter(|s| s.context == Context::Http) {
             for path in &paths {
                 let uris = [path.clone(), format!("{}/", path.trim_end_matches('/'))];
-                for uri in &uris {
-                    let Some(location) = select(&server.locations, uri) else {
-                        continue;
-                    };
+                for location in uris.iter().filter_map(|uri| select(&server.locations, uri)) {
                     for pass in location.proxy_passes.iter().filter(|p| !p.dynamic) {
                         let Some(upstream) = config.upstream(&pass.host, Context::Http) else {
                             continue;
@@ -65,6 +66,14 @@ fn check(cx: &mut RuleContext<'_>) {
                         if upstream.servers.len() < 2
                             || upstream.is_sticky()
                             || reported.contains(&key)
+                        {
+                            continue;
+                        }
+                        // Gluu's default path only concerns Gluu: a location
+                        // named for it, or an upstream of Gluu nodes.
+                        if configured.is_none()
+                            && !location.path.text.contains(path.as_str())
+                            && balanced(cluster, config, upstream).role != Some(Role::Gluu)
                         {
                             continue;
                         }
@@ -78,7 +87,10 @@ fn check(cx: &mut RuleContext<'_>) {
                                 ),
                             )
                             .label("not sticky")
-                            .related(pass.directive, format!("`location {}` proxies `{path}` here", location.path.text))
+                            .related(
+                                pass.directive,
+                                format!("`location {}` proxies `{path}` here", location.path.text),
+                            )
                             .help(format!(
                                 "add `ip_hash;` to upstream `{}`, or proxy `{path}` to an upstream that has it",
                                 upstream.name.text

@@ -1,11 +1,12 @@
 use crate::diagnostic::Diagnostic;
-use crate::rules::stunnel::service_name;
+use crate::rules::stunnel::{service_name, tls_peer};
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
     /// ## What it does
     /// Reports a server-mode service (no `client = yes`) without a `cert`,
-    /// in the service or in the global section.
+    /// in the service or in the global section. A service that connects to
+    /// another tunnel's TLS port is left to `stunnel/client-mode-missing`.
     ///
     /// ## Why is this bad?
     /// A TLS server needs a certificate: stunnel refuses the configuration
@@ -27,12 +28,15 @@ declare_rule! {
 }
 
 fn check(cx: &mut RuleContext<'_>) {
-    for tunnel in cx
-        .cluster
+    let cluster = cx.cluster;
+    // A service that connects to another tunnel's TLS port is a client
+    // missing `client = yes` (`stunnel/client-mode-missing`), not a server
+    // missing its certificate.
+    for tunnel in cluster
         .stunnel
         .tunnels
         .iter()
-        .filter(|t| !t.client && t.cert.is_none())
+        .filter(|t| !t.client && t.cert.is_none() && tls_peer(cluster, t).is_none())
     {
         cx.report(
             Diagnostic::new(

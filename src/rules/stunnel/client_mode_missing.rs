@@ -1,6 +1,5 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::net::Program;
-use crate::rules::stunnel::{connect_target, service_name};
+use crate::rules::stunnel::{service_name, tls_peer};
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
@@ -33,31 +32,21 @@ declare_rule! {
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for tunnel in cluster.stunnel.tunnels.iter().filter(|t| !t.client) {
-        for connect in &tunnel.connects {
-            let Some((target, port)) = connect_target(cluster, tunnel, connect) else {
-                continue;
-            };
-            let Some(server) = cluster
-                .net
-                .listening_at(target.node, target.ip, port)
-                .find(|l| l.program == Program::Stunnel && l.tls)
-            else {
-                continue;
-            };
-            cx.report(
-                Diagnostic::new(
-                    tunnel.header,
-                    format!(
-                        "{} connects to the TLS port of the tunnel on `{}` but has no `client = yes`, so it sends plain text",
-                        service_name(tunnel),
-                        cluster.node(target.node).name
-                    ),
-                )
-                .label("not a client")
-                .related(server.span, "the tunnel it connects to accepts TLS here")
-                .help("add `client = yes` to the service"),
-            );
-            break;
-        }
+        let Some((target, server)) = tls_peer(cluster, tunnel) else {
+            continue;
+        };
+        cx.report(
+            Diagnostic::new(
+                tunnel.header,
+                format!(
+                    "{} connects to the TLS port of the tunnel on `{}` but has no `client = yes`, so it sends plain text",
+                    service_name(tunnel),
+                    cluster.node(target.node).name
+                ),
+            )
+            .label("not a client")
+            .related(server.span, "the tunnel it connects to accepts TLS here")
+            .help("add `client = yes` to the service"),
+        );
     }
 }

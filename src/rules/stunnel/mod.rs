@@ -11,7 +11,7 @@ pub mod server_target_mismatch;
 pub mod weak_key;
 
 use crate::model::Cluster;
-use crate::model::net::Target;
+use crate::model::net::{Listener, Program, Target};
 use crate::model::stunnel::{Endpoint, Tunnel};
 
 /// Where a tunnel's `connect` leads: the node, the address and the port.
@@ -26,6 +26,22 @@ pub(crate) fn connect_target(
         .net
         .target(cluster, tunnel.node, host.unwrap_or("localhost"))?;
     Some((target, port))
+}
+
+/// The other stunnel's TLS `accept` a service connects to, if any: such a
+/// service is meant as the client end of a tunnel.
+pub(crate) fn tls_peer<'a>(
+    cluster: &'a Cluster,
+    tunnel: &Tunnel,
+) -> Option<(Target, &'a Listener)> {
+    tunnel.connects.iter().find_map(|connect| {
+        let (target, port) = connect_target(cluster, tunnel, connect)?;
+        let listener = cluster
+            .net
+            .listening_at(target.node, target.ip, port)
+            .find(|l| l.program == Program::Stunnel && l.tls)?;
+        Some((target, listener))
+    })
 }
 
 /// `[name]`, or "the service" in inetd mode.
