@@ -1,11 +1,28 @@
 //! csync2 configuration (`csync2.cfg`): the flex scanner and bison grammar
-//! of csync2 2.0, with spans.
+//! of csync2 2.0 (`cfgfile_scanner.l`, `cfgfile_parser.y`), with spans.
 //!
-//! Tokens are `{ } ( ) ; : @`, keywords (a word equal to a keyword is the
-//! keyword, so a host literally named `key` must be quoted), `"..."`
-//! strings (no escapes, may span lines) and bare words, which cannot
-//! contain blanks or `@ ; ( ) # "` and cannot end with `:`. `#` starts a
-//! comment wherever a token may start. `config PATH;` includes a file.
+//! Tokens follow flex's longest-match rule:
+//!
+//! * blanks are `' '`, `\t`, `\r`, `\n`; `#` starts a comment, up to the end
+//!   of the line, wherever a token may start;
+//! * a bare word is any run of characters other than blanks and
+//!   `@ ; ( ) # "`, not ending with `:`: so `{`, `}` and `:` may be inside a
+//!   word (`a{b}` is one word, `{x` too), and `{`, `}` and `:` are tokens of
+//!   their own only where no longer word matches;
+//! * a word equal to a keyword is the keyword (a host literally named
+//!   `key` must be quoted);
+//! * `"..."` is a string with no escapes that may span lines; `""` yields
+//!   no token at all;
+//! * `config` makes the scanner read file names (`[^ \t\r\n;]+`), each
+//!   included in place, until a `;`: it may stand anywhere, even inside a
+//!   group.
+//!
+//! The grammar's statements are parsed with their exact arities. The
+//! top-level statements of the schafdog fork (`hosts { ... }`, `redis`,
+//! `database-version`, `protocol-version`, `ip-version`, `patch-mode`,
+//! `lock-time`) and its group statement `flags` are accepted too; for
+//! LINBIT's csync2 these are plain words where a keyword must be, a syntax
+//! error.
 
 use crate::formats::ParseError;
 use crate::source::TextRange;
@@ -34,7 +51,16 @@ const KEYWORDS: &[&str] = &[
     "backup-directory",
     "backup-generations",
     "no-cygwin-lowercase",
-    "config",
+];
+
+/// Top-level statements of the schafdog fork that take one value.
+const FORK_STATEMENTS: &[&str] = &[
+    "database-version",
+    "ip-version",
+    "lock-time",
+    "patch-mode",
+    "protocol-version",
+    "redis",
 ];
 
 /// A word or string with its location.
@@ -140,6 +166,10 @@ fn is_word_byte(c: u8) -> bool {
     )
 }
 
+fn is_blank(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
 fn scan(text: &str, doc: &mut Csync2Document) -> Vec<Token> {
     let b = text.as_bytes();
     let mut i = 0;
@@ -148,14 +178,20 @@ fn scan(text: &str, doc: &mut Csync2Document) -> Vec<Token> {
         text: text[s..e].to_string(),
         range: TextRange::from_usize(s..e),
     };
+    let punct = |out: &mut Vec<Token>, c: u8, at: usize| {
+        out.push(Token {
+            kind: Kind::Punct(c),
+            text: text_at(at, at + 1),
+        });
+    };
     while i < b.len() {
         let c = b[i];
         match c {
-            b' ' | b'\r' | b'\n' | b'\t' => i += 1,
+            c if is_blank(c) => i += 1,
             b'#' => {
                 let end = b[i..]
                     .iter()
-                    .position(|&c| c == b'\n')
+                    .position(|&c| c == b'\n' || c == b'\r')
                     .map_or(b.len(), |p| i + p);
                 doc.comments.push(TextRange::from_usize(i..end));
                 i = end;
@@ -168,24 +204,17 @@ fn scan(text: &str, doc: &mut Csync2Document) -> Vec<Token> {
                     ));
                     break;
                 };
-                out.push(Token {
-                    kind: Kind::Str,
-                    text: text_at(i + 1, i + 1 + len),
-                });
+                // An empty string is no token at all.
+                if len > 0 {
+                    out.push(Token {
+                        kind: Kind::Str,
+                        text: text_at(i + 1, i + 1 + len),
+                    });
+                }
                 i += len + 2;
             }
             b'@' | b';' | b'(' | b')' => {
-                out.push(Token {
-                    kind: Kind::Punct(c),
-                    text: text_at(i, i + 1),
-                });
-                i += 1;
-            }
-            b'{' | b'}' if b.get(i + 1).is_none_or(|&n| !is_word_byte(n)) => {
-                out.push(Token {
-                    kind: Kind::Punct(c),
-                    text: text_at(i, i + 1),
-                });
+                punct(&mut out, c, i);
                 i += 1;
             }
             _ => {
@@ -193,13 +222,25 @@ fn scan(text: &str, doc: &mut Csync2Document) -> Vec<Token> {
                 while i < b.len() && is_word_byte(b[i]) {
                     i += 1;
                 }
-                // A word cannot end with `:`; trailing colons are tokens.
+                // The longest match that does not end with `:`.
                 let mut end = i;
                 while end > start && b[end - 1] == b':' {
                     end -= 1;
                 }
-                if end > start {
-                    let word = &text[start..end];
+                if end == start {
+                    // Only colons.
+                    punct(&mut out, b':', start);
+                    i = start + 1;
+                    continue;
+                }
+                i = end;
+                let word = &text[start..end];
+                if word == "{" || word == "}" {
+                    // A one-character match: the `{`/`}` rule comes first.
+                    punct(&mut out, b[start], start);
+                } else if word == "config" {
+                    i = include_names(text, i, doc);
+                } else {
                     let kind = KEYWORDS
                         .iter()
                         .find(|k| **k == word)
@@ -209,16 +250,37 @@ fn scan(text: &str, doc: &mut Csync2Document) -> Vec<Token> {
                         text: text_at(start, end),
                     });
                 }
-                for colon in end..i {
-                    out.push(Token {
-                        kind: Kind::Punct(b':'),
-                        text: text_at(colon, colon + 1),
-                    });
-                }
             }
         }
     }
     out
+}
+
+/// After `config`: file names up to a `;` (or the end of the file). Each
+/// is included where it stands. Returns where scanning resumes.
+fn include_names(text: &str, mut i: usize, doc: &mut Csync2Document) -> usize {
+    let b = text.as_bytes();
+    loop {
+        // Flex eats blanks and tabs here; line ends match no rule and are
+        // echoed, which skips them as well.
+        while i < b.len() && is_blank(b[i]) {
+            i += 1;
+        }
+        match b.get(i) {
+            None => return i,
+            Some(b';') => return i + 1,
+            Some(_) => {
+                let start = i;
+                while i < b.len() && !is_blank(b[i]) && b[i] != b';' {
+                    i += 1;
+                }
+                doc.includes.push(Text {
+                    text: text[start..i].to_string(),
+                    range: TextRange::from_usize(start..i),
+                });
+            }
+        }
+    }
 }
 
 struct Parser {
@@ -294,22 +356,6 @@ impl Parser {
         while let Some(t) = self.peek().cloned() {
             match t.kind {
                 Kind::Keyword("group") => self.group(),
-                Kind::Keyword("config") => {
-                    self.at += 1;
-                    if let Some(Token {
-                        kind: Kind::Word | Kind::Str,
-                        text,
-                    }) = self.next()
-                    {
-                        self.doc.includes.push(text);
-                    } else {
-                        self.at -= 1;
-                        self.syntax_error("expected a file name after `config`");
-                    }
-                    if self.is_punct(b';') {
-                        self.at += 1;
-                    }
-                }
                 Kind::Keyword("prefix") => self.prefix(),
                 Kind::Keyword(
                     keyword @ ("nossl"
@@ -341,12 +387,96 @@ impl Parser {
                     });
                     self.expect_semicolon();
                 }
+                Kind::Word if t.text.text == "hosts" && self.is_punct_at(1, b'{') => {
+                    self.fork_hosts();
+                }
+                Kind::Word if FORK_STATEMENTS.contains(&t.text.text.as_str()) => {
+                    self.at += 1;
+                    let args = self.values();
+                    if args.len() != 1 {
+                        self.doc.errors.push(ParseError::new(
+                            t.text.range,
+                            format!("syntax error: `{}` takes one value", t.text.text),
+                        ));
+                    }
+                    self.doc.statements.push(Statement {
+                        keyword: t.text.clone(),
+                        args,
+                    });
+                    self.expect_semicolon();
+                }
                 _ => {
                     self.syntax_error("expected `group`, `prefix`, `nossl`, `config` or another top-level statement");
                     self.at += 1;
                     self.recover();
                 }
             }
+        }
+    }
+
+    fn is_punct_at(&self, ahead: usize, c: u8) -> bool {
+        self.tokens
+            .get(self.at + ahead)
+            .is_some_and(|t| t.kind == Kind::Punct(c))
+    }
+
+    /// The schafdog fork's `hosts { NAME: ADDRESS [: PORT]; ... }`, kept as
+    /// a statement whose arguments are the words of its entries.
+    fn fork_hosts(&mut self) {
+        let keyword = self.next().map(|t| t.text);
+        self.at += 1; // `{`
+        let mut args = Vec::new();
+        loop {
+            let Some(t) = self.peek().cloned() else {
+                if let Some(k) = &keyword {
+                    self.doc.errors.push(ParseError::new(
+                        k.range,
+                        "this `hosts` block is never closed",
+                    ));
+                }
+                break;
+            };
+            if t.kind == Kind::Punct(b'}') {
+                self.at += 1;
+                break;
+            }
+            // NAME : ADDRESS [: PORT] ;
+            let mut entry = Vec::new();
+            let mut ok = true;
+            for part in 0..3 {
+                if part > 0 {
+                    if part == 2 && self.is_punct(b';') {
+                        break;
+                    }
+                    if !self.is_punct(b':') {
+                        ok = false;
+                        break;
+                    }
+                    self.at += 1;
+                }
+                if let Some(Token {
+                    kind: Kind::Word | Kind::Str,
+                    text,
+                }) = self.peek()
+                {
+                    entry.push(text.clone());
+                    self.at += 1;
+                } else {
+                    ok = false;
+                    break;
+                }
+            }
+            if ok && self.is_punct(b';') {
+                self.at += 1;
+                args.extend(entry);
+            } else {
+                self.syntax_error("expected `NAME: ADDRESS [: PORT];` in `hosts`");
+                self.at += 1;
+                self.recover();
+            }
+        }
+        if let Some(keyword) = keyword {
+            self.doc.statements.push(Statement { keyword, args });
         }
     }
 
@@ -375,7 +505,12 @@ impl Parser {
                         continue;
                     }
                     self.at += 1;
-                    let _path = self.values();
+                    let path = self.values();
+                    if path.len() != 1 {
+                        self.syntax_error("expected one path in `on HOST: PATH;`");
+                        self.recover();
+                        continue;
+                    }
                     self.expect_semicolon();
                 }
                 _ => {
@@ -458,6 +593,17 @@ impl Parser {
                     if let Some(action) = self.action(t.text.range) {
                         group.actions.push(action);
                     }
+                }
+                Kind::Word if t.text.text == "flags" => {
+                    // The schafdog fork's `flags VALUE;`.
+                    self.at += 1;
+                    if self.values().len() != 1 {
+                        self.doc.errors.push(ParseError::new(
+                            t.text.range,
+                            "syntax error: `flags` takes one value",
+                        ));
+                    }
+                    self.expect_semicolon();
                 }
                 _ => {
                     self.syntax_error("expected `host`, `key`, `include`, `exclude`, `auto`, `action` or `}` in a group");
@@ -555,12 +701,27 @@ impl Parser {
                 ) => {
                     self.at += 1;
                     let values = self.values();
+                    let arity_ok = match k {
+                        "logfile" => values.len() == 1,
+                        "do-local" | "do-local-only" => values.is_empty(),
+                        _ => true,
+                    };
+                    if !arity_ok {
+                        self.doc.errors.push(ParseError::new(
+                            t.text.range,
+                            format!("syntax error: wrong arguments for `{k}`"),
+                        ));
+                    }
                     match k {
                         "pattern" => action.patterns.extend(values),
                         "exec" => action.exec.extend(values),
                         "logfile" => action.logfile = values.into_iter().next(),
                         "do-local" => action.do_local = true,
-                        _ => action.do_local_only = true,
+                        _ => {
+                            // csync2 sets both.
+                            action.do_local = true;
+                            action.do_local_only = true;
+                        }
                     }
                     self.expect_semicolon();
                 }
@@ -623,6 +784,93 @@ mod tests {
         );
         assert_eq!(doc.statements[0].keyword.text, "nossl");
         assert_eq!(doc.includes[0].text, "other.cfg");
+    }
+
+    #[test]
+    fn braces_and_colons_inside_words() {
+        // Flex takes the longest match: `a{b}` is one word, `g{` too.
+        let doc = parse("group g { host h1; key k; include a{b} /x:y; }\n");
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        assert_eq!(doc.groups[0].includes[0].text, "a{b}");
+        assert_eq!(doc.groups[0].includes[1].text, "/x:y");
+        let doc = parse("group g{ host h1; key k; }\n");
+        assert!(!doc.errors.is_empty());
+        assert!(!parse("group g {host h1; key k; }\n").errors.is_empty());
+        assert!(
+            !parse("group g { host h1; key k; exclude a:; }\n")
+                .errors
+                .is_empty()
+        );
+        // `{:` is the `{` token, then `:`.
+        assert!(!parse("prefix p {: }\n").errors.is_empty());
+    }
+
+    #[test]
+    fn an_empty_string_is_no_token() {
+        assert!(
+            parse("group g { host h1 \"\"; key k; }\n")
+                .errors
+                .is_empty()
+        );
+        assert!(
+            !parse("group g { host h1; key \"\"; key k; }\n")
+                .errors
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn config_includes_anywhere_until_a_semicolon() {
+        let doc = parse("config;\ngroup g { config hosts.cfg; key k; }\nconfig a.cfg\n b.cfg;\n");
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        let names: Vec<&str> = doc.includes.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(names, ["hosts.cfg", "a.cfg", "b.cfg"]);
+    }
+
+    #[test]
+    fn exact_arities() {
+        for bad in [
+            "group g { host h1; key k; action { do-local x; } }",
+            "group g { host h1; key k; action { logfile; } }",
+            "group g { host h1; key k; action { logfile a b; } }",
+            "prefix p { on h1: /a /b; }",
+            "group g { host h1; key k; }}",
+            "group g { host h1; key k; } ;",
+            "nossl a;",
+        ] {
+            assert!(!parse(bad).errors.is_empty(), "{bad}");
+        }
+        for good in [
+            "group g { host h1; key k; action { do-local; do-local-only; logfile /l; pattern; exec; } }",
+            "group { host h1 (h2) h3; key k; compare; }",
+            "prefix p { on h1: /a; }",
+            "group g { host h1; key k;\n# c\n}#x",
+        ] {
+            assert!(
+                parse(good).errors.is_empty(),
+                "{good}: {:?}",
+                parse(good).errors
+            );
+        }
+    }
+
+    #[test]
+    fn statements_of_the_schafdog_fork() {
+        let text = "hosts {\n local: localhost : 30860;\n peer: localhost;\n}\nredis localhost;\nlock-time 1;\ngroup g { host local; key k; flags 1; }\n";
+        let doc = parse(text);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        let keywords: Vec<&str> = doc
+            .statements
+            .iter()
+            .map(|s| s.keyword.text.as_str())
+            .collect();
+        assert_eq!(keywords, ["hosts", "redis", "lock-time"]);
+        // Only where a keyword must be: a host may be named `redis`.
+        assert!(
+            parse("group g { host redis hosts; key k; }")
+                .errors
+                .is_empty()
+        );
     }
 
     #[test]

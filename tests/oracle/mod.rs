@@ -440,6 +440,42 @@ pub fn line_of(text: &str, offset: u32) -> usize {
     text.as_bytes()[..end].split(|&b| b == b'\n').count()
 }
 
+/// `main` and the files it includes (transitively) that exist in `tree`,
+/// relative to it; include paths are taken relative to the folder of
+/// `main` (the working folder Redis and csync2 resolve them against).
+/// Globs and folders are not expanded.
+pub fn include_closure(format: Format, tree: &Path, main: &str) -> Vec<String> {
+    let base = Path::new(main)
+        .parent()
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
+    let mut out = vec![main.to_string()];
+    let mut i = 0;
+    while i < out.len() {
+        let bytes = fs::read(tree.join(&out[i])).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        for reference in formats::parse(format, &text).references(&text) {
+            if reference.kind != formats::ReferenceKind::File || reference.format != format {
+                continue;
+            }
+            let path = relative(tree, &tree.join(&base).join(&reference.value));
+            if tree.join(&path).is_file() && !out.contains(&path) {
+                out.push(path);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Reads the files at `paths` (relative to `tree`).
+pub fn read_files(tree: &Path, paths: &[String]) -> Vec<(String, Vec<u8>)> {
+    paths
+        .iter()
+        .map(|p| (p.clone(), fs::read(tree.join(p)).unwrap()))
+        .collect()
+}
+
 /// Reads every file of `tree` as (relative path, bytes).
 pub fn read_tree(tree: &Path) -> Vec<(String, Vec<u8>)> {
     common::files_under(tree)
