@@ -9,6 +9,10 @@
 //! * `*_by_lua_block { ... }` bodies are read raw, as OpenResty does, and
 //!   kept as the directive's single argument.
 //!
+//! * A word may be 4095 bytes long, 4096 with its quotes (nginx reads the
+//!   file through a 4096-byte buffer that must hold the word and, for a
+//!   bare word, the character after it).
+//!
 //! Unknown directives are kept; nothing here knows what a directive means.
 //! Errors are located and lexing resumes at the next statement.
 
@@ -104,6 +108,10 @@ impl NginxDocument {
     }
 }
 
+/// nginx's `NGX_CONF_BUFFER`: the longest word, plus the character that
+/// ends a bare word.
+const CONF_BUFFER: usize = 4096;
+
 /// Nesting deeper than this is reported and the rest of the block skipped.
 pub const MAX_DEPTH: usize = 128;
 
@@ -136,6 +144,9 @@ struct Lexer<'a> {
     i: usize,
     doc: NginxDocument,
 }
+
+const TOO_LONG: &str =
+    "too long parameter: nginx reads words of at most 4095 bytes (4096 with quotes)";
 
 fn is_blank(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
@@ -317,6 +328,9 @@ impl Lexer<'_> {
             self.i += 1;
         }
         let range = TextRange::from_usize(start..self.i);
+        if self.i - start >= CONF_BUFFER {
+            self.error(range, TOO_LONG);
+        }
         let decoded = has_escape.then(|| unescape(&self.text[start..self.i]));
         words.push(Word {
             range,
@@ -363,6 +377,9 @@ impl Lexer<'_> {
         }
         self.i += 1;
         let range = TextRange::from_usize(open..self.i);
+        if self.i - open > CONF_BUFFER {
+            self.error(range, TOO_LONG);
+        }
         // After a closing quote: a blank, `;`, `{` or `)`.
         if let Some(&next) = self.b.get(self.i)
             && !(is_blank(next) || matches!(next, b';' | b'{' | b')'))
@@ -544,4 +561,28 @@ fn unescape(raw: &str) -> Box<str> {
         }
     }
     out.into_boxed_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> usize {
+        parse(text).errors.len()
+    }
+
+    #[test]
+    fn words_longer_than_the_buffer_are_refused() {
+        let bare = |n: usize| format!("return 200 {};", "x".repeat(n));
+        let quoted = |n: usize| format!("return 200 \"{}\";", "x".repeat(n - 2));
+        assert_eq!(errors(&bare(4095)), 0);
+        assert_eq!(errors(&bare(4096)), 1);
+        assert_eq!(errors(&quoted(4096)), 0);
+        assert_eq!(errors(&quoted(4097)), 1);
+        assert!(
+            parse(&bare(5000)).errors[0]
+                .message
+                .starts_with("too long parameter")
+        );
+    }
 }
