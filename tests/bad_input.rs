@@ -219,7 +219,7 @@ fn garbage_never_panics() {
         seed ^= seed << 17;
         seed
     };
-    let alphabet = b"=:\\ \t\r\n#!\"[](){},~-_.uUB0a9\xc3\xa9\xff";
+    let alphabet = b"=:\\ \t\r\n#!\"'[](){},;~-_.@*$uUB0a9\xc3\xa9\xff";
     for round in 0..300 {
         let len = (next() % 300) as usize;
         let bytes: Vec<u8> = (0..len)
@@ -231,6 +231,11 @@ fn garbage_never_panics() {
             "bin/setenv.sh",
             "setup.properties",
             "osgi/configs/a.cfg",
+            "etc/nginx/nginx.conf",
+            "etc/redis/redis.conf",
+            "etc/stunnel/redis.conf",
+            "etc/csync2.cfg",
+            "etc/hosts",
         ];
         let name = names[round % names.len()];
         let report = lint(&[
@@ -242,4 +247,203 @@ fn garbage_never_panics() {
             assert!(d.primary.span.range.end as usize <= text.len());
         }
     }
+}
+
+/// `path:line:column rule` of the findings of `rule` only.
+fn of_rule(report: &Report, rule: &str) -> Vec<String> {
+    findings(report)
+        .into_iter()
+        .filter(|f| f.ends_with(&format!(" {rule}")))
+        .collect()
+}
+
+#[test]
+fn include_cycles_missing_includes_and_empty_globs_are_located() {
+    let report = lint(&[
+        (
+            "lb/nginx.conf",
+            b"events {}\nhttp {\n    include conf.d/*.conf;\n    include missing.conf;\n    include none.d/*.conf;\n}\n",
+        ),
+        ("lb/conf.d/a.conf", b"include conf.d/b.conf;\n"),
+        ("lb/conf.d/b.conf", b"include conf.d/a.conf;\n"),
+        ("cache/redis.conf", b"requirepass x\ninclude /etc/redis/missing.conf\ninclude /etc/redis/none/*.conf\n"),
+        ("cache/stunnel/redis.conf", b"include = /etc/stunnel/conf.d\n"),
+        ("sync/csync2.cfg", b"config /etc/csync2/common.cfg;\n"),
+    ]);
+    assert_eq!(
+        of_rule(&report, "core/include-not-found"),
+        [
+            "cache/redis.conf:2:9 core/include-not-found",
+            "cache/stunnel/redis.conf:1:11 core/include-not-found",
+            "lb/nginx.conf:4:13 core/include-not-found",
+            "sync/csync2.cfg:1:8 core/include-not-found",
+        ]
+    );
+    assert_eq!(
+        of_rule(&report, "core/include-glob-empty"),
+        [
+            "cache/redis.conf:3:9 core/include-glob-empty",
+            "lb/nginx.conf:5:13 core/include-glob-empty",
+        ]
+    );
+    // a.conf and b.conf include each other; the include that closes the
+    // loop is reported once, and reading stops there.
+    assert_eq!(
+        of_rule(&report, "core/include-cycle"),
+        ["lb/conf.d/b.conf:1:9 core/include-cycle"]
+    );
+}
+
+#[test]
+fn unterminated_quotes_and_blocks_are_located() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "lb/nginx.conf",
+            b"events {}\nhttp {\n    server_name \"a;\n}\n",
+            "lb/nginx.conf:3:17",
+        ),
+        (
+            "lb/nginx.conf",
+            b"events {}\nhttp {\n    server {\n",
+            "lb/nginx.conf:3:12",
+        ),
+        (
+            "cache/redis.conf",
+            b"port 6379\nrequirepass \"abc\n",
+            "cache/redis.conf:2:13",
+        ),
+        (
+            "sync/csync2.cfg",
+            b"group g {\n  host a;\n  key /k;\n",
+            "sync/csync2.cfg:1:1",
+        ),
+        (
+            "sync/csync2.cfg",
+            b"group g { host \"a; key /k; }\n",
+            "sync/csync2.cfg:1:16",
+        ),
+        (
+            "cache/stunnel/x.conf",
+            b"[redis]\naccept 6379\n",
+            "cache/stunnel/x.conf:2:1",
+        ),
+    ];
+    for (path, bytes, at) in cases {
+        let report = lint(&[(path, bytes)]);
+        let errors = of_rule(&report, "core/parse-error");
+        assert!(
+            errors.iter().any(|e| e.starts_with(&format!("{at} "))),
+            "{path}: expected a parse error at {at}, got {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_file_does_not_hide_findings_in_other_formats() {
+    let report = lint(&[
+        (
+            "lb/nginx.conf",
+            b"events {\nhttp { server { listen 443; ssl on; \"\n",
+        ),
+        (
+            "cache/redis.conf",
+            b"bind 127.0.0.1\nprotected-mode no\nrequirepass x\n",
+        ),
+        ("gluu1/setup.properties", b"ip=192.0.2.11\n\xff\x00"),
+    ]);
+    let found = findings(&report);
+    for expected in [
+        "cache/redis.conf:2:1 redis/protected-mode-off",
+        "gluu1/setup.properties:1:1 core/unreadable-file",
+    ] {
+        assert!(
+            found.contains(&expected.to_string()),
+            "{expected} missing: {found:?}"
+        );
+    }
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("lb/nginx.conf:") && f.ends_with("core/parse-error"))
+    );
+}
+
+#[test]
+fn binary_files_of_every_new_format_are_unreadable() {
+    for name in [
+        "lb/nginx.conf",
+        "cache/redis.conf",
+        "cache/stunnel/a.conf",
+        "sync/csync2.cfg",
+        "n/etc/hosts",
+    ] {
+        let report = lint(&[(name, b"\x7fELF\x02\x01\x01\x00\x00\x00garbage")]);
+        assert_eq!(
+            findings(&report),
+            [format!("{name}:1:1 core/unreadable-file")]
+        );
+    }
+}
+
+#[test]
+fn deep_nginx_nesting_is_reported_not_a_stack_overflow() {
+    let text = format!("{}{}", "a {\n".repeat(5000), "}\n".repeat(5000));
+    let report = lint(&[("lb/nginx.conf", text.as_bytes())]);
+    let errors = of_rule(&report, "core/parse-error");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+}
+
+/// A balancer whose include tree is 50 MB: 50 files of 1 MB of server
+/// blocks, one `proxy_pass` typo in the last one.
+#[test]
+fn a_50_mb_nginx_tree_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("lb/etc/nginx");
+    fs::create_dir_all(conf.join("conf.d")).unwrap();
+    fs::write(
+        conf.join("nginx.conf"),
+        "events {}\nhttp {\n    upstream backend { server 192.0.2.11:80; }\n    include /etc/nginx/conf.d/*.conf;\n}\n",
+    )
+    .unwrap();
+    let block = "server {\n    listen 8080;\n    server_name www.example.org;\n    location / { proxy_pass http://backend; }\n}\n";
+    let per_file = (1 << 20) / block.len();
+    for i in 0..50 {
+        let mut text = block.repeat(per_file);
+        if i == 49 {
+            text.push_str("server { listen 8081; location / { proxy_pass http://backnd; } }\n");
+        }
+        fs::write(conf.join(format!("conf.d/site{i:02}.conf")), text).unwrap();
+    }
+    let report = clusterlint::lint_dir(dir.path()).unwrap();
+    assert_eq!(report.cluster.files.len(), 51);
+    let total: usize = report
+        .cluster
+        .files
+        .iter()
+        .map(|f| f.source.text.len())
+        .sum();
+    assert!(total > 50_000_000, "{total} bytes");
+    let typo = of_rule(&report, "nginx/proxy-pass-unknown-upstream");
+    assert_eq!(typo.len(), 1, "{typo:?}");
+    assert!(
+        typo[0].starts_with("lb/etc/nginx/conf.d/site49.conf:"),
+        "{typo:?}"
+    );
+}
+
+#[test]
+fn one_file_over_the_size_limit_is_unreadable_not_fatal() {
+    let mut workspace = Workspace::new();
+    workspace.add_file("lb/nginx.conf", vec![b'#'; 17 * 1024 * 1024]);
+    workspace.add_file("cache/redis.conf", "protected-mode no\nrequirepass x\n");
+    let report = workspace.lint(&LintOptions::default());
+    let found = findings(&report);
+    assert!(
+        found.contains(&"lb/nginx.conf:1:1 core/unreadable-file".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"cache/redis.conf:1:1 redis/protected-mode-off".to_string()),
+        "{found:?}"
+    );
 }

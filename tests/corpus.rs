@@ -49,6 +49,127 @@ fn osgi_config_corpus_parses() {
 }
 
 #[test]
+fn multi_master_corpus_parses() {
+    for (dir, format) in [
+        ("nginx", Format::Nginx),
+        ("redis", Format::Redis),
+        ("stunnel", Format::Stunnel),
+        ("csync2", Format::Csync2),
+        ("hosts", Format::Hosts),
+    ] {
+        let n = run_format(dir, &[format]);
+        eprintln!("checked {n} {dir} files");
+    }
+}
+
+/// Each corpus source folder as one node, so that include trees resolve
+/// as they do for the program, through every rule.
+#[test]
+fn corpus_include_trees_go_through_the_whole_engine() {
+    let Some(corpus) = corpus() else { return };
+    let mut nodes = 0;
+    for format in ["nginx", "redis", "stunnel", "csync2", "hosts"] {
+        for source in fs::read_dir(corpus.join(format)).unwrap().flatten() {
+            let mut workspace = Workspace::new();
+            for path in files_under(&source.path()) {
+                let rel = path
+                    .strip_prefix(source.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let name = match format {
+                    // Every corpus file of a format is that format, whatever its name.
+                    "stunnel" => format!("n/stunnel/{rel}"),
+                    _ => format!("n/{rel}"),
+                };
+                workspace.add_file(name, fs::read(&path).unwrap());
+            }
+            let report = workspace.lint(&LintOptions::default());
+            nodes += 1;
+            for d in &report.diagnostics {
+                let text = &report.cluster.source(d.primary.span.file).text;
+                let range = d.primary.span.range;
+                assert!(
+                    range.end as usize <= text.len() && text.is_char_boundary(range.start as usize),
+                    "{}: bad span {range:?} from {}",
+                    source.path().display(),
+                    d.rule
+                );
+            }
+        }
+    }
+    assert!(nodes > 20, "{nodes} corpus sources");
+}
+
+#[test]
+fn corpus_include_trees_resolve_as_nginx_does() {
+    // crossplane's include test: `conf.d/server.conf` includes `foo.conf`
+    // and `bar.conf` relative to the main file's folder; only `foo.conf`
+    // exists there.
+    let Some(corpus) = corpus() else { return };
+    let root = corpus.join("nginx/crossplane-tests/includes-regular");
+    let mut workspace = Workspace::new();
+    for path in files_under(&root) {
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        workspace.add_file(format!("n/{rel}"), fs::read(&path).unwrap());
+    }
+    let report = workspace.lint(&LintOptions::default());
+    let missing: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "core/include-not-found")
+        .map(|d| {
+            format!(
+                "{} {}",
+                report.path(d.primary.span),
+                report.cluster.text(d.primary.span)
+            )
+        })
+        .collect();
+    assert_eq!(missing, ["n/conf.d/server.conf bar.conf"]);
+    let h5bp = corpus.join("nginx/h5bp-server-configs-nginx");
+    let mut workspace = Workspace::new();
+    for path in files_under(&h5bp) {
+        let rel = path
+            .strip_prefix(&h5bp)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        workspace.add_file(format!("n/{rel}"), fs::read(&path).unwrap());
+    }
+    let report = workspace.lint(&LintOptions::default());
+    let nginx_files: Vec<&str> = report
+        .cluster
+        .files
+        .iter()
+        .filter(|f| f.format == Some(Format::Nginx))
+        .map(|f| f.source.path.as_str())
+        .collect();
+    // nginx.conf and what it includes; `conf.d/*.conf` skips the hidden
+    // `.default.conf`, as glob(3) does.
+    assert!(nginx_files.len() >= 8, "{nginx_files:?}");
+    assert!(
+        nginx_files.contains(&"n/conf.d/no-ssl.default.conf"),
+        "{nginx_files:?}"
+    );
+    assert!(
+        !nginx_files.contains(&"n/conf.d/.default.conf"),
+        "{nginx_files:?}"
+    );
+    let includes: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.starts_with("core/include"))
+        .map(|d| report.cluster.text(d.primary.span))
+        .collect();
+    assert_eq!(includes, ["custom.d/*.conf"]);
+}
+
+#[test]
 fn every_corpus_file_goes_through_the_whole_engine() {
     let Some(corpus) = corpus() else { return };
     for (dir, name) in [

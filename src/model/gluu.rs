@@ -97,7 +97,7 @@ pub fn build(cluster: &Cluster) -> Gluu {
     }
     for node in &cluster.nodes {
         for &file in &node.files {
-            if cluster.file(file).format != Some(Format::Csync2) || included[file.index()] {
+            if cluster.file(file).document.as_csync2().is_none() || included[file.index()] {
                 continue;
             }
             let mut config = Csync2Config {

@@ -295,6 +295,8 @@ fn infer_addresses(cluster: &mut Cluster) {
 fn listeners(cluster: &Cluster) -> Vec<net::Listener> {
     use net::{BindAddress, Listener, Program};
     let mut out: Vec<Listener> = Vec::new();
+    // Server blocks of one configuration share their sockets.
+    let mut nginx_seen: HashSet<(FileId, BindAddress, u16)> = HashSet::new();
     for config in &cluster.nginx {
         for server in &config.servers {
             for listen in &server.listens {
@@ -309,10 +311,7 @@ fn listeners(cluster: &Cluster) -> Vec<net::Listener> {
                     (None, None) => Vec::new(),
                 };
                 for address in addresses {
-                    let duplicate = out.iter().any(|l| {
-                        l.config == config.file && l.address == address && l.port == listen.port
-                    });
-                    if !duplicate {
+                    if nginx_seen.insert((config.file, address, listen.port)) {
                         out.push(Listener {
                             node: config.node,
                             address,

@@ -87,7 +87,8 @@ pub fn build(cluster: &Cluster) -> Vec<RedisServer> {
     let mut servers = Vec::new();
     for node in &cluster.nodes {
         for &file in &node.files {
-            if cluster.file(file).format != Some(Format::Redis) || included[file.index()] {
+            // An unreadable file says nothing about the server.
+            if cluster.file(file).document.as_redis().is_none() || included[file.index()] {
                 continue;
             }
             let mut lines = Vec::new();

@@ -168,7 +168,7 @@ pub fn build(cluster: &Cluster) -> Stunnel {
     let mut out = Stunnel::default();
     for node in &cluster.nodes {
         for &file in &node.files {
-            if cluster.file(file).format != Some(Format::Stunnel) || included[file.index()] {
+            if cluster.file(file).document.as_stunnel().is_none() || included[file.index()] {
                 continue;
             }
             let mut events = Vec::new();
