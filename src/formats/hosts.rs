@@ -41,6 +41,12 @@ pub fn inet_pton(text: &str) -> Option<IpAddr> {
     text.parse::<IpAddr>().ok()
 }
 
+/// C's `isspace` in the C locale (Rust's `is_ascii_whitespace` leaves out
+/// the vertical tab).
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
 /// Parses hosts-file text.
 #[must_use]
 pub fn parse(text: &str) -> HostsDocument {
@@ -62,11 +68,11 @@ pub fn parse(text: &str) -> HostsDocument {
         let mut i = 0;
         let bytes = data.as_bytes();
         while i < bytes.len() {
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            while i < bytes.len() && is_space(bytes[i]) {
                 i += 1;
             }
             let s = i;
-            while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            while i < bytes.len() && !is_space(bytes[i]) {
                 i += 1;
             }
             if i > s {
@@ -110,5 +116,16 @@ mod tests {
         assert!(doc.entries[2].address.is_none());
         assert!(doc.entries[3].address.is_none());
         assert_eq!(doc.comments.len(), 2);
+    }
+
+    #[test]
+    fn a_vertical_tab_separates_fields() {
+        let doc = parse("192.0.2.1\x0bnode1\x0cnode1.example\n");
+        let names: Vec<&str> = doc.entries[0]
+            .names
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect();
+        assert_eq!(names, ["node1", "node1.example"]);
     }
 }
