@@ -58,6 +58,17 @@ fn has_hint(text: &[u8]) -> bool {
     })
 }
 
+/// nginx's `proxy_pass`, `fastcgi_pass`, `proxy_pass_header`, ...: they
+/// pass requests on, they hold no password.
+fn is_nginx_pass(lower: &str) -> bool {
+    const MODULES: &[&str] = &["proxy", "fastcgi", "uwsgi", "scgi", "grpc", "memcached"];
+    MODULES.iter().any(|m| {
+        lower
+            .strip_prefix(m)
+            .is_some_and(|rest| rest == "_pass" || rest.starts_with("_pass_"))
+    })
+}
+
 /// Whether a key (property, option, variable or `-D` name) holds a secret.
 #[must_use]
 pub fn is_secret_key(key: &str) -> bool {
@@ -65,7 +76,7 @@ pub fn is_secret_key(key: &str) -> bool {
         return false;
     }
     let lower = key.to_ascii_lowercase();
-    if NOT_SECRET.iter().any(|s| lower.ends_with(s)) {
+    if NOT_SECRET.iter().any(|s| lower.ends_with(s)) || is_nginx_pass(&lower) {
         return false;
     }
     // Gluu writes `ldapPass`, `oxauthClient_pw`, `defaultTrustStorePW`.
@@ -259,6 +270,9 @@ mod tests {
             "tunnel.servlet.hosts.allowed",
             "jdbc.default.url",
             "hostsAllowed",
+            "proxy_pass",
+            "fastcgi_pass",
+            "proxy_pass_header",
         ] {
             assert!(!is_secret_key(key), "{key}");
         }

@@ -119,6 +119,81 @@ fn example_cluster_human_report() {
     insta::assert_snapshot!("liferay_remote_staging_human", text);
 }
 
+fn gluu_example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clusters/gluu-ha")
+}
+
+/// The planted faults of the Gluu example, as `path:line rule`.
+const GLUU_PLANTED: &[&str] = &[
+    // gluu1's csync2.conf is the guide's first copy, with two hosts.
+    "gluu1/etc/csync2.conf:5 gluu/csync2-config-divergent",
+    // gluu2's hosts file still has the old Redis host.
+    "gluu2/etc/hosts:6 net/hosts-inconsistent",
+    // gluu2's client tunnel was copied from the Redis host.
+    "gluu2/etc/stunnel/redis-client.conf:4 stunnel/client-mode-missing",
+    "gluu2/opt/gluu-server/install/community-edition-setup/setup.properties.last:16 gluu/setup-properties-divergent",
+    // gluu3 got an old csync2.cfg without itself.
+    "gluu3/etc/csync2.cfg:2 gluu/csync2-hosts-incomplete",
+    "gluu3/etc/csync2.cfg:5 gluu/csync2-config-divergent",
+    "gluu3/etc/stunnel/redis-client.conf:7 stunnel/client-target-mismatch",
+    "gluu3/opt/gluu-server/install/community-edition-setup/setup.properties.last:17 gluu/setup-ip-not-updated",
+    "lb/etc/hosts:9 net/invalid-address",
+    // The balancer: a node missing, a redirect typo, `ssl on`, an upstream typo.
+    "lb/etc/nginx/conf.d/gluu.conf:11 nginx/upstream-missing-node",
+    "lb/etc/nginx/conf.d/gluu.conf:13 nginx/upstream-health-inconsistent",
+    "lb/etc/nginx/conf.d/gluu.conf:19 nginx/redirect-host-mismatch",
+    "lb/etc/nginx/conf.d/gluu.conf:26 nginx/ssl-on-deprecated",
+    "lb/etc/nginx/conf.d/gluu.conf:53 nginx/proxy-pass-unknown-upstream",
+    "redis/etc/redis/redis.conf:4 redis/protected-mode-off",
+    // The guide's 1024-bit key, and its tunnel to 16379 while Redis stays on 6379.
+    "redis/etc/stunnel/redis-server.conf:2 stunnel/weak-key",
+    "redis/etc/stunnel/redis-server.conf:7 stunnel/server-target-mismatch",
+];
+
+#[test]
+fn gluu_example_reports_the_planted_faults_with_related_locations() {
+    let root = gluu_example();
+    let (json, code) = json_of(&["check", "--format", "json", root.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    let found: Vec<String> = diagnostics
+        .iter()
+        .map(|d| format!("{}:{} {}", d["path"].as_str().unwrap(), d["line"], d["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, GLUU_PLANTED);
+    let related = |rule: &str| -> Vec<String> {
+        let d = diagnostics.iter().find(|d| d["rule"] == rule).unwrap();
+        d["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| format!("{}:{}", r["path"].as_str().unwrap(), r["line"]))
+            .collect()
+    };
+    // Across files and nodes: the tunnel and the Redis port it misses, the
+    // client and the server tunnel, the copied `ip` and its original.
+    assert_eq!(related("stunnel/server-target-mismatch"), ["redis/etc/redis/redis.conf:5"]);
+    assert_eq!(related("stunnel/client-mode-missing"), ["redis/etc/stunnel/redis-server.conf:6"]);
+    assert_eq!(
+        related("gluu/setup-ip-not-updated"),
+        ["gluu2/opt/gluu-server/install/community-edition-setup/setup.properties.last:17"]
+    );
+    assert_eq!(related("nginx/upstream-missing-node"), ["clusterlint.toml:18"]);
+    assert_eq!(json["summary"]["nodes"], 5);
+    assert_eq!(json["summary"]["files"], 24);
+}
+
+#[test]
+fn gluu_example_human_report() {
+    let output = clusterlint()
+        .args(["check", gluu_example().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    insta::assert_snapshot!("gluu_ha_human", text);
+}
+
 #[test]
 fn selection_from_the_command_line() {
     let root = example();

@@ -28,7 +28,7 @@ fn check(cx: &mut RuleContext<'_>) {
     for server in &cx.cluster.redis {
         if let Some((false, span)) = server.protected_mode {
             cx.report(
-                Diagnostic::new(span, "protected mode is off: Redis no longer refuses outside clients when it has no password")
+                Diagnostic::new(span, "protected mode is off: without a password, Redis would serve clients from every network")
                     .label("protected mode off")
                     .help("delete `protected-mode no` (the default is `yes`)"),
             );
