@@ -711,7 +711,34 @@ fn report_include_cycles(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
         Done,
     }
     let mut marks = vec![Mark::New; cluster.files.len()];
-    for start in 0..cluster.files.len() {
+    // Start from the files nothing includes, so that a loop is entered from
+    // its main file and the include back is the one reported.
+    let mut included = vec![false; cluster.files.len()];
+    for file in &cluster.files {
+        for target in file.includes.iter().flat_map(|i| &i.targets) {
+            included[target.index()] = true;
+        }
+    }
+    // Where every file of a loop is included, the program's main file name
+    // (`nginx.conf`, `redis.conf`) and then the shallower path go first.
+    let not_main_name = |i: usize| {
+        let path = &cluster.files[i].source.path;
+        let name = path.rsplit('/').next().unwrap_or(path);
+        !matches!(
+            name,
+            "nginx.conf" | "redis.conf" | "sentinel.conf" | "stunnel.conf" | "csync2.cfg"
+        )
+    };
+    let mut starts: Vec<usize> = (0..cluster.files.len()).collect();
+    starts.sort_by_key(|&i| {
+        (
+            included[i],
+            not_main_name(i),
+            cluster.files[i].source.path.matches('/').count(),
+            i,
+        )
+    });
+    for start in starts {
         if marks[start] != Mark::New || cluster.files[start].includes.is_empty() {
             continue;
         }

@@ -40,20 +40,31 @@ pub struct RedisServer {
     /// The effective `bind` directive's addresses and its span; `None`
     /// when there is none (Redis then listens on every interface).
     pub bind: Option<(Vec<BindEntry>, Span)>,
-    /// The effective `requirepass`, when it sets a non-empty password.
-    pub requirepass: Option<Span>,
-    /// A `user` rule giving some user a password (`>pass` or `#hash`).
-    pub acl_password: Option<Span>,
+    /// The effective `requirepass`, and whether it sets a password (`""`
+    /// sets none).
+    pub requirepass: Option<(bool, Span)>,
+    /// The last `user default ...` line, and whether it leaves the default
+    /// user without a password (`on` with `nopass`).
+    pub default_user: Option<(bool, Span)>,
     pub aclfile: Option<Span>,
     /// The effective `protected-mode`, if written, and whether it is off.
     pub protected_mode: Option<(bool, Span)>,
 }
 
 impl RedisServer {
-    /// Whether clients must authenticate.
+    /// Whether clients must authenticate: the default user (the one a
+    /// client is before `AUTH`) has a password or is off. A `user default`
+    /// line decides over `requirepass`; an `aclfile` is taken to.
     #[must_use]
     pub fn has_password(&self) -> bool {
-        self.requirepass.is_some() || self.acl_password.is_some() || self.aclfile.is_some()
+        if self.aclfile.is_some() {
+            return true;
+        }
+        match (self.default_user, self.requirepass) {
+            (Some((open, _)), _) => !open,
+            (None, Some((set, _))) => set,
+            (None, None) => false,
+        }
     }
 
     /// The addresses Redis binds: `bind`'s, or every interface without it.
@@ -176,28 +187,29 @@ fn server(
             .collect();
         (entries, span(line))
     });
-    let requirepass = last("requirepass")
-        .filter(|(_, d)| d.args.first().is_some_and(|a| !a.text.is_empty()))
-        .map(span);
-    let acl_password = lines
+    let requirepass = last("requirepass").map(|line| {
+        let set = line.1.args.first().is_some_and(|a| !a.text.is_empty());
+        (set, span(line))
+    });
+    let default_user = lines
         .iter()
-        .filter(|(_, d)| d.name == "user")
-        .find(|(_, d)| {
-            let rules = d.args.iter().skip(1).map(|a| a.text.as_str());
-            let mut on = false;
-            let mut password = false;
-            for rule in rules {
+        .rev()
+        .find(|(_, d)| d.name == "user" && d.args.first().is_some_and(|a| a.text == "default"))
+        .map(|line| {
+            // ACL rules apply in order; a user starts off, with no password.
+            let (mut on, mut nopass) = (false, false);
+            for rule in line.1.args.iter().skip(1).map(|a| a.text.as_str()) {
                 match rule {
                     "on" => on = true,
                     "off" => on = false,
-                    "nopass" | "resetpass" => password = false,
-                    r if r.starts_with('>') || r.starts_with('#') => password = true,
+                    "nopass" => nopass = true,
+                    "resetpass" | "reset" => nopass = false,
+                    r if r.starts_with('>') || r.starts_with('#') => nopass = false,
                     _ => {}
                 }
             }
-            on && password
-        })
-        .map(span);
+            (on && nopass, span(line))
+        });
     let aclfile = last("aclfile").map(span);
     let protected_mode = last("protected-mode").map(|line| {
         let on = !line
@@ -216,7 +228,7 @@ fn server(
         tls_port,
         bind,
         requirepass,
-        acl_password,
+        default_user,
         aclfile,
         protected_mode,
     }

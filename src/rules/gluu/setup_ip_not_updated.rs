@@ -1,7 +1,7 @@
 use std::net::IpAddr;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::NodeId;
+use crate::model::{Address, NodeId};
 use crate::rules::consensus::duplicates;
 use crate::rules::gluu::gluu_setups;
 use crate::rules::{RuleContext, declare_rule};
@@ -35,6 +35,15 @@ fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     let manifest = cluster.manifest_file();
     let setups = gluu_setups(cluster);
+    // The addresses the manifest gives a node.
+    let declared = |node: NodeId| -> Vec<&Address> {
+        cluster
+            .node(node)
+            .addresses
+            .iter()
+            .filter(|a| a.span.is_some_and(|s| Some(s.file) == manifest))
+            .collect()
+    };
     let ips: Vec<(NodeId, IpAddr, usize)> = setups
         .iter()
         .enumerate()
@@ -45,6 +54,11 @@ fn check(cx: &mut RuleContext<'_>) {
     for (later, earlier) in duplicates(&keyed) {
         let (node, ip, i) = ips[later];
         let (first, _, j) = ips[earlier];
+        // A node whose `ip` is its own address is right; the other one is
+        // reported below as not having its own address.
+        if declared(node).iter().any(|a| a.ip == ip) {
+            continue;
+        }
         let (Some(own), Some(theirs)) = (setups[i].get("ip"), setups[j].get("ip")) else {
             continue;
         };
@@ -65,11 +79,7 @@ fn check(cx: &mut RuleContext<'_>) {
     }
     for &(node_id, ip, i) in &ips {
         let node = cluster.node(node_id);
-        let declared: Vec<_> = node
-            .addresses
-            .iter()
-            .filter(|a| a.span.is_some_and(|s| Some(s.file) == manifest))
-            .collect();
+        let declared = declared(node_id);
         if reported.contains(&node_id) || declared.is_empty() || declared.iter().any(|a| a.ip == ip)
         {
             continue;
