@@ -1,7 +1,8 @@
 #![no_main]
 
 //! A small cluster from arbitrary bytes: the input is split on NUL into a
-//! manifest and files spread over a staging server and two live nodes.
+//! manifest and files spread over a staging server, two live nodes, a
+//! balancer with an include, a Redis host with its tunnel, and a Gluu node.
 
 use libfuzzer_sys::fuzz_target;
 
@@ -12,6 +13,14 @@ const NAMES: &[&str] = &[
     "app1/osgi/configs/com.liferay.portal.security.auth.verifier.internal.tunnel.configuration.TunnelAuthVerifierConfiguration~default.config",
     "app2/bin/setenv.sh",
     "app2/osgi/configs/x.cfg",
+    "lb/etc/nginx/nginx.conf",
+    "lb/etc/nginx/conf.d/site.conf",
+    "redis/etc/redis/redis.conf",
+    "redis/etc/stunnel/redis.conf",
+    "gluu1/etc/stunnel/redis.conf",
+    "gluu1/setup.properties",
+    "gluu1/etc/csync2.cfg",
+    "gluu1/etc/hosts",
 ];
 
 fuzz_target!(|data: &[u8]| {
