@@ -159,6 +159,42 @@ pub fn parse(text: &str) -> Csync2Document {
     parser.doc
 }
 
+/// Parses `text` as the inside of a `group { ... }`: for a file that a
+/// `config` statement includes within a group (csync2 splices included
+/// files where the statement stands). The statements land in one group
+/// without a keyword or name.
+#[must_use]
+pub fn parse_group_body(text: &str) -> Csync2Document {
+    let mut doc = Csync2Document::default();
+    let mut tokens = scan(text, &mut doc);
+    let end = text.len() as u32;
+    // Close the body so the group parser stops at the end of the file.
+    tokens.push(Token {
+        kind: Kind::Punct(b'}'),
+        text: Text {
+            text: String::new(),
+            range: TextRange::empty(end),
+        },
+    });
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        doc,
+        end,
+    };
+    let mut group = Group {
+        keyword: TextRange::empty(0),
+        ..Group::default()
+    };
+    parser.group_body(&mut group, TextRange::empty(0));
+    if parser.at < parser.tokens.len() {
+        parser.syntax_error("unexpected `}`");
+    }
+    group.range = TextRange::new(0, end);
+    parser.doc.groups.push(group);
+    parser.doc
+}
+
 fn is_word_byte(c: u8) -> bool {
     !matches!(
         c,
@@ -547,18 +583,30 @@ impl Parser {
             return;
         }
         self.at += 1;
-        let mut closed = false;
+        let closed = self.group_body(&mut group, keyword);
+        if !closed {
+            self.doc.errors.push(ParseError::new(
+                keyword,
+                "this group is never closed: the file ends before its `}`",
+            ));
+            group.range = TextRange::new(keyword.start, self.end);
+        }
+        self.doc.groups.push(group);
+    }
+
+    /// The statements of a group up to its `}` (consumed); false when the
+    /// file ends first.
+    fn group_body(&mut self, group: &mut Group, keyword: TextRange) -> bool {
         while let Some(t) = self.peek().cloned() {
             match &t.kind {
                 Kind::Punct(b'}') => {
                     self.at += 1;
                     group.range = keyword.cover(t.text.range);
-                    closed = true;
-                    break;
+                    return true;
                 }
                 Kind::Keyword("host") => {
                     self.at += 1;
-                    self.hosts(&mut group);
+                    self.hosts(group);
                 }
                 Kind::Keyword(
                     k @ ("key" | "include" | "exclude" | "compare" | "auto" | "backup-directory"
@@ -612,14 +660,7 @@ impl Parser {
                 }
             }
         }
-        if !closed {
-            self.doc.errors.push(ParseError::new(
-                keyword,
-                "this group is never closed: the file ends before its `}`",
-            ));
-            group.range = TextRange::new(keyword.start, self.end);
-        }
-        self.doc.groups.push(group);
+        false
     }
 
     /// `host a b@peer ( c d@peer ) ;`
@@ -871,6 +912,17 @@ mod tests {
                 .errors
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_group_body_on_its_own() {
+        let text = "key /etc/csync2.key;\nhost a b;\n";
+        assert!(!parse(text).errors.is_empty());
+        let doc = parse_group_body(text);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        assert_eq!(doc.groups[0].keys[0].text, "/etc/csync2.key");
+        assert_eq!(doc.groups[0].hosts.len(), 2);
+        assert!(!parse_group_body("key k;\n}\n").errors.is_empty());
     }
 
     #[test]
