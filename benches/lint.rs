@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 
 use clusterlint::formats::properties::{self, Dialect};
+use clusterlint::formats::{self, Format};
 use clusterlint::{LintOptions, Workspace};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -64,6 +65,53 @@ fn cluster(nodes: usize) -> Workspace {
     workspace
 }
 
+/// About `bytes` of nginx server blocks with comments, quotes and regexes.
+fn nginx_text(bytes: usize) -> String {
+    let block = "server {\n    listen 8080;\n    server_name www.example.org \"quoted.example.org\";\n    # a comment\n    location / { proxy_pass http://backend; proxy_set_header Host $host; }\n    location ~* \\.(css|js)$ { return 301 https://www.example.org$request_uri; }\n}\n";
+    block.repeat(bytes / block.len() + 1)
+}
+
+/// A Gluu cluster of `nodes` behind one balancer, in memory.
+fn gluu_cluster(nodes: usize) -> Workspace {
+    let mut workspace = Workspace::new();
+    let mut servers = String::new();
+    let mut hosts = String::new();
+    for n in 0..nodes {
+        let ip = format!("10.1.{}.{}", n / 250, n % 250 + 1);
+        writeln!(servers, "    server {ip}:443 max_fails=2 fail_timeout=10s;").unwrap();
+        writeln!(hosts, "    host {ip};").unwrap();
+        let name = format!("gluu{n:04}");
+        workspace.add_file(
+            format!("{name}/install/setup.properties.last"),
+            format!("ip={ip}\nhostname=idp.example.org\norgName=Example\nldapPass=bench\n"),
+        );
+        workspace.add_file(
+            format!("{name}/etc/stunnel/redis.conf"),
+            "pid = /run/s.pid\n[redis]\nclient = yes\naccept = 127.0.0.1:6379\nconnect = 10.0.0.30:16379\n",
+        );
+        workspace.add_file(
+            format!("{name}/etc/hosts"),
+            format!("127.0.0.1 localhost\n{ip} idp.example.org\n10.0.0.30 redis.example.org\n"),
+        );
+    }
+    for n in 0..nodes {
+        workspace.add_file(
+            format!("gluu{n:04}/etc/csync2.cfg"),
+            format!("group gluu {{\n{hosts}    key /etc/csync2.key;\n    include /opt/gluu/conf;\n}}\n"),
+        );
+    }
+    workspace.add_file(
+        "lb/etc/nginx/nginx.conf",
+        format!("events {{}}\nhttp {{\n upstream backend_id {{ ip_hash;\n{servers} }}\n server {{ listen 443 ssl; ssl_certificate /a.crt; location /identity {{ proxy_pass https://backend_id; }} }}\n}}\n"),
+    );
+    workspace.add_file("redis/etc/redis/redis.conf", "bind 127.0.0.1\nrequirepass bench\n");
+    workspace.add_file(
+        "redis/etc/stunnel/redis.conf",
+        "cert = /etc/stunnel/r.pem\n[redis]\naccept = 10.0.0.30:16379\nconnect = 127.0.0.1:6379\n",
+    );
+    workspace
+}
+
 fn benches(c: &mut Criterion) {
     let text = properties_text(4 << 20);
     let mut group = c.benchmark_group("properties");
@@ -74,6 +122,23 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("liferay_4MiB", |b| {
         b.iter(|| properties::parse(black_box(&text), Dialect::Liferay));
+    });
+    group.finish();
+
+    let text = nginx_text(4 << 20);
+    let mut group = c.benchmark_group("nginx");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.sample_size(10);
+    group.bench_function("parse_4MiB", |b| {
+        b.iter(|| formats::parse(Format::Nginx, black_box(&text)));
+    });
+    group.finish();
+
+    let workspace = gluu_cluster(100);
+    let mut group = c.benchmark_group("gluu");
+    group.sample_size(10);
+    group.bench_function("lint_100_nodes", |b| {
+        b.iter(|| workspace.lint(&LintOptions::default()));
     });
     group.finish();
 

@@ -59,6 +59,54 @@ PY
     cp "$dir/app1/portal-ext.properties" "$dir/app2/portal-ext.properties"
 }
 
+# A Gluu cluster of N nodes behind one nginx, a Redis host with its tunnel,
+# csync2 and hosts files on every node.
+gen_gluu_cluster() {
+    local dir=$1 nodes=$2
+    [ -f "$dir/lb/etc/nginx/nginx.conf" ] && return
+    mkdir -p "$dir/lb/etc/nginx/conf.d" "$dir/redis/etc/redis" "$dir/redis/etc/stunnel"
+    printf 'events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n' > "$dir/lb/etc/nginx/nginx.conf"
+    local servers="" hosts="" n ip
+    for ((n = 0; n < nodes; n++)); do
+        ip="10.1.$((n / 250)).$((n % 250 + 1))"
+        servers+="    server $ip:443 max_fails=2 fail_timeout=10s;"$'\n'
+        hosts+="    host $ip;"$'\n'
+    done
+    {
+        printf 'upstream backend_id {\n    ip_hash;\n%s}\nupstream backend {\n%s}\n' "$servers" "$servers"
+        printf 'server {\n    listen 443 ssl;\n    server_name idp.example.org;\n    ssl_certificate /etc/nginx/ssl/a.crt;\n'
+        printf '    location / { proxy_pass https://backend; }\n    location /identity { proxy_pass https://backend_id/identity; }\n}\n'
+    } > "$dir/lb/etc/nginx/conf.d/gluu.conf"
+    printf 'bind 127.0.0.1 ::1\nport 6379\nrequirepass "s3cr3t-for-benchmarks"\n' > "$dir/redis/etc/redis/redis.conf"
+    printf 'cert = /etc/stunnel/r.pem\npid = /run/stunnel.pid\n[redis]\naccept = 10.0.0.30:16379\nconnect = 127.0.0.1:6379\n' > "$dir/redis/etc/stunnel/redis.conf"
+    for ((n = 0; n < nodes; n++)); do
+        local d
+        d=$(printf '%s/gluu%04d' "$dir" "$n")
+        ip="10.1.$((n / 250)).$((n % 250 + 1))"
+        mkdir -p "$d/etc/stunnel" "$d/install"
+        printf 'ip=%s\nhostname=idp.example.org\norgName=Example\nldapPass=secret-for-benchmarks\ninstallSaml=False\n' "$ip" > "$d/install/setup.properties.last"
+        printf 'group gluu {\n%s    key /etc/csync2.key;\n    include /opt/gluu/conf;\n}\n' "$hosts" > "$d/etc/csync2.cfg"
+        printf 'pid = /run/stunnel-redis.pid\n[redis]\nclient = yes\naccept = 127.0.0.1:6379\nconnect = 10.0.0.30:16379\n' > "$d/etc/stunnel/redis.conf"
+        printf '127.0.0.1 localhost\n%s idp.example.org\n10.0.0.30 redis.example.org\n' "$ip" > "$d/etc/hosts"
+    done
+}
+
+# One balancer with a 10 MiB include tree (20 files of server blocks).
+gen_nginx_tree() {
+    local dir=$1
+    [ -f "$dir/lb/etc/nginx/nginx.conf" ] && return
+    mkdir -p "$dir/lb/etc/nginx/conf.d"
+    printf 'events {}\nhttp {\n    upstream backend { server 10.0.0.11:80; server 10.0.0.12:80; }\n    include /etc/nginx/conf.d/*.conf;\n}\n' > "$dir/lb/etc/nginx/nginx.conf"
+    python3 - "$dir/lb/etc/nginx/conf.d" <<'PY'
+import sys
+block = ("server {\n    listen 8080;\n    server_name www.example.org \"quoted.example.org\";\n"
+         "    # a comment\n    location / { proxy_pass http://backend; proxy_set_header Host $host; }\n"
+         "    location ~* \\.(css|js)$ { return 301 https://www.example.org$request_uri; }\n}\n")
+for i in range(20):
+    open(f"{sys.argv[1]}/site{i:02}.conf", "w").write(block * ((512 << 10) // len(block)))
+PY
+}
+
 # median_ms and peak RSS (KiB) of `$bin check <dir>` over $runs runs.
 measure() {
     local dir=$1 times=() rss=0
@@ -78,9 +126,11 @@ measure() {
 gen_cluster "$work/cluster-100" 100
 gen_cluster "$work/cluster-1000" 1000
 gen_big_properties "$work/properties-10MiB"
+gen_gluu_cluster "$work/gluu-100" 100
+gen_nginx_tree "$work/nginx-10MiB"
 
 printf '%-34s %10s %12s %14s\n' "input" "files" "median ms" "peak RSS MiB"
-for case in cluster-100 cluster-1000 properties-10MiB; do
+for case in cluster-100 cluster-1000 properties-10MiB gluu-100 nginx-10MiB; do
     dir="$work/$case"
     files=$(find "$dir" -type f | wc -l)
     read -r ms kib < <(measure "$dir")
