@@ -158,7 +158,14 @@ fn gluu_example_reports_the_planted_faults_with_related_locations() {
     let diagnostics = json["diagnostics"].as_array().unwrap();
     let found: Vec<String> = diagnostics
         .iter()
-        .map(|d| format!("{}:{} {}", d["path"].as_str().unwrap(), d["line"], d["rule"].as_str().unwrap()))
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["rule"].as_str().unwrap()
+            )
+        })
         .collect();
     assert_eq!(found, GLUU_PLANTED);
     let related = |rule: &str| -> Vec<String> {
@@ -172,13 +179,22 @@ fn gluu_example_reports_the_planted_faults_with_related_locations() {
     };
     // Across files and nodes: the tunnel and the Redis port it misses, the
     // client and the server tunnel, the copied `ip` and its original.
-    assert_eq!(related("stunnel/server-target-mismatch"), ["redis/etc/redis/redis.conf:5"]);
-    assert_eq!(related("stunnel/client-mode-missing"), ["redis/etc/stunnel/redis-server.conf:6"]);
+    assert_eq!(
+        related("stunnel/server-target-mismatch"),
+        ["redis/etc/redis/redis.conf:5"]
+    );
+    assert_eq!(
+        related("stunnel/client-mode-missing"),
+        ["redis/etc/stunnel/redis-server.conf:6"]
+    );
     assert_eq!(
         related("gluu/setup-ip-not-updated"),
         ["gluu2/opt/gluu-server/install/community-edition-setup/setup.properties.last:17"]
     );
-    assert_eq!(related("nginx/upstream-missing-node"), ["clusterlint.toml:18"]);
+    assert_eq!(
+        related("nginx/upstream-missing-node"),
+        ["clusterlint.toml:18"]
+    );
     assert_eq!(json["summary"]["nodes"], 5);
     assert_eq!(json["summary"]["files"], 24);
 }
