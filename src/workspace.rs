@@ -291,7 +291,7 @@ impl Workspace {
                     .binary_search_by(|f| f.path.as_str().cmp(&found.path))
                     .map(|at| &self.files[at].content);
                 let bytes = content.map_or_else(|_| Err("missing".to_string()), |c| self.read(c));
-                let mut loaded = load(id, &found.path, found.format, bytes);
+                let mut loaded = load(id, &found.path, found.format, false, bytes);
                 loaded.0.node = Some(node_id[found.node]);
                 loaded
             })
@@ -377,7 +377,8 @@ impl Workspace {
                     .binary_search_by(|f| f.path.as_str().cmp(&target))
                     .map(|i| &self.files[i].content);
                 let bytes = content.map_or_else(|_| Err("missing".to_string()), |c| self.read(c));
-                let (mut file, mut found) = load(new_id, &target, Format::LiferayProperties, bytes);
+                let (mut file, mut found) =
+                    load(new_id, &target, Format::LiferayProperties, false, bytes);
                 file.node = node;
                 if let Some(node) = node {
                     cluster.nodes[node.index()].files.push(new_id);
@@ -417,8 +418,11 @@ impl Workspace {
             .collect();
         wave.sort_by_key(|(id, _)| cluster.files[id.index()].source.path.matches('/').count());
         let mut visited: HashSet<FileId> = wave.iter().map(|(id, _)| *id).collect();
+        let mut unloaded: HashSet<String> = ignored.iter().cloned().collect();
+        let mut fragments: HashSet<FileId> = HashSet::new();
         while !wave.is_empty() {
-            let mut to_load: Vec<(String, Format, Option<NodeId>)> = Vec::new();
+            let mut to_load: Vec<(String, Format, Option<NodeId>, bool)> = Vec::new();
+            let mut reparse: Vec<FileId> = Vec::new();
             let mut next = Vec::new();
             for (id, base) in std::mem::take(&mut wave) {
                 let file = &cluster.files[id.index()];
@@ -446,14 +450,26 @@ impl Workspace {
                     for path in found {
                         let target = match ids.get(path) {
                             Some(&target) => target,
-                            None if ignored.iter().any(|p| p == path) => {
+                            None if unloaded.remove(path) => {
                                 let target = FileId((cluster.files.len() + to_load.len()) as u32);
-                                to_load.push((path.to_string(), reference.format, file.node));
+                                to_load.push((
+                                    path.to_string(),
+                                    reference.format,
+                                    file.node,
+                                    reference.fragment,
+                                ));
                                 ids.insert(path.to_string(), target);
                                 target
                             }
                             None => continue,
                         };
+                        if reference.fragment
+                            && fragments.insert(target)
+                            && target.index() < cluster.files.len()
+                        {
+                            // Discovery read it as a whole file; it is not one.
+                            reparse.push(target);
+                        }
                         let target_format = cluster
                             .files
                             .get(target.index())
@@ -475,17 +491,22 @@ impl Workspace {
                         range: reference.range,
                         kind: reference.kind,
                         format: reference.format,
+                        fragment: reference.fragment,
                         targets,
                     });
                 }
                 cluster.files[id.index()].includes = resolved;
             }
-            ignored.retain(|p| !to_load.iter().any(|(t, _, _)| t == p));
+            let loading: HashSet<&str> = to_load.iter().map(|(p, ..)| p.as_str()).collect();
+            ignored.retain(|p| !loading.contains(p.as_str()));
+            for target in reparse {
+                reparse_as_fragment(cluster, target, diagnostics);
+            }
             let first_new = cluster.files.len();
             let loaded: Vec<(ClusterFile, Vec<Diagnostic>)> = to_load
                 .par_iter()
                 .enumerate()
-                .map(|(i, (path, format, node))| {
+                .map(|(i, (path, format, node, fragment))| {
                     let bytes = self
                         .files
                         .binary_search_by(|f| f.path.as_str().cmp(path))
@@ -493,8 +514,13 @@ impl Workspace {
                             |_| Err("missing".to_string()),
                             |at| self.read(&self.files[at].content),
                         );
-                    let (mut file, found) =
-                        load(FileId((first_new + i) as u32), path, *format, bytes);
+                    let (mut file, found) = load(
+                        FileId((first_new + i) as u32),
+                        path,
+                        *format,
+                        *fragment,
+                        bytes,
+                    );
                     file.node = *node;
                     (file, found)
                 })
@@ -592,6 +618,7 @@ fn load(
     id: FileId,
     path: &str,
     format: Format,
+    fragment: bool,
     bytes: Result<Vec<u8>, String>,
 ) -> (ClusterFile, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
@@ -602,7 +629,11 @@ fn load(
     });
     let (source, document) = match decoded {
         Ok((text, errors)) => {
-            let document = formats::parse(format, &text);
+            let document = if fragment {
+                formats::parse_fragment(format, &text)
+            } else {
+                formats::parse(format, &text)
+            };
             let mut source = SourceFile::new(path, text);
             secrets::mark(&mut source, &document);
             for error in errors.iter().chain(document.errors()) {
@@ -644,6 +675,24 @@ fn clamp(range: TextRange, source: &SourceFile) -> TextRange {
     let start = crate::source::clamp_to_char_boundary(&source.text, range.start);
     let end = crate::source::clamp_to_char_boundary(&source.text, range.end.max(start));
     TextRange::new(start, end)
+}
+
+/// Parses a file again as a fragment (see [`Reference::fragment`]),
+/// replacing the parse errors of its first reading.
+fn reparse_as_fragment(cluster: &mut Cluster, id: FileId, diagnostics: &mut Vec<Diagnostic>) {
+    let file = &mut cluster.files[id.index()];
+    let Some(format) = file.format else { return };
+    file.document = formats::parse_fragment(format, &file.source.text);
+    diagnostics.retain(|d| !(d.rule == parse_error::RULE.id && d.primary.span.file == id));
+    for error in file.document.errors() {
+        diagnostics.push(
+            Diagnostic::new(
+                Span::new(id, clamp(error.range, &file.source)),
+                error.message.to_string(),
+            )
+            .with_rule(parse_error::RULE.id, Severity::Error),
+        );
+    }
 }
 
 /// Formats whose files name other files.

@@ -159,6 +159,9 @@ pub struct Reference {
     pub format: Format,
     /// Whether a missing target is an error (`core/include-not-found`).
     pub required: bool,
+    /// Whether the target is read as the inside of the block the reference
+    /// stands in (a csync2 `config` within a `group`), not as a whole file.
+    pub fragment: bool,
 }
 
 /// Whether an include names several files (`*`, `?` or `[`), as `glob(3)`
@@ -217,6 +220,7 @@ impl Document {
                 kind,
                 format,
                 required: kind == ReferenceKind::File,
+                fragment: false,
             }
         };
         let optional = |value: &str, range: TextRange, format: Format| Reference {
@@ -225,6 +229,7 @@ impl Document {
             kind: ReferenceKind::File,
             format,
             required: false,
+            fragment: false,
         };
         match self {
             Self::Nginx(doc) => doc
@@ -246,9 +251,15 @@ impl Document {
                 })
                 .collect(),
             Self::Csync2(doc) => {
+                // csync2 reads a `config` file where the statement stands:
+                // inside a group, the file is the group's statements.
                 let configs = doc.includes.iter().map(|i| Reference {
                     kind: ReferenceKind::File,
                     required: true,
+                    fragment: doc
+                        .groups
+                        .iter()
+                        .any(|g| g.range.start < i.range.start && i.range.end <= g.range.end),
                     ..include(&i.text, i.range, Format::Csync2)
                 });
                 let keys = doc
@@ -269,6 +280,7 @@ impl Document {
                         kind: ReferenceKind::Directory,
                         format: Format::Stunnel,
                         required: true,
+                        fragment: false,
                     }),
                     "cert" | "key" => Some(optional(&o.value, o.value_range, Format::Pem)),
                     _ => None,
@@ -432,6 +444,16 @@ impl Document {
             Self::Pem(doc) => Some(doc),
             _ => None,
         }
+    }
+}
+
+/// Parses decoded `text` as the inside of a block of `format` (see
+/// [`Reference::fragment`]); formats without such fragments parse whole.
+#[must_use]
+pub fn parse_fragment(format: Format, text: &str) -> Document {
+    match format {
+        Format::Csync2 => Document::Csync2(csync2::parse_group_body(text)),
+        _ => parse(format, text),
     }
 }
 

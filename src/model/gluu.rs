@@ -3,7 +3,7 @@
 //! can be compared across nodes.
 
 use crate::formats::Format;
-use crate::formats::csync2::Csync2Document;
+use crate::formats::csync2::{Csync2Document, Host};
 use crate::model::{Cluster, NodeId};
 use crate::source::{FileId, Span};
 
@@ -41,6 +41,19 @@ pub struct Statement {
     pub span: Span,
 }
 
+/// A `group` of a csync2 configuration, with what files included inside
+/// it add.
+#[derive(Clone, Debug)]
+pub struct Csync2Group {
+    /// `group NAME` (or the keyword alone).
+    pub span: Span,
+    pub name: Option<String>,
+    /// Each host with the file it is written in.
+    pub hosts: Vec<(FileId, Host)>,
+    /// Each `key` value.
+    pub keys: Vec<Span>,
+}
+
 /// A csync2 configuration of a node: the file csync2 reads, with the
 /// files its `config` lines include.
 #[derive(Clone, Debug)]
@@ -54,6 +67,7 @@ pub struct Csync2Config {
     pub statements: Vec<Statement>,
     /// The main file and the files it includes.
     pub files: Vec<FileId>,
+    pub groups: Vec<Csync2Group>,
     /// Whether csync2 reads this file: `csync2.cfg` (or `csync2_NAME.cfg`),
     /// or the only configuration of its name on the node. A `csync2.conf`
     /// beside a `csync2.cfg` is a copy csync2 ignores.
@@ -83,34 +97,18 @@ pub fn build(cluster: &Cluster) -> Gluu {
             gluu.setups.push(setup);
         }
     }
-    let mut included = vec![false; cluster.files.len()];
-    for file in cluster
-        .files
-        .iter()
-        .filter(|f| f.format == Some(Format::Csync2))
-    {
-        for include in file.includes.iter().filter(|i| i.format == Format::Csync2) {
-            for target in &include.targets {
-                included[target.index()] = true;
-            }
-        }
-    }
-    for node in &cluster.nodes {
-        for &file in &node.files {
-            if cluster.file(file).document.as_csync2().is_none() || included[file.index()] {
-                continue;
-            }
-            let mut config = Csync2Config {
-                node: node.id,
-                file,
-                name: config_name(&cluster.source(file).path),
-                statements: Vec::new(),
-                files: Vec::new(),
-                read: true,
-            };
-            read_csync2(cluster, file, &mut config);
-            gluu.csync2.push(config);
-        }
+    for (node, file) in cluster.main_files(Format::Csync2) {
+        let mut config = Csync2Config {
+            node,
+            file,
+            name: config_name(&cluster.source(file).path),
+            statements: Vec::new(),
+            files: Vec::new(),
+            groups: Vec::new(),
+            read: true,
+        };
+        read_csync2(cluster, file, &mut config);
+        gluu.csync2.push(config);
     }
     let is_cfg = |c: &Csync2Config| cluster.source(c.file).path.ends_with(".cfg");
     for i in 0..gluu.csync2.len() {
@@ -182,12 +180,57 @@ fn read_csync2(cluster: &Cluster, file: FileId, config: &mut Csync2Config) {
     let Some(doc) = cluster.file(file).document.as_csync2() else {
         return;
     };
-    config.statements.extend(statements(doc, file));
-    let targets: Vec<FileId> = cluster
-        .file(file)
-        .includes
+    let includes = &cluster.file(file).includes;
+    let fragment_targets = |range: crate::source::TextRange| -> Vec<FileId> {
+        includes
+            .iter()
+            .filter(|i| i.format == Format::Csync2 && i.fragment)
+            .filter(|i| range.start < i.range.start && i.range.end <= range.end)
+            .flat_map(|i| i.targets.iter().copied())
+            .collect()
+    };
+    config.statements.extend(statements(doc, file, false));
+    for group in &doc.groups {
+        let mut merged = Csync2Group {
+            span: Span::new(
+                file,
+                group
+                    .name
+                    .as_ref()
+                    .map_or(group.keyword, |n| group.keyword.cover(n.range)),
+            ),
+            name: group.name.as_ref().map(|n| n.text.clone()),
+            hosts: group.hosts.iter().map(|h| (file, h.clone())).collect(),
+            keys: group
+                .keys
+                .iter()
+                .map(|k| Span::new(file, k.range))
+                .collect(),
+        };
+        // `config` inside the group: the file's statements belong to it.
+        for target in fragment_targets(group.range) {
+            if config.files.contains(&target) {
+                continue;
+            }
+            config.files.push(target);
+            let Some(body) = cluster.file(target).document.as_csync2() else {
+                continue;
+            };
+            config.statements.extend(statements(body, target, true));
+            for inner in &body.groups {
+                merged
+                    .hosts
+                    .extend(inner.hosts.iter().map(|h| (target, h.clone())));
+                merged
+                    .keys
+                    .extend(inner.keys.iter().map(|k| Span::new(target, k.range)));
+            }
+        }
+        config.groups.push(merged);
+    }
+    let targets: Vec<FileId> = includes
         .iter()
-        .filter(|i| i.format == Format::Csync2)
+        .filter(|i| i.format == Format::Csync2 && !i.fragment)
         .flat_map(|i| i.targets.iter().copied())
         .collect();
     for target in targets {
@@ -195,8 +238,9 @@ fn read_csync2(cluster: &Cluster, file: FileId, config: &mut Csync2Config) {
     }
 }
 
-/// The statements of one file, each as words.
-fn statements(doc: &Csync2Document, file: FileId) -> Vec<Statement> {
+/// The statements of one file, each as words; a `fragment` (the inside of
+/// a group) has no `group` line of its own.
+fn statements(doc: &Csync2Document, file: FileId, fragment: bool) -> Vec<Statement> {
     let mut out = Vec::new();
     let mut push = |text: String, range| {
         out.push(Statement {
@@ -212,7 +256,9 @@ fn statements(doc: &Csync2Document, file: FileId) -> Vec<Statement> {
     }
     for group in &doc.groups {
         let name = group.name.as_ref().map_or("", |n| n.text.as_str());
-        push(format!("group {name}"), group.keyword);
+        if !fragment {
+            push(format!("group {name}"), group.keyword);
+        }
         for host in &group.hosts {
             let peer = host
                 .peer
@@ -264,7 +310,9 @@ fn statements(doc: &Csync2Document, file: FileId) -> Vec<Statement> {
                 push("action do-local-only".to_string(), action.range);
             }
         }
-        push("}".to_string(), group.range);
+        if !fragment {
+            push("}".to_string(), group.range);
+        }
     }
     for include in &doc.includes {
         push(format!("config {}", include.text), include.range);

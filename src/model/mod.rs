@@ -91,6 +91,8 @@ pub struct Include {
     pub kind: ReferenceKind,
     /// The format of the targets.
     pub format: Format,
+    /// The targets are the inside of the block the reference stands in.
+    pub fragment: bool,
     pub targets: Vec<FileId>,
 }
 
@@ -134,6 +136,30 @@ impl Cluster {
     #[must_use]
     pub fn manifest_file(&self) -> Option<FileId> {
         self.manifest.as_ref().map(|(id, _)| *id)
+    }
+
+    /// The main files of `format`, with their nodes, in node order: files of
+    /// that format that no other file of it includes, and that parsed.
+    #[must_use]
+    pub fn main_files(&self, format: Format) -> Vec<(NodeId, FileId)> {
+        let mut included = vec![false; self.files.len()];
+        for file in self.files.iter().filter(|f| f.format == Some(format)) {
+            for include in file.includes.iter().filter(|i| i.format == format) {
+                for target in &include.targets {
+                    included[target.index()] = true;
+                }
+            }
+        }
+        self.nodes
+            .iter()
+            .flat_map(|node| node.files.iter().map(move |&file| (node.id, file)))
+            .filter(|&(_, file)| {
+                let f = self.file(file);
+                f.format == Some(format)
+                    && !included[file.index()]
+                    && !matches!(f.document, Document::NotParsed)
+            })
+            .collect()
     }
 
     /// The text `span` covers. Rules use it for values that are not secret.

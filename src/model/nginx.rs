@@ -253,24 +253,10 @@ impl<'a> Expander<'a> {
 /// Builds the nginx view of every node.
 #[must_use]
 pub fn build(cluster: &Cluster) -> Vec<NginxConfig> {
-    let mut included = vec![false; cluster.files.len()];
-    for file in &cluster.files {
-        if file.format == Some(Format::Nginx) {
-            for include in file.includes.iter().filter(|i| i.format == Format::Nginx) {
-                for target in &include.targets {
-                    included[target.index()] = true;
-                }
-            }
-        }
-    }
     let mut configs = Vec::new();
-    for node in &cluster.nodes {
-        for &file in &node.files {
-            let cluster_file = cluster.file(file);
-            if cluster_file.format != Some(Format::Nginx) || included[file.index()] {
-                continue;
-            }
-            let Some(doc) = cluster_file.document.as_nginx() else {
+    for (node, file) in cluster.main_files(Format::Nginx) {
+        {
+            let Some(doc) = cluster.file(file).document.as_nginx() else {
                 continue;
             };
             let mut expander = Expander {
@@ -281,7 +267,7 @@ pub fn build(cluster: &Cluster) -> Vec<NginxConfig> {
             };
             let top = expander.expand(file, &doc.directives);
             let mut config = NginxConfig {
-                node: node.id,
+                node,
                 file,
                 upstreams: Vec::new(),
                 servers: Vec::new(),

@@ -83,29 +83,11 @@ impl RedisServer {
 /// Builds the Redis view of every node.
 #[must_use]
 pub fn build(cluster: &Cluster) -> Vec<RedisServer> {
-    let mut included = vec![false; cluster.files.len()];
-    for file in cluster
-        .files
-        .iter()
-        .filter(|f| f.format == Some(Format::Redis))
-    {
-        for include in file.includes.iter().filter(|i| i.format == Format::Redis) {
-            for target in &include.targets {
-                included[target.index()] = true;
-            }
-        }
-    }
     let mut servers = Vec::new();
-    for node in &cluster.nodes {
-        for &file in &node.files {
-            // An unreadable file says nothing about the server.
-            if cluster.file(file).document.as_redis().is_none() || included[file.index()] {
-                continue;
-            }
-            let mut lines = Vec::new();
-            flatten(cluster, file, &mut vec![file], &mut lines);
-            servers.push(server(cluster, node.id, file, &lines));
-        }
+    for (node, file) in cluster.main_files(Format::Redis) {
+        let mut lines = Vec::new();
+        flatten(cluster, file, &mut vec![file], &mut lines);
+        servers.push(server(cluster, node, file, &lines));
     }
     servers
 }

@@ -153,28 +153,11 @@ enum Event<'a> {
 /// Builds the stunnel view of every node.
 #[must_use]
 pub fn build(cluster: &Cluster) -> Stunnel {
-    let mut included = vec![false; cluster.files.len()];
-    for file in cluster
-        .files
-        .iter()
-        .filter(|f| f.format == Some(Format::Stunnel))
-    {
-        for include in file.includes.iter().filter(|i| i.format == Format::Stunnel) {
-            for target in &include.targets {
-                included[target.index()] = true;
-            }
-        }
-    }
     let mut out = Stunnel::default();
-    for node in &cluster.nodes {
-        for &file in &node.files {
-            if cluster.file(file).document.as_stunnel().is_none() || included[file.index()] {
-                continue;
-            }
-            let mut events = Vec::new();
-            flatten(cluster, file, &mut vec![file], &mut events);
-            config(cluster, node.id, file, &events, &mut out);
-        }
+    for (node, file) in cluster.main_files(Format::Stunnel) {
+        let mut events = Vec::new();
+        flatten(cluster, file, &mut vec![file], &mut events);
+        config(cluster, node, file, &events, &mut out);
     }
     out
 }

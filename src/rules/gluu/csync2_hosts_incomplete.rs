@@ -55,53 +55,46 @@ fn check(cx: &mut RuleContext<'_>) {
         .iter()
         .filter(|c| c.read && gluu_nodes.contains(&c.node))
     {
-        for &file in &config.files {
-            let Some(doc) = cluster.file(file).document.as_csync2() else {
+        for group in &config.groups {
+            let mut listed: BTreeSet<NodeId> = BTreeSet::new();
+            let mut unknown = Vec::new();
+            for (file, host) in &group.hosts {
+                let mut nodes = cluster
+                    .net
+                    .nodes_named(cluster, config.node, &host.name.text);
+                if let Some(peer) = &host.peer {
+                    nodes.extend(cluster.net.nodes_named(cluster, config.node, &peer.text));
+                }
+                if nodes.is_empty() {
+                    unknown.push((*file, host));
+                }
+                listed.extend(nodes);
+            }
+            let missing: Vec<NodeId> = gluu_nodes
+                .iter()
+                .copied()
+                .filter(|n| !listed.contains(n))
+                .collect();
+            if missing.iter().any(|n| unaddressed.contains(n)) {
+                // An entry may stand for a node whose address is unknown.
+                for &node in missing.iter().filter(|n| unaddressed.contains(n)) {
+                    cx.unresolved_address(cluster.node(node), group.span);
+                }
                 continue;
-            };
-            for group in &doc.groups {
-                let mut listed: BTreeSet<NodeId> = BTreeSet::new();
-                let mut unknown = Vec::new();
-                for host in &group.hosts {
-                    let mut nodes = cluster
-                        .net
-                        .nodes_named(cluster, config.node, &host.name.text);
-                    if let Some(peer) = &host.peer {
-                        nodes.extend(cluster.net.nodes_named(cluster, config.node, &peer.text));
-                    }
-                    if nodes.is_empty() {
-                        unknown.push(host);
-                    }
-                    listed.extend(nodes);
-                }
-                let missing: Vec<NodeId> = gluu_nodes
+            }
+            let what = group.name.as_ref().map_or_else(
+                || "this csync2 group".to_string(),
+                |n| format!("csync2 group `{n}`"),
+            );
+            if !missing.is_empty() {
+                let hint: Vec<String> = missing
                     .iter()
-                    .copied()
-                    .filter(|n| !listed.contains(n))
+                    .filter_map(|&n| cluster.node(n).addresses.first())
+                    .map(|a| format!("`host {};`", a.ip))
                     .collect();
-                if !unaddressed.is_empty() && missing.iter().any(|n| unaddressed.contains(n)) {
-                    // An entry may stand for a node whose address is unknown.
-                    for &node in missing.iter().filter(|n| unaddressed.contains(n)) {
-                        cx.unresolved_address(cluster.node(node), Span::new(file, group.keyword));
-                    }
-                    continue;
-                }
-                let range = group
-                    .name
-                    .as_ref()
-                    .map_or(group.keyword, |n| group.keyword.cover(n.range));
-                let what = group.name.as_ref().map_or_else(
-                    || "this csync2 group".to_string(),
-                    |n| format!("csync2 group `{}`", n.text),
-                );
-                if !missing.is_empty() {
-                    let hint = missing
-                        .iter()
-                        .filter_map(|&n| cluster.node(n).addresses.first())
-                        .map(|a| format!("`host {};`", a.ip))
-                        .collect::<Vec<_>>();
-                    let mut diagnostic = Diagnostic::new(
-                        Span::new(file, range),
+                cx.report(
+                    Diagnostic::new(
+                        group.span,
                         format!(
                             "{what} on `{}` does not list the Gluu node{} {}",
                             cluster.node(config.node).name,
@@ -109,24 +102,23 @@ fn check(cx: &mut RuleContext<'_>) {
                             node_list(cluster, missing.iter().copied())
                         ),
                     )
-                    .label("incomplete host list");
-                    if hint.is_empty() {
-                        diagnostic = diagnostic.help("add a `host` line for every Gluu node");
+                    .label("incomplete host list")
+                    .help(if hint.is_empty() {
+                        "add a `host` line for every Gluu node".to_string()
                     } else {
-                        diagnostic = diagnostic.help(format!("add {}", hint.join(" and ")));
-                    }
-                    cx.report(diagnostic);
-                }
-                for host in unknown {
-                    cx.report(
-                        Diagnostic::new(
-                            Span::new(file, host.name.range),
-                            format!("`{}` in {what} is no node of the cluster", host.name.text),
-                        )
-                        .label("unknown host")
-                        .help("remove the entry, or name the node's address or host name in clusterlint.toml"),
-                    );
-                }
+                        format!("add {}", hint.join(" and "))
+                    }),
+                );
+            }
+            for (file, host) in unknown {
+                cx.report(
+                    Diagnostic::new(
+                        Span::new(file, host.name.range),
+                        format!("`{}` in {what} is no node of the cluster", host.name.text),
+                    )
+                    .label("unknown host")
+                    .help("remove the entry, or name the node's address or host name in clusterlint.toml"),
+                );
             }
         }
     }

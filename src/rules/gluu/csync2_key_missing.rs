@@ -1,11 +1,10 @@
 use crate::diagnostic::Diagnostic;
-use crate::formats::Format;
 use crate::rules::{RuleContext, declare_rule};
-use crate::source::{FileId, Span};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a csync2 `group` without a `key` line.
+    /// Reports a csync2 `group` without a `key` line (also none in a file
+    /// a `config` line includes inside the group).
     ///
     /// ## Why is this bad?
     /// csync2 authenticates the nodes of a group with the pre-shared key
@@ -31,29 +30,21 @@ declare_rule! {
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
-    for (index, file) in cluster.files.iter().enumerate() {
-        if file.format != Some(Format::Csync2) {
-            continue;
-        }
-        let Some(doc) = file.document.as_csync2() else {
-            continue;
-        };
-        for group in doc.groups.iter().filter(|g| g.keys.is_empty()) {
-            let name = group.name.as_ref().map_or_else(
-                || "this group".to_string(),
-                |n| format!("group `{}`", n.text),
-            );
-            let range = group
+    let mut seen = Vec::new();
+    for config in &cluster.gluu.csync2 {
+        for group in config.groups.iter().filter(|g| g.keys.is_empty()) {
+            if seen.contains(&group.span) {
+                continue;
+            }
+            seen.push(group.span);
+            let name = group
                 .name
                 .as_ref()
-                .map_or(group.keyword, |n| group.keyword.cover(n.range));
+                .map_or_else(|| "this group".to_string(), |n| format!("group `{n}`"));
             cx.report(
-                Diagnostic::new(
-                    Span::new(FileId(index as u32), range),
-                    format!("{name} names no key; csync2 refuses to run without one"),
-                )
-                .label("no `key`")
-                .help("add `key /etc/csync2.key;` (made once with `csync2 -k`, the same file on every node)"),
+                Diagnostic::new(group.span, format!("{name} names no key; csync2 refuses to run without one"))
+                    .label("no `key`")
+                    .help("add `key /etc/csync2.key;` (made once with `csync2 -k`, the same file on every node)"),
             );
         }
     }
