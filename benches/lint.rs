@@ -97,14 +97,19 @@ fn gluu_cluster(nodes: usize) -> Workspace {
     for n in 0..nodes {
         workspace.add_file(
             format!("gluu{n:04}/etc/csync2.cfg"),
-            format!("group gluu {{\n{hosts}    key /etc/csync2.key;\n    include /opt/gluu/conf;\n}}\n"),
+            format!(
+                "group gluu {{\n{hosts}    key /etc/csync2.key;\n    include /opt/gluu/conf;\n}}\n"
+            ),
         );
     }
     workspace.add_file(
         "lb/etc/nginx/nginx.conf",
         format!("events {{}}\nhttp {{\n upstream backend_id {{ ip_hash;\n{servers} }}\n server {{ listen 443 ssl; ssl_certificate /a.crt; location /identity {{ proxy_pass https://backend_id; }} }}\n}}\n"),
     );
-    workspace.add_file("redis/etc/redis/redis.conf", "bind 127.0.0.1\nrequirepass bench\n");
+    workspace.add_file(
+        "redis/etc/redis/redis.conf",
+        "bind 127.0.0.1\nrequirepass bench\n",
+    );
     workspace.add_file(
         "redis/etc/stunnel/redis.conf",
         "cert = /etc/stunnel/r.pem\n[redis]\naccept = 10.0.0.30:16379\nconnect = 127.0.0.1:6379\n",

@@ -327,6 +327,9 @@ fn listeners(cluster: &Cluster) -> Vec<net::Listener> {
         for server in &config.servers {
             for listen in &server.listens {
                 let addresses = match (listen.address, &listen.host) {
+                    (Some(BindAddress::AnyV6), _) if listen.dual_stack => {
+                        vec![BindAddress::AnyDual]
+                    }
                     (Some(address), _) => vec![address],
                     (None, Some(host)) => cluster
                         .net
@@ -381,6 +384,8 @@ fn listeners(cluster: &Cluster) -> Vec<net::Listener> {
             };
             let addresses = match host {
                 None => vec![BindAddress::AnyV4],
+                // stunnel leaves `IPV6_V6ONLY` off: `:::port` takes IPv4 too.
+                Some("::") => vec![BindAddress::AnyDual],
                 Some(host) => cluster
                     .net
                     .resolve(cluster, tunnel.node, host)

@@ -49,6 +49,9 @@ pub enum BindAddress {
     AnyV4,
     /// Every IPv6 address of the node (`::`).
     AnyV6,
+    /// Every address of both families: an IPv6 wildcard socket without
+    /// `IPV6_V6ONLY` (stunnel's `:::port`, nginx `ipv6only=off`).
+    AnyDual,
     Ip(IpAddr),
 }
 
@@ -69,7 +72,9 @@ impl BindAddress {
     pub fn overlaps(self, other: Self) -> bool {
         match (self, other) {
             (a, b) if a == b => true,
-            (Self::AnyV4, Self::Ip(IpAddr::V4(_)))
+            (Self::AnyDual, _)
+            | (_, Self::AnyDual)
+            | (Self::AnyV4, Self::Ip(IpAddr::V4(_)))
             | (Self::Ip(IpAddr::V4(_)), Self::AnyV4)
             | (Self::AnyV6, Self::Ip(IpAddr::V6(_)))
             | (Self::Ip(IpAddr::V6(_)), Self::AnyV6) => true,
@@ -83,6 +88,7 @@ impl BindAddress {
         match self {
             Self::AnyV4 => ip.is_ipv4(),
             Self::AnyV6 => ip.is_ipv6(),
+            Self::AnyDual => true,
             Self::Ip(own) => own == ip,
         }
     }
@@ -92,7 +98,7 @@ impl fmt::Display for BindAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::AnyV4 => f.write_str("0.0.0.0"),
-            Self::AnyV6 => f.write_str("[::]"),
+            Self::AnyV6 | Self::AnyDual => f.write_str("[::]"),
             Self::Ip(IpAddr::V6(v6)) => write!(f, "[{v6}]"),
             Self::Ip(ip) => write!(f, "{ip}"),
         }
@@ -464,6 +470,8 @@ mod tests {
         assert!(!BindAddress::AnyV4.overlaps(BindAddress::Ip(v6)));
         assert!(!BindAddress::AnyV4.overlaps(BindAddress::AnyV6));
         assert!(BindAddress::AnyV6.accepts(v6));
+        assert!(BindAddress::AnyDual.overlaps(BindAddress::AnyV4));
+        assert!(BindAddress::AnyDual.accepts(v4));
         assert_eq!(
             BindAddress::from_ip("0.0.0.0".parse().unwrap()),
             BindAddress::AnyV4

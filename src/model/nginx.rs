@@ -12,7 +12,7 @@ use std::net::IpAddr;
 
 use crate::formats::Format;
 use crate::formats::nginx::{Directive, Word};
-use crate::model::net::{BadAddress, BindAddress, host_problem, port_problem, split_host_port};
+use crate::model::net::{BadAddress, BindAddress, host_problem, split_host_port};
 use crate::model::{Cluster, Include, NodeId};
 use crate::source::{FileId, Span};
 
@@ -71,18 +71,38 @@ pub struct Upstream {
     pub context: Context,
     pub servers: Vec<UpstreamServer>,
     /// `ip_hash`, `hash`, `sticky`, `least_conn`, `random`, ...
-    pub balancing: Vec<Text>,
+    pub balancing: Vec<Balancing>,
+}
+
+/// A balancing directive of an upstream and its arguments.
+#[derive(Clone, Debug)]
+pub struct Balancing {
+    pub name: Text,
+    pub args: Vec<String>,
 }
 
 impl Upstream {
-    /// Whether the balancing method sends one client to one server.
+    /// Whether the balancing method sends one client to one server:
+    /// `ip_hash`, `sticky`, or `hash` on a key that names the client (its
+    /// address, a cookie, a forwarded-for header, the user).
     #[must_use]
     pub fn is_sticky(&self) -> bool {
-        self.balancing.iter().any(|b| {
-            matches!(
-                b.text.as_str(),
-                "ip_hash" | "hash" | "sticky" | "sticky_route" | "sticky_cookie_insert"
-            )
+        self.balancing.iter().any(|b| match b.name.text.as_str() {
+            "ip_hash" | "sticky" | "sticky_route" | "sticky_cookie_insert" => true,
+            "hash" => b.args.first().is_some_and(|key| {
+                let key = key.to_ascii_lowercase();
+                [
+                    "remote_addr",
+                    "cookie",
+                    "x_forwarded_for",
+                    "x_real_ip",
+                    "remote_user",
+                    "session",
+                ]
+                .iter()
+                .any(|k| key.contains(k))
+            }),
+            _ => false,
         })
     }
 }
@@ -96,6 +116,10 @@ pub struct Listen {
     pub host: Option<String>,
     pub port: u16,
     pub ssl: bool,
+    /// `quic`: HTTP/3 over UDP, with TLS of its own.
+    pub quic: bool,
+    /// `ipv6only=off`: an IPv6 wildcard that takes IPv4 too.
+    pub dual_stack: bool,
     /// The address argument.
     pub address_span: Span,
     /// The whole directive.
@@ -162,8 +186,9 @@ pub struct NginxConfig {
     pub file: FileId,
     pub upstreams: Vec<Upstream>,
     pub servers: Vec<VirtualServer>,
-    /// Every `ssl on;` (deprecated since 1.15.0, gone in 1.25.1).
-    pub ssl_on: Vec<Span>,
+    /// Every `ssl` directive, `on` or `off` (deprecated since 1.15.0, gone
+    /// in 1.25.1).
+    pub ssl_directives: Vec<Span>,
     /// Addresses in `listen`, upstream `server` and `proxy_pass` that
     /// nginx cannot read.
     pub bad_addresses: Vec<BadAddress>,
@@ -271,7 +296,7 @@ pub fn build(cluster: &Cluster) -> Vec<NginxConfig> {
                 file,
                 upstreams: Vec::new(),
                 servers: Vec::new(),
-                ssl_on: Vec::new(),
+                ssl_directives: Vec::new(),
                 bad_addresses: Vec::new(),
             };
             let mut reader = Reader {
@@ -342,9 +367,9 @@ impl<'a> Reader<'a, '_> {
         let mut inherited = Inherited::default();
         for &item in items {
             match self.name(item) {
-                "ssl" if self.is_on(item) => {
-                    self.config.ssl_on.push(Self::span(item));
-                    inherited.ssl_on = Some(Self::span(item));
+                "ssl" => {
+                    self.config.ssl_directives.push(Self::span(item));
+                    inherited.ssl_on = self.is_on(item).then(|| Self::span(item));
                 }
                 "ssl_certificate" => inherited.certificates.push(Self::span(item)),
                 _ => {}
@@ -395,9 +420,12 @@ impl<'a> Reader<'a, '_> {
                 | "least_time"
                 | "random"
                 | "ntlm" => {
-                    upstream.balancing.push(Text {
-                        text: child_name.to_string(),
-                        span: Self::span(child),
+                    upstream.balancing.push(Balancing {
+                        name: Text {
+                            text: child_name.to_string(),
+                            span: Self::span(child),
+                        },
+                        args: self.args(child).into_iter().map(|a| a.text).collect(),
                     });
                 }
                 _ => {}
@@ -475,12 +503,8 @@ impl<'a> Reader<'a, '_> {
                 "listen" => server.listens.extend(self.listen(child)),
                 "server_name" => server.server_names.extend(self.args(child)),
                 "ssl" => {
-                    if self.is_on(child) {
-                        self.config.ssl_on.push(Self::span(child));
-                        server.ssl_on = Some(Self::span(child));
-                    } else {
-                        server.ssl_on = None;
-                    }
+                    self.config.ssl_directives.push(Self::span(child));
+                    server.ssl_on = self.is_on(child).then(|| Self::span(child));
                 }
                 "ssl_certificate" => own_certificates.push(Self::span(child)),
                 "location" => self.location(child, &mut server),
@@ -579,7 +603,7 @@ impl<'a> Reader<'a, '_> {
             first.span,
             host_problem(host).or_else(|| port.and_then(port_problem)),
         );
-        let port = port.map_or(Some(80), |p| p.parse::<u16>().ok())?;
+        let port = port.map_or(Some(80), |p| p.parse::<u16>().ok().filter(|&p| p > 0))?;
         let bare = host.trim_start_matches('[').trim_end_matches(']');
         let (address, host) = match bare {
             "*" => (Some(BindAddress::AnyV4), None),
@@ -593,6 +617,8 @@ impl<'a> Reader<'a, '_> {
             host,
             port,
             ssl: params.iter().any(|p| p.text == "ssl"),
+            quic: params.iter().any(|p| p.text == "quic"),
+            dual_stack: params.iter().any(|p| p.text == "ipv6only=off"),
             address_span: first.span,
             span: Self::span(item),
         })
@@ -605,6 +631,17 @@ impl<'a> Reader<'a, '_> {
             Some((_, rest)) => rest,
             None => url.text.as_str(),
         };
+        // `http://unix:/run/app.sock:/uri`: a Unix socket, no host or port.
+        if let Some(path) = rest.strip_prefix("unix:") {
+            let socket = path.split(':').next().unwrap_or(path);
+            return Some(ProxyPass {
+                host: format!("unix:{socket}"),
+                port: None,
+                dynamic,
+                directive: Self::span(item),
+                url,
+            });
+        }
         let authority = rest.split('/').next().unwrap_or(rest);
         let (host, port) = split_host_port(authority);
         if !dynamic {
@@ -639,6 +676,17 @@ impl<'a> Reader<'a, '_> {
             url: url.cloned(),
             span: Self::span(item),
         })
+    }
+}
+
+/// What is wrong with a port nginx reads: it takes numbers only, no
+/// service names.
+fn port_problem(port: &str) -> Option<String> {
+    match port.parse::<u16>() {
+        Ok(p) if p > 0 => None,
+        _ => Some(format!(
+            "`{port}` is not a port (nginx takes a number from 1 to 65535)"
+        )),
     }
 }
 

@@ -11,8 +11,9 @@ declare_rule! {
     /// ## What it does
     /// Compares the `/etc/hosts` files of the nodes: a name that several
     /// nodes map must map to the same address on each (the first line
-    /// naming it counts, as glibc reads the file). Loopback lines and a
-    /// node's lines for its own addresses are left out: each node may map
+    /// naming it for each address family counts, as glibc reads the file;
+    /// two addresses of one node are the same machine). Loopback lines and
+    /// a node's lines for its own addresses are left out: each node may map
     /// its own name to itself (the Gluu guide gives all nodes one host
     /// name, each mapped to the node's own address). The address most
     /// nodes give is the reference.
@@ -38,26 +39,33 @@ declare_rule! {
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
-    let mut by_name: BTreeMap<&str, Vec<(NodeId, &HostsName)>> = BTreeMap::new();
+    // Per name and address family: glibc answers each family with the first
+    // line of that family naming it.
+    let mut by_name: BTreeMap<(&str, bool), Vec<(NodeId, &HostsName)>> = BTreeMap::new();
     for node in &cluster.nodes {
         let own: Vec<IpAddr> = node.addresses.iter().map(|a| a.ip).collect();
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: Vec<(&str, bool)> = Vec::new();
         for (name, line) in cluster.net.hosts_lines(node.id) {
-            if seen.contains(&name.as_str()) {
-                continue; // The first line naming it wins.
+            let key = (name.as_str(), line.ip.is_ipv6());
+            if seen.contains(&key) {
+                continue;
             }
-            seen.push(name);
+            seen.push(key);
             if line.ip.is_loopback()
                 || own.contains(&line.ip)
                 || is_own_name(cluster, node.id, name)
             {
                 continue;
             }
-            by_name.entry(name).or_default().push((node.id, line));
+            by_name.entry(key).or_default().push((node.id, line));
         }
     }
-    for (name, lines) in by_name {
-        let values: Vec<(NodeId, IpAddr)> = lines.iter().map(|(n, l)| (*n, l.ip)).collect();
+    for ((name, _), lines) in by_name {
+        // Two addresses of one node are the same machine.
+        let values: Vec<(NodeId, Result<NodeId, IpAddr>)> = lines
+            .iter()
+            .map(|(n, l)| (*n, cluster.net.node_of(l.ip).ok_or(l.ip)))
+            .collect();
         let Some(agreement) = agree(cluster, &values) else {
             continue;
         };

@@ -35,7 +35,12 @@ fn check(cx: &mut RuleContext<'_>) {
             if server.certificates.is_empty() || server.ssl_on.is_some() {
                 continue;
             }
-            for listen in server.listens.iter().filter(|l| l.port == 443 && !l.ssl) {
+            // `quic` listens carry TLS of their own.
+            for listen in server
+                .listens
+                .iter()
+                .filter(|l| l.port == 443 && !l.ssl && !l.quic)
+            {
                 cx.report(
                     Diagnostic::new(
                         listen.span,

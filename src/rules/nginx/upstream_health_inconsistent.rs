@@ -66,11 +66,14 @@ fn check(cx: &mut RuleContext<'_>) {
             };
             for &i in &agreement.outliers {
                 let server = &upstream.servers[i];
-                let span = server
-                    .max_fails
-                    .as_ref()
-                    .or(server.fail_timeout.as_ref())
-                    .map_or(server.address, |t| t.span);
+                // Point at the setting that differs, where it is written.
+                let (fails, timeout) = (&settings[i], &settings[agreement.reference[0]]);
+                let written = if fails.0 == timeout.0 {
+                    server.fail_timeout.as_ref()
+                } else {
+                    server.max_fails.as_ref()
+                };
+                let span = written.map_or(server.address, |t| t.span);
                 cx.report(
                     Diagnostic::new(
                         span,

@@ -1,5 +1,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
+use crate::model::nginx::Host;
 use crate::rules::consensus::node_list;
 use crate::rules::nginx::{balanced, proxied};
 use crate::rules::{RuleContext, declare_rule};
@@ -59,15 +60,32 @@ fn check(cx: &mut RuleContext<'_>) {
                 .and_then(|(i, _)| upstream.servers[*i].port)
                 .map(|p| format!(":{p}"))
                 .unwrap_or_default();
+            // Written as the other servers are: by name where they use names.
+            let by_name = balanced
+                .matched
+                .iter()
+                .any(|(i, _)| matches!(upstream.servers[*i].host, Host::Name(_)));
             let lines: Vec<String> = missing
                 .iter()
-                .filter_map(|&n| cluster.node(n).addresses.first())
-                .map(|a| {
-                    let ip = match a.ip {
+                .filter_map(|&n| {
+                    let node = cluster.node(n);
+                    let address = node.addresses.first()?;
+                    let name = by_name
+                        .then(|| {
+                            cluster
+                                .net
+                                .hosts_lines(config.node)
+                                .iter()
+                                .find(|(_, line)| node.addresses.iter().any(|a| a.ip == line.ip))
+                                .map(|(_, line)| cluster.text(line.span).to_string())
+                                .or_else(|| node.hostname.clone())
+                        })
+                        .flatten();
+                    let host = name.unwrap_or_else(|| match address.ip {
                         std::net::IpAddr::V6(v6) => format!("[{v6}]"),
                         v4 @ std::net::IpAddr::V4(_) => v4.to_string(),
-                    };
-                    format!("`server {ip}{port};`")
+                    });
+                    Some(format!("`server {host}{port};`"))
                 })
                 .collect();
             let span = if upstream.keyword.file == upstream.name.span.file {

@@ -34,11 +34,6 @@ declare_rule! {
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
-    let addresses: Vec<String> = cluster
-        .nodes
-        .iter()
-        .flat_map(|n| n.addresses.iter().map(|a| a.ip.to_string()))
-        .collect();
     for config in &cluster.nginx {
         let mut seen: Vec<*const crate::model::nginx::Upstream> = Vec::new();
         for (_, upstream) in proxied(config) {
@@ -50,6 +45,14 @@ fn check(cx: &mut RuleContext<'_>) {
             if balanced.matched.is_empty() {
                 continue;
             }
+            // Suggest the addresses of the role's nodes the upstream lacks.
+            let candidates: Vec<String> = cluster
+                .nodes
+                .iter()
+                .filter(|n| balanced.role.is_none_or(|r| n.has_role(r)))
+                .filter(|n| !balanced.matched.iter().any(|(_, m)| *m == n.id))
+                .flat_map(|n| n.addresses.iter().map(|a| a.ip.to_string()))
+                .collect();
             for (i, server) in upstream.servers.iter().enumerate() {
                 if matches!(server.host, Host::Unix(_))
                     || balanced.matched.iter().any(|(m, _)| *m == i)
@@ -57,7 +60,7 @@ fn check(cx: &mut RuleContext<'_>) {
                     continue;
                 }
                 let hint =
-                    suggest::did_you_mean(&server.host_text, addresses.iter().map(String::as_str));
+                    suggest::did_you_mean(&server.host_text, candidates.iter().map(String::as_str));
                 cx.report(
                     Diagnostic::new(
                         server.address,

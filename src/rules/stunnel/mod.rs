@@ -39,6 +39,7 @@ pub(crate) fn tls_peer<'a>(
         let listener = cluster
             .net
             .listening_at(target.node, target.ip, port)
+            .filter(|l| !tunnel.accepts.iter().any(|a| a.span == l.span))
             .find(|l| l.program == Program::Stunnel && l.tls)?;
         Some((target, listener))
     })

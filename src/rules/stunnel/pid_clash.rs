@@ -8,8 +8,9 @@ use crate::source::Span;
 declare_rule! {
     /// ## What it does
     /// Reports two stunnel configurations on one node that use the same
-    /// pid file: the same `pid` path, or both none (then both use the
-    /// compiled-in default). `pid =` (no file) never clashes.
+    /// pid file: the same `pid` path (`/var/run` and `/run` are one
+    /// folder), or both none (then both use the compiled-in default).
+    /// `pid =` (no file) never clashes.
     ///
     /// ## Why is this bad?
     /// Each stunnel process writes its process id to the file: the second
@@ -29,6 +30,20 @@ declare_rule! {
     check: Some(check),
 }
 
+/// One spelling per file: `/var/run` is `/run` on current systems, and
+/// `.` and repeated `/` do not matter.
+fn same_file(path: &str) -> String {
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let joined = format!("/{}", parts.join("/"));
+    match joined.strip_prefix("/var/run/") {
+        Some(rest) => format!("/run/{rest}"),
+        None => joined,
+    }
+}
+
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     let mut configs: Vec<_> = cluster.stunnel.configs.iter().collect();
@@ -40,7 +55,7 @@ fn check(cx: &mut RuleContext<'_>) {
         let (key, span) = match &config.pid {
             Pid::Disabled => continue,
             Pid::Default => ("(default)".to_string(), Span::file_start(config.file)),
-            Pid::Path(setting) => (setting.value.clone(), setting.span),
+            Pid::Path(setting) => (same_file(&setting.value), setting.span),
         };
         let path = cluster.source(config.file).path.as_str();
         match first.get(&(config.node, key.clone())) {
