@@ -29,7 +29,6 @@ const FORK: &str = "csync2: statement of the schafdog fork";
 const SEMANTIC: &str = "csync2: configuration check beyond the grammar";
 const KEY_FILE: &str = "csync2: key file replaced";
 const INCLUDE_OUTSIDE: &str = "csync2: include outside the checked tree";
-const FRAGMENT: &str = "csync2: fragment included inside a group, parsed on its own";
 
 /// A valid key: 32 or more of `[A-Za-z0-9._]` on the first line.
 const KEY: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL\n";
@@ -204,14 +203,6 @@ fn sandboxed(text: &str, tree: &Path, main_dir: &Path, scratch: &Path) -> String
     out
 }
 
-/// Whether `path` (one of `files`) reads as statements of a group body.
-fn is_group_fragment(files: &[(String, Vec<u8>)], path: &str) -> bool {
-    files.iter().find(|(p, _)| p == path).is_some_and(|(_, b)| {
-        let text = String::from_utf8_lossy(b);
-        !csync2::parse(&text).errors.is_empty() && csync2::parse_group_body(&text).errors.is_empty()
-    })
-}
-
 fn check(input: &Input, tally: &mut Tally) -> Vec<String> {
     let mut problems = Vec::new();
     let scratch = tempfile::tempdir().unwrap();
@@ -297,13 +288,6 @@ fn check(input: &Input, tally: &mut Tally) -> Vec<String> {
                 .iter()
                 .filter(|r| closure.contains(&r.file))
             {
-                // csync2 splices an included file where `config` stands;
-                // clusterlint parses each file on its own, so a file of
-                // group statements is refused at its top level.
-                if r.file != main && is_group_fragment(&files, &r.file) {
-                    tally.diverge(FRAGMENT);
-                    continue;
-                }
                 problems.push(format!(
                     "{} {}:{}: clusterlint refuses ({}) but csync2 accepts",
                     input.label, r.file, r.line, r.message
