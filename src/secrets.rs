@@ -176,6 +176,31 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
         Document::Pem(_) | Document::Csync2Key(_) => {
             ranges.push(TextRange::from_usize(0..text.len()));
         }
+        Document::Xml(doc) => {
+            for element in doc.elements() {
+                for attribute in element.attributes.iter().filter(|a| is_secret_key(&a.name)) {
+                    ranges.push(attribute.value.range);
+                }
+                // `<password>...</password>`, `<aws.secret-key>`, and a
+                // `<property>` whose `<name>` is a secret's.
+                let secret = if element.local_name() == "property" {
+                    element
+                        .child("name")
+                        .and_then(crate::formats::xml::Element::text)
+                        .is_some_and(|n| is_secret_key(n.text.trim()))
+                } else {
+                    false
+                };
+                let texts = element.elements().filter(|c| {
+                    (secret && c.local_name() == "value") || is_secret_key(c.local_name())
+                });
+                ranges.extend(
+                    texts
+                        .filter_map(crate::formats::xml::Element::text)
+                        .map(|t| t.range),
+                );
+            }
+        }
         Document::Csync2(_) | Document::Hosts(_) | Document::NotParsed => {}
     }
     scan_lines(&text, &mut ranges);

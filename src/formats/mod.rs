@@ -12,6 +12,7 @@ pub mod properties;
 pub mod redis;
 pub mod setenv;
 pub mod stunnel;
+pub mod xml;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -91,7 +92,7 @@ impl Format {
     /// classified and listed, not yet checked).
     #[must_use]
     pub const fn is_parsed(self) -> bool {
-        !matches!(self, Self::KaazingXml)
+        true
     }
 }
 
@@ -132,6 +133,7 @@ pub enum Document {
     Hosts(hosts::HostsDocument),
     Pem(pem::PemDocument),
     Csync2Key(csync2_key::Csync2KeyDocument),
+    Xml(xml::XmlDocument),
     /// A format this version classifies but does not parse.
     NotParsed,
 }
@@ -184,6 +186,7 @@ impl Document {
             Self::Csync2(doc) => &doc.errors,
             Self::Pem(doc) => &doc.errors,
             Self::Csync2Key(doc) => &doc.errors,
+            Self::Xml(doc) => &doc.errors,
             Self::Hosts(_) | Self::NotParsed => &[],
         }
     }
@@ -200,6 +203,7 @@ impl Document {
             Self::Stunnel(doc) => &doc.comments,
             Self::Csync2(doc) => &doc.comments,
             Self::Hosts(doc) => &doc.comments,
+            Self::Xml(doc) => &doc.comments,
             Self::Pem(_) | Self::Csync2Key(_) | Self::NotParsed => &[],
         }
     }
@@ -369,6 +373,20 @@ impl Document {
             }
             Self::Pem(doc) => out.extend(doc.blocks.iter().map(|b| b.range)),
             Self::Csync2Key(doc) => out.push(doc.key_range),
+            Self::Xml(doc) => {
+                out.extend(doc.doctype);
+                for e in doc.elements() {
+                    out.extend([e.name_range, e.start_tag, e.range]);
+                    for a in &e.attributes {
+                        out.extend([a.name_range, a.value.range]);
+                    }
+                    for node in &e.children {
+                        if let xml::Node::Text(t) = node {
+                            out.push(t.range);
+                        }
+                    }
+                }
+            }
             Self::NotParsed => {}
         }
         out
@@ -439,6 +457,14 @@ impl Document {
     }
 
     #[must_use]
+    pub fn as_xml(&self) -> Option<&xml::XmlDocument> {
+        match self {
+            Self::Xml(doc) => Some(doc),
+            _ => None,
+        }
+    }
+
+    #[must_use]
     pub fn as_pem(&self) -> Option<&pem::PemDocument> {
         match self {
             Self::Pem(doc) => Some(doc),
@@ -477,6 +503,6 @@ pub fn parse(format: Format, text: &str) -> Document {
         Format::Hosts => Document::Hosts(hosts::parse(text)),
         Format::Pem => Document::Pem(pem::parse(text)),
         Format::Csync2Key => Document::Csync2Key(csync2_key::parse(text)),
-        Format::KaazingXml => Document::NotParsed,
+        Format::KaazingXml => Document::Xml(xml::parse(text)),
     }
 }

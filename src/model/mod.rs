@@ -3,6 +3,7 @@
 //! from the parsed documents. Rules read the model; they never parse.
 
 pub mod gluu;
+pub mod kaazing;
 pub mod liferay;
 pub mod net;
 pub mod nginx;
@@ -108,6 +109,7 @@ pub struct Cluster {
     pub nginx: Vec<nginx::NginxConfig>,
     pub redis: Vec<redis::RedisServer>,
     pub stunnel: stunnel::Stunnel,
+    pub kaazing: Vec<kaazing::Gateway>,
     pub net: net::Net,
 }
 
@@ -201,6 +203,7 @@ pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
     cluster.nginx = nginx::build(cluster);
     cluster.redis = redis::build(cluster);
     cluster.stunnel = stunnel::build(cluster);
+    cluster.kaazing = kaazing::build(cluster);
     infer_roles(cluster);
     infer_addresses(cluster);
     let mut net = net::Net::default();
@@ -239,6 +242,19 @@ fn infer_roles(cluster: &mut Cluster) {
         if cluster.redis.iter().any(|r| r.node == id && !r.sentinel) {
             roles.push(Role::Redis);
         }
+        // Enterprise Shield: a DMZ gateway has a public front plane; an
+        // internal gateway only names the DMZ back plane it connects to.
+        for gateway in cluster.kaazing.iter().filter(|g| g.node == id) {
+            if gateway
+                .property("dmz.cluster.frontplane.hostname")
+                .is_some()
+            {
+                roles.push(Role::DmzGateway);
+            } else if gateway.property("dmz.cluster.backplane.hostname").is_some() {
+                roles.push(Role::InternalGateway);
+            }
+        }
+        roles.dedup();
         cluster.nodes[index]
             .roles
             .extend(roles.into_iter().map(|r| (r, RoleSource::Inferred)));
@@ -255,8 +271,9 @@ fn infer_addresses(cluster: &mut Cluster) {
         .iter()
         .flat_map(|n| n.addresses.iter().map(|a| a.ip))
         .collect();
-    // What a node says of itself comes first.
-    let declared: Vec<(NodeId, IpAddr, Span)> = cluster
+    // What a node says of itself comes first: a Gluu node's `ip`, a
+    // gateway's `gateway.ip.address`.
+    let mut declared: Vec<(NodeId, IpAddr, Span)> = cluster
         .gluu
         .setups
         .iter()
@@ -269,6 +286,14 @@ fn infer_addresses(cluster: &mut Cluster) {
             ))
         })
         .collect();
+    declared.extend(cluster.kaazing.iter().filter_map(|gateway| {
+        let property = gateway.property("gateway.ip.address")?;
+        Some((
+            gateway.node,
+            property.value.parse().ok()?,
+            property.value_span,
+        ))
+    }));
     for (node, ip, span) in declared {
         let node = &mut cluster.nodes[node.index()];
         if node.addresses.is_empty() && taken.insert(ip) {
@@ -313,6 +338,88 @@ fn infer_addresses(cluster: &mut Cluster) {
                 ip,
                 span: Some(span),
             });
+        }
+    }
+}
+
+/// The sockets a gateway binds: each service `accept` (where `tcp.bind`
+/// or the scheme's `*.bind` says, else the URI's host) and the cluster
+/// `accept`. Services of HTTP-family schemes share one socket.
+fn gateway_listeners(cluster: &Cluster, out: &mut Vec<net::Listener>) {
+    use net::{BindAddress, Listener, Program};
+    let resolve = |node: NodeId, host: &str| -> Vec<BindAddress> {
+        match host {
+            "" | "*" | "0.0.0.0" => vec![BindAddress::AnyV4],
+            _ => cluster
+                .net
+                .resolve(cluster, node, host)
+                .into_iter()
+                .map(BindAddress::from_ip)
+                .collect(),
+        }
+    };
+    for gateway in &cluster.kaazing {
+        for service in &gateway.services {
+            for accept in service.accepts.iter().filter(|a| a.known) {
+                let Some(uri) = kaazing::Uri::parse(&accept.text) else {
+                    continue;
+                };
+                let bind = service
+                    .accept_option("tcp.bind")
+                    .or_else(|| service.accept_option(&format!("{}.bind", uri.scheme)))
+                    .filter(|b| b.known);
+                let (host, port, span) = match bind {
+                    // A port alone binds every address.
+                    Some(b) if !b.text.contains(':') => {
+                        (String::new(), b.text.parse().ok(), b.span)
+                    }
+                    Some(b) => {
+                        let (host, port) = net::split_host_port(&b.text);
+                        (
+                            host.trim_matches(['[', ']']).to_string(),
+                            port.and_then(|p| p.parse().ok()),
+                            b.span,
+                        )
+                    }
+                    None => (uri.host.clone(), uri.port, accept.span),
+                };
+                let Some(port) = port else { continue };
+                for address in resolve(gateway.node, &host) {
+                    out.push(Listener {
+                        node: gateway.node,
+                        address,
+                        port,
+                        program: Program::Kaazing,
+                        config: gateway.file,
+                        shared: kaazing::is_http_family(&uri.scheme),
+                        tls: matches!(uri.scheme.as_str(), "wss" | "https" | "ssl" | "tls"),
+                        span,
+                    });
+                }
+            }
+        }
+        for accept in gateway
+            .cluster
+            .iter()
+            .flat_map(|c| &c.accepts)
+            .filter(|a| a.known)
+        {
+            let Some(uri) = kaazing::Uri::parse(&accept.text) else {
+                continue;
+            };
+            let Some(port) = uri.port else { continue };
+            for address in resolve(gateway.node, &uri.host) {
+                out.push(Listener {
+                    node: gateway.node,
+                    address,
+                    port,
+                    program: Program::Kaazing,
+                    config: gateway.file,
+                    shared: false,
+                    tls: false,
+                    span: accept.span,
+                });
+            }
         }
     }
 }
@@ -377,6 +484,7 @@ fn listeners(cluster: &Cluster) -> Vec<net::Listener> {
             }
         }
     }
+    gateway_listeners(cluster, &mut out);
     for tunnel in &cluster.stunnel.tunnels {
         for accept in &tunnel.accepts {
             let Some((host, port)) = accept.inet() else {

@@ -6,6 +6,7 @@
 pub mod consensus;
 pub mod core;
 pub mod gluu;
+pub mod kaazing;
 pub mod liferay;
 pub mod net;
 pub mod nginx;
@@ -164,6 +165,20 @@ pub static ALL: &[&Rule] = &[
     &stunnel::cert_missing::RULE,
     &stunnel::client_mode_missing::RULE,
     &stunnel::weak_key::RULE,
+    &kaazing::undefined_property::RULE,
+    &kaazing::duplicate_cluster_port::RULE,
+    &kaazing::duplicate_cluster_name::RULE,
+    &kaazing::cluster_name_mismatch::RULE,
+    &kaazing::cluster_connect_mismatch::RULE,
+    &kaazing::cluster_connect_not_multicast::RULE,
+    &kaazing::cluster_accept_not_local::RULE,
+    &kaazing::balancer_accept_divergent::RULE,
+    &kaazing::balance_without_balancer::RULE,
+    &kaazing::tcp_bind_mismatch::RULE,
+    &kaazing::backplane_pair_mismatch::RULE,
+    &kaazing::cross_site_allow_all::RULE,
+    &kaazing::unknown_element::RULE,
+    &kaazing::unsupported_namespace::RULE,
     &net::invalid_address::RULE,
     &net::port_conflict::RULE,
     &net::hosts_inconsistent::RULE,

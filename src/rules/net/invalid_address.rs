@@ -11,8 +11,9 @@ declare_rule! {
     /// address, a port that is no number from 1 to 65535 (nor a service
     /// name). It looks at nginx `listen`, upstream `server` and
     /// `proxy_pass`, Redis `bind`, stunnel `accept` and `connect` (which
-    /// take IPv6 addresses without brackets), `/etc/hosts` lines and the
-    /// Gluu `ip`. Host names are left alone.
+    /// take IPv6 addresses without brackets), `/etc/hosts` lines, the Gluu
+    /// `ip`, and a gateway's `<cluster>` URIs (`tcp://host:port`). Host
+    /// names are left alone.
     ///
     /// ## Why is this bad?
     /// The program refuses to start, or, worse, skips the value: glibc
@@ -50,6 +51,14 @@ fn check(cx: &mut RuleContext<'_>) {
             .iter()
             .map(|b| (b.span, b.problem.clone())),
     );
+    for gateway in &cluster.kaazing {
+        found.extend(
+            gateway
+                .bad_addresses
+                .iter()
+                .map(|b| (b.span, b.problem.clone())),
+        );
+    }
     for server in &cluster.redis {
         for entry in server.bind.iter().flat_map(|(entries, _)| entries) {
             if entry.address.is_none() {

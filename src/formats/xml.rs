@@ -1,0 +1,671 @@
+//! XML as a spanned element tree, read with quick-xml. No DTD is processed:
+//! a `DOCTYPE` is reported and skipped, and entity references other than
+//! the five predefined ones and character references are refused, so
+//! neither external entities nor entity expansion ("billion laughs") can
+//! happen. Errors are located; reading goes on where it can (end tags are
+//! matched against the open elements, not trusted).
+//!
+//! Every element, attribute and text node keeps the range of its raw text;
+//! decoded values map back to the raw text through their pieces.
+
+use std::collections::HashMap;
+
+use quick_xml::events::Event;
+use quick_xml::reader::Reader;
+
+use crate::formats::ParseError;
+use crate::source::TextRange;
+
+/// Elements nested deeper than this are reported and not kept.
+pub const MAX_DEPTH: usize = 256;
+
+/// A decoded value (text or attribute) and where each piece of it is
+/// written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Value {
+    pub text: String,
+    /// The raw text the value comes from (for a text node: all of it,
+    /// CDATA sections and references included).
+    pub range: TextRange,
+    /// `(offset in text, raw range)` for each piece, in order; a piece whose
+    /// raw text is as long as its decoded text is written as is.
+    pieces: Vec<(u32, TextRange)>,
+}
+
+impl Value {
+    /// The raw range of a range of the decoded text: exact inside a piece
+    /// written as is, else the pieces it touches.
+    #[must_use]
+    pub fn raw_range(&self, decoded: TextRange) -> TextRange {
+        let mut out: Option<TextRange> = None;
+        for (i, &(at, raw)) in self.pieces.iter().enumerate() {
+            let end = self
+                .pieces
+                .get(i + 1)
+                .map_or(self.text.len() as u32, |(next, _)| *next);
+            if end <= decoded.start && !(decoded.is_empty() && end == decoded.start) {
+                continue;
+            }
+            if at > decoded.end || (at == decoded.end && !decoded.is_empty()) {
+                break;
+            }
+            let verbatim = raw.len() == end - at;
+            let piece = if verbatim {
+                let start = raw.start + decoded.start.max(at) - at;
+                let stop = raw.start + decoded.end.min(end) - at;
+                TextRange::new(start, stop.max(start))
+            } else {
+                raw
+            };
+            out = Some(out.map_or(piece, |o| o.cover(piece)));
+        }
+        out.unwrap_or(TextRange::empty(self.range.start))
+    }
+
+    fn push(&mut self, decoded: &str, raw: TextRange) {
+        if self.pieces.is_empty() {
+            self.range = raw;
+        } else {
+            self.range = self.range.cover(raw);
+        }
+        self.pieces.push((self.text.len() as u32, raw));
+        self.text.push_str(decoded);
+    }
+}
+
+/// `name="value"`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attribute {
+    /// The qualified name as written.
+    pub name: String,
+    pub name_range: TextRange,
+    pub value: Value,
+}
+
+/// A child of an element.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Node {
+    Element(Element),
+    /// Character data (text, references and CDATA sections run together).
+    Text(Value),
+}
+
+/// An element with its attributes and children.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Element {
+    /// The qualified name as written (`prefix:local` or `local`).
+    pub name: String,
+    pub name_range: TextRange,
+    /// The namespace the name is in, from the `xmlns` declarations in scope.
+    pub namespace: Option<String>,
+    pub attributes: Vec<Attribute>,
+    pub children: Vec<Node>,
+    /// The start tag.
+    pub start_tag: TextRange,
+    /// From the start tag to the end of the end tag (or where it was cut
+    /// off).
+    pub range: TextRange,
+}
+
+impl Element {
+    /// The name without its prefix.
+    #[must_use]
+    pub fn local_name(&self) -> &str {
+        self.name.rsplit(':').next().unwrap_or(&self.name)
+    }
+
+    /// The child elements.
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    /// The first child element with this local name.
+    #[must_use]
+    pub fn child(&self, local: &str) -> Option<&Element> {
+        self.elements().find(|e| e.local_name() == local)
+    }
+
+    /// The text content, when the element has text and no child elements
+    /// (the pieces of several text nodes run together).
+    #[must_use]
+    pub fn text(&self) -> Option<Value> {
+        let mut out: Option<Value> = None;
+        for node in &self.children {
+            match node {
+                Node::Element(_) => return None,
+                Node::Text(text) => match &mut out {
+                    None => out = Some(text.clone()),
+                    Some(value) => {
+                        for (i, &(at, raw)) in text.pieces.iter().enumerate() {
+                            let end = text
+                                .pieces
+                                .get(i + 1)
+                                .map_or(text.text.len() as u32, |p| p.0);
+                            value.push(&text.text[at as usize..end as usize], raw);
+                        }
+                    }
+                },
+            }
+        }
+        out
+    }
+
+    /// The value of the attribute with this qualified name.
+    #[must_use]
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+}
+
+/// A parsed XML file.
+#[derive(Clone, Debug, Default)]
+pub struct XmlDocument {
+    pub root: Option<Element>,
+    /// Comment bodies (between `<!--` and `-->`).
+    pub comments: Vec<TextRange>,
+    /// The `<!DOCTYPE ...>` declaration, refused.
+    pub doctype: Option<TextRange>,
+    pub errors: Vec<ParseError>,
+}
+
+impl XmlDocument {
+    /// Every element, depth first.
+    #[must_use]
+    pub fn elements(&self) -> Vec<&Element> {
+        let mut out = Vec::new();
+        let mut stack: Vec<&Element> = self.root.iter().collect();
+        while let Some(element) = stack.pop() {
+            out.push(element);
+            let children: Vec<&Element> = element.elements().collect();
+            stack.extend(children.into_iter().rev());
+        }
+        out
+    }
+}
+
+/// An element being read, with the namespaces it declares.
+struct Open {
+    element: Element,
+    namespaces: HashMap<String, String>,
+    /// Deeper than [`MAX_DEPTH`]: read, not kept.
+    dropped: bool,
+}
+
+/// Reads XML text.
+#[must_use]
+pub fn parse(text: &str) -> XmlDocument {
+    let mut doc = XmlDocument::default();
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    config.check_comments = true;
+    config.expand_empty_elements = false;
+    config.trim_text(false);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut depth_reported = false;
+    loop {
+        let start = reader.buffer_position() as usize;
+        let event = reader.read_event();
+        let end = (reader.buffer_position() as usize).min(text.len());
+        let raw = TextRange::from_usize(start.min(end)..end);
+        match event {
+            Err(error) => {
+                let at = (reader.error_position() as usize).min(text.len());
+                let at = floor_char(text, at);
+                doc.errors.push(ParseError::new(
+                    TextRange::from_usize(at..ceil_char(text, at + 1)),
+                    format!("the file is not well-formed XML: {}", describe(&error)),
+                ));
+                if end <= start || doc.errors.len() > 100 {
+                    break;
+                }
+            }
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(_)) => {
+                let open = start_tag(text, raw, &stack, &mut doc);
+                let dropped = stack.len() >= MAX_DEPTH;
+                if dropped && !depth_reported {
+                    depth_reported = true;
+                    doc.errors.push(ParseError::new(
+                        open.element.name_range,
+                        format!("elements nest deeper than {MAX_DEPTH} levels; the deeper ones are not checked"),
+                    ));
+                }
+                stack.push(Open { dropped, ..open });
+            }
+            Ok(Event::Empty(_)) => {
+                let mut open = start_tag(text, raw, &stack, &mut doc);
+                open.element.range = raw;
+                let dropped = stack.len() >= MAX_DEPTH;
+                attach(&mut stack, &mut doc, open.element, dropped);
+            }
+            Ok(Event::End(_)) => end_tag(text, raw, &mut stack, &mut doc),
+            Ok(Event::Text(_)) => {
+                let piece = &text[raw.as_usize()];
+                add_text(&mut stack, &mut doc, piece, raw, piece);
+            }
+            Ok(Event::CData(_)) => {
+                // `<![CDATA[` ... `]]>`
+                let inner =
+                    TextRange::new(raw.start + 9, raw.end.saturating_sub(3).max(raw.start + 9));
+                let piece = &text[inner.as_usize()];
+                add_text(&mut stack, &mut doc, piece, raw, "x");
+            }
+            Ok(Event::GeneralRef(reference)) => {
+                let decoded = match reference.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c.to_string()),
+                    Ok(None) => predefined(&reference).map(ToString::to_string),
+                    Err(_) => None,
+                };
+                match decoded {
+                    Some(value) => add_text(&mut stack, &mut doc, &value, raw, "x"),
+                    None => doc.errors.push(ParseError::new(
+                        raw,
+                        "entity references other than `&lt;`, `&gt;`, `&amp;`, `&apos;`, `&quot;` and character references are refused: entities are never expanded",
+                    )),
+                }
+            }
+            Ok(Event::Comment(_)) => {
+                doc.comments.push(TextRange::new(
+                    raw.start + 4,
+                    raw.end.saturating_sub(3).max(raw.start + 4),
+                ));
+            }
+            Ok(Event::DocType(_)) => {
+                doc.doctype = Some(raw);
+                doc.errors.push(ParseError::new(
+                    raw,
+                    "DOCTYPE declarations are refused: no DTD is read, so entities declared there are never expanded",
+                ));
+            }
+            Ok(Event::Decl(_) | Event::PI(_)) => {}
+        }
+    }
+    while let Some(open) = stack.pop() {
+        doc.errors.push(ParseError::new(
+            open.element.name_range,
+            format!(
+                "`<{}>` is never closed: the file ends first",
+                open.element.name
+            ),
+        ));
+        let mut element = open.element;
+        element.range = TextRange::new(element.start_tag.start, text.len() as u32);
+        attach(&mut stack, &mut doc, element, open.dropped);
+    }
+    if doc.root.is_none() && doc.errors.is_empty() {
+        doc.errors.push(ParseError::new(
+            TextRange::empty(0),
+            "the file has no root element",
+        ));
+    }
+    doc
+}
+
+/// The five entities XML predefines.
+fn predefined(reference: &str) -> Option<&'static str> {
+    Some(match reference {
+        "lt" => "<",
+        "gt" => ">",
+        "amp" => "&",
+        "apos" => "'",
+        "quot" => "\"",
+        _ => return None,
+    })
+}
+
+fn describe(error: &quick_xml::Error) -> String {
+    // quick-xml's messages name what was found, never attribute values.
+    let message = error.to_string();
+    message.chars().take(160).collect()
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while at < text.len() && !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+/// Adds decoded text to the innermost open element (text outside the root
+/// must be blank). `verbatim` is compared with `decoded` to know whether
+/// the piece is written as is.
+fn add_text(
+    stack: &mut [Open],
+    doc: &mut XmlDocument,
+    decoded: &str,
+    raw: TextRange,
+    verbatim: &str,
+) {
+    let Some(open) = stack.last_mut() else {
+        if !decoded.trim().is_empty() {
+            doc.errors
+                .push(ParseError::new(raw, "text outside the root element"));
+        }
+        return;
+    };
+    if open.dropped {
+        return;
+    }
+    // A piece written as is maps offset for offset; others map as a whole.
+    let piece_raw = if verbatim == decoded {
+        raw
+    } else {
+        TextRange::new(raw.start, raw.end.max(raw.start + 1))
+    };
+    match open.element.children.last_mut() {
+        Some(Node::Text(value)) if value.range.end == raw.start => value.push(decoded, piece_raw),
+        _ => {
+            let mut value = Value::default();
+            value.push(decoded, piece_raw);
+            if verbatim != decoded {
+                value.range = raw;
+            }
+            open.element.children.push(Node::Text(value));
+        }
+    }
+}
+
+/// Puts a finished element into its parent, or makes it the root.
+fn attach(stack: &mut [Open], doc: &mut XmlDocument, element: Element, dropped: bool) {
+    if dropped {
+        return;
+    }
+    match stack.last_mut() {
+        Some(parent) => parent.element.children.push(Node::Element(element)),
+        None if doc.root.is_none() => doc.root = Some(element),
+        None => doc.errors.push(ParseError::new(
+            element.name_range,
+            "a second root element: an XML document has exactly one",
+        )),
+    }
+}
+
+/// Closes the element `</name>` names; elements left open inside it are
+/// reported. An end tag that matches no open element is taken as a
+/// misspelt end of the innermost one.
+fn end_tag(text: &str, raw: TextRange, stack: &mut Vec<Open>, doc: &mut XmlDocument) {
+    let inner = &text[raw.as_usize()];
+    let name = inner.trim_start_matches("</").trim_end_matches('>').trim();
+    let name_start = raw.start as usize + inner.find(name).unwrap_or(2);
+    let name_range = TextRange::from_usize(name_start..name_start + name.len());
+    let Some(at) = stack.iter().rposition(|o| o.element.name == name) else {
+        match stack.last() {
+            Some(open) => doc.errors.push(ParseError::new(
+                name_range,
+                format!(
+                    "`</{name}>` does not match `<{}>`, the element it closes",
+                    open.element.name
+                ),
+            )),
+            None => doc.errors.push(ParseError::new(
+                name_range,
+                format!("`</{name}>` closes no open element"),
+            )),
+        }
+        if let Some(open) = stack.pop() {
+            let mut element = open.element;
+            element.range = TextRange::new(element.start_tag.start, raw.end);
+            attach(stack, doc, element, open.dropped);
+        }
+        return;
+    };
+    while stack.len() > at + 1 {
+        let Some(open) = stack.pop() else { break };
+        let expected = stack
+            .last()
+            .map_or(String::new(), |o| o.element.name.clone());
+        doc.errors.push(ParseError::new(
+            open.element.name_range,
+            format!(
+                "`<{}>` is not closed before `</{expected}>`",
+                open.element.name
+            ),
+        ));
+        let mut element = open.element;
+        element.range = TextRange::new(element.start_tag.start, raw.start);
+        attach(stack, doc, element, open.dropped);
+    }
+    if let Some(open) = stack.pop() {
+        let mut element = open.element;
+        element.range = TextRange::new(element.start_tag.start, raw.end);
+        attach(stack, doc, element, open.dropped);
+    }
+}
+
+/// Reads a start tag's name, attributes and namespace declarations.
+fn start_tag(text: &str, raw: TextRange, stack: &[Open], doc: &mut XmlDocument) -> Open {
+    let tag = &text[raw.as_usize()];
+    let b = tag.as_bytes();
+    let base = raw.start as usize;
+    let is_space = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let mut i = 1;
+    let name_end = tag[i..]
+        .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+        .map_or(tag.len(), |p| i + p);
+    let name = &tag[i..name_end];
+    let name_range = TextRange::from_usize(base + i..base + name_end);
+    i = name_end;
+    let mut attributes: Vec<Attribute> = Vec::new();
+    loop {
+        while i < b.len() && is_space(b[i]) {
+            i += 1;
+        }
+        if i >= b.len() || b[i] == b'/' || b[i] == b'>' {
+            break;
+        }
+        let key_start = i;
+        while i < b.len() && !is_space(b[i]) && b[i] != b'=' && b[i] != b'>' && b[i] != b'/' {
+            i += 1;
+        }
+        let key = &tag[key_start..i];
+        let key_range = TextRange::from_usize(base + key_start..base + i);
+        while i < b.len() && is_space(b[i]) {
+            i += 1;
+        }
+        if b.get(i) != Some(&b'=') {
+            doc.errors.push(ParseError::new(
+                key_range,
+                format!("attribute `{key}` has no value"),
+            ));
+            continue;
+        }
+        i += 1;
+        while i < b.len() && is_space(b[i]) {
+            i += 1;
+        }
+        let Some(&quote) = b.get(i).filter(|q| matches!(q, b'"' | b'\'')) else {
+            doc.errors.push(ParseError::new(
+                key_range,
+                format!("the value of `{key}` is not quoted"),
+            ));
+            while i < b.len() && !is_space(b[i]) && b[i] != b'>' {
+                i += 1;
+            }
+            continue;
+        };
+        i += 1;
+        let value_start = i;
+        while i < b.len() && b[i] != quote {
+            i += 1;
+        }
+        let value_range = TextRange::from_usize(base + value_start..base + i.min(b.len()));
+        i += 1;
+        if attributes.iter().any(|a| a.name == key) {
+            doc.errors.push(ParseError::new(
+                key_range,
+                format!("attribute `{key}` is given twice"),
+            ));
+        }
+        let value = attribute_value(text, value_range, doc);
+        attributes.push(Attribute {
+            name: key.to_string(),
+            name_range: key_range,
+            value,
+        });
+    }
+    let mut namespaces = HashMap::new();
+    for attribute in &attributes {
+        if attribute.name == "xmlns" {
+            namespaces.insert(String::new(), attribute.value.text.clone());
+        } else if let Some(prefix) = attribute.name.strip_prefix("xmlns:") {
+            namespaces.insert(prefix.to_string(), attribute.value.text.clone());
+        }
+    }
+    let prefix = name.split_once(':').map_or("", |(p, _)| p);
+    let namespace = namespaces
+        .get(prefix)
+        .or_else(|| stack.iter().rev().find_map(|o| o.namespaces.get(prefix)))
+        .cloned()
+        .filter(|ns| !ns.is_empty());
+    Open {
+        element: Element {
+            name: name.to_string(),
+            name_range,
+            namespace,
+            attributes,
+            children: Vec::new(),
+            start_tag: raw,
+            range: raw,
+        },
+        namespaces,
+        dropped: false,
+    }
+}
+
+/// Decodes an attribute value: the five entities and character references;
+/// others are refused.
+fn attribute_value(text: &str, range: TextRange, doc: &mut XmlDocument) -> Value {
+    let raw = &text[range.as_usize()];
+    let mut value = Value {
+        range,
+        ..Value::default()
+    };
+    let mut rest = raw;
+    let mut at = range.start as usize;
+    while let Some(amp) = rest.find('&') {
+        if amp > 0 {
+            value.push(&rest[..amp], TextRange::from_usize(at..at + amp));
+        }
+        let after = &rest[amp..];
+        let len = after.find(';').map_or(after.len(), |p| p + 1);
+        let reference = &after[1..len.saturating_sub(1).max(1)];
+        let piece = TextRange::from_usize(at + amp..at + amp + len);
+        let decoded = if let Some(code) = reference.strip_prefix('#') {
+            let number = match code.strip_prefix('x') {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => code.parse::<u32>().ok(),
+            };
+            number.and_then(char::from_u32).map(|c| c.to_string())
+        } else {
+            predefined(reference).map(ToString::to_string)
+        };
+        match decoded {
+            Some(d) => value.push(&d, piece),
+            None => doc.errors.push(ParseError::new(
+                piece,
+                "entity references other than the five predefined ones and character references are refused",
+            )),
+        }
+        at += amp + len;
+        rest = &rest[amp + len..];
+    }
+    if !rest.is_empty() || value.pieces.is_empty() {
+        value.push(rest, TextRange::from_usize(at..at + rest.len()));
+    }
+    value.range = range;
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_of_elements_attributes_and_text() {
+        let text = "<?xml version=\"1.0\"?>\n<!-- c -->\n<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <service a='1' b=\"x &amp; y\"><name>a &lt; b</name><empty/></service>\n</gateway-config>\n";
+        let doc = parse(text);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        let root = doc.root.as_ref().unwrap();
+        assert_eq!(root.name_range.slice(text), "gateway-config");
+        assert_eq!(
+            root.namespace.as_deref(),
+            Some("http://xmlns.kaazing.org/2016/06/gateway")
+        );
+        let service = root.child("service").unwrap();
+        assert_eq!(service.namespace, root.namespace);
+        assert_eq!(service.attribute("b").unwrap().value.text, "x & y");
+        assert_eq!(
+            service.attribute("b").unwrap().value.range.slice(text),
+            "x &amp; y"
+        );
+        let name = service.child("name").unwrap().text().unwrap();
+        assert_eq!(name.text, "a < b");
+        assert_eq!(name.range.slice(text), "a &lt; b");
+        // `b` is written as is: its decoded offset maps exactly.
+        assert_eq!(name.raw_range(TextRange::new(4, 5)).slice(text), "b");
+        assert_eq!(name.raw_range(TextRange::new(2, 3)).slice(text), "&lt;");
+        assert_eq!(
+            service.child("empty").unwrap().range.slice(text),
+            "<empty/>"
+        );
+        assert!(
+            service.range.slice(text).starts_with("<service")
+                && service.range.slice(text).ends_with("</service>")
+        );
+        assert_eq!(doc.comments[0].slice(text), " c ");
+    }
+
+    #[test]
+    fn dtds_and_entities_are_refused() {
+        let laughs = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n]>\n<lolz>&lol2;</lolz>\n";
+        let doc = parse(laughs);
+        assert!(doc.doctype.is_some());
+        assert_eq!(doc.errors.len(), 2, "{:?}", doc.errors);
+        assert_eq!(doc.errors[1].range.slice(laughs), "&lol2;");
+        let root = doc.root.unwrap();
+        assert!(root.text().is_none_or(|t| !t.text.contains("lol")));
+        let xxe = "<!DOCTYPE r [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><r>&xxe;</r>";
+        let doc = parse(xxe);
+        assert!(doc.errors.iter().any(|e| e.range.slice(xxe) == "&xxe;"));
+    }
+
+    #[test]
+    fn well_formedness_errors_are_located_and_reading_goes_on() {
+        let text = "<a>\n  <b>text</c>\n  <d>x</d>\n</a>\n";
+        let doc = parse(text);
+        assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
+        assert_eq!(doc.errors[0].range.slice(text), "c");
+        let root = doc.root.unwrap();
+        assert!(root.child("d").is_some());
+        let text = "<a>\n  <b>\n</a>\n";
+        let doc = parse(text);
+        assert_eq!(doc.errors[0].range.slice(text), "b");
+        let doc = parse("<a><b></b>");
+        assert!(doc.errors[0].message.contains("never closed"));
+        let doc = parse("");
+        assert!(doc.errors[0].message.contains("no root"));
+        let doc = parse("<a x=1 y=\"2\" y=\"3\"/>");
+        assert_eq!(doc.errors.len(), 2, "{:?}", doc.errors);
+    }
+
+    #[test]
+    fn deep_nesting_is_reported() {
+        let text = format!("{}{}", "<a>".repeat(1000), "</a>".repeat(1000));
+        let doc = parse(&text);
+        assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
+        assert!(doc.root.is_some());
+    }
+}

@@ -1,0 +1,576 @@
+//! The KAAZING Gateway view of each node: its `gateway-config` with
+//! `${name}` substituted the way the gateway does it, and read for what the
+//! cluster checks need: properties, services (accept, connect, balance,
+//! type, accept options, cross-site constraints) and the `<cluster>`.
+//!
+//! Substitution follows `ConfigParameter.resolveAndReplace`: `${name}` is
+//! looked up among the `<properties>` (values whitespace-collapsed, never
+//! substituted themselves); an empty value counts as missing; `$${name}`
+//! is the literal `${name}` (one `$` dropped); there is no `name:default`.
+//! Every value keeps the span of the text the user wrote.
+
+use std::net::IpAddr;
+
+use crate::formats::Format;
+use crate::formats::xml::{Element, Value};
+use crate::model::net::{BadAddress, split_host_port};
+use crate::model::{Cluster, NodeId};
+use crate::source::{FileId, Span, TextRange};
+
+/// Names the gateway resolves itself when no property defines them.
+pub const BUILT_IN_NAMES: &[&str] = &["hostname", "cloud.host", "cloud.instanceId"];
+
+/// The namespace of a `gateway-config` document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// `http://xmlns.kaazing.org/2016/06/gateway`, the current one.
+    June2016,
+    /// `http://xmlns.kaazing.org/2015/11/gateway`, translated on load.
+    November2015,
+    /// `http://xmlns.kaazing.org/2014/09/gateway`, translated on load.
+    September2014,
+    /// A namespace the gateway knows by name but no longer loads.
+    Unsupported,
+    /// Any other namespace, or none.
+    Unknown,
+}
+
+impl Dialect {
+    /// `GatewayConfigNamespace.fromURI`: compared without case.
+    #[must_use]
+    pub fn of(uri: Option<&str>) -> Self {
+        let Some(uri) = uri else { return Self::Unknown };
+        match uri.to_ascii_lowercase().as_str() {
+            "http://xmlns.kaazing.org/2016/06/gateway" => Self::June2016,
+            "http://xmlns.kaazing.org/2015/11/gateway" => Self::November2015,
+            "http://xmlns.kaazing.org/2014/09/gateway" => Self::September2014,
+            "http://xmlns.kaazing.com/2012/09/gateway"
+            | "http://xmlns.kaazing.com/2012/08/gateway"
+            | "http://xmlns.kaazing.com/2012/03/gateway"
+            | "http://xmlns.kaazing.com/gateway-config/excalibur"
+            | "http://xmlns.kaazing.com/gateway-config/dragonfire" => Self::Unsupported,
+            _ => Self::Unknown,
+        }
+    }
+}
+
+/// `${name}` in a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PropertyUse {
+    pub name: String,
+    /// The `${name}` text.
+    pub span: Span,
+    /// Whether a property (or the gateway itself) gives it a value.
+    pub defined: bool,
+}
+
+/// A value after substitution, with the span of the text as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    /// Substituted and whitespace-collapsed; unresolved names stay as
+    /// `${name}`.
+    pub text: String,
+    pub span: Span,
+    /// Whether every `${name}` in it resolved to a known value (built-in
+    /// names resolve at run time, so their value is unknown here).
+    pub known: bool,
+}
+
+/// `<property><name>..</name><value>..</value></property>`
+#[derive(Clone, Debug)]
+pub struct Property {
+    pub name: String,
+    pub value: String,
+    pub name_span: Span,
+    pub value_span: Span,
+}
+
+/// A `scheme://host:port/path` URI, after substitution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Uri {
+    pub scheme: String,
+    pub host: String,
+    /// The explicit port, or the scheme's default.
+    pub port: Option<u16>,
+    pub path: String,
+}
+
+impl Uri {
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let (scheme, rest) = text.split_once("://")?;
+        let scheme = scheme.to_ascii_lowercase();
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+        let path = &rest[authority.len()..];
+        let (host, port) = split_host_port(authority);
+        let port = match port {
+            Some(p) => Some(p.parse().ok()?),
+            None => default_port(&scheme),
+        };
+        Some(Self {
+            scheme,
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
+            port,
+            path: path.to_string(),
+        })
+    }
+
+    /// The host as an address, if it is one.
+    #[must_use]
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.host.parse().ok()
+    }
+}
+
+/// The port a scheme implies (`ws`, `http`: 80; `wss`, `https`: 443).
+#[must_use]
+pub fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" | "ws" | "sse" | "httpxe" | "wsn" | "wsx" => Some(80),
+        "https" | "wss" | "sses" | "httpxe+ssl" | "wsn+ssl" | "wsx+ssl" => Some(443),
+        _ => None,
+    }
+}
+
+/// Whether a scheme is carried over HTTP, so that services of it share one
+/// bound socket.
+#[must_use]
+pub fn is_http_family(scheme: &str) -> bool {
+    default_port(scheme).is_some()
+}
+
+/// `<cross-site-constraint>`
+#[derive(Clone, Debug)]
+pub struct CrossSite {
+    pub allow_origin: Option<Resolved>,
+}
+
+/// A `<service>`.
+#[derive(Clone, Debug)]
+pub struct Service {
+    /// The `service` start tag's name.
+    pub span: Span,
+    pub name: Option<Resolved>,
+    pub kind: Option<Resolved>,
+    pub accepts: Vec<Resolved>,
+    pub connects: Vec<Resolved>,
+    pub balances: Vec<Resolved>,
+    /// `<accept-options>` children by name (`tcp.bind`, `ssl.ciphers`, ...).
+    pub accept_options: Vec<(String, Resolved)>,
+    pub cross_site: Vec<CrossSite>,
+}
+
+impl Service {
+    /// The service's `type`, lower-cased.
+    #[must_use]
+    pub fn kind(&self) -> Option<String> {
+        self.kind.as_ref().map(|k| k.text.to_ascii_lowercase())
+    }
+
+    #[must_use]
+    pub fn accept_option(&self, name: &str) -> Option<&Resolved> {
+        self.accept_options
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// `<cluster>`
+#[derive(Clone, Debug)]
+pub struct GatewayCluster {
+    pub span: Span,
+    pub name: Option<Resolved>,
+    /// Whether the `<name>` is written with `${...}` (a name per member, as
+    /// the Enterprise Shield walkthrough writes it) rather than literally.
+    pub name_per_member: bool,
+    pub accepts: Vec<Resolved>,
+    pub connects: Vec<Resolved>,
+}
+
+/// One gateway configuration.
+#[derive(Clone, Debug)]
+pub struct Gateway {
+    pub node: NodeId,
+    pub file: FileId,
+    pub dialect: Dialect,
+    /// The root element's name.
+    pub root: Span,
+    pub properties: Vec<Property>,
+    pub services: Vec<Service>,
+    pub cluster: Option<GatewayCluster>,
+    /// Every `${name}`, in file order.
+    pub uses: Vec<PropertyUse>,
+    /// Cluster URIs the gateway refuses (no `tcp://`/`udp://`/`aws://`
+    /// scheme, no port).
+    pub bad_addresses: Vec<BadAddress>,
+}
+
+impl Gateway {
+    /// The effective value of a property (the last definition wins).
+    #[must_use]
+    pub fn property(&self, name: &str) -> Option<&Property> {
+        self.properties.iter().rev().find(|p| p.name == name)
+    }
+}
+
+/// Builds the gateway view of every node.
+#[must_use]
+pub fn build(cluster: &Cluster) -> Vec<Gateway> {
+    let mut out = Vec::new();
+    for node in &cluster.nodes {
+        for &file in &node.files {
+            if cluster.file(file).format != Some(Format::KaazingXml) {
+                continue;
+            }
+            let Some(root) = cluster
+                .file(file)
+                .document
+                .as_xml()
+                .and_then(|d| d.root.as_ref())
+            else {
+                continue;
+            };
+            if root.local_name() != "gateway-config" {
+                continue;
+            }
+            out.push(gateway(node.id, file, root));
+        }
+    }
+    out
+}
+
+fn gateway(node: NodeId, file: FileId, root: &Element) -> Gateway {
+    let mut gateway = Gateway {
+        node,
+        file,
+        dialect: Dialect::of(root.namespace.as_deref()),
+        root: Span::new(file, root.name_range),
+        properties: Vec::new(),
+        services: Vec::new(),
+        cluster: None,
+        uses: Vec::new(),
+        bad_addresses: Vec::new(),
+    };
+    // Pass 1: the properties, as written (collapsed, never substituted).
+    for properties in root.elements().filter(|e| e.local_name() == "properties") {
+        for property in properties
+            .elements()
+            .filter(|e| e.local_name() == "property")
+        {
+            let (Some(name), Some(value)) = (
+                property.child("name").and_then(Element::text),
+                property.child("value").and_then(Element::text),
+            ) else {
+                continue;
+            };
+            gateway.properties.push(Property {
+                name: collapse(&name.text),
+                value: collapse(&value.text),
+                name_span: Span::new(file, name.range),
+                value_span: Span::new(file, value.range),
+            });
+        }
+    }
+    // Pass 2: every other text and attribute value is substituted.
+    let mut reader = Reader {
+        file,
+        gateway: &mut gateway,
+    };
+    for element in root.elements() {
+        match element.local_name() {
+            "service" => {
+                let service = reader.service(element);
+                reader.gateway.services.push(service);
+            }
+            "cluster" => {
+                let cluster = reader.cluster(element);
+                reader.gateway.cluster = Some(cluster);
+            }
+            // Property values are substituted in the document too (an
+            // undefined name there fails startup), but the map keeps them
+            // as written.
+            _ => reader.scan(element),
+        }
+    }
+    gateway
+}
+
+/// XML Schema's `collapse`: trims and turns runs of blanks into one space.
+#[must_use]
+pub fn collapse(text: &str) -> String {
+    text.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+struct Reader<'g> {
+    file: FileId,
+    gateway: &'g mut Gateway,
+}
+
+impl Reader<'_> {
+    /// Substitutes `${name}` in `value`, recording each use.
+    fn resolve(&mut self, value: &Value) -> Resolved {
+        let text = &value.text;
+        let mut out = String::with_capacity(text.len());
+        let mut known = true;
+        let mut i = 0;
+        let bytes = text.as_bytes();
+        while i < bytes.len() {
+            // `([$]?)([$]+\{)([^{}]*)(\})`: a run of `$` before `{`.
+            if bytes[i] != b'$' {
+                let next = text[i..].find('$').map_or(text.len(), |p| i + p);
+                out.push_str(&text[i..next]);
+                i = next;
+                continue;
+            }
+            let run = text[i..].bytes().take_while(|&b| b == b'$').count();
+            let open = i + run;
+            let close = (bytes.get(open) == Some(&b'{'))
+                .then(|| text[open + 1..].find(['{', '}']).map(|p| open + 1 + p))
+                .flatten()
+                .filter(|&c| bytes[c] == b'}');
+            let Some(close) = close else {
+                out.push_str(&text[i..open]);
+                i = open;
+                continue;
+            };
+            let name = &text[open + 1..close];
+            if run >= 2 {
+                // Escaped: one `$` is dropped, the rest is literal.
+                out.push_str(&text[i + 1..=close]);
+            } else {
+                let span = Span::new(
+                    self.file,
+                    value.raw_range(TextRange::from_usize(i..close + 1)),
+                );
+                let property = self.gateway.property(name).filter(|p| !p.value.is_empty());
+                let builtin = BUILT_IN_NAMES.contains(&name);
+                if let Some(p) = property {
+                    out.push_str(&p.value.clone());
+                } else {
+                    known = false;
+                    out.push_str(&text[i..=close]);
+                }
+                self.gateway.uses.push(PropertyUse {
+                    name: name.to_string(),
+                    span,
+                    defined: property.is_some() || builtin,
+                });
+            }
+            i = close + 1;
+        }
+        Resolved {
+            text: collapse(&out),
+            span: Span::new(self.file, value.range),
+            known,
+        }
+    }
+
+    /// Substitutes (and so records the uses in) every value below `element`.
+    fn scan(&mut self, element: &Element) {
+        for attribute in &element.attributes {
+            self.resolve(&attribute.value);
+        }
+        if let Some(text) = element.text() {
+            self.resolve(&text);
+        }
+        for child in element.elements() {
+            self.scan(child);
+        }
+    }
+
+    fn text_of(&mut self, element: &Element) -> Option<Resolved> {
+        for attribute in &element.attributes {
+            self.resolve(&attribute.value);
+        }
+        let text = element.text();
+        for child in element.elements() {
+            self.scan(child);
+        }
+        text.map(|t| self.resolve(&t))
+    }
+
+    fn service(&mut self, element: &Element) -> Service {
+        let mut service = Service {
+            span: Span::new(self.file, element.name_range),
+            name: None,
+            kind: None,
+            accepts: Vec::new(),
+            connects: Vec::new(),
+            balances: Vec::new(),
+            accept_options: Vec::new(),
+            cross_site: Vec::new(),
+        };
+        for child in element.elements() {
+            match child.local_name() {
+                "name" => service.name = self.text_of(child),
+                "type" => service.kind = self.text_of(child),
+                "accept" => service.accepts.extend(self.text_of(child)),
+                "connect" => service.connects.extend(self.text_of(child)),
+                "balance" => service.balances.extend(self.text_of(child)),
+                "accept-options" => {
+                    for option in child.elements() {
+                        if let Some(value) = self.text_of(option) {
+                            service
+                                .accept_options
+                                .push((option.local_name().to_string(), value));
+                        }
+                    }
+                }
+                "cross-site-constraint" => {
+                    let mut constraint = CrossSite { allow_origin: None };
+                    for part in child.elements() {
+                        let value = self.text_of(part);
+                        if part.local_name() == "allow-origin" {
+                            constraint.allow_origin = value;
+                        }
+                    }
+                    service.cross_site.push(constraint);
+                }
+                _ => self.scan(child),
+            }
+        }
+        service
+    }
+
+    fn cluster(&mut self, element: &Element) -> GatewayCluster {
+        let mut cluster = GatewayCluster {
+            span: Span::new(self.file, element.name_range),
+            name: None,
+            name_per_member: false,
+            accepts: Vec::new(),
+            connects: Vec::new(),
+        };
+        for child in element.elements() {
+            match child.local_name() {
+                "name" => {
+                    cluster.name_per_member = child.text().is_some_and(|t| t.text.contains("${"));
+                    cluster.name = self.text_of(child);
+                }
+                "accept" => cluster.accepts.extend(self.text_of(child)),
+                "connect" => cluster.connects.extend(self.text_of(child)),
+                _ => self.scan(child),
+            }
+        }
+        for uri in cluster
+            .accepts
+            .iter()
+            .chain(&cluster.connects)
+            .filter(|u| u.known)
+        {
+            let problem = match Uri::parse(&uri.text) {
+                None => Some(format!(
+                    "`{}` is not a cluster URI: the gateway needs `tcp://host:port` (or `udp://` for discovery)",
+                    uri.text
+                )),
+                Some(u) if !matches!(u.scheme.as_str(), "tcp" | "udp" | "aws") => Some(format!(
+                    "the cluster takes `tcp://`, `udp://` or `aws://` URIs, not `{}://`",
+                    u.scheme
+                )),
+                Some(u) if u.port.is_none() => {
+                    Some(format!("`{}` has no port; the cluster needs one", uri.text))
+                }
+                Some(_) => None,
+            };
+            if let Some(problem) = problem {
+                self.gateway.bad_addresses.push(BadAddress {
+                    span: uri.span,
+                    problem,
+                });
+            }
+        }
+        cluster
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::xml;
+
+    fn gateway_of(text: &str) -> Gateway {
+        let doc = xml::parse(text);
+        gateway(NodeId(0), FileId(0), doc.root.as_ref().unwrap())
+    }
+
+    #[test]
+    fn substitution_as_the_gateway_does_it() {
+        let text = r#"<gateway-config xmlns="http://xmlns.kaazing.org/2016/06/gateway">
+  <properties>
+    <property><name> gateway.ip </name><value>
+        10.0.0.1 </value></property>
+    <property><name>port</name><value>${gateway.ip}</value></property>
+    <property><name>empty</name><value></value></property>
+  </properties>
+  <service>
+    <name>$${literal} and ${gateway.ip}:${missing}</name>
+    <accept>tcp://${gateway.ip}:${port}</accept>
+    <connect>tcp://${empty}:1</connect>
+    <balance>ws://${hostname}:80/x</balance>
+    <type>echo</type>
+    <accept-options><tcp.bind>${gateway.ip}:8443</tcp.bind></accept-options>
+  </service>
+</gateway-config>"#;
+        let g = gateway_of(text);
+        assert_eq!(g.dialect, Dialect::June2016);
+        assert_eq!(g.property("gateway.ip").unwrap().value, "10.0.0.1");
+        let s = &g.services[0];
+        assert_eq!(
+            s.name.as_ref().unwrap().text,
+            "${literal} and 10.0.0.1:${missing}"
+        );
+        // Property values are not substituted inside properties.
+        assert_eq!(s.accepts[0].text, "tcp://10.0.0.1:${gateway.ip}");
+        assert!(!s.connects[0].known);
+        assert_eq!(s.accept_option("tcp.bind").unwrap().text, "10.0.0.1:8443");
+        let undefined: Vec<&str> = g
+            .uses
+            .iter()
+            .filter(|u| !u.defined)
+            .map(|u| u.name.as_str())
+            .collect();
+        assert_eq!(undefined, ["missing", "empty"]);
+        // Spans point at what the user wrote.
+        let missing = g.uses.iter().find(|u| u.name == "missing").unwrap();
+        assert_eq!(missing.span.range.slice(text), "${missing}");
+        assert_eq!(
+            s.accept_option("tcp.bind").unwrap().span.range.slice(text),
+            "${gateway.ip}:8443"
+        );
+    }
+
+    #[test]
+    fn uris() {
+        let u = Uri::parse("wss://gateway.example.com:8443/app1").unwrap();
+        assert_eq!(
+            (u.scheme.as_str(), u.host.as_str(), u.port),
+            ("wss", "gateway.example.com", Some(8443))
+        );
+        assert_eq!(Uri::parse("ws://example.com/echo").unwrap().port, Some(80));
+        assert_eq!(
+            Uri::parse("tcp://[::1]:5941").unwrap().ip(),
+            Some("::1".parse().unwrap())
+        );
+        assert_eq!(
+            Uri::parse("udp://224.2.2.44:44444").unwrap().port,
+            Some(44444)
+        );
+        assert!(Uri::parse("172.19.20.1").is_none());
+    }
+
+    #[test]
+    fn dialects() {
+        assert_eq!(
+            Dialect::of(Some("HTTP://XMLNS.KAAZING.ORG/2016/06/GATEWAY")),
+            Dialect::June2016
+        );
+        assert_eq!(
+            Dialect::of(Some("http://xmlns.kaazing.com/2012/09/gateway")),
+            Dialect::Unsupported
+        );
+        assert_eq!(Dialect::of(None), Dialect::Unknown);
+    }
+}

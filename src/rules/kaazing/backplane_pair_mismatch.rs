@@ -1,0 +1,140 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::Role;
+use crate::model::kaazing::Gateway;
+use crate::rules::{RuleContext, declare_rule};
+use crate::suggest;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the Enterprise Shield pairs: each internal gateway's
+    /// `dmz.cluster.backplane.hostname` must name a DMZ gateway (the DMZ
+    /// gateway's own `dmz.cluster.backplane.hostname`, or a name or address
+    /// of its node), no two internal gateways may pair with one DMZ
+    /// gateway, and every DMZ gateway needs its internal partner. Roles
+    /// come from `clusterlint.toml` (`dmz-gateway`, `internal-gateway`) or
+    /// from the `dmz.cluster.*` properties.
+    ///
+    /// ## Why is this bad?
+    /// In a highly available Enterprise Shield, each internal gateway
+    /// connects out to one DMZ member; a DMZ member without its partner
+    /// accepts clients it cannot serve, and two internal gateways on one
+    /// DMZ member leave another member without a back end.
+    ///
+    /// ## Example
+    /// ```xml
+    /// <!-- internal2, copied from internal1 -->
+    /// <property><name>dmz.cluster.backplane.hostname</name><value>gateway1.example.dmz.net</value></property>
+    /// ```
+    ///
+    /// ## How to fix
+    /// Give each internal gateway the backplane host name of its own DMZ
+    /// member (`gateway2.example.dmz.net` for the second pair).
+    id: "kaazing/backplane-pair-mismatch",
+    severity: Error,
+    check: Some(check),
+}
+
+const BACKPLANE: &str = "dmz.cluster.backplane.hostname";
+
+fn check(cx: &mut RuleContext<'_>) {
+    let cluster = cx.cluster;
+    let of_role = |role: Role| -> Vec<&Gateway> {
+        cluster
+            .kaazing
+            .iter()
+            .filter(|g| cluster.node(g.node).has_role(role))
+            .collect()
+    };
+    let (dmz, internal) = (of_role(Role::DmzGateway), of_role(Role::InternalGateway));
+    if dmz.is_empty() || internal.is_empty() {
+        return;
+    }
+    let dmz_names: Vec<String> = dmz
+        .iter()
+        .filter_map(|g| g.property(BACKPLANE).map(|p| p.value.to_ascii_lowercase()))
+        .collect();
+    // Which DMZ gateway each internal gateway pairs with.
+    let mut paired: Vec<Option<usize>> = vec![None; dmz.len()];
+    for gateway in &internal {
+        let Some(name) = gateway.property(BACKPLANE) else {
+            cx.report(
+                Diagnostic::new(
+                    gateway.root,
+                    format!(
+                        "the internal gateway `{}` names no DMZ gateway: `{BACKPLANE}` is not set",
+                        cluster.node(gateway.node).name
+                    ),
+                )
+                .help(format!(
+                    "set `{BACKPLANE}` to the back-plane host name of its DMZ member"
+                )),
+            );
+            continue;
+        };
+        let wanted = name.value.to_ascii_lowercase();
+        let target = dmz.iter().position(|d| {
+            d.property(BACKPLANE)
+                .is_some_and(|p| p.value.eq_ignore_ascii_case(&wanted))
+                || cluster
+                    .net
+                    .nodes_named(cluster, gateway.node, &name.value)
+                    .contains(&d.node)
+        });
+        let Some(target) = target else {
+            let hint = suggest::did_you_mean(&wanted, dmz_names.iter().map(String::as_str));
+            cx.report(
+                Diagnostic::new(
+                    name.value_span,
+                    format!("`{}` names no DMZ gateway of the cluster{hint}", name.value),
+                )
+                .label("no such DMZ gateway")
+                .help("use the back-plane host name of one of the DMZ gateways"),
+            );
+            continue;
+        };
+        if let Some(earlier) = paired[target] {
+            let other = internal[earlier];
+            let mut diagnostic = Diagnostic::new(
+                name.value_span,
+                format!(
+                    "`{}` pairs with the DMZ gateway `{}`, like `{}`: each DMZ gateway takes one internal gateway",
+                    cluster.node(gateway.node).name,
+                    cluster.node(dmz[target].node).name,
+                    cluster.node(other.node).name
+                ),
+            )
+            .label("already paired")
+            .help("point this internal gateway at its own DMZ member");
+            if let Some(p) = other.property(BACKPLANE) {
+                diagnostic = diagnostic.related(
+                    p.value_span,
+                    format!("`{}` pairs here", cluster.node(other.node).name),
+                );
+            }
+            cx.report(diagnostic);
+        } else {
+            paired[target] = internal.iter().position(|g| std::ptr::eq(*g, *gateway));
+        }
+    }
+    for (i, gateway) in dmz.iter().enumerate() {
+        if paired[i].is_some() {
+            continue;
+        }
+        let span = gateway
+            .property(BACKPLANE)
+            .map_or(gateway.root, |p| p.value_span);
+        cx.report(
+            Diagnostic::new(
+                span,
+                format!(
+                    "no internal gateway pairs with the DMZ gateway `{}` ({} DMZ, {} internal gateways)",
+                    cluster.node(gateway.node).name,
+                    dmz.len(),
+                    internal.len()
+                ),
+            )
+            .label("no partner")
+            .help("give each DMZ gateway one internal gateway whose back-plane host name names it"),
+        );
+    }
+}

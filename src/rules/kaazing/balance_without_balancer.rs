@@ -1,0 +1,61 @@
+use crate::diagnostic::Diagnostic;
+use crate::rules::kaazing::same_side;
+use crate::rules::{RuleContext, declare_rule};
+use crate::suggest;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks each `<balance>` URI of a service: a `balancer` service must
+    /// accept exactly that URI, on this gateway or on another member of
+    /// its cluster (the gateways on the same Enterprise Shield side).
+    ///
+    /// ## Why is this bad?
+    /// `<balance>` names the public URI of the balancer that spreads
+    /// clients over the service's members. Without a balancer accepting
+    /// it, clients of that URI reach nothing and the service is never
+    /// balanced.
+    ///
+    /// ## Example
+    /// ```xml
+    /// <balance>wss://gateway.example.com:8443/app2</balance>
+    /// ```
+    /// while the balancer services accept only `.../app1`.
+    ///
+    /// ## How to fix
+    /// Add a balancer service that accepts the URI, or correct the URI.
+    id: "kaazing/balance-without-balancer",
+    severity: Error,
+    check: Some(check),
+}
+
+fn check(cx: &mut RuleContext<'_>) {
+    let cluster = cx.cluster;
+    for gateway in &cluster.kaazing {
+        let members = same_side(cluster, gateway);
+        let accepted: Vec<&str> = members
+            .iter()
+            .flat_map(|g| &g.services)
+            .filter(|s| s.kind().as_deref() == Some("balancer"))
+            .flat_map(|s| s.accepts.iter().map(|a| a.text.as_str()))
+            .collect();
+        for service in &gateway.services {
+            for balance in service.balances.iter().filter(|b| b.known) {
+                if accepted
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(&balance.text))
+                {
+                    continue;
+                }
+                let hint = suggest::did_you_mean(&balance.text, accepted.iter().copied());
+                cx.report(
+                    Diagnostic::new(
+                        balance.span,
+                        format!("no balancer service accepts `{}`{hint}", balance.text),
+                    )
+                    .label("no balancer")
+                    .help("add a `balancer` service that accepts this URI, or correct it"),
+                );
+            }
+        }
+    }
+}

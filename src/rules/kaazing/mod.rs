@@ -1,0 +1,82 @@
+//! `kaazing`: KAAZING Gateway clusters and Enterprise Shield pairs. The
+//! members of one cluster are the gateways of one role (DMZ gateways,
+//! internal gateways, or plain gateways) that have a `<cluster>`.
+
+pub mod backplane_pair_mismatch;
+pub mod balance_without_balancer;
+pub mod balancer_accept_divergent;
+pub mod cluster_accept_not_local;
+pub mod cluster_connect_mismatch;
+pub mod cluster_connect_not_multicast;
+pub mod cluster_name_mismatch;
+pub mod cross_site_allow_all;
+pub mod duplicate_cluster_name;
+pub mod duplicate_cluster_port;
+pub mod tcp_bind_mismatch;
+pub mod undefined_property;
+pub mod unknown_element;
+pub mod unsupported_namespace;
+
+use crate::model::kaazing::{Gateway, GatewayCluster, Uri};
+use crate::model::{Cluster, Role};
+
+/// Which cluster a gateway belongs to: its Enterprise Shield side.
+fn side(cluster: &Cluster, gateway: &Gateway) -> u8 {
+    let node = cluster.node(gateway.node);
+    if node.has_role(Role::DmzGateway) {
+        1
+    } else if node.has_role(Role::InternalGateway) {
+        2
+    } else {
+        0
+    }
+}
+
+/// The clusters of the root: gateways with a `<cluster>`, grouped by side,
+/// each group in node order.
+pub(crate) fn clusters(cluster: &Cluster) -> Vec<Vec<(&Gateway, &GatewayCluster)>> {
+    let mut groups: [Vec<(&Gateway, &GatewayCluster)>; 3] = Default::default();
+    for gateway in &cluster.kaazing {
+        if let Some(c) = &gateway.cluster {
+            groups[usize::from(side(cluster, gateway))].push((gateway, c));
+        }
+    }
+    groups.into_iter().filter(|g| g.len() > 1).collect()
+}
+
+/// Whether the gateways of a group are the DMZ side of an Enterprise
+/// Shield.
+pub(crate) fn is_dmz(cluster: &Cluster, group: &[(&Gateway, &GatewayCluster)]) -> bool {
+    group.first().is_some_and(|(g, _)| side(cluster, g) == 1)
+}
+
+/// The gateways on the same side as `gateway` (itself included).
+pub(crate) fn same_side<'a>(cluster: &'a Cluster, gateway: &Gateway) -> Vec<&'a Gateway> {
+    let own = side(cluster, gateway);
+    cluster
+        .kaazing
+        .iter()
+        .filter(|g| side(cluster, g) == own)
+        .collect()
+}
+
+/// The port a member listens on for the cluster: its `<accept>` URI's,
+/// else the port in a URI-like `<name>` (as the Enterprise Shield
+/// walkthrough writes it), else its `cluster.port` property.
+pub(crate) fn cluster_port(
+    gateway: &Gateway,
+    c: &GatewayCluster,
+) -> Option<(u16, crate::source::Span)> {
+    c.accepts
+        .iter()
+        .filter(|a| a.known)
+        .find_map(|a| Some((Uri::parse(&a.text)?.port?, a.span)))
+        .or_else(|| {
+            let name = c.name.as_ref().filter(|n| n.known)?;
+            Some((Uri::parse(&name.text)?.port?, name.span))
+        })
+        .or_else(|| {
+            let p = gateway.property("cluster.port")?;
+            Some((p.value.parse().ok()?, p.value_span))
+        })
+}

@@ -1,0 +1,58 @@
+use crate::diagnostic::Diagnostic;
+use crate::rules::{RuleContext, declare_rule};
+use crate::suggest;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports `${name}` in a gateway configuration where no `<property>`
+    /// defines `name`, or defines it as empty (the gateway counts an empty
+    /// value as missing). `${hostname}`, `${cloud.host}` and
+    /// `${cloud.instanceId}` are resolved by the gateway itself; `$${name}`
+    /// is a literal `${name}` and no use.
+    ///
+    /// ## Why is this bad?
+    /// The gateway refuses to start: "Could not determine non-null value
+    /// for parameter definition ${name}". The usual cause is a property
+    /// renamed on one member, or a typo in the name.
+    ///
+    /// ## Example
+    /// ```xml
+    /// <property><name>gateway.ip.address</name><value>172.19.20.1</value></property>
+    /// ...
+    /// <tcp.bind>${gateway.ip.adress}:8443</tcp.bind>
+    /// ```
+    ///
+    /// ## How to fix
+    /// Use a property the configuration defines, or define it in
+    /// `<properties>`.
+    id: "kaazing/undefined-property",
+    severity: Error,
+    check: Some(check),
+}
+
+fn check(cx: &mut RuleContext<'_>) {
+    for gateway in &cx.cluster.kaazing {
+        for used in gateway.uses.iter().filter(|u| !u.defined) {
+            let empty = gateway.property(&used.name).is_some();
+            let names = gateway.properties.iter().map(|p| p.name.as_str());
+            let hint = if empty {
+                String::new()
+            } else {
+                suggest::did_you_mean(&used.name, names)
+            };
+            let message = if empty {
+                format!(
+                    "property `{}` is empty, and the gateway counts an empty value as undefined",
+                    used.name
+                )
+            } else {
+                format!("no property defines `{}`{hint}", used.name)
+            };
+            cx.report(
+                Diagnostic::new(used.span, message)
+                    .label("undefined")
+                    .help("define the property in `<properties>` or use one that is; the gateway will not start otherwise"),
+            );
+        }
+    }
+}
