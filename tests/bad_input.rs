@@ -447,3 +447,55 @@ fn one_file_over_the_size_limit_is_unreadable_not_fatal() {
         "{found:?}"
     );
 }
+
+#[test]
+fn xml_entity_expansion_and_external_entities_are_refused() {
+    let laughs = b"<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n  <!ENTITY lol \"lol\">\n  <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n  <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n]>\n<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <properties><property><name>x</name><value>&lol3;</value></property></properties>\n</gateway-config>\n";
+    let xxe = b"<?xml version=\"1.0\"?>\n<!DOCTYPE gateway-config [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <properties><property><name>x</name><value>&xxe;</value></property></properties>\n</gateway-config>\n";
+    let report = lint(&[
+        ("dmz1/gateway-config.xml", laughs),
+        ("dmz2/gateway-config.xml", xxe),
+    ]);
+    let errors = of_rule(&report, "core/parse-error");
+    for expected in [
+        "dmz1/gateway-config.xml:2:1",
+        "dmz1/gateway-config.xml:8:46",
+        "dmz2/gateway-config.xml:2:1",
+        "dmz2/gateway-config.xml:4:46",
+    ] {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with(&format!("{expected} "))),
+            "{expected}: {errors:?}"
+        );
+    }
+    // Nothing was expanded: no text grew, and /etc/passwd was never read.
+    for file in &report.cluster.files {
+        assert!(!file.source.text.contains("root:x:0"));
+    }
+    let value = report.cluster.kaazing[0]
+        .property("x")
+        .map(|p| p.value.clone());
+    assert!(
+        value.as_deref().is_none_or(|v| !v.contains("lol")),
+        "{value:?}"
+    );
+}
+
+#[test]
+fn broken_xml_is_located_and_the_rest_is_checked() {
+    let report = lint(&[
+        ("gw/gateway-config.xml", b"<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <service>\n    <name>a</nme>\n  </service>\n"),
+        ("cache/redis.conf", b"protected-mode no\nrequirepass x\n"),
+    ]);
+    let found = findings(&report);
+    assert!(
+        found.contains(&"gw/gateway-config.xml:3:14 core/parse-error".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"cache/redis.conf:1:1 redis/protected-mode-off".to_string()),
+        "{found:?}"
+    );
+}

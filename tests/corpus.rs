@@ -56,6 +56,7 @@ fn multi_master_corpus_parses() {
         ("stunnel", Format::Stunnel),
         ("csync2", Format::Csync2),
         ("hosts", Format::Hosts),
+        ("kaazing-xml", Format::KaazingXml),
     ] {
         let n = run_format(dir, &[format]);
         eprintln!("checked {n} {dir} files");
@@ -68,7 +69,14 @@ fn multi_master_corpus_parses() {
 fn corpus_include_trees_go_through_the_whole_engine() {
     let Some(corpus) = corpus() else { return };
     let mut nodes = 0;
-    for format in ["nginx", "redis", "stunnel", "csync2", "hosts"] {
+    for format in [
+        "nginx",
+        "redis",
+        "stunnel",
+        "csync2",
+        "hosts",
+        "kaazing-xml",
+    ] {
         for source in fs::read_dir(corpus.join(format)).unwrap().flatten() {
             let mut workspace = Workspace::new();
             for path in files_under(&source.path()) {

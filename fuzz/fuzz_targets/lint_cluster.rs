@@ -21,6 +21,8 @@ const NAMES: &[&str] = &[
     "gluu1/setup.properties",
     "gluu1/etc/csync2.cfg",
     "gluu1/etc/hosts",
+    "dmz1/conf/gateway-config.xml",
+    "dmz2/conf/gateway-config.xml",
 ];
 
 fuzz_target!(|data: &[u8]| {
