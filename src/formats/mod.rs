@@ -5,6 +5,7 @@ pub mod csync2;
 pub mod csync2_key;
 pub mod decode;
 pub mod hosts;
+pub mod kaazing_schema;
 pub mod nginx;
 pub mod osgi_config;
 pub mod pem;
