@@ -178,6 +178,7 @@ pub static ALL: &[&Rule] = &[
     &kaazing::backplane_pair_mismatch::RULE,
     &kaazing::cross_site_allow_all::RULE,
     &kaazing::unknown_element::RULE,
+    &kaazing::schema_invalid::RULE,
     &kaazing::unsupported_namespace::RULE,
     &net::invalid_address::RULE,
     &net::port_conflict::RULE,

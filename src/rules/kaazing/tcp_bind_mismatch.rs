@@ -9,7 +9,8 @@ declare_rule! {
     /// port of the service's `accept` URI, and its address, when it gives
     /// one, must be one of the member's own addresses (from
     /// `clusterlint.toml` or `gateway.ip.address`). A port alone binds
-    /// every address.
+    /// every address. Services that name a `*.transport` (the TCP layer is
+    /// then another endpoint) and `@interface` binds are left alone.
     ///
     /// ## Why is this bad?
     /// `tcp.bind` binds the public accept URI to the member's local
@@ -39,6 +40,16 @@ fn check(cx: &mut RuleContext<'_>) {
             let Some(bind) = service.accept_option("tcp.bind").filter(|b| b.known) else {
                 continue;
             };
+            // With a `*.transport` option the TCP layer is another
+            // endpoint; `@interface` names are resolved by the gateway.
+            if service
+                .accept_options
+                .iter()
+                .any(|(n, _)| n.ends_with(".transport"))
+                || bind.text.contains('@')
+            {
+                continue;
+            }
             let (host, port) = if bind.text.contains(':') {
                 let (h, p) = split_host_port(&bind.text);
                 (Some(h.trim_matches(['[', ']'])), p)

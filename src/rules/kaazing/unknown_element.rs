@@ -1,3 +1,5 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::kaazing::SchemaProblemKind;
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
@@ -27,5 +29,23 @@ declare_rule! {
 }
 
 fn check(cx: &mut RuleContext<'_>) {
-    let _ = cx;
+    report(cx, SchemaProblemKind::Unknown, "not allowed here");
+}
+
+/// Reports a gateway's schema problems of one kind (shared with
+/// `kaazing/schema-invalid`).
+pub(crate) fn report(cx: &mut RuleContext<'_>, kind: SchemaProblemKind, label: &str) {
+    for gateway in &cx.cluster.kaazing {
+        for problem in gateway.schema_problems.iter().filter(|p| p.kind == kind) {
+            let mut diagnostic =
+                Diagnostic::new(problem.span, problem.message.clone()).label(label);
+            if let Some(help) = &problem.help {
+                diagnostic = diagnostic.help(help.clone());
+            }
+            if let Some((span, message)) = &problem.related {
+                diagnostic = diagnostic.related(*span, message.clone());
+            }
+            cx.report(diagnostic);
+        }
+    }
 }

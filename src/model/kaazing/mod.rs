@@ -9,7 +9,11 @@
 //! is the literal `${name}` (one `$` dropped); there is no `name:default`.
 //! Every value keeps the span of the text the user wrote.
 
+mod schema;
+
 use std::net::IpAddr;
+
+pub use schema::{SchemaProblem, SchemaProblemKind};
 
 use crate::formats::Format;
 use crate::formats::xml::{Element, Value};
@@ -207,6 +211,8 @@ pub struct Gateway {
     /// Cluster URIs the gateway refuses (no `tcp://`/`udp://`/`aws://`
     /// scheme, no port).
     pub bad_addresses: Vec<BadAddress>,
+    /// What the gateway's schema validation refuses.
+    pub schema_problems: Vec<SchemaProblem>,
 }
 
 impl Gateway {
@@ -254,6 +260,7 @@ fn gateway(node: NodeId, file: FileId, root: &Element) -> Gateway {
         cluster: None,
         uses: Vec::new(),
         bad_addresses: Vec::new(),
+        schema_problems: Vec::new(),
     };
     // Pass 1: the properties, as written (collapsed, never substituted).
     for properties in root.elements().filter(|e| e.local_name() == "properties") {
@@ -296,7 +303,64 @@ fn gateway(node: NodeId, file: FileId, root: &Element) -> Gateway {
             _ => reader.scan(element),
         }
     }
+    gateway.schema_problems = schema::check(&gateway, root);
     gateway
+}
+
+/// `${name}` substituted in `value` as the gateway does it: the text (not
+/// collapsed), whether every name resolved to a known value, and each use.
+pub(crate) fn substitute(
+    gateway: &Gateway,
+    file: FileId,
+    value: &Value,
+) -> (String, bool, Vec<PropertyUse>) {
+    let text = &value.text;
+    let mut out = String::with_capacity(text.len());
+    let mut known = true;
+    let mut uses = Vec::new();
+    let mut i = 0;
+    let bytes = text.as_bytes();
+    while i < bytes.len() {
+        // `([$]?)([$]+\{)([^{}]*)(\})`: a run of `$` before `{`.
+        if bytes[i] != b'$' {
+            let next = text[i..].find('$').map_or(text.len(), |p| i + p);
+            out.push_str(&text[i..next]);
+            i = next;
+            continue;
+        }
+        let run = text[i..].bytes().take_while(|&b| b == b'$').count();
+        let open = i + run;
+        let close = (bytes.get(open) == Some(&b'{'))
+            .then(|| text[open + 1..].find(['{', '}']).map(|p| open + 1 + p))
+            .flatten()
+            .filter(|&c| bytes[c] == b'}');
+        let Some(close) = close else {
+            out.push_str(&text[i..open]);
+            i = open;
+            continue;
+        };
+        let name = &text[open + 1..close];
+        if run >= 2 {
+            // Escaped: one `$` is dropped, the rest is literal.
+            out.push_str(&text[i + 1..=close]);
+        } else {
+            let span = Span::new(file, value.raw_range(TextRange::from_usize(i..close + 1)));
+            let property = gateway.property(name).filter(|p| !p.value.is_empty());
+            if let Some(p) = property {
+                out.push_str(&p.value);
+            } else {
+                known = false;
+                out.push_str(&text[i..=close]);
+            }
+            uses.push(PropertyUse {
+                name: name.to_string(),
+                span,
+                defined: property.is_some() || BUILT_IN_NAMES.contains(&name),
+            });
+        }
+        i = close + 1;
+    }
+    (out, known, uses)
 }
 
 /// XML Schema's `collapse`: trims and turns runs of blanks into one space.
@@ -313,57 +377,10 @@ struct Reader<'g> {
 impl Reader<'_> {
     /// Substitutes `${name}` in `value`, recording each use.
     fn resolve(&mut self, value: &Value) -> Resolved {
-        let text = &value.text;
-        let mut out = String::with_capacity(text.len());
-        let mut known = true;
-        let mut i = 0;
-        let bytes = text.as_bytes();
-        while i < bytes.len() {
-            // `([$]?)([$]+\{)([^{}]*)(\})`: a run of `$` before `{`.
-            if bytes[i] != b'$' {
-                let next = text[i..].find('$').map_or(text.len(), |p| i + p);
-                out.push_str(&text[i..next]);
-                i = next;
-                continue;
-            }
-            let run = text[i..].bytes().take_while(|&b| b == b'$').count();
-            let open = i + run;
-            let close = (bytes.get(open) == Some(&b'{'))
-                .then(|| text[open + 1..].find(['{', '}']).map(|p| open + 1 + p))
-                .flatten()
-                .filter(|&c| bytes[c] == b'}');
-            let Some(close) = close else {
-                out.push_str(&text[i..open]);
-                i = open;
-                continue;
-            };
-            let name = &text[open + 1..close];
-            if run >= 2 {
-                // Escaped: one `$` is dropped, the rest is literal.
-                out.push_str(&text[i + 1..=close]);
-            } else {
-                let span = Span::new(
-                    self.file,
-                    value.raw_range(TextRange::from_usize(i..close + 1)),
-                );
-                let property = self.gateway.property(name).filter(|p| !p.value.is_empty());
-                let builtin = BUILT_IN_NAMES.contains(&name);
-                if let Some(p) = property {
-                    out.push_str(&p.value.clone());
-                } else {
-                    known = false;
-                    out.push_str(&text[i..=close]);
-                }
-                self.gateway.uses.push(PropertyUse {
-                    name: name.to_string(),
-                    span,
-                    defined: property.is_some() || builtin,
-                });
-            }
-            i = close + 1;
-        }
+        let (text, known, uses) = substitute(self.gateway, self.file, value);
+        self.gateway.uses.extend(uses);
         Resolved {
-            text: collapse(&out),
+            text: collapse(&text),
             span: Span::new(self.file, value.range),
             known,
         }

@@ -1,0 +1,363 @@
+//! What the gateway's schema validation finds in a configuration, after
+//! `${name}` substitution and with the `xsi:type` the gateway's stylesheet
+//! gives each `service` and `login-module`: elements unknown or misplaced
+//! in their parent, required ones missing, too many of one, attributes,
+//! text where none belongs, and text values their type refuses. Each
+//! problem is located at the text the user wrote.
+
+use crate::formats::kaazing_schema::{
+    self, ContentProblem, ElementType, Namespace, Placement, Schema,
+};
+use crate::formats::xml::{Element, Node};
+use crate::model::kaazing::{Dialect, Gateway, substitute};
+use crate::source::{FileId, Span};
+use crate::suggest;
+
+/// How a schema problem is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaProblemKind {
+    /// An element the parent does not know, or one out of place
+    /// (`kaazing/unknown-element`).
+    Unknown,
+    /// Anything else the schema refuses (`kaazing/schema-invalid`).
+    Invalid,
+}
+
+/// A located schema problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaProblem {
+    pub kind: SchemaProblemKind,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    pub related: Option<(Span, String)>,
+}
+
+impl Dialect {
+    /// The schema documents of this dialect are checked against.
+    #[must_use]
+    pub fn namespace(self) -> Option<Namespace> {
+        match self {
+            Self::June2016 => Some(Namespace::V2016_06),
+            Self::November2015 => Some(Namespace::V2015_11),
+            Self::September2014 => Some(Namespace::V2014_09),
+            Self::Unsupported | Self::Unknown => None,
+        }
+    }
+}
+
+/// Checks the document under `root` against its dialect's schema.
+pub(crate) fn check(gateway: &Gateway, root: &Element) -> Vec<SchemaProblem> {
+    let Some(namespace) = gateway.dialect.namespace() else {
+        return Vec::new();
+    };
+    let mut walker = Walker {
+        gateway,
+        file: gateway.file,
+        schema: kaazing_schema::schema(namespace),
+        uri: root.namespace.clone().unwrap_or_default(),
+        out: Vec::new(),
+    };
+    walker.element(root, ElementType::Complex(walker.schema.root().name), None);
+    walker.out
+}
+
+struct Walker<'a> {
+    gateway: &'a Gateway,
+    file: FileId,
+    schema: &'static Schema,
+    /// The gateway namespace as the document writes it.
+    uri: String,
+    out: Vec<SchemaProblem>,
+}
+
+impl Walker<'_> {
+    fn span(&self, range: crate::source::TextRange) -> Span {
+        Span::new(self.file, range)
+    }
+
+    fn problem(
+        &mut self,
+        kind: SchemaProblemKind,
+        span: Span,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.out.push(SchemaProblem {
+            kind,
+            span,
+            message,
+            help,
+            related: None,
+        });
+    }
+
+    /// The name the schema sees for a child: its local name in the gateway
+    /// namespace, `{uri}local` in any other.
+    fn schema_name(&self, element: &Element) -> String {
+        match &element.namespace {
+            Some(ns) if !ns.eq_ignore_ascii_case(&self.uri) => {
+                format!("{{{ns}}}{}", element.local_name())
+            }
+            None if !self.uri.is_empty() => format!("{{}}{}", element.local_name()),
+            _ => element.local_name().to_string(),
+        }
+    }
+
+    /// The substituted text of an element.
+    fn text(&self, element: &Element) -> Option<(String, Span)> {
+        let value = element.text()?;
+        let (text, _, _) = substitute(self.gateway, self.file, &value);
+        Some((text, self.span(value.range)))
+    }
+
+    fn element(
+        &mut self,
+        element: &Element,
+        ty: ElementType,
+        declaration: Option<&kaazing_schema::Element>,
+    ) {
+        for attribute in &element.attributes {
+            let name = attribute.name.as_str();
+            if name == "xmlns" || name.starts_with("xmlns:") || name.starts_with("xsi:") {
+                continue;
+            }
+            self.problem(
+                SchemaProblemKind::Invalid,
+                self.span(attribute.name_range),
+                format!(
+                    "the gateway's schema allows no attribute `{name}` on `<{}>`",
+                    element.local_name()
+                ),
+                Some("write the setting as a child element, or delete the attribute".to_string()),
+            );
+        }
+        match ty {
+            ElementType::Any => {}
+            ElementType::Simple(_) => self.simple(element, declaration),
+            ElementType::Complex(name) => self.complex(element, name),
+        }
+    }
+
+    fn simple(&mut self, element: &Element, declaration: Option<&kaazing_schema::Element>) {
+        if let Some(child) = element.elements().next() {
+            self.problem(
+                SchemaProblemKind::Invalid,
+                self.span(child.name_range),
+                format!("`<{}>` holds text, not elements", element.local_name()),
+                None,
+            );
+            return;
+        }
+        let Some(declaration) = declaration else {
+            return;
+        };
+        let (text, span) = self
+            .text(element)
+            .unwrap_or_else(|| (String::new(), self.span(element.name_range)));
+        // Unresolved `${name}` is its own finding; its value is unknown.
+        if text.contains("${") {
+            return;
+        }
+        if let Some(problem) = declaration.check_text(&text) {
+            self.problem(
+                SchemaProblemKind::Invalid,
+                span,
+                format!("the value of `<{}>` {problem}", element.local_name()),
+                None,
+            );
+        }
+    }
+
+    fn complex(&mut self, element: &Element, type_name: &'static str) {
+        let local = element.local_name();
+        // The stylesheet's `xsi:type`, from the (substituted) `type` child.
+        let type_name = match local {
+            "service" | "login-module" => self.typed(element, type_name),
+            _ => type_name,
+        };
+        for node in &element.children {
+            if let Node::Text(text) = node
+                && !text.text.trim().is_empty()
+            {
+                self.problem(
+                    SchemaProblemKind::Invalid,
+                    self.span(text.range),
+                    format!("`<{local}>` holds elements, not text"),
+                    Some("put the text in the child element it belongs to".to_string()),
+                );
+            }
+        }
+        let children: Vec<&Element> = element.elements().collect();
+        let names: Vec<String> = children.iter().map(|c| self.schema_name(c)).collect();
+        let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut skip = vec![false; children.len()];
+        for problem in self.schema.check_children(type_name, &name_refs) {
+            if !problem.is_schema_error() {
+                continue;
+            }
+            if let Some(i) = problem.index().filter(|&i| i < children.len())
+                && matches!(problem, ContentProblem::Unknown { .. })
+            {
+                skip[i] = true;
+            }
+            self.content_problem(element, &children, &problem);
+        }
+        for (i, child) in children.iter().enumerate() {
+            if skip[i] {
+                continue;
+            }
+            let declaration = self.schema.element(type_name, child.local_name());
+            if let Some(ty) = self.schema.child_type(type_name, &names[i]) {
+                self.element(child, ty, declaration);
+            }
+        }
+    }
+
+    /// The concrete type of a `service` or `login-module`, reporting a
+    /// `type` the gateway does not know.
+    fn typed(&mut self, element: &Element, declared: &'static str) -> &'static str {
+        let Some(type_element) = element.child("type") else {
+            return declared;
+        };
+        let Some((text, span)) = self.text(type_element) else {
+            return declared;
+        };
+        if text.contains("${") {
+            return declared;
+        }
+        let service = element.local_name() == "service";
+        let found = if service {
+            self.schema.service_type(&text)
+        } else {
+            self.schema.login_module_type(&text)
+        };
+        if let Some(found) = found {
+            return found;
+        }
+        let values = if service {
+            self.schema.service_type_values()
+        } else {
+            self.schema.login_module_type_values()
+        };
+        let hint = suggest::did_you_mean(text.trim(), values.iter().copied());
+        let what = if service { "service" } else { "login module" };
+        self.problem(
+            SchemaProblemKind::Invalid,
+            span,
+            format!("the gateway has no {what} type `{}`{hint}", text.trim()),
+            Some(format!("use one of: {}", values.join(", "))),
+        );
+        declared
+    }
+
+    fn content_problem(
+        &mut self,
+        parent: &Element,
+        children: &[&Element],
+        problem: &ContentProblem,
+    ) {
+        let parent_name = parent.local_name();
+        let listed = |names: &[&str]| -> String {
+            let shown: Vec<String> = names.iter().take(8).map(|n| format!("`<{n}>`")).collect();
+            let more = if names.len() > 8 {
+                format!(" and {} more", names.len() - 8)
+            } else {
+                String::new()
+            };
+            format!("{}{more}", shown.join(", "))
+        };
+        match problem {
+            ContentProblem::Unknown {
+                index,
+                expected,
+                known,
+            } => {
+                let child = children[*index];
+                let name = child.local_name();
+                let hint = suggest::did_you_mean(name, known.iter().copied());
+                let help = if expected.is_empty() {
+                    format!("`<{parent_name}>` takes no child elements")
+                } else {
+                    format!("`<{parent_name}>` takes {} here", listed(expected))
+                };
+                self.problem(
+                    SchemaProblemKind::Unknown,
+                    self.span(child.name_range),
+                    format!("the gateway's schema knows no `<{name}>` in `<{parent_name}>`{hint}"),
+                    Some(help),
+                );
+            }
+            ContentProblem::Misplaced {
+                index,
+                expected,
+                placement,
+            } => {
+                let child = children[*index];
+                let name = child.local_name();
+                let (help, related) = match placement {
+                    Placement::After(i) => (
+                        format!("move `<{name}>` after `<{}>`", children[*i].local_name()),
+                        Some((
+                            self.span(children[*i].name_range),
+                            format!("`<{name}>` belongs after this"),
+                        )),
+                    ),
+                    Placement::Before(i) => (
+                        format!("move `<{name}>` before `<{}>`", children[*i].local_name()),
+                        Some((
+                            self.span(children[*i].name_range),
+                            format!("`<{name}>` belongs before this"),
+                        )),
+                    ),
+                    Placement::Elsewhere => (
+                        format!("`<{parent_name}>` takes {} here", listed(expected)),
+                        None,
+                    ),
+                };
+                self.out.push(SchemaProblem {
+                    kind: SchemaProblemKind::Unknown,
+                    span: self.span(child.name_range),
+                    message: format!("`<{name}>` is out of place in `<{parent_name}>`"),
+                    help: Some(help),
+                    related,
+                });
+            }
+            ContentProblem::Missing {
+                name,
+                alternatives,
+                before,
+            } => {
+                let span = before
+                    .and_then(|i| children.get(i))
+                    .map_or(self.span(parent.name_range), |c| self.span(c.name_range));
+                let what = if alternatives.len() > 1 {
+                    format!("one of {}", listed(alternatives))
+                } else {
+                    format!("`<{name}>`")
+                };
+                self.problem(
+                    SchemaProblemKind::Invalid,
+                    span,
+                    format!("`<{parent_name}>` lacks {what}, which the gateway's schema requires"),
+                    Some(format!("add {what} to `<{parent_name}>`")),
+                );
+            }
+            ContentProblem::TooMany { index, max, first } => {
+                let child = children[*index];
+                let name = child.local_name();
+                self.out.push(SchemaProblem {
+                    kind: SchemaProblemKind::Invalid,
+                    span: self.span(child.name_range),
+                    message: format!("`<{parent_name}>` takes at most {max} `<{name}>`"),
+                    help: Some(format!("keep one `<{name}>`")),
+                    related: Some((
+                        self.span(children[*first].name_range),
+                        "the first one".to_string(),
+                    )),
+                });
+            }
+            ContentProblem::Repeated { .. } => {}
+        }
+    }
+}
