@@ -29,6 +29,8 @@ const PLANTED: &[&str] = &[
     "Kl2Zx4Cv6Bn8Mq0W",                 // csync2 key file (too short: a parse error shows it)
     "MIICXAIBAAKBgQC7",                 // PEM key body (unterminated: a parse error shows it)
     "Qa1Ws3Ed5Rf7Tg9Y",                 // stunnel PSK-style secret option
+    "Yh6Uj8Ik0Ol2Pz4X",                 // gateway property holding a password
+    "Nb7Vc9Xz1Lk3Jh5G",                 // gateway cluster AWS secret key
 ];
 
 fn planted_cluster(dir: &Path) {
@@ -109,6 +111,14 @@ fn planted_cluster(dir: &Path) {
         "redis/etc/stunnel/redis.pem",
         &format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n", PLANTED[15]),
     );
+    // Unknown elements beside the secrets put them in snippets.
+    write(
+        "dmz1/conf/gateway-config.xml",
+        &format!(
+            "<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <properties>\n    <property><name>keystore.password</name><value>{}</value></property>\n    <propertie/>\n  </properties>\n  <cluster>\n    <name>c</name>\n    <accept>tcp://192.0.2.61:5941</accept>\n    <connect>aws://security-group:5941/g</connect>\n    <connect-options>\n      <aws.access-key-id>AKIAEXAMPLE</aws.access-key-id>\n      <aws.secret-key>{}</aws.secret-key>\n      <aws.secret-kee/>\n    </connect-options>\n  </cluster>\n</gateway-config>\n",
+            PLANTED[17], PLANTED[18]
+        ),
+    );
     write(
         "clusterlint.toml",
         "[nodes.staging]\naddress = \"192.0.2.50\"\n",
@@ -140,6 +150,7 @@ fn planted_secrets_never_appear() {
         "gluu1/etc/csync2.key",
         "redis/etc/stunnel/redis.pem",
         "redis/etc/stunnel/redis.conf",
+        "dmz1/conf/gateway-config.xml",
     ] {
         assert!(
             report

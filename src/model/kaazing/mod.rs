@@ -17,7 +17,7 @@ pub use schema::{SchemaProblem, SchemaProblemKind};
 
 use crate::formats::Format;
 use crate::formats::xml::{Element, Value};
-use crate::model::net::{BadAddress, split_host_port};
+use crate::model::net::{BadAddress, host_problem, split_host_port};
 use crate::model::{Cluster, NodeId};
 use crate::source::{FileId, Span, TextRange};
 
@@ -122,6 +122,23 @@ impl Uri {
         })
     }
 
+    /// The URI as the gateway compares URIs: the host without case, the
+    /// scheme's default port written out, an empty path as `/`.
+    #[must_use]
+    pub fn canonical(&self) -> String {
+        let port = self.port.map(|p| format!(":{p}")).unwrap_or_default();
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        format!(
+            "{}://{}{port}{path}",
+            self.scheme,
+            self.host.to_ascii_lowercase()
+        )
+    }
+
     /// The host as an address, if it is one.
     #[must_use]
     pub fn ip(&self) -> Option<IpAddr> {
@@ -201,6 +218,9 @@ pub struct Gateway {
     pub node: NodeId,
     pub file: FileId,
     pub dialect: Dialect,
+    /// Whether the namespace is written exactly as the schema's (the
+    /// gateway recognises it without case, but validation then fails).
+    pub namespace_exact: bool,
     /// The root element's name.
     pub root: Span,
     pub properties: Vec<Property>,
@@ -254,6 +274,14 @@ fn gateway(node: NodeId, file: FileId, root: &Element) -> Gateway {
         node,
         file,
         dialect: Dialect::of(root.namespace.as_deref()),
+        namespace_exact: root.namespace.as_deref().is_some_and(|ns| {
+            matches!(
+                ns,
+                "http://xmlns.kaazing.org/2016/06/gateway"
+                    | "http://xmlns.kaazing.org/2015/11/gateway"
+                    | "http://xmlns.kaazing.org/2014/09/gateway"
+            )
+        }),
         root: Span::new(file, root.name_range),
         properties: Vec::new(),
         services: Vec::new(),
@@ -287,6 +315,7 @@ fn gateway(node: NodeId, file: FileId, root: &Element) -> Gateway {
         file,
         gateway: &mut gateway,
     };
+    let mut defaults: Vec<(String, Resolved)> = Vec::new();
     for element in root.elements() {
         match element.local_name() {
             "service" => {
@@ -295,12 +324,32 @@ fn gateway(node: NodeId, file: FileId, root: &Element) -> Gateway {
             }
             "cluster" => {
                 let cluster = reader.cluster(element);
-                reader.gateway.cluster = Some(cluster);
+                reader.gateway.cluster.get_or_insert(cluster);
+            }
+            "service-defaults" => {
+                for options in element
+                    .elements()
+                    .filter(|e| e.local_name() == "accept-options")
+                {
+                    for option in options.elements() {
+                        if let Some(value) = reader.text_of(option) {
+                            defaults.push((option.local_name().to_string(), value));
+                        }
+                    }
+                }
             }
             // Property values are substituted in the document too (an
             // undefined name there fails startup), but the map keeps them
             // as written.
             _ => reader.scan(element),
+        }
+    }
+    // `<service-defaults>` accept options apply where a service sets none.
+    for service in &mut gateway.services {
+        for (name, value) in &defaults {
+            if service.accept_option(name).is_none() {
+                service.accept_options.push((name.clone(), value.clone()));
+            }
         }
     }
     gateway.schema_problems = schema::check(&gateway, root);
@@ -472,12 +521,9 @@ impl Reader<'_> {
                 _ => self.scan(child),
             }
         }
-        for uri in cluster
-            .accepts
-            .iter()
-            .chain(&cluster.connects)
-            .filter(|u| u.known)
-        {
+        let accepts = cluster.accepts.iter().map(|u| (u, true));
+        let connects = cluster.connects.iter().map(|u| (u, false));
+        for (uri, is_accept) in accepts.chain(connects).filter(|(u, _)| u.known) {
             let problem = match Uri::parse(&uri.text) {
                 None => Some(format!(
                     "`{}` is not a cluster URI: the gateway needs `tcp://host:port` (or `udp://` for discovery)",
@@ -487,9 +533,16 @@ impl Reader<'_> {
                     "the cluster takes `tcp://`, `udp://` or `aws://` URIs, not `{}://`",
                     u.scheme
                 )),
-                Some(u) if u.port.is_none() => {
-                    Some(format!("`{}` has no port; the cluster needs one", uri.text))
-                }
+                Some(u) if u.port.is_none() => Some(format!(
+                    "`{}` has no port; the cluster needs `{}://host:port`",
+                    uri.text, u.scheme
+                )),
+                // "Cannot accept on a multicast or aws address".
+                Some(u) if is_accept && u.scheme != "tcp" => Some(format!(
+                    "the cluster accepts on `tcp://` URIs only, not `{}://`: discovery belongs in `<connect>`",
+                    u.scheme
+                )),
+                Some(u) if u.scheme != "aws" => host_problem(&u.host),
                 Some(_) => None,
             };
             if let Some(problem) = problem {

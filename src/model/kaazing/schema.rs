@@ -193,9 +193,6 @@ impl Walker<'_> {
         let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let mut skip = vec![false; children.len()];
         for problem in self.schema.check_children(type_name, &name_refs) {
-            if !problem.is_schema_error() {
-                continue;
-            }
             if let Some(i) = problem.index().filter(|&i| i < children.len())
                 && matches!(problem, ContentProblem::Unknown { .. })
             {
@@ -351,6 +348,26 @@ impl Walker<'_> {
                     span: self.span(child.name_range),
                     message: format!("`<{parent_name}>` takes at most {max} `<{name}>`"),
                     help: Some(format!("keep one `<{name}>`")),
+                    related: Some((
+                        self.span(children[*first].name_range),
+                        "the first one".to_string(),
+                    )),
+                });
+            }
+            // The schema lets it repeat; the gateway's parser refuses
+            // "Multiple <cluster> elements".
+            ContentProblem::Repeated { index, first, .. }
+                if children[*index].local_name() == "cluster" =>
+            {
+                let child = children[*index];
+                let name = child.local_name();
+                self.out.push(SchemaProblem {
+                    kind: SchemaProblemKind::Invalid,
+                    span: self.span(child.name_range),
+                    message: format!(
+                        "the gateway refuses a second `<{name}>` in `<{parent_name}>`"
+                    ),
+                    help: Some(format!("merge it into the first `<{name}>`")),
                     related: Some((
                         self.span(children[*first].name_range),
                         "the first one".to_string(),

@@ -1,13 +1,15 @@
 use crate::diagnostic::Diagnostic;
-use crate::rules::kaazing::same_side;
+use crate::rules::kaazing::{canonical, same_side};
 use crate::rules::{RuleContext, declare_rule};
 use crate::suggest;
 
 declare_rule! {
     /// ## What it does
     /// Checks each `<balance>` URI of a service: a `balancer` service must
-    /// accept exactly that URI, on this gateway or on another member of
-    /// its cluster (the gateways on the same Enterprise Shield side).
+    /// accept that URI, on this gateway or on another member of its cluster
+    /// (the gateways on the same Enterprise Shield side). URIs compare as
+    /// the gateway compares them: the host without case, the scheme's
+    /// default port written out or not; the path keeps its case.
     ///
     /// ## Why is this bad?
     /// `<balance>` names the public URI of the balancer that spreads
@@ -38,12 +40,12 @@ fn check(cx: &mut RuleContext<'_>) {
             .filter(|s| s.kind().as_deref() == Some("balancer"))
             .flat_map(|s| s.accepts.iter().map(|a| a.text.as_str()))
             .collect();
+        // Compared as the gateway compares URIs (host without case, default
+        // ports written out); paths keep their case.
+        let known: Vec<String> = accepted.iter().map(|a| canonical(a)).collect();
         for service in &gateway.services {
             for balance in service.balances.iter().filter(|b| b.known) {
-                if accepted
-                    .iter()
-                    .any(|a| a.eq_ignore_ascii_case(&balance.text))
-                {
+                if known.contains(&canonical(&balance.text)) {
                     continue;
                 }
                 let hint = suggest::did_you_mean(&balance.text, accepted.iter().copied());

@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
 use crate::model::kaazing::{Gateway, Resolved, Service};
 use crate::rules::consensus::{agree, node_list};
-use crate::rules::kaazing::clusters;
+use crate::rules::kaazing::{canonical, clusters};
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 
@@ -12,7 +12,8 @@ declare_rule! {
     /// ## What it does
     /// Compares each `balancer` service across the members of a cluster
     /// (matched by the service's `<name>`): every member must have it, with
-    /// the same `accept` URIs. The URIs most members accept are the
+    /// the same `accept` URIs (compared as the gateway compares URIs: host
+    /// without case, default ports written out or not). The URIs most members accept are the
     /// reference; each member that differs is reported at its first
     /// differing `accept`.
     ///
@@ -59,12 +60,12 @@ fn check(cx: &mut RuleContext<'_>) {
                     )
                 })
                 .collect();
-            let values: Vec<(NodeId, Vec<&str>)> = services
+            let values: Vec<(NodeId, Vec<String>)> = services
                 .iter()
                 .map(|(n, _, s)| {
-                    let mut accepts: Vec<&str> = s
+                    let mut accepts: Vec<String> = s
                         .iter()
-                        .flat_map(|s| s.accepts.iter().map(|a| a.text.as_str()))
+                        .flat_map(|s| s.accepts.iter().map(|a| canonical(&a.text)))
                         .collect();
                     accepts.sort_unstable();
                     (*n, accepts)
@@ -81,26 +82,49 @@ fn check(cx: &mut RuleContext<'_>) {
             for &i in &agreement.outliers {
                 let (node, cluster_span, service) = services[i];
                 let node_name = &cluster.node(node).name;
-                let (span, what) = match service {
-                    None => (cluster_span, "has no such balancer".to_string()),
-                    Some(service) => {
-                        let differing: Option<&Resolved> = service
+                let own: Vec<String> = service
+                    .iter()
+                    .flat_map(|s| s.accepts.iter().map(|a| canonical(&a.text)))
+                    .collect();
+                let extra: Option<&Resolved> =
+                    service.into_iter().flat_map(|s| &s.accepts).find(|a| {
+                        !reference
                             .accepts
                             .iter()
-                            .find(|a| !reference.accepts.iter().any(|r| r.text == a.text));
-                        match differing {
-                            Some(a) => (a.span, format!("accepts `{}`", a.text)),
-                            None => (service.span, "lacks an accept URI they have".to_string()),
-                        }
-                    }
+                            .any(|r| canonical(&r.text) == canonical(&a.text))
+                    });
+                let lacking: Option<&Resolved> = reference
+                    .accepts
+                    .iter()
+                    .find(|r| !own.contains(&canonical(&r.text)));
+                let (span, message, related) = match (service, extra, lacking) {
+                    (None, _, _) => (
+                        cluster_span,
+                        format!("`{node_name}` has no balancer `{name}`, unlike {reference_nodes}"),
+                        reference.accepts.first(),
+                    ),
+                    (Some(_), Some(a), _) => (
+                        a.span,
+                        format!(
+                            "balancer `{name}` on `{node_name}` accepts `{}`, unlike on {reference_nodes}",
+                            a.text
+                        ),
+                        reference.accepts.first(),
+                    ),
+                    (Some(s), None, Some(r)) => (
+                        s.span,
+                        format!(
+                            "balancer `{name}` on `{node_name}` does not accept `{}`, unlike on {reference_nodes}",
+                            r.text
+                        ),
+                        Some(r),
+                    ),
+                    (Some(_), None, None) => continue,
                 };
-                let mut diagnostic = Diagnostic::new(
-                    span,
-                    format!("balancer `{name}` on `{node_name}` {what}, unlike on {reference_nodes}"),
-                )
-                .label("differs")
-                .help("give the balancer the same accept URIs on every member; bind them locally with `tcp.bind`");
-                if let Some(theirs) = reference.accepts.first() {
+                let mut diagnostic = Diagnostic::new(span, message)
+                    .label("differs")
+                    .help("give the balancer the same accept URIs on every member; bind them locally with `tcp.bind`");
+                if let Some(theirs) = related {
                     diagnostic =
                         diagnostic.related(theirs.span, format!("the accept of {reference_nodes}"));
                 }

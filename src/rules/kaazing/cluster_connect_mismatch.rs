@@ -12,8 +12,10 @@ declare_rule! {
     /// Checks how the members of a cluster find each other. Multicast
     /// discovery (`udp://` in `<cluster><connect>`) must use the same group
     /// on every member: the group most members use is the reference, each
-    /// member that differs is reported. Unicast discovery (`tcp://`) must
-    /// point at another member's `<cluster><accept>`.
+    /// member that differs is reported, and a member takes one group.
+    /// Unicast discovery (`tcp://`) must point at a member's
+    /// `<cluster><accept>` (the same full list on every member, each
+    /// naming itself too, is fine).
     ///
     /// ## Why is this bad?
     /// Members with different groups, or pointing at an address where no
@@ -57,11 +59,11 @@ fn check(cx: &mut RuleContext<'_>) {
             let (_, reference, _) = multicast[agreement.representative(cluster, &values)];
             for &i in &agreement.outliers {
                 let (gateway, c, _) = multicast[i];
-                let Some(own) = c
-                    .connects
-                    .iter()
-                    .find(|u| u.text.to_ascii_lowercase().starts_with("udp://"))
-                else {
+                // The group the others do not use.
+                let Some(own) = c.connects.iter().find(|u| {
+                    u.text.to_ascii_lowercase().starts_with("udp://")
+                        && !reference.connects.iter().any(|r| r.text == u.text)
+                }) else {
                     continue;
                 };
                 let mut diagnostic = Diagnostic::new(
@@ -85,6 +87,28 @@ fn check(cx: &mut RuleContext<'_>) {
                 cx.report(diagnostic);
             }
         }
+        // One multicast group per member: the gateway refuses more.
+        for (gateway, c) in &group {
+            let groups: Vec<_> = c
+                .connects
+                .iter()
+                .filter(|u| u.text.to_ascii_lowercase().starts_with("udp://"))
+                .collect();
+            if let [first, second, ..] = groups.as_slice() {
+                cx.report(
+                    Diagnostic::new(
+                        second.span,
+                        format!(
+                            "`{}` names a second multicast discovery group; the gateway takes one",
+                            cluster.node(gateway.node).name
+                        ),
+                    )
+                    .label("second group")
+                    .related(first.span, "the first group")
+                    .help("keep one `udp://` discovery group"),
+                );
+            }
+        }
         // Unicast: each `tcp://` connect names another member's accept.
         let accepts: Vec<(NodeId, Uri)> = group
             .iter()
@@ -100,17 +124,23 @@ fn check(cx: &mut RuleContext<'_>) {
                     continue;
                 };
                 let targets = cluster.net.resolve(cluster, gateway.node, &uri.host);
-                let reached = accepts.iter().any(|(node, accept)| {
-                    *node != gateway.node
-                        && accept.port == uri.port
+                let points_at = |node: NodeId, accept: &Uri| {
+                    accept.port == uri.port
                         && (accept.host.eq_ignore_ascii_case(&uri.host)
                             || cluster
                                 .net
-                                .resolve(cluster, *node, &accept.host)
+                                .resolve(cluster, node, &accept.host)
                                 .iter()
                                 .any(|ip| targets.contains(ip)))
-                });
-                if !reached {
+                };
+                // A member ignores its own entry in a shared member list.
+                let own = accepts
+                    .iter()
+                    .any(|(node, a)| *node == gateway.node && points_at(*node, a));
+                let reached = accepts
+                    .iter()
+                    .any(|(node, a)| *node != gateway.node && points_at(*node, a));
+                if !own && !reached {
                     cx.report(
                         Diagnostic::new(
                             connect.span,

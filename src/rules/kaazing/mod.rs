@@ -21,6 +21,12 @@ pub mod unsupported_namespace;
 use crate::model::kaazing::{Gateway, GatewayCluster, Uri};
 use crate::model::{Cluster, Role};
 
+/// A URI as the gateway compares it (see [`Uri::canonical`]); text that
+/// is no URI as it is.
+pub(crate) fn canonical(text: &str) -> String {
+    Uri::parse(text).map_or_else(|| text.to_string(), |u| u.canonical())
+}
+
 /// Which cluster a gateway belongs to: its Enterprise Shield side.
 fn side(cluster: &Cluster, gateway: &Gateway) -> u8 {
     let node = cluster.node(gateway.node);

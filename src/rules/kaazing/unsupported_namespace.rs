@@ -5,8 +5,10 @@ use crate::rules::{RuleContext, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Reports a `gateway-config` in a namespace the gateway no longer
-    /// loads (`http://xmlns.kaazing.com/2012/09/gateway` and older), or in
-    /// no known gateway namespace at all. Documents in the 2015/11 and
+    /// loads (`http://xmlns.kaazing.com/2012/09/gateway` and older), in no
+    /// known gateway namespace at all, or in a known one written in another
+    /// case (the gateway recognises it, but its schema validation then
+    /// finds no element it knows). Documents in the 2015/11 and
     /// 2014/09 namespaces are translated by the gateway on load and are
     /// checked against their own schema.
     ///
@@ -33,6 +35,10 @@ fn check(cx: &mut RuleContext<'_>) {
         let message = match gateway.dialect {
             Dialect::Unsupported => "the gateway no longer loads configurations in this namespace",
             Dialect::Unknown => "this is no gateway configuration namespace the gateway knows",
+            // Recognised without case, then refused by the schema validation.
+            _ if !gateway.namespace_exact => {
+                "the namespace is written in another case than the schema's, so validation fails"
+            }
             _ => continue,
         };
         cx.report(

@@ -101,7 +101,9 @@ fn check(cx: &mut RuleContext<'_>) {
         cx.report(
             Diagnostic::new(span, problem)
                 .label("invalid address")
-                .help("write the address the machine really has"),
+                .help(
+                    "write the address as its program expects it (the message says what is wrong)",
+                ),
         );
     }
 }
