@@ -210,6 +210,91 @@ fn gluu_example_human_report() {
     insta::assert_snapshot!("gluu_ha_human", text);
 }
 
+fn kaazing_example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clusters/kaazing-shield-ha")
+}
+
+/// The planted faults of the KAAZING example, as `path:line rule`.
+const KAAZING_PLANTED: &[&str] = &[
+    // As the walkthrough writes it.
+    "dmz1/conf/gateway-config.xml:42 kaazing/cross-site-allow-all",
+    "dmz1/conf/gateway-config.xml:78 kaazing/balance-without-balancer",
+    // dmz2 was copied from dmz1.
+    "dmz2/conf/gateway-config.xml:15 kaazing/duplicate-cluster-port",
+    "dmz2/conf/gateway-config.xml:24 kaazing/backplane-pair-mismatch",
+    "dmz2/conf/gateway-config.xml:30 kaazing/undefined-property",
+    "dmz2/conf/gateway-config.xml:39 kaazing/tcp-bind-mismatch",
+    "internal1/conf/gateway-config.xml:30 kaazing/unknown-element",
+    // internal2 was copied from internal1.
+    "internal2/conf/gateway-config.xml:14 kaazing/backplane-pair-mismatch",
+    "internal2/conf/gateway-config.xml:21 kaazing/cluster-connect-mismatch",
+];
+
+#[test]
+fn kaazing_example_reports_the_planted_faults_and_a_clean_copy_nothing() {
+    let root = kaazing_example();
+    let (json, code) = json_of(&["check", "--format", "json", root.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let found: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["rule"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(found, KAAZING_PLANTED);
+
+    // The same cluster with the planted faults fixed reports nothing.
+    let dir = tempfile::tempdir().unwrap();
+    for node in ["dmz1", "dmz2", "internal1", "internal2"] {
+        let from = root.join(node).join("conf/gateway-config.xml");
+        let text = std::fs::read_to_string(&from).unwrap();
+        let fixed = match node {
+            "dmz1" => text
+                .replace(
+                    "<allow-origin>*</allow-origin>",
+                    "<allow-origin>https://www.example.com</allow-origin>",
+                )
+                .replace("8443/ap2<", "8443/app2<"),
+            "dmz2" => text
+                .replace("<value>5941</value>", "<value>5942</value>")
+                .replace("gateway.ip.adress", "gateway.ip.address")
+                .replace(":9443<", ":8443<"),
+            "internal1" => text.replace("ws.inactivity.timout", "ws.inactivity.timeout"),
+            _ => text
+                .replace("gateway1.example.dmz.net", "gateway2.example.dmz.net")
+                .replace("224.2.2.46", "224.2.2.45"),
+        };
+        let to = dir.path().join(node).join("conf");
+        std::fs::create_dir_all(&to).unwrap();
+        std::fs::write(to.join("gateway-config.xml"), fixed).unwrap();
+    }
+    let (json, code) = json_of(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        json["diagnostics"],
+        serde_json::json!([]),
+        "a clean copy reports nothing"
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn kaazing_example_human_report() {
+    let output = clusterlint()
+        .args(["check", kaazing_example().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    insta::assert_snapshot!("kaazing_shield_ha_human", text);
+}
+
 #[test]
 fn selection_from_the_command_line() {
     let root = example();

@@ -330,6 +330,9 @@ pub struct BadAddress {
     pub span: Span,
     /// What is wrong, naming the text.
     pub problem: String,
+    /// How to write it instead, where that is more than "the right
+    /// address".
+    pub help: Option<String>,
 }
 
 /// What is wrong with a host written where an address or name is

@@ -436,7 +436,11 @@ impl<'a> Reader<'a, '_> {
 
     fn bad(&mut self, span: Span, problem: Option<String>) {
         if let Some(problem) = problem {
-            self.config.bad_addresses.push(BadAddress { span, problem });
+            self.config.bad_addresses.push(BadAddress {
+                span,
+                problem,
+                help: None,
+            });
         }
     }
 

@@ -296,6 +296,7 @@ fn check_endpoints(tunnel: &Tunnel, bad: &mut Vec<BadAddress>) {
             bad.push(BadAddress {
                 span: endpoint.span,
                 problem,
+                help: None,
             });
         }
     }

@@ -549,6 +549,10 @@ impl Reader<'_> {
                 self.gateway.bad_addresses.push(BadAddress {
                     span: uri.span,
                     problem,
+                    help: Some(
+                        "write `tcp://<address>:<port>` (`udp://<group>:<port>` for discovery)"
+                            .to_string(),
+                    ),
                 });
             }
         }

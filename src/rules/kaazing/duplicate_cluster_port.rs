@@ -39,7 +39,7 @@ fn check(cx: &mut RuleContext<'_>) {
         let dmz = is_dmz(cluster, &group);
         let mut first: HashMap<(u16, Option<String>), usize> = HashMap::new();
         for (i, (gateway, c)) in group.iter().enumerate() {
-            let Some((port, span)) = cluster_port(gateway, c) else {
+            let Some((port, span)) = cluster_port(cluster, gateway, c) else {
                 continue;
             };
             // Plain members on different machines may share a port.
@@ -52,7 +52,7 @@ fn check(cx: &mut RuleContext<'_>) {
             match first.get(&(port, host.clone())) {
                 Some(&j) => {
                     let (other, other_cluster) = group[j];
-                    let Some((_, other_span)) = cluster_port(other, other_cluster) else {
+                    let Some((_, other_span)) = cluster_port(cluster, other, other_cluster) else {
                         continue;
                     };
                     cx.report(

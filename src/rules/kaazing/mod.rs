@@ -18,8 +18,9 @@ pub mod undefined_property;
 pub mod unknown_element;
 pub mod unsupported_namespace;
 
-use crate::model::kaazing::{Gateway, GatewayCluster, Uri};
+use crate::model::kaazing::{Gateway, GatewayCluster, Resolved, Uri};
 use crate::model::{Cluster, Role};
+use crate::source::Span;
 
 /// A URI as the gateway compares it (see [`Uri::canonical`]); text that
 /// is no URI as it is.
@@ -70,17 +71,27 @@ pub(crate) fn same_side<'a>(cluster: &'a Cluster, gateway: &Gateway) -> Vec<&'a 
 /// The port a member listens on for the cluster: its `<accept>` URI's,
 /// else the port in a URI-like `<name>` (as the Enterprise Shield
 /// walkthrough writes it), else its `cluster.port` property.
+/// The span is where the port is written: the property a `${name}` port
+/// comes from, else the URI.
 pub(crate) fn cluster_port(
+    cluster: &Cluster,
     gateway: &Gateway,
     c: &GatewayCluster,
-) -> Option<(u16, crate::source::Span)> {
+) -> Option<(u16, Span)> {
+    let written = |uri: &Resolved| {
+        let raw = cluster.text(uri.span);
+        let port = raw.rsplit(':').next().unwrap_or("");
+        let name = port.strip_prefix("${").and_then(|p| p.split('}').next());
+        name.and_then(|n| gateway.property(n))
+            .map_or(uri.span, |p| p.value_span)
+    };
     c.accepts
         .iter()
         .filter(|a| a.known)
-        .find_map(|a| Some((Uri::parse(&a.text)?.port?, a.span)))
+        .find_map(|a| Some((Uri::parse(&a.text)?.port?, written(a))))
         .or_else(|| {
             let name = c.name.as_ref().filter(|n| n.known)?;
-            Some((Uri::parse(&name.text)?.port?, name.span))
+            Some((Uri::parse(&name.text)?.port?, written(name)))
         })
         .or_else(|| {
             let p = gateway.property("cluster.port")?;

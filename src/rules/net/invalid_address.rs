@@ -35,13 +35,13 @@ declare_rule! {
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
-    let mut found: Vec<(Span, String)> = Vec::new();
+    let mut found: Vec<(Span, String, Option<String>)> = Vec::new();
     for config in &cluster.nginx {
         found.extend(
             config
                 .bad_addresses
                 .iter()
-                .map(|b| (b.span, b.problem.clone())),
+                .map(|b| (b.span, b.problem.clone(), b.help.clone())),
         );
     }
     found.extend(
@@ -49,14 +49,14 @@ fn check(cx: &mut RuleContext<'_>) {
             .stunnel
             .bad_addresses
             .iter()
-            .map(|b| (b.span, b.problem.clone())),
+            .map(|b| (b.span, b.problem.clone(), b.help.clone())),
     );
     for gateway in &cluster.kaazing {
         found.extend(
             gateway
                 .bad_addresses
                 .iter()
-                .map(|b| (b.span, b.problem.clone())),
+                .map(|b| (b.span, b.problem.clone(), b.help.clone())),
         );
     }
     for server in &cluster.redis {
@@ -65,7 +65,7 @@ fn check(cx: &mut RuleContext<'_>) {
                 let problem = host_problem(&entry.text).unwrap_or_else(|| {
                     format!("`{}` is not an IP address, `*` or `::*`", entry.text)
                 });
-                found.push((entry.span, problem));
+                found.push((entry.span, problem, None));
             }
         }
     }
@@ -75,7 +75,7 @@ fn check(cx: &mut RuleContext<'_>) {
             if !value.is_empty() && value.parse::<std::net::IpAddr>().is_err() {
                 let problem = host_problem(value)
                     .unwrap_or_else(|| format!("`{value}` is not an IP address"));
-                found.push((ip.value_span, problem));
+                found.push((ip.value_span, problem, None));
             }
         }
     }
@@ -92,18 +92,18 @@ fn check(cx: &mut RuleContext<'_>) {
             found.push((
                 Span::new(FileId(index as u32), entry.address_range),
                 format!("{problem}; the resolver skips this whole line"),
+                None,
             ));
         }
     }
-    found.sort_by_key(|(span, _)| *span);
+    found.sort_by_key(|(span, _, _)| *span);
     found.dedup();
-    for (span, problem) in found {
+    for (span, problem, help) in found {
+        let help = help.unwrap_or_else(|| "write the address the machine really has".to_string());
         cx.report(
             Diagnostic::new(span, problem)
                 .label("invalid address")
-                .help(
-                    "write the address as its program expects it (the message says what is wrong)",
-                ),
+                .help(help),
         );
     }
 }
