@@ -25,6 +25,15 @@ fn regressions_and_fixtures_keep_the_invariants() {
                 failures.push(format!("{}: {e}", path.display()));
             }
         }
+        // Also with a UTF-8 byte-order mark in front, which readers handle
+        // in their own ways, in the format the file's name gives.
+        let name = path.to_string_lossy().replace('\\', "/");
+        if let Some(format) = clusterlint::discover::classify(&name) {
+            let with_bom = [&b"\xef\xbb\xbf"[..], &bytes].concat();
+            if let Err(e) = clusterlint::invariants::check_format(format, &with_bom) {
+                failures.push(format!("{} (with a byte-order mark): {e}", path.display()));
+            }
+        }
         if let Err(e) = clusterlint::invariants::check_manifest(&bytes) {
             failures.push(format!("{}: {e}", path.display()));
         }

@@ -14,6 +14,9 @@ pub enum Encoding {
     /// UTF-8 for display; the real program works on bytes, so invalid
     /// sequences are no error (nginx, Redis, ...).
     Utf8Bytes,
+    /// XML: the encoding its declaration names (ISO-8859-1 and US-ASCII as
+    /// Latin-1), UTF-8 otherwise, strictly.
+    Xml,
 }
 
 impl Encoding {
@@ -21,7 +24,8 @@ impl Encoding {
     pub const fn of(format: Format) -> Self {
         match format {
             Format::GluuSetup | Format::OsgiCfg => Self::Latin1,
-            Format::LiferayProperties | Format::OsgiConfig | Format::KaazingXml => Self::Utf8Strict,
+            Format::LiferayProperties | Format::OsgiConfig => Self::Utf8Strict,
+            Format::KaazingXml => Self::Xml,
             Format::TomcatSetenv
             | Format::Nginx
             | Format::Redis
@@ -46,6 +50,11 @@ pub fn decode(bytes: Vec<u8>, encoding: Encoding) -> Result<(String, Vec<ParseEr
     if bytes.contains(&0) {
         return Err(NotText::Binary);
     }
+    let encoding = match encoding {
+        Encoding::Xml if declares_latin1(&bytes) => Encoding::Latin1,
+        Encoding::Xml => Encoding::Utf8Strict,
+        other => other,
+    };
     match encoding {
         Encoding::Latin1 => {
             if bytes.is_ascii() {
@@ -54,38 +63,69 @@ pub fn decode(bytes: Vec<u8>, encoding: Encoding) -> Result<(String, Vec<ParseEr
             }
             Ok((bytes.iter().map(|&b| char::from(b)).collect(), Vec::new()))
         }
-        Encoding::Utf8Strict | Encoding::Utf8Bytes => match String::from_utf8(bytes) {
-            Ok(text) => Ok((text, Vec::new())),
-            Err(err) => {
-                let bytes = err.into_bytes();
-                let mut text = String::with_capacity(bytes.len() + 16);
-                let mut first_bad = None;
-                let mut bad = 0usize;
-                for chunk in bytes.utf8_chunks() {
-                    text.push_str(chunk.valid());
-                    if !chunk.invalid().is_empty() {
-                        first_bad.get_or_insert(text.len());
-                        bad += 1;
-                        text.push('\u{fffd}');
+        Encoding::Utf8Strict | Encoding::Utf8Bytes | Encoding::Xml => {
+            match String::from_utf8(bytes) {
+                Ok(text) => Ok((text, Vec::new())),
+                Err(err) => {
+                    let bytes = err.into_bytes();
+                    let mut text = String::with_capacity(bytes.len() + 16);
+                    let mut first_bad = None;
+                    let mut bad = 0usize;
+                    for chunk in bytes.utf8_chunks() {
+                        text.push_str(chunk.valid());
+                        if !chunk.invalid().is_empty() {
+                            first_bad.get_or_insert(text.len());
+                            bad += 1;
+                            text.push('\u{fffd}');
+                        }
                     }
-                }
-                let mut errors = Vec::new();
-                if let (Encoding::Utf8Strict, Some(at)) = (encoding, first_bad) {
-                    let at = at as u32;
-                    let more = if bad > 1 {
-                        format!(" ({bad} invalid sequences in all)")
-                    } else {
-                        String::new()
-                    };
-                    errors.push(ParseError::new(
+                    let mut errors = Vec::new();
+                    if let (Encoding::Utf8Strict, Some(at)) = (encoding, first_bad) {
+                        let at = at as u32;
+                        let more = if bad > 1 {
+                            format!(" ({bad} invalid sequences in all)")
+                        } else {
+                            String::new()
+                        };
+                        errors.push(ParseError::new(
                         TextRange::new(at, at + 3),
                         format!("the file is not valid UTF-8 here{more}; the reader turns such bytes into U+FFFD"),
                     ));
+                    }
+                    Ok((text, errors))
                 }
-                Ok((text, errors))
             }
-        },
+        }
     }
+}
+
+/// Whether an XML declaration names a single-byte Latin encoding.
+fn declares_latin1(bytes: &[u8]) -> bool {
+    let Some(rest) = bytes.strip_prefix(b"<?xml") else {
+        return false;
+    };
+    let end = rest
+        .windows(2)
+        .position(|w| w == b"?>")
+        .unwrap_or(rest.len().min(200));
+    let declaration = String::from_utf8_lossy(&rest[..end]).to_ascii_lowercase();
+    let Some(at) = declaration.find("encoding") else {
+        return false;
+    };
+    let value = declaration[at + 8..]
+        .trim_start()
+        .trim_start_matches('=')
+        .trim_start()
+        .trim_start_matches(['"', '\''])
+        .split(['"', '\''])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    matches!(
+        value.as_str(),
+        "iso-8859-1" | "latin1" | "iso8859-1" | "us-ascii" | "ascii"
+    )
 }
 
 #[cfg(test)]
@@ -106,6 +146,23 @@ mod tests {
         assert_eq!(errors[0].range, TextRange::new(2, 5));
         let (_, errors) = decode(b"ab\xffc".to_vec(), Encoding::Utf8Bytes).unwrap();
         assert!(errors.is_empty());
+    }
+
+    #[test]
+    fn xml_follows_its_declaration() {
+        let (text, errors) = decode(
+            b"<?xml version='1.0' encoding='ISO-8859-1'?><a>caf\xe9</a>".to_vec(),
+            Encoding::Xml,
+        )
+        .unwrap();
+        assert!(errors.is_empty());
+        assert!(text.ends_with("<a>caf\u{e9}</a>"));
+        let (_, errors) = decode(
+            b"<?xml version='1.0'?><a>caf\xe9</a>".to_vec(),
+            Encoding::Xml,
+        )
+        .unwrap();
+        assert_eq!(errors.len(), 1);
     }
 
     #[test]

@@ -198,7 +198,10 @@ struct Open {
 #[must_use]
 pub fn parse(text: &str) -> XmlDocument {
     let mut doc = XmlDocument::default();
-    let mut reader = Reader::from_str(text);
+    // quick-xml drops a leading byte-order mark and counts from after it;
+    // read from after it ourselves so that offsets stay offsets of `text`.
+    let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut reader = Reader::from_str(&text[base..]);
     let config = reader.config_mut();
     config.check_end_names = false;
     config.allow_unmatched_ends = true;
@@ -208,13 +211,13 @@ pub fn parse(text: &str) -> XmlDocument {
     let mut stack: Vec<Open> = Vec::new();
     let mut depth_reported = false;
     loop {
-        let start = reader.buffer_position() as usize;
+        let start = base + reader.buffer_position() as usize;
         let event = reader.read_event();
-        let end = (reader.buffer_position() as usize).min(text.len());
+        let end = (base + reader.buffer_position() as usize).min(text.len());
         let raw = TextRange::from_usize(start.min(end)..end);
         match event {
             Err(error) => {
-                let at = (reader.error_position() as usize).min(text.len());
+                let at = (base + reader.error_position() as usize).min(text.len());
                 let at = floor_char(text, at);
                 doc.errors.push(ParseError::new(
                     TextRange::from_usize(at..ceil_char(text, at + 1)),
@@ -659,6 +662,24 @@ mod tests {
         assert!(doc.errors[0].message.contains("no root"));
         let doc = parse("<a x=1 y=\"2\" y=\"3\"/>");
         assert_eq!(doc.errors.len(), 2, "{:?}", doc.errors);
+    }
+
+    #[test]
+    fn a_byte_order_mark_keeps_offsets() {
+        for text in [
+            "\u{feff}<a x=\"1\"><b>t</b></a>",
+            "\u{feff}<?xml version=\"1.0\"?>\n<a x=\"1\"><b>t</b></a>",
+        ] {
+            let doc = parse(text);
+            assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+            let root = doc.root.unwrap();
+            assert_eq!(root.name_range.slice(text), "a");
+            assert_eq!(root.attributes[0].value.range.slice(text), "1");
+            assert_eq!(
+                root.child("b").unwrap().text().unwrap().range.slice(text),
+                "t"
+            );
+        }
     }
 
     #[test]

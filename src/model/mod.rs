@@ -203,7 +203,7 @@ pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
     cluster.nginx = nginx::build(cluster);
     cluster.redis = redis::build(cluster);
     cluster.stunnel = stunnel::build(cluster);
-    cluster.kaazing = kaazing::build(cluster);
+    cluster.kaazing = kaazing::build(cluster, diagnostics);
     infer_roles(cluster);
     infer_addresses(cluster);
     let mut net = net::Net::default();

@@ -15,6 +15,7 @@ use std::net::IpAddr;
 
 pub use schema::{SchemaProblem, SchemaProblemKind};
 
+use crate::diagnostic::Diagnostic;
 use crate::formats::Format;
 use crate::formats::xml::{Element, Value};
 use crate::model::net::{BadAddress, host_problem, split_host_port};
@@ -243,9 +244,10 @@ impl Gateway {
     }
 }
 
-/// Builds the gateway view of every node.
-#[must_use]
-pub fn build(cluster: &Cluster) -> Vec<Gateway> {
+/// Builds the gateway view of every node. A file read as a gateway
+/// configuration whose root is another element is reported in
+/// `diagnostics` (`kaazing/unsupported-namespace`: the gateway refuses it).
+pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<Gateway> {
     let mut out = Vec::new();
     for node in &cluster.nodes {
         for &file in &node.files {
@@ -261,6 +263,19 @@ pub fn build(cluster: &Cluster) -> Vec<Gateway> {
                 continue;
             };
             if root.local_name() != "gateway-config" {
+                let rule = &crate::rules::kaazing::unsupported_namespace::RULE;
+                diagnostics.push(
+                    Diagnostic::new(
+                        Span::new(file, root.name_range),
+                        format!(
+                            "the root element is `<{}>`, not `<gateway-config>`: the gateway cannot load this as its configuration",
+                            root.name
+                        ),
+                    )
+                    .label("not a gateway configuration")
+                    .help("name the file otherwise if it is not the gateway's configuration, or give it a `<gateway-config>` root")
+                    .with_rule(rule.id, rule.default_severity),
+                );
                 continue;
             }
             out.push(gateway(node.id, file, root));

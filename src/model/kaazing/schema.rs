@@ -46,11 +46,44 @@ impl Dialect {
     }
 }
 
-/// Checks the document under `root` against its dialect's schema.
+/// Checks the document under `root` against its dialect's schema, then
+/// as the gateway checks its configuration after validating it (service
+/// names present and unique).
 pub(crate) fn check(gateway: &Gateway, root: &Element) -> Vec<SchemaProblem> {
     let Some(namespace) = gateway.dialect.namespace() else {
         return Vec::new();
     };
+    let mut out = schema(gateway, root, namespace);
+    let mut seen: Vec<(&str, Span)> = Vec::new();
+    for service in &gateway.services {
+        let Some(name) = &service.name else { continue };
+        if name.text.is_empty() {
+            out.push(SchemaProblem {
+                kind: SchemaProblemKind::Invalid,
+                span: name.span,
+                message: "the service's `<name>` is empty; the gateway needs one".to_string(),
+                help: Some("give the service a name".to_string()),
+                related: None,
+            });
+        } else if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name.text) {
+            out.push(SchemaProblem {
+                kind: SchemaProblemKind::Invalid,
+                span: name.span,
+                message: format!(
+                    "a second service is named `{}`; the gateway needs unique names",
+                    name.text
+                ),
+                help: Some("give each service its own name".to_string()),
+                related: Some((*first, "the first service of that name".to_string())),
+            });
+        } else {
+            seen.push((name.text.as_str(), name.span));
+        }
+    }
+    out
+}
+
+fn schema(gateway: &Gateway, root: &Element, namespace: Namespace) -> Vec<SchemaProblem> {
     let mut walker = Walker {
         gateway,
         file: gateway.file,
@@ -354,10 +387,13 @@ impl Walker<'_> {
                     )),
                 });
             }
-            // The schema lets it repeat; the gateway's parser refuses
-            // "Multiple <cluster> elements".
+            // The schema lets them repeat; the gateway's own checks refuse a
+            // second `<cluster>`, `<security>` or `<service-defaults>`.
             ContentProblem::Repeated { index, first, .. }
-                if children[*index].local_name() == "cluster" =>
+                if matches!(
+                    children[*index].local_name(),
+                    "cluster" | "security" | "service-defaults"
+                ) =>
             {
                 let child = children[*index];
                 let name = child.local_name();

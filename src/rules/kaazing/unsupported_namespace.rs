@@ -8,7 +8,8 @@ declare_rule! {
     /// loads (`http://xmlns.kaazing.com/2012/09/gateway` and older), in no
     /// known gateway namespace at all, or in a known one written in another
     /// case (the gateway recognises it, but its schema validation then
-    /// finds no element it knows). Documents in the 2015/11 and
+    /// finds no element it knows). A file named as the gateway's
+    /// configuration whose root is not `<gateway-config>` is reported too. Documents in the 2015/11 and
     /// 2014/09 namespaces are translated by the gateway on load and are
     /// checked against their own schema.
     ///
