@@ -207,6 +207,16 @@ impl Workspace {
         }
     }
 
+    /// Reads the file at cluster path `path`.
+    fn read_path(&self, path: &str) -> Result<Vec<u8>, String> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .map_or_else(
+                |_| Err("missing".to_string()),
+                |at| self.read(&self.files[at].content),
+            )
+    }
+
     /// The first bytes of a file, for guessing its format from its content.
     fn head(&self, path: &str) -> Option<Vec<u8>> {
         let file = &self.files[self
@@ -286,11 +296,7 @@ impl Workspace {
             .enumerate()
             .map(|(i, found)| {
                 let id = FileId((first_id + i) as u32);
-                let content = self
-                    .files
-                    .binary_search_by(|f| f.path.as_str().cmp(&found.path))
-                    .map(|at| &self.files[at].content);
-                let bytes = content.map_or_else(|_| Err("missing".to_string()), |c| self.read(c));
+                let bytes = self.read_path(&found.path);
                 let mut loaded = load(id, &found.path, found.format, false, bytes);
                 loaded.0.node = Some(node_id[found.node]);
                 loaded
@@ -372,11 +378,7 @@ impl Workspace {
                 };
                 ignored.remove(at);
                 let new_id = FileId(cluster.files.len() as u32);
-                let content = self
-                    .files
-                    .binary_search_by(|f| f.path.as_str().cmp(&target))
-                    .map(|i| &self.files[i].content);
-                let bytes = content.map_or_else(|_| Err("missing".to_string()), |c| self.read(c));
+                let bytes = self.read_path(&target);
                 let (mut file, mut found) =
                     load(new_id, &target, Format::LiferayProperties, false, bytes);
                 file.node = node;
@@ -507,13 +509,7 @@ impl Workspace {
                 .par_iter()
                 .enumerate()
                 .map(|(i, (path, format, node, fragment))| {
-                    let bytes = self
-                        .files
-                        .binary_search_by(|f| f.path.as_str().cmp(path))
-                        .map_or_else(
-                            |_| Err("missing".to_string()),
-                            |at| self.read(&self.files[at].content),
-                        );
+                    let bytes = self.read_path(path);
                     let (mut file, found) = load(
                         FileId((first_new + i) as u32),
                         path,

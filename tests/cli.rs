@@ -25,6 +25,23 @@ fn json_of(args: &[&str]) -> (Value, i32) {
     (value, output.status.code().unwrap_or(-1))
 }
 
+/// `path:line rule` of every diagnostic of a JSON report.
+fn findings_of(json: &Value) -> Vec<String> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["rule"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
 /// The planted faults of the example cluster, as `path:line rule`.
 const PLANTED: &[&str] = &[
     "app2/osgi/configs/com.liferay.portal.security.auth.verifier.internal.tunnel.configuration.TunnelAuthVerifierConfiguraton~default.config:1 liferay/osgi-config-pid-typo",
@@ -47,17 +64,7 @@ fn example_cluster_json_matches_the_contract() {
     assert_eq!(keys, ["diagnostics", "summary", "version"]);
 
     let diagnostics = json["diagnostics"].as_array().unwrap();
-    let found: Vec<String> = diagnostics
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{} {}",
-                d["path"].as_str().unwrap(),
-                d["line"],
-                d["rule"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let found = findings_of(&json);
     assert_eq!(found, PLANTED);
 
     for d in diagnostics {
@@ -156,17 +163,7 @@ fn gluu_example_reports_the_planted_faults_with_related_locations() {
     let (json, code) = json_of(&["check", "--format", "json", root.to_str().unwrap()]);
     assert_eq!(code, 1);
     let diagnostics = json["diagnostics"].as_array().unwrap();
-    let found: Vec<String> = diagnostics
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{} {}",
-                d["path"].as_str().unwrap(),
-                d["line"],
-                d["rule"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let found = findings_of(&json);
     assert_eq!(found, GLUU_PLANTED);
     let related = |rule: &str| -> Vec<String> {
         let d = diagnostics.iter().find(|d| d["rule"] == rule).unwrap();
@@ -235,19 +232,7 @@ fn kaazing_example_reports_the_planted_faults_and_a_clean_copy_nothing() {
     let root = kaazing_example();
     let (json, code) = json_of(&["check", "--format", "json", root.to_str().unwrap()]);
     assert_eq!(code, 1);
-    let found: Vec<String> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{} {}",
-                d["path"].as_str().unwrap(),
-                d["line"],
-                d["rule"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let found = findings_of(&json);
     assert_eq!(found, KAAZING_PLANTED);
 
     // The same cluster with the planted faults fixed reports nothing.

@@ -91,6 +91,18 @@ pub(crate) fn proxied(config: &NginxConfig) -> Vec<(&ProxyPass, &Upstream)> {
     out
 }
 
+/// The upstreams some `proxy_pass` of the configuration uses, each once,
+/// in the order they are first used.
+pub(crate) fn proxied_upstreams(config: &NginxConfig) -> Vec<&Upstream> {
+    let mut out: Vec<&Upstream> = Vec::new();
+    for (_, upstream) in proxied(config) {
+        if !out.iter().any(|u| std::ptr::eq(*u, upstream)) {
+            out.push(upstream);
+        }
+    }
+    out
+}
+
 /// Whether a `proxy_pass` host is meant as an upstream name rather than a
 /// host: no dots, not an address, not `localhost`.
 pub(crate) fn is_bare_name(host: &str) -> bool {

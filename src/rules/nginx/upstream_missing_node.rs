@@ -2,7 +2,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
 use crate::model::nginx::Host;
 use crate::rules::consensus::node_list;
-use crate::rules::nginx::{balanced, proxied};
+use crate::rules::nginx::{balanced, proxied_upstreams};
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 
@@ -38,12 +38,7 @@ declare_rule! {
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for config in &cluster.nginx {
-        let mut seen: Vec<*const crate::model::nginx::Upstream> = Vec::new();
-        for (_, upstream) in proxied(config) {
-            if seen.contains(&std::ptr::from_ref(upstream)) {
-                continue;
-            }
-            seen.push(std::ptr::from_ref(upstream));
+        for upstream in proxied_upstreams(config) {
             let balanced = balanced(cluster, config, upstream);
             let Some(role) = balanced.role else { continue };
             let missing: Vec<NodeId> = cluster

@@ -1,6 +1,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::nginx::Host;
-use crate::rules::nginx::{balanced, proxied};
+use crate::rules::nginx::{balanced, proxied_upstreams};
 use crate::rules::{RuleContext, declare_rule};
 use crate::suggest;
 
@@ -35,12 +35,7 @@ declare_rule! {
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for config in &cluster.nginx {
-        let mut seen: Vec<*const crate::model::nginx::Upstream> = Vec::new();
-        for (_, upstream) in proxied(config) {
-            if seen.contains(&std::ptr::from_ref(upstream)) {
-                continue;
-            }
-            seen.push(std::ptr::from_ref(upstream));
+        for upstream in proxied_upstreams(config) {
             let balanced = balanced(cluster, config, upstream);
             if balanced.matched.is_empty() {
                 continue;
