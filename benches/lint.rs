@@ -71,6 +71,23 @@ fn nginx_text(bytes: usize) -> String {
     block.repeat(bytes / block.len() + 1)
 }
 
+/// A gateway configuration with `services` services, properties and
+/// substitutions.
+fn gateway_text(services: usize) -> String {
+    let mut text = String::from(
+        "<?xml version=\"1.0\"?>\n<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <properties>\n    <property><name>gateway.ip.address</name><value>192.0.2.11</value></property>\n    <property><name>gateway.hostname</name><value>gateway.example.com</value></property>\n  </properties>\n",
+    );
+    for i in 0..services {
+        writeln!(
+            text,
+            "  <service>\n    <name>echo {i}</name>\n    <accept>wss://${{gateway.hostname}}:8443/echo{i}</accept>\n    <type>echo</type>\n    <accept-options><tcp.bind>${{gateway.ip.address}}:8443</tcp.bind></accept-options>\n    <cross-site-constraint><allow-origin>https://www.example.com</allow-origin><allow-methods>GET,POST</allow-methods></cross-site-constraint>\n  </service>"
+        )
+        .unwrap();
+    }
+    text.push_str("</gateway-config>\n");
+    text
+}
+
 /// A Gluu cluster of `nodes` behind one balancer, in memory.
 fn gluu_cluster(nodes: usize) -> Workspace {
     let mut workspace = Workspace::new();
@@ -136,6 +153,20 @@ fn benches(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("parse_4MiB", |b| {
         b.iter(|| formats::parse(Format::Nginx, black_box(&text)));
+    });
+    group.finish();
+
+    let text = gateway_text(5000);
+    let mut group = c.benchmark_group("kaazing");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.sample_size(10);
+    group.bench_function("parse_5000_services", |b| {
+        b.iter(|| formats::parse(Format::KaazingXml, black_box(&text)));
+    });
+    let mut workspace = Workspace::new();
+    workspace.add_file("dmz1/conf/gateway-config.xml", text.clone());
+    group.bench_function("lint_5000_services", |b| {
+        b.iter(|| workspace.lint(&LintOptions::default()));
     });
     group.finish();
 

@@ -107,6 +107,25 @@ for i in range(20):
 PY
 }
 
+# Four gateways of 2000 services each.
+gen_kaazing() {
+    local dir=$1
+    [ -f "$dir/gw4/conf/gateway-config.xml" ] && return
+    for n in 1 2 3 4; do
+        mkdir -p "$dir/gw$n/conf"
+        python3 - "$dir/gw$n/conf/gateway-config.xml" "$n" <<'PY'
+import sys
+out = ['<?xml version="1.0"?>\n<gateway-config xmlns="http://xmlns.kaazing.org/2016/06/gateway">\n  <properties>\n'
+       f'    <property><name>gateway.ip.address</name><value>192.0.2.1{sys.argv[2]}</value></property>\n  </properties>\n']
+for i in range(2000):
+    out.append(f'  <service>\n    <name>echo {i}</name>\n    <accept>wss://gateway.example.com:8443/echo{i}</accept>\n'
+               '    <type>echo</type>\n    <accept-options><tcp.bind>${gateway.ip.address}:8443</tcp.bind></accept-options>\n  </service>\n')
+out.append('</gateway-config>\n')
+open(sys.argv[1], 'w').write(''.join(out))
+PY
+    done
+}
+
 # median_ms and peak RSS (KiB) of `$bin check <dir>` over $runs runs.
 measure() {
     local dir=$1 times=() rss=0
@@ -128,9 +147,10 @@ gen_cluster "$work/cluster-1000" 1000
 gen_big_properties "$work/properties-10MiB"
 gen_gluu_cluster "$work/gluu-100" 100
 gen_nginx_tree "$work/nginx-10MiB"
+gen_kaazing "$work/kaazing-4x2000"
 
 printf '%-34s %10s %12s %14s\n' "input" "files" "median ms" "peak RSS MiB"
-for case in cluster-100 cluster-1000 properties-10MiB gluu-100 nginx-10MiB; do
+for case in cluster-100 cluster-1000 properties-10MiB gluu-100 nginx-10MiB kaazing-4x2000; do
     dir="$work/$case"
     files=$(find "$dir" -type f | wc -l)
     read -r ms kib < <(measure "$dir")
