@@ -4,15 +4,38 @@
 /// giving up once it exceeds `limit`.
 #[must_use]
 pub fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+    // Names are short and mostly ASCII: compare bytes with rows on the
+    // stack, so that ranking many candidates allocates nothing.
+    if a.is_ascii() && b.is_ascii() && b.len() < SHORT {
+        let mut rows = [[0usize; SHORT]; 3];
+        let [prev2, prev, cur] = &mut rows;
+        return osa(a.as_bytes(), b.as_bytes(), limit, prev2, prev, cur);
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let (mut prev2, mut prev, mut cur) = (vec![0; width], vec![0; width], vec![0; width]);
+    osa(&a, &b, limit, &mut prev2, &mut prev, &mut cur)
+}
+
+/// Names shorter than this are compared without allocating.
+const SHORT: usize = 64;
+
+fn osa<T: PartialEq>(
+    a: &[T],
+    b: &[T],
+    limit: usize,
+    prev2: &mut [usize],
+    prev: &mut [usize],
+    cur: &mut [usize],
+) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
-    let width = b.len() + 1;
-    let mut prev2 = vec![0usize; width];
-    let mut prev: Vec<usize> = (0..width).collect();
-    let mut cur = vec![0usize; width];
+    let (mut prev2, mut prev, mut cur) = (prev2, prev, cur);
+    for (j, p) in prev.iter_mut().take(b.len() + 1).enumerate() {
+        *p = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
@@ -38,20 +61,33 @@ pub fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
 /// The candidate nearest to `name` within a distance that scales with its
 /// length (a third of it, at least 1), if any. Ties go to the first candidate.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let length = name.chars().count();
+    let mut limit = (length / 3).max(1);
+    let name = name.to_ascii_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
-        if let Some(d) = edit_distance(
-            &name.to_ascii_lowercase(),
-            &candidate.to_ascii_lowercase(),
-            limit,
-        ) && best.is_none_or(|(b, _)| d < b)
+        // Lengths alone rule most candidates out, without allocating.
+        if candidate.chars().count().abs_diff(length) > limit {
+            continue;
+        }
+        if let Some(d) = edit_distance(&name, &candidate.to_ascii_lowercase(), limit)
+            && best.is_none_or(|(b, _)| d < b)
         {
             best = Some((d, candidate));
+            // Later candidates must do better than this one.
+            limit = d.saturating_sub(1);
+            if d == 0 {
+                break;
+            }
         }
     }
     best.map(|(_, c)| c)
 }
+
+/// Files with more unknown names than this get suggestions for the first
+/// ones only: such a file is no configuration of that kind, and ranking
+/// every name would cost more than reading it.
+pub const MAX_SUGGESTIONS_PER_FILE: usize = 64;
 
 /// `; did you mean `x`?` for the nearest candidate, or nothing.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
@@ -68,6 +104,9 @@ mod tests {
         assert_eq!(edit_distance("ab", "ba", 5), Some(1));
         assert_eq!(edit_distance("abc", "abcdefgh", 2), None);
         assert_eq!(edit_distance("", "", 0), Some(0));
+        assert_eq!(edit_distance("café", "cafe", 2), Some(1));
+        let long = "x".repeat(100);
+        assert_eq!(edit_distance(&long, &format!("{long}y"), 2), Some(1));
     }
 
     #[test]

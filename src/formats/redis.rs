@@ -390,7 +390,11 @@ fn check(d: &RedisDirective, text: &str, errors: &mut Vec<ParseError>) {
     if !is_known_directive(name) {
         // The name is shown as Redis lower-cases it; it is a directive
         // name, never a value.
-        let hint = suggest::did_you_mean(name, DIRECTIVES.iter().copied());
+        let hint = if errors.len() < suggest::MAX_SUGGESTIONS_PER_FILE {
+            suggest::did_you_mean(name, DIRECTIVES.iter().copied())
+        } else {
+            String::new()
+        };
         errors.push(ParseError::new(
             d.name_range,
             format!("unknown directive `{name}`: Redis refuses to start with it{hint}"),

@@ -270,10 +270,14 @@ pub fn parse(text: &str) -> StunnelDocument {
         match option_scope(raw_name) {
             None => {
                 // Option names are shown: they are names, never values.
-                let hint = suggest::did_you_mean(
-                    raw_name,
-                    GLOBAL_OPTIONS.iter().chain(SERVICE_OPTIONS).copied(),
-                );
+                let hint = if doc.errors.len() < suggest::MAX_SUGGESTIONS_PER_FILE {
+                    suggest::did_you_mean(
+                        raw_name,
+                        GLOBAL_OPTIONS.iter().chain(SERVICE_OPTIONS).copied(),
+                    )
+                } else {
+                    String::new()
+                };
                 doc.errors.push(ParseError::new(
                     option.name_range,
                     format!(

@@ -563,8 +563,17 @@ fn attribute_value(text: &str, range: TextRange, doc: &mut XmlDocument) -> Value
             value.push(&rest[..amp], TextRange::from_usize(at..at + amp));
         }
         let after = &rest[amp..];
-        let len = after.find(';').map_or(after.len(), |p| p + 1);
-        let reference = &after[1..len.saturating_sub(1).max(1)];
+        // Without a `;` the rest is an unterminated reference.
+        let Some(end) = after.find(';') else {
+            doc.errors.push(ParseError::new(
+                TextRange::from_usize(at + amp..at + amp + after.len()),
+                "this reference has no closing `;`",
+            ));
+            at += amp + after.len();
+            rest = "";
+            break;
+        };
+        let (reference, len) = (&after[1..end], end + 1);
         let piece = TextRange::from_usize(at + amp..at + amp + len);
         let decoded = if let Some(code) = reference.strip_prefix('#') {
             let number = match code.strip_prefix('x') {
@@ -680,6 +689,14 @@ mod tests {
                 "t"
             );
         }
+    }
+
+    #[test]
+    fn an_unterminated_reference_in_an_attribute_is_an_error() {
+        let doc = parse("<a x=\"&org\u{fffd}\"/>");
+        assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
+        let doc = parse("<a x=\"a&amp\"/>");
+        assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
     }
 
     #[test]

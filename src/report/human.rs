@@ -9,11 +9,14 @@ use std::fmt;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::Report;
-use crate::source::{FileId, Span};
+use crate::source::{FileId, LineIndex, Span};
 
 /// How to draw the report.
 #[derive(Clone, Copy, Debug)]
@@ -43,7 +46,7 @@ struct Drawn {
     code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<Arc<String>>,
+    source: Windowed,
     labels: Vec<LabeledSpan>,
     related: Vec<Drawn>,
 }
@@ -91,19 +94,75 @@ impl miette::Diagnostic for Drawn {
     }
 }
 
+/// A file's redacted text for miette. miette finds a snippet's lines by
+/// scanning from the start of its source; handing it only the lines around
+/// the snippet (found through the line index) keeps drawing many findings
+/// in a large file linear.
+#[derive(Clone, Debug)]
+struct Windowed {
+    name: String,
+    text: Arc<String>,
+    lines: Arc<LineIndex>,
+}
+
+impl SourceCode for Windowed {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text = self.text.as_str();
+        let end = span.offset() + span.len();
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = self.lines.line_of(span.offset() as u32);
+        let last = self.lines.line_of(end as u32);
+        let from_line = first.saturating_sub(context_lines_before + 1);
+        let to_line = last + context_lines_after + 2;
+        let from = self.lines.line_start(from_line) as usize;
+        let to = if to_line < self.lines.line_count() {
+            self.lines.line_start(to_line) as usize
+        } else {
+            text.len()
+        };
+        let window = &text[from..to];
+        let inner = SourceSpan::new((span.offset() - from).into(), span.len());
+        let contents = window.read_span(&inner, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            SourceSpan::new(
+                (contents.span().offset() + from).into(),
+                contents.span().len(),
+            ),
+            contents.line() + from_line,
+            contents.column(),
+            contents.line_count() + from_line,
+        )))
+    }
+}
+
 /// Redacted texts, built once per file.
 struct Sources<'a> {
     report: &'a Report,
-    cache: HashMap<FileId, NamedSource<Arc<String>>>,
+    cache: HashMap<FileId, Windowed>,
 }
 
 impl Sources<'_> {
-    fn get(&mut self, file: FileId) -> NamedSource<Arc<String>> {
+    fn get(&mut self, file: FileId) -> Windowed {
         self.cache
             .entry(file)
             .or_insert_with(|| {
                 let source = self.report.cluster.source(file);
-                NamedSource::new(source.path.clone(), Arc::new(source.redacted_text()))
+                let text = source.redacted_text();
+                let lines = LineIndex::new(&text);
+                Windowed {
+                    name: source.path.clone(),
+                    text: Arc::new(text),
+                    lines: Arc::new(lines),
+                }
             })
             .clone()
     }

@@ -9,9 +9,10 @@ declare_rule! {
     /// known gateway namespace at all, or in a known one written in another
     /// case (the gateway recognises it, but its schema validation then
     /// finds no element it knows). A file named as the gateway's
-    /// configuration whose root is not `<gateway-config>` is reported too. Documents in the 2015/11 and
-    /// 2014/09 namespaces are translated by the gateway on load and are
-    /// checked against their own schema.
+    /// configuration whose root is not `<gateway-config>` is reported
+    /// too. Documents in the 2015/11 and 2014/09 namespaces are
+    /// translated by the gateway on load and are checked against their
+    /// own schema.
     ///
     /// ## Why is this bad?
     /// The gateway refuses to start: "Unrecognized gateway configuration
