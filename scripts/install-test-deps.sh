@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the real programs the differential tests compare clusterlint
 # with: a JDK, nginx (plus its stream module) and crossplane, redis-server,
-# stunnel4, csync2, openssl (throw-away certificates for stunnel), and
-# xmllint/xsltproc. Idempotent; needs root (or sudo) for the Debian packages.
+# stunnel4, csync2, openssl (throw-away certificates for stunnel),
+# xmllint/xsltproc, Graphviz (renders `clusterlint graph`), and from PyPI
+# pre-commit (the hook test) and jsonschema (the SARIF schema test).
+# Idempotent; needs root (or sudo) for the Debian packages.
 set -euo pipefail
 
 sudo=""
@@ -20,6 +22,7 @@ packages=(
     "libxml2-utils:/usr/bin/xmllint"
     "xsltproc:/usr/bin/xsltproc"
     "util-linux:/usr/bin/unshare"
+    "graphviz:/usr/bin/dot"
 )
 
 need_apt=()
@@ -49,13 +52,18 @@ if ((${#need_apt[@]})); then
     [ -z "$created_policy" ] || $sudo rm -f "$policy"
 fi
 
-# crossplane, pinned: the nginx statement-tree oracle.
-crossplane_version=0.5.8
-if ! python3 -m pip show crossplane 2>/dev/null | grep -qx "Version: $crossplane_version"; then
-    python3 -m pip install --quiet --disable-pip-version-check "crossplane==$crossplane_version" ||
+# Python tools, pinned: crossplane (the nginx statement-tree oracle),
+# pre-commit (the hook test), jsonschema (the SARIF schema test).
+pip_install() {
+    local name=$1 version=$2
+    python3 -m pip show "$name" 2>/dev/null | grep -qx "Version: $version" && return
+    python3 -m pip install --quiet --disable-pip-version-check "$name==$version" ||
         python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
-            "crossplane==$crossplane_version"
-fi
+            "$name==$version"
+}
+pip_install crossplane 0.5.8
+pip_install pre-commit 4.7.0
+pip_install jsonschema 4.26.0
 
 version() {
     "$@" 2>&1 | head -n 1 || true
@@ -73,3 +81,6 @@ echo "  openssl:      $(version openssl version)"
 echo "  xmllint:      $(version xmllint --version)"
 echo "  xsltproc:     $(version xsltproc --version)"
 echo "  unshare:      $(version unshare --version)"
+echo "  dot:          $(version dot -V)"
+echo "  pre-commit:   $(version python3 -m pre_commit --version)"
+echo "  jsonschema:   $(python3 -m pip show jsonschema 2>/dev/null | sed -n 's/^Version: //p')"
