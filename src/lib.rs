@@ -26,6 +26,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod engine;
 pub mod formats;
+pub mod graph;
 pub mod includes;
 #[doc(hidden)]
 pub mod invariants;
