@@ -5,6 +5,7 @@
 
 pub mod consensus;
 pub mod core;
+pub mod edits;
 pub mod gluu;
 pub mod kaazing;
 pub mod liferay;
@@ -220,8 +221,16 @@ impl<'a> RuleContext<'a> {
         Self { cluster, rule, out }
     }
 
-    /// Reports a finding of this rule.
-    pub fn report(&mut self, diagnostic: Diagnostic) {
+    /// Reports a finding of this rule. A fix that edits a line with a
+    /// parse error is dropped: what the text there means is unsure.
+    pub fn report(&mut self, mut diagnostic: Diagnostic) {
+        if diagnostic
+            .fix
+            .as_ref()
+            .is_some_and(|fix| !edits::on_clean_lines(self.cluster, fix))
+        {
+            diagnostic.fix = None;
+        }
         self.out
             .push(diagnostic.with_rule(self.rule.id, self.rule.default_severity));
     }
