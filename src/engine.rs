@@ -164,7 +164,8 @@ pub fn run(
     suppress::apply(cluster, &mut found, &mut suppressions);
     let unused = rules::core::unused_suppression::RULE.id;
     let unused_enabled = index_of(unused).is_some_and(|i| resolved.enabled[i]);
-    for s in suppressions.iter().filter(|s| !s.used) {
+    let mut stale: Vec<(usize, String)> = Vec::new();
+    for (i, s) in suppressions.iter().enumerate().filter(|(_, s)| !s.used) {
         let known = rules::find(&s.rule)
             .map(|r| r.id)
             .or_else(|| rules::packs().into_iter().find(|p| *p == s.rule));
@@ -176,16 +177,22 @@ pub fn run(
             Some(_) if !index_of(&s.rule).is_none_or(|i| resolved.enabled[i]) => continue,
             Some(_) => format!("this suppression of `{}` matches no finding", s.rule),
         };
-        if unused_enabled {
-            found.push(
-                Diagnostic::new(Span::new(s.file, s.range), message)
-                    .label("unused suppression")
-                    .help("correct the rule id, or delete the suppression")
-                    .with_rule(
-                        unused,
-                        rules::core::unused_suppression::RULE.default_severity,
-                    ),
-            );
+        stale.push((i, message));
+    }
+    if unused_enabled {
+        let indexes: Vec<usize> = stale.iter().map(|(i, _)| *i).collect();
+        for (i, message) in stale {
+            let s = &suppressions[i];
+            let mut diagnostic = Diagnostic::new(Span::new(s.file, s.range), message)
+                .label("unused suppression")
+                .help("correct the rule id, or delete the suppression")
+                .with_rule(
+                    unused,
+                    rules::core::unused_suppression::RULE.default_severity,
+                );
+            diagnostic.fix =
+                rules::core::unused_suppression::fix(cluster, &suppressions, i, &indexes);
+            found.push(diagnostic);
         }
     }
 

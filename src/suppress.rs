@@ -21,6 +21,9 @@ pub struct Suppression {
     pub rule: String,
     /// Where the id is written.
     pub range: TextRange,
+    /// The comment it is written in, as its document gives it (inside
+    /// `<!--` and `-->` in XML).
+    pub comment: TextRange,
     pub used: bool,
 }
 
@@ -84,6 +87,7 @@ pub fn collect(cluster: &Cluster) -> Vec<Suppression> {
                         lines: [line as u32, target as u32],
                         rule: trimmed.to_string(),
                         range: TextRange::new(start, start + trimmed.len() as u32),
+                        comment: *comment,
                         used: false,
                     });
                 }

@@ -55,6 +55,8 @@ pub struct UpstreamServer {
     pub address: Span,
     /// The whole directive.
     pub span: Span,
+    /// The parameters after the address, as written.
+    pub params: Vec<Text>,
     /// `max_fails=` and `fail_timeout=` as written, if given.
     pub max_fails: Option<Text>,
     pub fail_timeout: Option<Text>,
@@ -133,6 +135,9 @@ pub struct ProxyPass {
     pub url: Text,
     /// The host part (a name, an address or an upstream name).
     pub host: String,
+    /// Where the host is written, when the URL reads as written (no
+    /// escapes in it).
+    pub host_span: Option<Span>,
     pub port: Option<String>,
     /// The URL holds variables: nginx resolves it per request.
     pub dynamic: bool,
@@ -169,6 +174,13 @@ pub struct VirtualServer {
     pub server_names: Vec<Text>,
     /// `ssl on;` here or in `http`.
     pub ssl_on: Option<Span>,
+    /// The server's own `ssl` directive, `on` or `off`.
+    pub ssl_directive: Option<Span>,
+    /// `ssl on;` in `http`, whether or not the server overrides it.
+    pub inherited_ssl_on: Option<Span>,
+    /// Every `listen` directive, also those `listens` leaves out (Unix
+    /// sockets, unreadable ones).
+    pub listen_directives: usize,
     /// `ssl_certificate` here or inherited from `http`.
     pub certificates: Vec<Span>,
     pub locations: Vec<Location>,
@@ -481,6 +493,7 @@ impl<'a> Reader<'a, '_> {
             port,
             address: address.span,
             span: Self::span(item),
+            params: params.to_vec(),
             max_fails: param("max_fails"),
             fail_timeout: param("fail_timeout"),
             backup: params.iter().any(|p| p.text == "backup"),
@@ -495,6 +508,9 @@ impl<'a> Reader<'a, '_> {
             listens: Vec::new(),
             server_names: Vec::new(),
             ssl_on: inherited.ssl_on,
+            ssl_directive: None,
+            inherited_ssl_on: inherited.ssl_on,
+            listen_directives: 0,
             certificates: inherited.certificates.clone(),
             locations: Vec::new(),
             proxy_passes: Vec::new(),
@@ -504,10 +520,14 @@ impl<'a> Reader<'a, '_> {
         let mut own_certificates = Vec::new();
         for &child in &children {
             match self.name(child) {
-                "listen" => server.listens.extend(self.listen(child)),
+                "listen" => {
+                    server.listen_directives += 1;
+                    server.listens.extend(self.listen(child));
+                }
                 "server_name" => server.server_names.extend(self.args(child)),
                 "ssl" => {
                     self.config.ssl_directives.push(Self::span(child));
+                    server.ssl_directive = Some(Self::span(child));
                     server.ssl_on = self.is_on(child).then(|| Self::span(child));
                 }
                 "ssl_certificate" => own_certificates.push(Self::span(child)),
@@ -640,6 +660,7 @@ impl<'a> Reader<'a, '_> {
             let socket = path.split(':').next().unwrap_or(path);
             return Some(ProxyPass {
                 host: format!("unix:{socket}"),
+                host_span: None,
                 port: None,
                 dynamic,
                 directive: Self::span(item),
@@ -654,8 +675,19 @@ impl<'a> Reader<'a, '_> {
                 host_problem(host).or_else(|| port.and_then(port_problem)),
             );
         }
+        // The host opens the authority, right after the scheme.
+        let host_start = url.text.len() - rest.len();
+        let raw = &self.expander.text(url.span.file)[url.span.range.as_usize()];
+        let host_span = (raw == url.text && authority.starts_with(host)).then(|| {
+            let start = url.span.range.start as usize + host_start;
+            Span::new(
+                url.span.file,
+                crate::source::TextRange::from_usize(start..start + host.len()),
+            )
+        });
         Some(ProxyPass {
             host: host.to_string(),
+            host_span,
             port: port.map(ToString::to_string),
             dynamic,
             directive: Self::span(item),

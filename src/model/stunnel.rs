@@ -80,6 +80,8 @@ pub struct Tunnel {
     pub header: Span,
     /// `client = yes`: plain text in, TLS out.
     pub client: bool,
+    /// The service's own last `client` option (not a global default).
+    pub own_client: Option<Setting>,
     pub accepts: Vec<Endpoint>,
     pub connects: Vec<Endpoint>,
     pub cert: Option<Setting>,
@@ -257,7 +259,7 @@ fn config(cluster: &Cluster, node: NodeId, file: FileId, events: &[Event<'_>], o
     for (f, service, options) in &sections {
         let mut all = defaults.clone();
         all.extend(options.iter().copied());
-        let tunnel = tunnel(
+        let mut tunnel = tunnel(
             cluster,
             node,
             file,
@@ -265,6 +267,14 @@ fn config(cluster: &Cluster, node: NodeId, file: FileId, events: &[Event<'_>], o
             Span::new(*f, service.header),
             &all,
         );
+        tunnel.own_client = options
+            .iter()
+            .rev()
+            .find(|(_, o)| o.name == "client")
+            .map(|(f, o)| Setting {
+                value: o.value.clone(),
+                span: Span::new(*f, o.value_range),
+            });
         check_endpoints(&tunnel, &mut out.bad_addresses);
         config.tunnels.push(out.tunnels.len());
         out.tunnels.push(tunnel);
@@ -343,6 +353,7 @@ fn tunnel(
         name,
         header,
         client: last("client").is_some_and(|c| c.value.eq_ignore_ascii_case("yes")),
+        own_client: None,
         accepts: list("accept"),
         connects: list("connect"),
         cert,

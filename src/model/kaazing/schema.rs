@@ -31,6 +31,26 @@ pub struct SchemaProblem {
     pub message: String,
     pub help: Option<String>,
     pub related: Option<(Span, String)>,
+    /// For an unknown name in the gateway's namespace: the element and the
+    /// names it could have.
+    pub unknown: Option<UnknownElement>,
+}
+
+/// An element whose name the schema does not know in its parent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownElement {
+    /// The qualified name as written.
+    pub name: String,
+    /// The name in the start tag.
+    pub name_span: Span,
+    /// From the start tag to the end of the end tag.
+    pub span: Span,
+    /// `<name/>`: no end tag.
+    pub self_closing: bool,
+    /// The names the schema allows at its position.
+    pub expected: Vec<&'static str>,
+    /// Every name the parent's type knows.
+    pub known: Vec<&'static str>,
 }
 
 impl Dialect {
@@ -64,6 +84,7 @@ pub(crate) fn check(gateway: &Gateway, root: &Element) -> Vec<SchemaProblem> {
                 message: "the service's `<name>` is empty; the gateway needs one".to_string(),
                 help: Some("give the service a name".to_string()),
                 related: None,
+                unknown: None,
             });
         } else if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name.text) {
             out.push(SchemaProblem {
@@ -75,6 +96,7 @@ pub(crate) fn check(gateway: &Gateway, root: &Element) -> Vec<SchemaProblem> {
                 ),
                 help: Some("give each service its own name".to_string()),
                 related: Some((*first, "the first service of that name".to_string())),
+                unknown: None,
             });
         } else {
             seen.push((name.text.as_str(), name.span));
@@ -122,6 +144,7 @@ impl Walker<'_> {
             message,
             help,
             related: None,
+            unknown: None,
         });
     }
 
@@ -311,12 +334,24 @@ impl Walker<'_> {
                 } else {
                     format!("`<{parent_name}>` takes {} here", listed(expected))
                 };
-                self.problem(
-                    SchemaProblemKind::Unknown,
-                    self.span(child.name_range),
-                    format!("the gateway's schema knows no `<{name}>` in `<{parent_name}>`{hint}"),
-                    Some(help),
-                );
+                let unknown = (self.schema_name(child) == name).then(|| UnknownElement {
+                    name: child.name.clone(),
+                    name_span: self.span(child.name_range),
+                    span: self.span(child.range),
+                    self_closing: child.range == child.start_tag,
+                    expected: expected.clone(),
+                    known: known.clone(),
+                });
+                self.out.push(SchemaProblem {
+                    kind: SchemaProblemKind::Unknown,
+                    span: self.span(child.name_range),
+                    message: format!(
+                        "the gateway's schema knows no `<{name}>` in `<{parent_name}>`{hint}"
+                    ),
+                    help: Some(help),
+                    related: None,
+                    unknown,
+                });
             }
             ContentProblem::Misplaced {
                 index,
@@ -351,6 +386,7 @@ impl Walker<'_> {
                     message: format!("`<{name}>` is out of place in `<{parent_name}>`"),
                     help: Some(help),
                     related,
+                    unknown: None,
                 });
             }
             ContentProblem::Missing {
@@ -385,6 +421,7 @@ impl Walker<'_> {
                         self.span(children[*first].name_range),
                         "the first one".to_string(),
                     )),
+                    unknown: None,
                 });
             }
             // The schema lets them repeat; the gateway's own checks refuse a
@@ -408,6 +445,7 @@ impl Walker<'_> {
                         self.span(children[*first].name_range),
                         "the first one".to_string(),
                     )),
+                    unknown: None,
                 });
             }
             ContentProblem::Repeated { .. } => {}

@@ -1,8 +1,11 @@
 use std::collections::BTreeSet;
+use std::net::IpAddr;
 
-use crate::diagnostic::Diagnostic;
-use crate::model::{NodeId, Role};
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::gluu::Csync2Group;
+use crate::model::{Cluster, NodeId, Role};
 use crate::rules::consensus::node_list;
+use crate::rules::edits;
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 
@@ -33,6 +36,10 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Add a `host` line for every Gluu node to the group, on every node.
+    /// `--fix` adds the missing nodes to the group's last `host` statement
+    /// (or as `host` lines of their own, where the group writes one per
+    /// line), named the way the group's entries name theirs: by address,
+    /// by node name or by the manifest's `hostname`.
     id: "gluu/csync2-hosts-incomplete",
     severity: Error,
     check: Some(check),
@@ -92,23 +99,25 @@ fn check(cx: &mut RuleContext<'_>) {
                     .filter_map(|&n| cluster.node(n).addresses.first())
                     .map(|a| format!("`host {};`", a.ip))
                     .collect();
-                cx.report(
-                    Diagnostic::new(
-                        group.span,
-                        format!(
-                            "{what} on `{}` does not list the Gluu node{} {}",
-                            cluster.node(config.node).name,
-                            if missing.len() > 1 { "s" } else { "" },
-                            node_list(cluster, missing.iter().copied())
-                        ),
-                    )
-                    .label("incomplete host list")
-                    .help(if hint.is_empty() {
-                        "add a `host` line for every Gluu node".to_string()
-                    } else {
-                        format!("add {}", hint.join(" and "))
-                    }),
-                );
+                let mut diagnostic = Diagnostic::new(
+                    group.span,
+                    format!(
+                        "{what} on `{}` does not list the Gluu node{} {}",
+                        cluster.node(config.node).name,
+                        if missing.len() > 1 { "s" } else { "" },
+                        node_list(cluster, missing.iter().copied())
+                    ),
+                )
+                .label("incomplete host list")
+                .help(if hint.is_empty() {
+                    "add a `host` line for every Gluu node".to_string()
+                } else {
+                    format!("add {}", hint.join(" and "))
+                });
+                if let Some(fix) = fix(cluster, group, &missing, &what) {
+                    diagnostic = diagnostic.fix(fix);
+                }
+                cx.report(diagnostic);
             }
             for (file, host) in unknown {
                 cx.report(
@@ -122,4 +131,135 @@ fn check(cx: &mut RuleContext<'_>) {
             }
         }
     }
+}
+
+/// How a group's `host` entries name the nodes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Naming {
+    /// By address, IPv6 or not.
+    Address { v6: bool },
+    /// By node name (the folder or manifest table).
+    NodeName,
+    /// By the manifest's `hostname`.
+    Hostname,
+}
+
+fn naming(cluster: &Cluster, entry: &str) -> Option<Naming> {
+    if let Ok(ip) = entry.parse::<IpAddr>() {
+        return Some(Naming::Address { v6: ip.is_ipv6() });
+    }
+    let lower = |s: &str| s.to_ascii_lowercase();
+    if cluster.nodes.iter().any(|n| lower(&n.name) == entry) {
+        Some(Naming::NodeName)
+    } else if cluster
+        .nodes
+        .iter()
+        .any(|n| n.hostname.as_deref().map(lower).as_deref() == Some(entry))
+    {
+        Some(Naming::Hostname)
+    } else {
+        None
+    }
+}
+
+/// A bare word csync2's scanner reads as one host name.
+fn is_plain_word(word: &str) -> bool {
+    !word.is_empty()
+        && !word.ends_with(':')
+        && !word
+            .chars()
+            .any(|c| c.is_whitespace() || "@;()#\"".contains(c))
+        && !CSYNC2_KEYWORDS.contains(&word)
+}
+
+/// Words csync2's scanner takes as keywords, never as host names (its
+/// `cfgfile_scanner.l`).
+const CSYNC2_KEYWORDS: &[&str] = &[
+    "nossl",
+    "ignore",
+    "database",
+    "group",
+    "host",
+    "exclude",
+    "include",
+    "compare",
+    "key",
+    "auto",
+    "action",
+    "pattern",
+    "exec",
+    "logfile",
+    "do-local",
+    "do-local-only",
+    "prefix",
+    "on",
+    "lock-timeout",
+    "tempdir",
+    "backup-directory",
+    "backup-generations",
+    "no-cygwin-lowercase",
+];
+
+/// The missing nodes added to the group's last `host` statement, named as
+/// every entry of the group names its node (all by address of one family,
+/// all by node name, or all by the manifest's host name; lower case, as
+/// csync2 compares names): on lines of their own when the group writes
+/// one `host NAME;` per line, else appended to the last list. No fix for
+/// groups with `NAME@PEER` entries or ending in a slave `( ... )` list, or
+/// when a missing node has no such name.
+fn fix(cluster: &Cluster, group: &Csync2Group, missing: &[NodeId], what: &str) -> Option<Fix> {
+    if group.hosts.iter().any(|(_, h)| h.peer.is_some()) {
+        return None;
+    }
+    let mut styles = group
+        .hosts
+        .iter()
+        .map(|(_, h)| naming(cluster, &h.name.text));
+    let style = styles.next()??;
+    for other in styles {
+        if other? != style {
+            return None;
+        }
+    }
+    let mut names = Vec::new();
+    for &n in missing {
+        let node = cluster.node(n);
+        let name = match style {
+            Naming::Address { v6 } => node
+                .addresses
+                .iter()
+                .find(|a| a.ip.is_ipv6() == v6)?
+                .ip
+                .to_string(),
+            Naming::NodeName => node.name.to_ascii_lowercase(),
+            Naming::Hostname => node.hostname.as_deref()?.to_ascii_lowercase(),
+        };
+        if !is_plain_word(&name) {
+            return None;
+        }
+        names.push(name);
+    }
+    let (file, last) = group.hosts.last()?;
+    if last.slave {
+        return None;
+    }
+    let text = &cluster.source(*file).text;
+    let end = last.name.range.end as usize;
+    let line = &text[edits::line_start(text, end)..edits::line_end(text, end)];
+    let raw = last.name.range.slice(text);
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let one_per_line = words == ["host", &format!("{raw};")] || words == ["host", raw, ";"];
+    let edit = if one_per_line {
+        let indent = edits::indentation(text, end);
+        let lines: Vec<String> = names.iter().map(|n| format!("{indent}host {n};")).collect();
+        let (range, inserted) = edits::line_after(text, end, &lines.join("\n"));
+        edits::replace(*file, range, inserted)
+    } else {
+        edits::insert(*file, end, format!(" {}", names.join(" ")))
+    };
+    let shown: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    Some(Fix {
+        description: format!("add {} to the hosts of {what}", shown.join(" and ")),
+        edits: vec![edit],
+    })
 }

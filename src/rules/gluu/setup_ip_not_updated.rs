@@ -1,8 +1,10 @@
 use std::net::IpAddr;
 
-use crate::diagnostic::Diagnostic;
-use crate::model::{Address, NodeId};
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::gluu::SetupEntry;
+use crate::model::{Address, Cluster, NodeId};
 use crate::rules::consensus::duplicates;
+use crate::rules::edits;
 use crate::rules::gluu::gluu_setups;
 use crate::rules::{RuleContext, declare_rule};
 
@@ -25,7 +27,10 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Set `ip` to the node's own address.
+    /// Set `ip` to the node's own address. `--fix` does so in a
+    /// `setup.properties` not yet run (never in `setup.properties.last`,
+    /// the record of what `setup.py` installed: the node must be set up
+    /// again) when `clusterlint.toml` gives the node one address.
     id: "gluu/setup-ip-not-updated",
     severity: Error,
     check: Some(check),
@@ -63,19 +68,21 @@ fn check(cx: &mut RuleContext<'_>) {
             continue;
         };
         reported.push(node);
-        cx.report(
-            Diagnostic::new(
-                own.value_span,
-                format!(
-                    "`ip` on `{}` is `{ip}`, the same as on `{}`: it was not changed after the file was copied",
-                    cluster.node(node).name,
-                    cluster.node(first).name
-                ),
-            )
-            .label("another node's address")
-            .related(theirs.value_span, format!("`{}` has this `ip`", cluster.node(first).name))
-            .help(format!("set `ip` to the address of `{}`", cluster.node(node).name)),
-        );
+        let mut diagnostic = Diagnostic::new(
+            own.value_span,
+            format!(
+                "`ip` on `{}` is `{ip}`, the same as on `{}`: it was not changed after the file was copied",
+                cluster.node(node).name,
+                cluster.node(first).name
+            ),
+        )
+        .label("another node's address")
+        .related(theirs.value_span, format!("`{}` has this `ip`", cluster.node(first).name))
+        .help(format!("set `ip` to the address of `{}`", cluster.node(node).name));
+        if let Some(fix) = fix(cluster, own, &declared(node)) {
+            diagnostic = diagnostic.fix(fix);
+        }
+        cx.report(diagnostic);
     }
     for &(node_id, ip, i) in &ips {
         let node = cluster.node(node_id);
@@ -99,6 +106,27 @@ fn check(cx: &mut RuleContext<'_>) {
         if let Some(span) = declared[0].span {
             diagnostic = diagnostic.related(span, format!("the address of `{}`", node.name));
         }
+        if let Some(fix) = fix(cluster, own, &declared) {
+            diagnostic = diagnostic.fix(fix);
+        }
         cx.report(diagnostic);
     }
+}
+
+/// `ip=ADDRESS` for the node's one declared address, in a file `setup.py`
+/// has not run with yet.
+fn fix(cluster: &Cluster, ip: &SetupEntry, declared: &[&Address]) -> Option<Fix> {
+    let [address] = declared else { return None };
+    let path = &cluster.source(ip.value_span.file).path;
+    if path.rsplit('/').next() != Some("setup.properties") {
+        return None;
+    }
+    Some(Fix {
+        description: format!("set `ip={}`", address.ip),
+        edits: vec![edits::replace(
+            ip.value_span.file,
+            ip.value_span.range,
+            address.ip.to_string(),
+        )],
+    })
 }

@@ -1,6 +1,8 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::Cluster;
 use crate::model::kaazing::SchemaProblemKind;
-use crate::rules::{RuleContext, declare_rule};
+use crate::rules::{RuleContext, declare_rule, edits};
+use crate::source::{Span, TextRange};
 
 declare_rule! {
     /// ## What it does
@@ -23,6 +25,9 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Correct the name, or move the element to where the schema wants it.
+    /// When the name is a near miss of exactly one name the parent knows,
+    /// and that name is allowed where the element stands, `--fix` renames
+    /// the element (its start and end tags).
     id: "kaazing/unknown-element",
     severity: Error,
     check: Some(check),
@@ -45,7 +50,57 @@ pub(crate) fn report(cx: &mut RuleContext<'_>, kind: SchemaProblemKind, label: &
             if let Some((span, message)) = &problem.related {
                 diagnostic = diagnostic.related(*span, message.clone());
             }
+            if let Some(u) = &problem.unknown
+                && let Some(fix) = rename(
+                    cx.cluster,
+                    &u.name,
+                    u.name_span,
+                    u.span,
+                    u.self_closing,
+                    &u.expected,
+                    &u.known,
+                )
+            {
+                diagnostic = diagnostic.fix(fix);
+            }
             cx.report(diagnostic);
         }
     }
+}
+
+/// Renames an unknown element (`name` as written, from `name_span` in its
+/// start tag to the end of `element`) to the one known name its local name
+/// is a near miss of, when that name is allowed at its position; the
+/// prefix stays.
+fn rename(
+    cluster: &Cluster,
+    name: &str,
+    name_span: Span,
+    element: Span,
+    self_closing: bool,
+    expected: &[&str],
+    known: &[&'static str],
+) -> Option<Fix> {
+    let local = name.rsplit(':').next()?;
+    let to = edits::sole_near_miss(local, known.iter().copied())?;
+    if !expected.contains(&to) {
+        return None;
+    }
+    let file = name_span.file;
+    let local_of = |range: TextRange| {
+        TextRange::new(
+            range.end - u32::try_from(local.len()).unwrap_or(0),
+            range.end,
+        )
+    };
+    let mut edits = vec![edits::replace(file, local_of(name_span.range), to)];
+    if !self_closing {
+        let text = &cluster.source(file).text;
+        let end = edits::end_tag_name(text, element.range.end as usize, name)?;
+        edits.push(edits::replace(file, local_of(end), to));
+    }
+    Some(Fix {
+        description: format!("rename `<{local}>` to `<{to}>`"),
+        edits,
+    })
 }

@@ -1,4 +1,5 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::rules::edits;
 use crate::rules::nginx::is_bare_name;
 use crate::rules::{RuleContext, declare_rule};
 use crate::suggest;
@@ -23,7 +24,10 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Use the name of a defined upstream, or define the upstream.
+    /// Use the name of a defined upstream, or define the upstream. When
+    /// exactly one defined upstream's name is a near miss of the name, and
+    /// the URL gives no port (nginx refuses a port after an upstream's
+    /// name), `--fix` writes that name in the URL.
     id: "nginx/proxy-pass-unknown-upstream",
     severity: Error,
     check: Some(check),
@@ -51,15 +55,26 @@ fn check(cx: &mut RuleContext<'_>) {
                     .iter()
                     .filter(|u| u.context == server.context)
                     .map(|u| u.name.text.as_str());
-                let hint = suggest::did_you_mean(&pass.host, names);
-                cx.report(
-                    Diagnostic::new(
-                        pass.url.span,
-                        format!("`{}` names no upstream defined here{hint}", pass.host),
-                    )
-                    .label("unknown upstream")
-                    .help("use the name of a defined `upstream`, or define it; nginx would look the name up as a host and fail to start"),
-                );
+                let hint = suggest::did_you_mean(&pass.host, names.clone());
+                let mut diagnostic = Diagnostic::new(
+                    pass.url.span,
+                    format!("`{}` names no upstream defined here{hint}", pass.host),
+                )
+                .label("unknown upstream")
+                .help("use the name of a defined `upstream`, or define it; nginx would look the name up as a host and fail to start");
+                // A typo of exactly one upstream's name: that upstream. Not
+                // with a port: nginx refuses one after an upstream's name.
+                if let (Some(name), Some(at), None) = (
+                    edits::sole_near_miss(&pass.host, names),
+                    pass.host_span,
+                    &pass.port,
+                ) {
+                    diagnostic = diagnostic.fix(Fix {
+                        description: format!("proxy to upstream `{name}`"),
+                        edits: vec![edits::replace(at.file, at.range, name)],
+                    });
+                }
+                cx.report(diagnostic);
             }
         }
     }

@@ -1,8 +1,11 @@
-use crate::diagnostic::Diagnostic;
-use crate::model::NodeId;
-use crate::model::nginx::Host;
+use std::net::IpAddr;
+
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::nginx::{Host, NginxConfig, Upstream, UpstreamServer};
+use crate::model::{Cluster, NodeId, Role};
 use crate::rules::consensus::node_list;
-use crate::rules::nginx::{balanced, proxied_upstreams};
+use crate::rules::edits;
+use crate::rules::nginx::{balanced, proxied_upstreams, server_node};
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 
@@ -30,6 +33,11 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Add a `server` line for the missing node to the upstream.
+    /// `--fix` adds it after the last `server`, with the same indentation,
+    /// when the node's address is known, the upstream's servers for the
+    /// role agree on their port and parameters (those are copied; `backup`
+    /// and `down` never are), and none of its servers is an unknown
+    /// address (which may be the missing node mistyped).
     id: "nginx/upstream-missing-node",
     severity: Error,
     check: Some(check),
@@ -113,7 +121,120 @@ fn check(cx: &mut RuleContext<'_>) {
                         .related(at, format!("the address of `{}`", cluster.node(node).name));
                 }
             }
+            // A server that is no node may be a missing node's address
+            // mistyped (`nginx/upstream-unknown-server`): correcting it is
+            // the fix then, not another line.
+            let unknown = upstream.servers.iter().enumerate().any(|(i, s)| {
+                !matches!(s.host, Host::Unix(_)) && !balanced.matched.iter().any(|(m, _)| *m == i)
+            });
+            if let (false, Some(fix)) = (unknown, fix(cluster, config, upstream, role, &missing)) {
+                diagnostic = diagnostic.fix(fix);
+            }
             cx.report(diagnostic);
         }
     }
+}
+
+/// `server ADDRESS[:PORT] [PARAMS];` for each missing node, after the
+/// upstream's last `server`: when the servers of the role agree on the
+/// port (written or not) and on their parameters other than `backup` and
+/// `down`, and every missing node has an address. A node is named as the
+/// servers name theirs: by the balancer's `/etc/hosts` name for its
+/// address when they use names (and that name leads to it), else by its
+/// address.
+fn fix(
+    cluster: &Cluster,
+    config: &NginxConfig,
+    upstream: &Upstream,
+    role: Role,
+    missing: &[NodeId],
+) -> Option<Fix> {
+    let servers: Vec<&UpstreamServer> = upstream
+        .servers
+        .iter()
+        .filter(|s| {
+            server_node(cluster, config.node, s).is_some_and(|n| cluster.node(n).has_role(role))
+        })
+        .collect();
+    let first = servers.first()?;
+    // One port, written the same way (or by none, for the default).
+    let written = |s: &UpstreamServer| cluster.text(s.address) != s.host_text;
+    if servers.iter().any(|s| s.port != first.port) || first.port.is_none() {
+        return None;
+    }
+    let port = if servers.iter().any(|s| written(s)) {
+        format!(":{}", first.port?)
+    } else {
+        String::new()
+    };
+    // Common parameters, as written.
+    let params = |s: &UpstreamServer| -> Option<Vec<String>> {
+        s.params
+            .iter()
+            .filter(|p| p.text != "backup" && p.text != "down")
+            .map(|p| (cluster.text(p.span) == p.text).then(|| p.text.clone()))
+            .collect()
+    };
+    let common = params(first)?;
+    for server in &servers {
+        if params(server)? != common {
+            return None;
+        }
+    }
+    let by_name = servers.iter().any(|s| matches!(s.host, Host::Name(_)));
+    let v6 = servers
+        .iter()
+        .all(|s| matches!(s.host, Host::Ip(IpAddr::V6(_))));
+    let mut directives = Vec::new();
+    for &n in missing {
+        let node = cluster.node(n);
+        let named = by_name
+            .then(|| {
+                cluster
+                    .net
+                    .hosts_lines(config.node)
+                    .iter()
+                    .find(|(key, line)| {
+                        node.addresses.iter().any(|a| a.ip == line.ip)
+                            && cluster.net.resolve(cluster, config.node, key) == [line.ip]
+                    })
+                    .map(|(_, line)| cluster.text(line.span).to_string())
+            })
+            .flatten();
+        let address = node
+            .addresses
+            .iter()
+            .find(|a| a.ip.is_ipv6() == v6)
+            .or_else(|| node.addresses.first())?;
+        let host = named.unwrap_or_else(|| match address.ip {
+            IpAddr::V6(ip) => format!("[{ip}]"),
+            IpAddr::V4(ip) => ip.to_string(),
+        });
+        let mut words = vec!["server".to_string(), format!("{host}{port}")];
+        words.extend(common.iter().cloned());
+        directives.push(format!("{};", words.join(" ")));
+    }
+    let last = upstream.servers.last()?;
+    let file = last.span.file;
+    let text = &cluster.source(file).text;
+    let (start, end) = (last.span.range.start as usize, last.span.range.end as usize);
+    let rest = text[end..edits::line_end(text, end)].trim_start();
+    let edit = if edits::starts_line(text, start) && (rest.is_empty() || rest.starts_with('#')) {
+        let indent = edits::indentation(text, start);
+        let lines: Vec<String> = directives.iter().map(|d| format!("{indent}{d}")).collect();
+        let (range, inserted) = edits::line_after(text, end, &lines.join("\n"));
+        edits::replace(file, range, inserted)
+    } else {
+        // On the line of the last server, right after it.
+        edits::insert(file, end, format!(" {}", directives.join(" ")))
+    };
+    let shown: Vec<String> = directives.iter().map(|d| format!("`{d}`")).collect();
+    Some(Fix {
+        description: format!(
+            "add {} to upstream `{}`",
+            shown.join(" and "),
+            upstream.name.text
+        ),
+        edits: vec![edit],
+    })
 }

@@ -1,4 +1,7 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::Cluster;
+use crate::model::stunnel::Tunnel;
+use crate::rules::edits;
 use crate::rules::stunnel::{service_name, tls_peer};
 use crate::rules::{RuleContext, declare_rule};
 
@@ -23,7 +26,9 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Add `client = yes` to the service.
+    /// Add `client = yes` to the service. `--fix` writes it on the line
+    /// after the `[name]` header, spaced like the file's other options (or
+    /// turns the service's own `client = no` into `yes`).
     id: "stunnel/client-mode-missing",
     severity: Error,
     check: Some(check),
@@ -35,18 +40,73 @@ fn check(cx: &mut RuleContext<'_>) {
         let Some((target, server)) = tls_peer(cluster, tunnel) else {
             continue;
         };
-        cx.report(
-            Diagnostic::new(
-                tunnel.header,
-                format!(
-                    "{} connects to the TLS port of the tunnel on `{}` but has no `client = yes`, so it sends plain text",
-                    service_name(tunnel),
-                    cluster.node(target.node).name
-                ),
-            )
-            .label("not a client")
-            .related(server.span, "the tunnel it connects to accepts TLS here")
-            .help("add `client = yes` to the service"),
-        );
+        let mut diagnostic = Diagnostic::new(
+            tunnel.header,
+            format!(
+                "{} connects to the TLS port of the tunnel on `{}` but has no `client = yes`, so it sends plain text",
+                service_name(tunnel),
+                cluster.node(target.node).name
+            ),
+        )
+        .label("not a client")
+        .related(server.span, "the tunnel it connects to accepts TLS here")
+        .help("add `client = yes` to the service");
+        if let Some(fix) = fix(cluster, tunnel) {
+            diagnostic = diagnostic.fix(fix);
+        }
+        cx.report(diagnostic);
     }
+}
+
+/// `client = yes` on the line after the `[name]` header, written with the
+/// file's spacing around `=` when all its options agree (else ` = `) and
+/// the indentation of the service's first option; or, when the service
+/// says `client = no` itself, that value turned to `yes`. Not for a
+/// configuration without services (inetd mode), nor when the service's
+/// own `client` is in an included file.
+fn fix(cluster: &Cluster, tunnel: &Tunnel) -> Option<Fix> {
+    if tunnel.name.is_empty() {
+        return None;
+    }
+    let file = tunnel.header.file;
+    if let Some(own) = &tunnel.own_client {
+        if own.span.file != file {
+            return None;
+        }
+        return Some(Fix {
+            description: format!("set `client = yes` in `[{}]`", tunnel.name),
+            edits: vec![edits::replace(file, own.span.range, "yes")],
+        });
+    }
+    let doc = cluster.file(file).document.as_stunnel()?;
+    let text = &cluster.source(file).text;
+    let options = || {
+        doc.global
+            .iter()
+            .chain(doc.services.iter().flat_map(|s| &s.options))
+    };
+    let mut separators = options()
+        .filter(|o| !o.value_range.is_empty() && o.name_range.end <= o.value_range.start)
+        .map(|o| &text[o.name_range.end as usize..o.value_range.start as usize]);
+    let separator = match separators.next() {
+        Some(first) if separators.all(|s| s == first) => first,
+        _ => " = ",
+    };
+    let indent = doc
+        .services
+        .iter()
+        .find(|s| s.header == tunnel.header.range)
+        .and_then(|s| s.options.first())
+        .map_or("", |o| {
+            edits::indentation(text, o.name_range.start as usize)
+        });
+    let (range, line) = edits::line_after(
+        text,
+        tunnel.header.range.start as usize,
+        &format!("{indent}client{separator}yes"),
+    );
+    Some(Fix {
+        description: format!("add `client = yes` to `[{}]`", tunnel.name),
+        edits: vec![edits::replace(file, range, line)],
+    })
 }
