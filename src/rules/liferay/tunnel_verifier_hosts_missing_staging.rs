@@ -71,16 +71,10 @@ fn check(cx: &mut RuleContext<'_>) {
                             .related(at, format!("the staging server's address `{}`", address.ip));
                     }
                 }
-                // A plain quoted scalar: insert before the closing quote. Not
-                // when an entry admits the staging server once its blanks
-                // are dropped: `liferay/tunnel-hosts-invalid` fixes that one.
+                // A plain quoted scalar: insert before the closing quote.
                 let is_config = cluster.file(config.file).format == Some(Format::OsgiConfig);
-                let blanked = hosts.items.iter().any(|i| {
-                    hosts_allowed::parse(&i.text).is_err()
-                        && hosts_allowed::parse(i.text.trim())
-                            .is_ok_and(|e| staging.addresses.iter().any(|a| e.admits(a.ip)))
-                });
-                if let (true, false, Some(last)) = (is_config, blanked, hosts.items.last()) {
+                let valid = hosts_allowed::entries_are_valid(&hosts.items);
+                if let (true, true, Some(last)) = (is_config, valid, hosts.items.last()) {
                     let text = if hosts.value.is_empty() {
                         missing.join(",")
                     } else {
