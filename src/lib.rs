@@ -27,6 +27,7 @@ pub mod discover;
 pub mod engine;
 pub mod fix;
 pub mod formats;
+pub mod graph;
 pub mod includes;
 #[doc(hidden)]
 pub mod invariants;

@@ -146,6 +146,16 @@ pub fn list_admits(items: &[Item], client: IpAddr) -> bool {
     !any
 }
 
+/// Whether every non-empty entry is valid, so appending to the list is the
+/// whole fix (an invalid entry may be the staging server mistyped).
+#[must_use]
+pub fn entries_are_valid(items: &[Item]) -> bool {
+    items
+        .iter()
+        .filter(|i| !i.text.is_empty())
+        .all(|i| parse(&i.text).is_ok())
+}
+
 /// The first entry that is an IPv6 address or network (not IPv4-mapped).
 #[must_use]
 pub fn first_ipv6(items: &[Item]) -> Option<&Item> {

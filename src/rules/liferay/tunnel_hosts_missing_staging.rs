@@ -101,7 +101,11 @@ fn check(cx: &mut RuleContext<'_>) {
                         .related(at, format!("the staging server's address `{}`", address.ip));
                 }
             }
-            if let Some(p) = property.filter(|p| p.origin == Origin::File && !p.is_repeated()) {
+            if let Some(p) = property.filter(|p| {
+                p.origin == Origin::File
+                    && !p.is_repeated()
+                    && hosts_allowed::entries_are_valid(&items)
+            }) {
                 let text = if p.value.is_empty() {
                     addition
                 } else {

@@ -73,7 +73,8 @@ fn check(cx: &mut RuleContext<'_>) {
                 }
                 // A plain quoted scalar: insert before the closing quote.
                 let is_config = cluster.file(config.file).format == Some(Format::OsgiConfig);
-                if let (true, Some(last)) = (is_config, hosts.items.last()) {
+                let valid = hosts_allowed::entries_are_valid(&hosts.items);
+                if let (true, true, Some(last)) = (is_config, valid, hosts.items.last()) {
                     let text = if hosts.value.is_empty() {
                         missing.join(",")
                     } else {
