@@ -427,6 +427,37 @@ pub(crate) fn substitute(
     (out, known, uses)
 }
 
+/// The Enterprise Shield property naming the back plane: a DMZ gateway's
+/// own back-plane host name, or the DMZ gateway an internal gateway
+/// connects out to.
+pub const BACKPLANE_HOSTNAME: &str = "dmz.cluster.backplane.hostname";
+
+/// The DMZ gateway an internal gateway pairs with: the first DMZ gateway
+/// (role `dmz-gateway`) whose own `dmz.cluster.backplane.hostname` is the
+/// name the internal gateway gives (without case), or that runs on a node
+/// the name stands for. This is how `kaazing/backplane-pair-mismatch`
+/// matches pairs; call it once roles are known.
+#[must_use]
+pub fn backplane_partner<'a>(cluster: &'a Cluster, internal: &Gateway) -> Option<&'a Gateway> {
+    let wanted = internal.property(BACKPLANE_HOSTNAME)?;
+    let named = cluster
+        .net
+        .nodes_named(cluster, internal.node, &wanted.value);
+    cluster
+        .kaazing
+        .iter()
+        .filter(|d| {
+            cluster
+                .node(d.node)
+                .has_role(crate::model::Role::DmzGateway)
+        })
+        .find(|d| {
+            d.property(BACKPLANE_HOSTNAME)
+                .is_some_and(|p| p.value.eq_ignore_ascii_case(&wanted.value))
+                || named.contains(&d.node)
+        })
+}
+
 /// XML Schema's `collapse`: trims and turns runs of blanks into one space.
 #[must_use]
 pub fn collapse(text: &str) -> String {
