@@ -13,7 +13,11 @@ use crate::manifest;
 #[must_use]
 pub fn cluster_root_of(file: &Path) -> Option<PathBuf> {
     let file = std::path::absolute(file).ok()?;
-    let start = if file.is_dir() { Some(file.as_path()) } else { file.parent() };
+    let start = if file.is_dir() {
+        Some(file.as_path())
+    } else {
+        file.parent()
+    };
     for folder in start?.ancestors() {
         if folder.join(manifest::FILE_NAME).is_file() {
             return Some(folder.to_path_buf());
@@ -38,6 +42,9 @@ pub fn display_relative(path: &Path, base: &Path) -> String {
 }
 
 fn slashes(path: &Path) -> String {
+    if path.has_root() {
+        return path.to_string_lossy().into_owned();
+    }
     path.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
@@ -60,12 +67,18 @@ mod tests {
         std::fs::write(&file, "a=1\n").unwrap();
         assert_eq!(cluster_root_of(&file).unwrap(), root.join("prod"));
         assert_eq!(cluster_root_of(&root.join("loose/app1/x")).unwrap(), root);
-        assert_eq!(cluster_root_of(&root.join("prod")).unwrap(), root.join("prod"));
+        assert_eq!(
+            cluster_root_of(&root.join("prod")).unwrap(),
+            root.join("prod")
+        );
     }
 
     #[test]
     fn paths_are_shown_from_the_current_folder() {
-        assert_eq!(display_relative(Path::new("/a/b/c"), Path::new("/a")), "b/c");
+        assert_eq!(
+            display_relative(Path::new("/a/b/c"), Path::new("/a")),
+            "b/c"
+        );
         assert_eq!(display_relative(Path::new("/a"), Path::new("/a")), ".");
         assert_eq!(display_relative(Path::new("/x/y"), Path::new("/a")), "/x/y");
     }

@@ -21,7 +21,11 @@ fn fail_cases() -> Vec<PathBuf> {
     for file in common::files_under(&root) {
         if file.file_name().is_some_and(|n| n == "expected.txt") {
             let case = file.parent().unwrap().to_path_buf();
-            if case.parent().and_then(Path::file_name).is_some_and(|n| n == "fail") {
+            if case
+                .parent()
+                .and_then(Path::file_name)
+                .is_some_and(|n| n == "fail")
+            {
                 cases.push(case);
             }
         }
@@ -75,10 +79,17 @@ fn planned_fixes_match_the_reviewed_diffs() {
                 fs::write(&path, &diff).unwrap();
             }
         } else {
-            stale.push(format!("{}:\n--- expected\n{expected}--- planned\n{diff}", case.display()));
+            stale.push(format!(
+                "{}:\n--- expected\n{expected}--- planned\n{diff}",
+                case.display()
+            ));
         }
     }
-    assert!(stale.is_empty(), "fix diffs differ (UPDATE_FIX_DIFFS=1 rewrites them):\n{}", stale.join("\n"));
+    assert!(
+        stale.is_empty(),
+        "fix diffs differ (UPDATE_FIX_DIFFS=1 rewrites them):\n{}",
+        stale.join("\n")
+    );
     assert!(with_fixes > 0, "no fail fixture offers a fix");
 }
 
@@ -112,9 +123,15 @@ fn applied_fixes_remove_their_findings_and_add_none() {
             .collect();
         assert!(failed.is_empty(), "{}: {failed:?}", case.display());
         // Renamed files are findings under a new path; compare by rule for them.
-        let renamed = outcomes
-            .iter()
-            .any(|o| matches!(o, Outcome::Written { renamed_to: Some(_), .. }));
+        let renamed = outcomes.iter().any(|o| {
+            matches!(
+                o,
+                Outcome::Written {
+                    renamed_to: Some(_),
+                    ..
+                }
+            )
+        });
         let after_tally = tally(&after);
         if renamed {
             let by_rule = |t: &BTreeMap<(String, String), usize>| {
@@ -124,9 +141,19 @@ fn applied_fixes_remove_their_findings_and_add_none() {
                 }
                 m
             };
-            assert_eq!(by_rule(&after_tally), by_rule(&expected), "{}", case.display());
+            assert_eq!(
+                by_rule(&after_tally),
+                by_rule(&expected),
+                "{}",
+                case.display()
+            );
         } else {
-            assert_eq!(after_tally, expected, "{}: findings after --fix", case.display());
+            assert_eq!(
+                after_tally,
+                expected,
+                "{}: findings after --fix",
+                case.display()
+            );
         }
         assert!(
             after.diagnostics.iter().all(|d| d.fix.is_none()),

@@ -39,7 +39,10 @@ fn git(repo: &Path, args: &[&str]) {
 fn repository(dir: &Path) -> PathBuf {
     let repo = dir.join("repo");
     let fixtures = crate_dir().join("fixtures/liferay/tunnel-secret-mismatch");
-    for (cluster, case) in [("faulty", "fail/live-node-differs"), ("clean", "pass/spacing-differs")] {
+    for (cluster, case) in [
+        ("faulty", "fail/live-node-differs"),
+        ("clean", "pass/spacing-differs"),
+    ] {
         let from = fixtures.join(case);
         for file in common::files_under(&from) {
             let relative = file.strip_prefix(&from).unwrap();
@@ -69,7 +72,13 @@ enum Install<'a> {
 fn try_repo(repo: &Path, cache: &Path, hook: &str, files: &[&str], install: Install<'_>) -> Output {
     let mut command = Command::new("pre-commit");
     command
-        .args(["try-repo", crate_dir().to_str().unwrap(), hook, "--color", "never"])
+        .args([
+            "try-repo",
+            crate_dir().to_str().unwrap(),
+            hook,
+            "--color",
+            "never",
+        ])
         .current_dir(repo)
         .env("PRE_COMMIT_HOME", cache)
         .env_remove("GIT_DIR")

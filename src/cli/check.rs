@@ -67,11 +67,12 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
-    if let Some(config) = &args.config {
-        if !config.is_file() {
-            eprintln!("error: the manifest `{}` does not exist or is not a file", config.display());
-            return ExitCode::from(2);
-        }
+    if let Some(config) = args.config.as_ref().filter(|c| !c.is_file()) {
+        eprintln!(
+            "error: the manifest `{}` does not exist or is not a file",
+            config.display()
+        );
+        return ExitCode::from(2);
     }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -85,11 +86,17 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         failed = true;
     }
     for path in &resolved.outside {
-        note(args, &format!("`{}` is in no cluster (no clusterlint.toml above it, no git repository); not checked", path.display()));
+        note(
+            args,
+            &format!(
+                "`{}` is in no cluster (no clusterlint.toml above it, no git repository); not checked",
+                path.display()
+            ),
+        );
     }
     let mut checked = Vec::new();
     let mut diff = String::new();
-    for target in &resolved.targets {
+    for target in &resolved.clusters {
         let mut report = match lint(target, args, &options) {
             Ok(report) => report,
             Err(message) => {
@@ -100,7 +107,13 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         };
         if report.cluster.nodes.is_empty() {
             if target.only.is_some() {
-                note(args, &format!("`{}` holds no nodes; the files given there are not checked", target.shown));
+                note(
+                    args,
+                    &format!(
+                        "`{}` holds no nodes; the files given there are not checked",
+                        target.shown
+                    ),
+                );
             } else {
                 eprintln!(
                     "error: `{}` holds no nodes: a cluster root has one folder per node (or a clusterlint.toml naming them)",
@@ -168,12 +181,30 @@ fn tell_unchecked(args: &CheckArgs, root: &str, report: &Report, only: &BTreeSet
     let unchecked: Vec<&String> = only.iter().filter(|p| !is_node_file(report, p)).collect();
     match unchecked.as_slice() {
         [] => {}
-        [one] => note(args, &format!("`{}` is not a file of any node of the cluster `{root}`; not checked", crate::report::display_path(root, one))),
+        [one] => note(
+            args,
+            &format!(
+                "`{}` is not a file of any node of the cluster `{root}`; not checked",
+                crate::report::display_path(root, one)
+            ),
+        ),
         many => {
-            note(args, &format!("{} of the given files are not files of any node of the cluster `{root}`; not checked", many.len()));
+            note(
+                args,
+                &format!(
+                    "{} of the given files are not files of any node of the cluster `{root}`; not checked",
+                    many.len()
+                ),
+            );
             if args.output.verbose {
                 for path in many {
-                    note(args, &format!("  not checked: `{}`", crate::report::display_path(root, path)));
+                    note(
+                        args,
+                        &format!(
+                            "  not checked: `{}`",
+                            crate::report::display_path(root, path)
+                        ),
+                    );
                 }
             }
         }
@@ -214,7 +245,11 @@ fn fix(
     crate::fix::fix_until_done(report, &root, |round| {
         if let Some(only) = &mut target.only {
             for outcome in round {
-                if let Outcome::Written { renamed_to: Some(to), .. } = outcome {
+                if let Outcome::Written {
+                    renamed_to: Some(to),
+                    ..
+                } = outcome
+                {
                     only.insert(to.clone());
                 }
             }
@@ -231,13 +266,21 @@ fn tell_fixes(args: &CheckArgs, root: &str, outcomes: &[Outcome]) -> bool {
     let (mut fixes, mut files) = (0, BTreeSet::new());
     for outcome in outcomes {
         match outcome {
-            Outcome::Written { path, renamed_to, fixes: n } => {
+            Outcome::Written {
+                path,
+                renamed_to,
+                fixes: n,
+            } => {
                 fixes += n;
                 files.insert(path.clone());
                 let shown = shown_path(root, path);
                 match renamed_to {
                     Some(to) => {
-                        let _ = writeln!(message, "fixed `{shown}` (renamed to `{}`)", shown_path(root, to));
+                        let _ = writeln!(
+                            message,
+                            "fixed `{shown}` (renamed to `{}`)",
+                            shown_path(root, to)
+                        );
                     }
                     None => {
                         let _ = writeln!(message, "fixed `{shown}`");
@@ -246,13 +289,24 @@ fn tell_fixes(args: &CheckArgs, root: &str, outcomes: &[Outcome]) -> bool {
             }
             Outcome::Failed { path, reason } => {
                 failed = true;
-                eprintln!("error: could not fix `{}`: {reason}; it is unchanged", shown_path(root, path));
+                eprintln!(
+                    "error: could not fix `{}`: {reason}; it is unchanged",
+                    shown_path(root, path)
+                );
             }
         }
     }
     if fixes > 0 && !args.output.quiet {
-        let fixes = if fixes == 1 { "1 fix".to_string() } else { format!("{fixes} fixes") };
-        let files = if files.len() == 1 { "1 file".to_string() } else { format!("{} files", files.len()) };
+        let fixes = if fixes == 1 {
+            "1 fix".to_string()
+        } else {
+            format!("{fixes} fixes")
+        };
+        let files = if files.len() == 1 {
+            "1 file".to_string()
+        } else {
+            format!("{} files", files.len())
+        };
         let _ = writeln!(message, "{fixes} applied in {files}.");
         eprint!("{message}");
     }

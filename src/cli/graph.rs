@@ -41,7 +41,10 @@ pub fn run(args: &GraphArgs) -> ExitCode {
     };
     if let Some(config) = &args.config {
         if !config.is_file() {
-            eprintln!("error: the manifest `{}` does not exist or is not a file", config.display());
+            eprintln!(
+                "error: the manifest `{}` does not exist or is not a file",
+                config.display()
+            );
             return ExitCode::from(2);
         }
         workspace.set_manifest_file(config);

@@ -1,6 +1,7 @@
 //! Where and how `check` prints: the output format, `--output`,
 //! `--quiet`, `--statistics`, colours and width.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -8,7 +9,7 @@ use clap::ValueEnum;
 
 use crate::cli::check::Checked;
 use crate::report::human::{self, HumanOptions};
-use crate::report::{RuleMeta, Report, concise, github, json, junit, sarif, statistics};
+use crate::report::{Report, RuleMeta, concise, github, json, junit, sarif, statistics};
 use crate::rules;
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,7 +110,7 @@ fn human_text(args: &OutputArgs, reports: &[(&str, &Report)]) -> String {
     let mut out = String::new();
     for (root, report) in reports {
         if reports.len() > 1 && !(args.quiet && report.diagnostics.is_empty()) {
-            out.push_str(&format!("== {root}\n"));
+            let _ = writeln!(out, "== {root}");
         }
         out.push_str(&human::render_diagnostics(report, options));
         if !args.quiet {
@@ -152,7 +153,6 @@ pub fn print(text: &str) {
 
 /// The nodes, roles and files found, and what was skipped (`--verbose`).
 fn describe(root: &str, report: &Report) -> String {
-    use std::fmt::Write as _;
     let mut out = format!("cluster root `{root}`\n");
     for node in &report.cluster.nodes {
         let roles: Vec<&str> = node.roles.iter().map(|(r, _)| r.name()).collect();

@@ -25,7 +25,7 @@ pub struct Target {
 /// do not exist (errors) and files in no cluster (notes).
 #[derive(Debug, Default)]
 pub struct Targets {
-    pub targets: Vec<Target>,
+    pub clusters: Vec<Target>,
     pub missing: Vec<PathBuf>,
     pub outside: Vec<PathBuf>,
 }
@@ -43,8 +43,8 @@ pub fn resolve(paths: &[PathBuf]) -> Targets {
         if metadata.is_dir() {
             let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
             match out.position(&absolute) {
-                Some(at) => out.targets[at].only = None,
-                None => out.targets.push(Target {
+                Some(at) => out.clusters[at].only = None,
+                None => out.clusters.push(Target {
                     root: path.clone(),
                     shown: path.to_string_lossy().replace('\\', "/"),
                     only: None,
@@ -59,14 +59,14 @@ pub fn resolve(paths: &[PathBuf]) -> Targets {
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
         let in_cluster = roots::display_relative(&absolute, &root);
         let at = out.position(&root).unwrap_or_else(|| {
-            out.targets.push(Target {
+            out.clusters.push(Target {
                 shown: roots::display_relative(&root, &cwd),
                 root: root.clone(),
                 only: Some(BTreeSet::new()),
             });
-            out.targets.len() - 1
+            out.clusters.len() - 1
         });
-        let target = &mut out.targets[at];
+        let target = &mut out.clusters[at];
         // The manifest shapes every finding: a change to it checks all.
         if in_cluster == manifest::FILE_NAME {
             target.only = None;
@@ -80,8 +80,8 @@ pub fn resolve(paths: &[PathBuf]) -> Targets {
 impl Targets {
     /// The target whose root is `absolute`.
     fn position(&self, absolute: &Path) -> Option<usize> {
-        self.targets.iter().position(|t| {
-            std::path::absolute(&t.root).is_ok_and(|root| root == absolute)
-        })
+        self.clusters
+            .iter()
+            .position(|t| std::path::absolute(&t.root).is_ok_and(|root| root == absolute))
     }
 }

@@ -27,6 +27,9 @@ pub fn unified(from: &str, to: &str, before: &str, edits: &[(usize, usize, &str)
     out
 }
 
+/// Lines `first..=last` and the edits inside them.
+type Run<'e> = (usize, usize, Vec<(usize, usize, &'e str)>);
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Line<'a> {
     Same(&'a str),
@@ -56,7 +59,7 @@ fn script<'a>(before: &'a str, edits: &[(usize, usize, &str)]) -> Vec<Line<'a>> 
             line
         }
     };
-    let mut runs: Vec<(usize, usize, Vec<(usize, usize, &str)>)> = Vec::new();
+    let mut runs: Vec<Run<'_>> = Vec::new();
     for &(start, end, text) in edits {
         let first = line_of(start);
         let last = if end > start { line_of(end - 1) } else { first };
@@ -71,8 +74,15 @@ fn script<'a>(before: &'a str, edits: &[(usize, usize, &str)]) -> Vec<Line<'a>> 
     let mut script = Vec::with_capacity(lines.len() + 8);
     let mut next = 0;
     for (first, last, run_edits) in runs {
-        script.extend(lines[next..first.min(lines.len())].iter().map(|l| Line::Same(l)));
-        let (from, to) = (starts[first.min(lines.len())], starts[(last + 1).min(lines.len())]);
+        script.extend(
+            lines[next..first.min(lines.len())]
+                .iter()
+                .map(|l| Line::Same(l)),
+        );
+        let (from, to) = (
+            starts[first.min(lines.len())],
+            starts[(last + 1).min(lines.len())],
+        );
         let old_text = &before[from..to];
         let mut new_text = String::with_capacity(old_text.len() + 64);
         let mut at = from;
@@ -93,7 +103,11 @@ fn script<'a>(before: &'a str, edits: &[(usize, usize, &str)]) -> Vec<Line<'a>> 
             .count();
         script.extend(old[..head].iter().map(|l| Line::Same(l)));
         script.extend(old[head..old.len() - tail].iter().map(|l| Line::Removed(l)));
-        script.extend(new[head..new.len() - tail].iter().map(|l| Line::Added((*l).to_string())));
+        script.extend(
+            new[head..new.len() - tail]
+                .iter()
+                .map(|l| Line::Added((*l).to_string())),
+        );
         script.extend(old[old.len() - tail..].iter().map(|l| Line::Same(l)));
         next = (last + 1).min(lines.len());
     }
@@ -129,8 +143,14 @@ fn hunks<'a>(script: &[Line<'a>]) -> Vec<Hunk<'a>> {
             let start = first.saturating_sub(CONTEXT);
             let end = (last + CONTEXT + 1).min(script.len());
             let before = &script[..start];
-            let old_start = before.iter().filter(|l| !matches!(l, Line::Added(_))).count();
-            let new_start = before.iter().filter(|l| !matches!(l, Line::Removed(_))).count();
+            let old_start = before
+                .iter()
+                .filter(|l| !matches!(l, Line::Added(_)))
+                .count();
+            let new_start = before
+                .iter()
+                .filter(|l| !matches!(l, Line::Removed(_)))
+                .count();
             Hunk {
                 old_start,
                 new_start,
@@ -141,11 +161,27 @@ fn hunks<'a>(script: &[Line<'a>]) -> Vec<Hunk<'a>> {
 }
 
 fn write_hunk(out: &mut String, hunk: &Hunk<'_>) {
-    let old_count = hunk.lines.iter().filter(|l| !matches!(l, Line::Added(_))).count();
-    let new_count = hunk.lines.iter().filter(|l| !matches!(l, Line::Removed(_))).count();
+    let old_count = hunk
+        .lines
+        .iter()
+        .filter(|l| !matches!(l, Line::Added(_)))
+        .count();
+    let new_count = hunk
+        .lines
+        .iter()
+        .filter(|l| !matches!(l, Line::Removed(_)))
+        .count();
     // An empty side starts at the line before it, as `diff -u` writes it.
-    let old_at = if old_count == 0 { hunk.old_start } else { hunk.old_start + 1 };
-    let new_at = if new_count == 0 { hunk.new_start } else { hunk.new_start + 1 };
+    let old_at = if old_count == 0 {
+        hunk.old_start
+    } else {
+        hunk.old_start + 1
+    };
+    let new_at = if new_count == 0 {
+        hunk.new_start
+    } else {
+        hunk.new_start + 1
+    };
     let _ = writeln!(out, "@@ -{old_at},{old_count} +{new_at},{new_count} @@");
     for line in &hunk.lines {
         let (mark, text) = match line {
@@ -194,18 +230,27 @@ mod tests {
 
     #[test]
     fn far_apart_changes_are_two_hunks_and_close_ones_one() {
-        let before: String = (1..=30).map(|i| format!("{i}\n")).collect();
+        let before: String = (1..=30).map(|i| i.to_string() + "\n").collect();
         let at = |needle: &str| before.find(needle).unwrap();
         let two = at("\n2\n") + 1;
-        let far = [(two, two + 1, "two"), (at("\n25\n") + 1, at("\n25\n") + 3, "x")];
+        let far = [
+            (two, two + 1, "two"),
+            (at("\n25\n") + 1, at("\n25\n") + 3, "x"),
+        ];
         assert_eq!(diff_of(&before, &far).matches("@@ -").count(), 2);
-        let near = [(two, two + 1, "two"), (at("\n8\n") + 1, at("\n8\n") + 2, "x")];
+        let near = [
+            (two, two + 1, "two"),
+            (at("\n8\n") + 1, at("\n8\n") + 2, "x"),
+        ];
         assert_eq!(diff_of(&before, &near).matches("@@ -").count(), 1);
     }
 
     #[test]
     fn empty_files_and_missing_final_newlines() {
-        assert_eq!(diff_of("", &[(0, 0, "a\n")]), "--- a/f\n+++ b/f\n@@ -0,0 +1,1 @@\n+a\n");
+        assert_eq!(
+            diff_of("", &[(0, 0, "a\n")]),
+            "--- a/f\n+++ b/f\n@@ -0,0 +1,1 @@\n+a\n"
+        );
         assert_eq!(
             diff_of("a", &[(0, 1, "b")]),
             "--- a/f\n+++ b/f\n@@ -1,1 +1,1 @@\n-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n"
@@ -218,7 +263,10 @@ mod tests {
 
     #[test]
     fn renames_are_named_and_no_change_is_nothing() {
-        assert_eq!(unified("a.config", "b.config", "x\n", &[]), "rename from a.config\nrename to b.config\n");
+        assert_eq!(
+            unified("a.config", "b.config", "x\n", &[]),
+            "rename from a.config\nrename to b.config\n"
+        );
         assert_eq!(diff_of("x\n", &[(0, 1, "x")]), "");
     }
 }

@@ -110,7 +110,10 @@ impl Plan {
                 // Masking split a character, so offsets moved: say what
                 // changes rather than show text that might be off.
                 let path = display_path(root, &change.path);
-                let _ = writeln!(out, "--- a/{path}\n+++ b/{path}\n(changes not shown: the file holds secrets)");
+                let _ = writeln!(
+                    out,
+                    "--- a/{path}\n+++ b/{path}\n(changes not shown: the file holds secrets)"
+                );
                 continue;
             }
             let edits: Vec<(usize, usize, &str)> = change
@@ -165,13 +168,11 @@ pub fn fix_until_done(
         let wrote = round.iter().any(|o| matches!(o, Outcome::Written { .. }));
         let stuck = round.iter().any(|o| matches!(o, Outcome::Failed { .. }));
         if wrote {
-            match relint(&round) {
-                Some(again) => report = again,
-                None => {
-                    outcomes.extend(round);
-                    break;
-                }
-            }
+            let Some(again) = relint(&round) else {
+                outcomes.extend(round);
+                break;
+            };
+            report = again;
         }
         outcomes.extend(round);
         if !wrote || stuck {
@@ -260,7 +261,9 @@ fn is_inside(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
         && !path.contains('\\')
-        && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
 fn add(

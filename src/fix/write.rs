@@ -40,10 +40,10 @@ pub(super) fn write(
         Ok(()) => {}
         Err(reason) => return failed(reason),
     }
-    if let Some(to) = &change.rename_to {
-        if let Err(reason) = rename(&path, &root.join(to)) {
-            return failed(reason);
-        }
+    if let Some(to) = &change.rename_to
+        && let Err(reason) = rename(&path, &root.join(to))
+    {
+        return failed(reason);
     }
     Outcome::Written {
         path: change.path.clone(),
