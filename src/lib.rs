@@ -25,6 +25,7 @@
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod fix;
 pub mod formats;
 pub mod graph;
 pub mod includes;
@@ -33,6 +34,7 @@ pub mod invariants;
 pub mod manifest;
 pub mod model;
 pub mod report;
+pub mod roots;
 pub mod rules;
 pub mod secrets;
 pub mod source;

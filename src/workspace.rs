@@ -60,6 +60,8 @@ struct InputFile {
 pub struct Workspace {
     root: Option<PathBuf>,
     manifest: Option<Content>,
+    /// The manifest's path as reports show it.
+    manifest_path: String,
     files: Vec<InputFile>,
     max_file_size: u64,
 }
@@ -86,6 +88,7 @@ impl Workspace {
         Self {
             root: None,
             manifest: None,
+            manifest_path: manifest::FILE_NAME.to_string(),
             files: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
         }
@@ -106,6 +109,20 @@ impl Workspace {
             Ok(at) => self.files[at] = file,
             Err(at) => self.files.insert(at, file),
         }
+    }
+
+    /// Reads the manifest from `path` (`--config`) instead of the root's
+    /// `clusterlint.toml`. Reports show `path` relative to the root when it
+    /// lies inside it, else as given.
+    pub fn set_manifest_file(&mut self, path: &Path) {
+        self.manifest_path = match &self.root {
+            Some(root) if path.starts_with(root) => relative(root, path),
+            _ => path.to_string_lossy().replace('\\', "/"),
+        };
+        // A manifest inside the root is not also one of the nodes' files.
+        let shown = self.manifest_path.clone();
+        self.files.retain(|f| f.path != shown);
+        self.manifest = Some(Content::Disk(path.to_path_buf()));
     }
 
     /// Sets the size above which files are not read.
@@ -567,7 +584,7 @@ impl Workspace {
             );
         }
         cluster.files.push(ClusterFile {
-            source: SourceFile::new(manifest::FILE_NAME, text),
+            source: SourceFile::new(self.manifest_path.as_str(), text),
             format: None,
             node: None,
             document: Document::NotParsed,

@@ -223,6 +223,14 @@ fn drawn(d: &Diagnostic, sources: &mut Sources<'_>) -> Drawn {
 /// Draws every diagnostic, then a summary line.
 #[must_use]
 pub fn render(report: &Report, options: HumanOptions) -> String {
+    let mut out = render_diagnostics(report, options);
+    out.push_str(&summary_line(report));
+    out
+}
+
+/// The drawn diagnostics, without the summary line.
+#[must_use]
+pub fn render_diagnostics(report: &Report, options: HumanOptions) -> String {
     let theme = match (options.unicode, options.color) {
         (true, true) => GraphicalTheme::unicode(),
         (true, false) => GraphicalTheme::unicode_nocolor(),
@@ -254,7 +262,6 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&summary_line(report));
     out
 }
 

@@ -1,0 +1,318 @@
+//! `clusterlint check`: lint each target, optionally fix or diff, keep the
+//! findings touching the files asked about, and hand the reports to the
+//! output module.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::cli::output::{self, OutputArgs};
+use crate::cli::targets::{self, Target};
+use crate::engine::LintOptions;
+use crate::fix::{Outcome, Plan};
+use crate::report::Report;
+use crate::{Severity, Workspace};
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Cluster roots (one folder per node inside), or files of clusters
+    /// (each stands for the cluster around it: the nearest folder upward
+    /// with a clusterlint.toml, else the git repository's root). Default:
+    /// the current directory.
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Only these rules or packs (replaces the manifest's `select`).
+    #[arg(long, value_delimiter = ',')]
+    select: Option<Vec<String>>,
+    /// Skip these rules or packs (added to the manifest's `ignore`).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Set a rule's or pack's severity, e.g. `liferay/tunnel-secret-weak=error`.
+    #[arg(long, value_name = "RULE=LEVEL", value_parser = parse_severity)]
+    severity: Vec<(String, Severity)>,
+    /// Read the manifest from this file instead of each root's clusterlint.toml.
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Apply the fixes that have one right edit, then check again.
+    #[arg(long)]
+    fix: bool,
+    /// Print the fixes as a unified diff instead of writing them (with or
+    /// without `--fix`).
+    #[arg(long)]
+    diff: bool,
+}
+
+fn parse_severity(text: &str) -> Result<(String, Severity), String> {
+    let (rule, level) = text.split_once('=').ok_or("expected RULE=LEVEL")?;
+    let level = Severity::parse(level).ok_or("the level must be `error`, `warning` or `info`")?;
+    Ok((rule.to_string(), level))
+}
+
+/// A checked cluster.
+pub struct Checked {
+    /// The root as shown.
+    pub shown: String,
+    pub report: Report,
+}
+
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let options = LintOptions {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        severity: args.severity.clone(),
+    };
+    if let Err(message) = options.validate() {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
+    if let Some(config) = args.config.as_ref().filter(|c| !c.is_file()) {
+        eprintln!(
+            "error: the manifest `{}` does not exist or is not a file",
+            config.display()
+        );
+        return ExitCode::from(2);
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let resolved = targets::resolve(&paths);
+    let mut failed = false;
+    for path in &resolved.missing {
+        eprintln!("error: `{}` does not exist", path.display());
+        failed = true;
+    }
+    for path in &resolved.outside {
+        note(
+            args,
+            &format!(
+                "`{}` is in no cluster (no clusterlint.toml above it, no git repository); not checked",
+                path.display()
+            ),
+        );
+    }
+    let mut checked = Vec::new();
+    let mut diff = String::new();
+    for target in &resolved.clusters {
+        let mut report = match lint(target, args, &options) {
+            Ok(report) => report,
+            Err(message) => {
+                eprintln!("error: {message}");
+                failed = true;
+                continue;
+            }
+        };
+        if report.cluster.nodes.is_empty() {
+            if target.only.is_some() {
+                note(
+                    args,
+                    &format!(
+                        "`{}` holds no nodes; the files given there are not checked",
+                        target.shown
+                    ),
+                );
+            } else {
+                eprintln!(
+                    "error: `{}` holds no nodes: a cluster root has one folder per node (or a clusterlint.toml naming them)",
+                    target.shown
+                );
+                failed = true;
+            }
+            continue;
+        }
+        if let Some(only) = &target.only {
+            tell_unchecked(args, &target.shown, &report, only);
+        }
+        if args.diff {
+            diff.push_str(&Plan::new(&report).diff(&report, &target.shown));
+        } else if args.fix {
+            let (fixed, outcomes) = fix(target, args, &options, report);
+            report = fixed;
+            failed |= tell_fixes(args, &target.shown, &outcomes);
+        }
+        checked.push(Checked {
+            shown: target.shown.clone(),
+            report,
+        });
+    }
+    let text = if args.diff {
+        diff
+    } else {
+        output::render(&args.output, &checked)
+    };
+    if let Err(message) = output::emit(&args.output, &text) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
+    if failed || checked.iter().any(|c| c.report.has_manifest_errors()) {
+        ExitCode::from(2)
+    } else if checked.iter().any(|c| c.report.has_errors()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Notes go to stderr unless `--quiet`.
+fn note(args: &CheckArgs, message: &str) {
+    if !args.output.quiet {
+        eprintln!("note: {message}");
+    }
+}
+
+fn lint(target: &Target, args: &CheckArgs, options: &LintOptions) -> Result<Report, String> {
+    let mut workspace = Workspace::from_dir(&target.root).map_err(|e| e.to_string())?;
+    if let Some(config) = &args.config {
+        workspace.set_manifest_file(config);
+    }
+    let mut report = workspace.lint(options);
+    if let Some(only) = &target.only {
+        keep_touching(&mut report, only);
+    }
+    Ok(report)
+}
+
+/// Notes the given files that no node reads (one line; the names with
+/// `--verbose`), so a hook handed a whole commit stays readable.
+fn tell_unchecked(args: &CheckArgs, root: &str, report: &Report, only: &BTreeSet<String>) {
+    let unchecked: Vec<&String> = only.iter().filter(|p| !is_node_file(report, p)).collect();
+    match unchecked.as_slice() {
+        [] => {}
+        [one] => note(
+            args,
+            &format!(
+                "`{}` is not a file of any node of the cluster `{root}`; not checked",
+                crate::report::display_path(root, one)
+            ),
+        ),
+        many => {
+            note(
+                args,
+                &format!(
+                    "{} of the given files are not files of any node of the cluster `{root}`; not checked",
+                    many.len()
+                ),
+            );
+            if args.output.verbose {
+                for path in many {
+                    note(
+                        args,
+                        &format!(
+                            "  not checked: `{}`",
+                            crate::report::display_path(root, path)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn is_node_file(report: &Report, path: &str) -> bool {
+    report
+        .cluster
+        .files
+        .iter()
+        .any(|f| f.node.is_some() && f.source.path == path)
+}
+
+/// Keeps the findings whose primary or related locations are in `only`.
+fn keep_touching(report: &mut Report, only: &BTreeSet<String>) {
+    let cluster = &report.cluster;
+    let in_only = |span: crate::Span| only.contains(&cluster.source(span.file).path);
+    report
+        .diagnostics
+        .retain(|d| in_only(d.primary.span) || d.related.iter().any(|r| in_only(r.span)));
+}
+
+/// Fix, re-lint, repeat while fixes apply; a renamed file asked about
+/// stays asked about under its new name.
+fn fix(
+    target: &Target,
+    args: &CheckArgs,
+    options: &LintOptions,
+    report: Report,
+) -> (Report, Vec<Outcome>) {
+    let mut target = Target {
+        root: target.root.clone(),
+        shown: target.shown.clone(),
+        only: target.only.clone(),
+    };
+    let root = target.root.clone();
+    crate::fix::fix_until_done(report, &root, |round| {
+        if let Some(only) = &mut target.only {
+            for outcome in round {
+                if let Outcome::Written {
+                    renamed_to: Some(to),
+                    ..
+                } = outcome
+                {
+                    only.insert(to.clone());
+                }
+            }
+        }
+        lint(&target, args, options).ok()
+    })
+}
+
+/// Tells what the fixes did (stderr); returns whether any file could not
+/// be written.
+fn tell_fixes(args: &CheckArgs, root: &str, outcomes: &[Outcome]) -> bool {
+    let mut failed = false;
+    let mut message = String::new();
+    let (mut fixes, mut files) = (0, BTreeSet::new());
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Written {
+                path,
+                renamed_to,
+                fixes: n,
+            } => {
+                fixes += n;
+                files.insert(path.clone());
+                let shown = shown_path(root, path);
+                match renamed_to {
+                    Some(to) => {
+                        let _ = writeln!(
+                            message,
+                            "fixed `{shown}` (renamed to `{}`)",
+                            shown_path(root, to)
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(message, "fixed `{shown}`");
+                    }
+                }
+            }
+            Outcome::Failed { path, reason } => {
+                failed = true;
+                eprintln!(
+                    "error: could not fix `{}`: {reason}; it is unchanged",
+                    shown_path(root, path)
+                );
+            }
+        }
+    }
+    if fixes > 0 && !args.output.quiet {
+        let fixes = if fixes == 1 {
+            "1 fix".to_string()
+        } else {
+            format!("{fixes} fixes")
+        };
+        let files = if files.len() == 1 {
+            "1 file".to_string()
+        } else {
+            format!("{} files", files.len())
+        };
+        let _ = writeln!(message, "{fixes} applied in {files}.");
+        eprint!("{message}");
+    }
+    failed
+}
+
+fn shown_path(root: &str, path: &str) -> String {
+    crate::report::display_path(root, path)
+}

@@ -1,0 +1,74 @@
+//! The `clusterlint` command line: a thin layer over the library.
+
+mod check;
+mod graph;
+mod output;
+mod targets;
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::rules;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "clusterlint",
+    version,
+    about = "Checks the configuration of a whole server cluster before it ships"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check one or more clusters (roots with one folder per node, or files of them).
+    Check(check::CheckArgs),
+    /// Print the cluster's topology as a Graphviz or Mermaid picture.
+    Graph(graph::GraphArgs),
+    /// List every rule.
+    Rules,
+    /// Print a rule's documentation.
+    Rule {
+        /// The rule id, e.g. `liferay/tunnel-secret-mismatch`.
+        id: String,
+    },
+}
+
+/// Runs the command line; returns the process exit code.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Graph(args) => graph::run(&args),
+        Command::Rules => {
+            let mut out = String::new();
+            for rule in rules::ALL {
+                let _ = writeln!(
+                    out,
+                    "{:<48} {:<8} {}",
+                    rule.id,
+                    rule.default_severity,
+                    rule.summary()
+                );
+            }
+            output::print(&out);
+            ExitCode::SUCCESS
+        }
+        Command::Rule { id } => {
+            if let Some(rule) = rules::find(&id) {
+                output::print(&rule.reference_page());
+                ExitCode::SUCCESS
+            } else {
+                let hint = crate::suggest::closest(&id, rules::ALL.iter().map(|r| r.id))
+                    .map_or_else(String::new, |s| format!(" Did you mean `{s}`?"));
+                eprintln!("error: no rule `{id}`.{hint} `clusterlint rules` lists them all.");
+                ExitCode::from(2)
+            }
+        }
+    }
+}

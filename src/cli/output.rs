@@ -1,0 +1,182 @@
+//! Where and how `check` prints: the output format, `--output`,
+//! `--quiet`, `--statistics`, colours and width.
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use crate::cli::check::Checked;
+use crate::report::human::{self, HumanOptions};
+use crate::report::{Report, RuleMeta, concise, github, json, junit, sarif, statistics};
+use crate::rules;
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Drawn diagnostics with snippets, for people.
+    Human,
+    /// The JSON contract (`version`, `diagnostics`, `summary`).
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// One `path:line:col: severity[rule] message` line per finding.
+    Concise,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print the findings and nothing else: no summary, no notes.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// When to use colours (human format).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Also list the nodes, their roles, and the files that were skipped.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// The text for the checked clusters.
+#[must_use]
+pub fn render(args: &OutputArgs, checked: &[Checked]) -> String {
+    let reports: Vec<(&str, &Report)> = checked
+        .iter()
+        .map(|c| (c.shown.as_str(), &c.report))
+        .collect();
+    if args.verbose {
+        for (root, report) in &reports {
+            eprint!("{}", describe(root, report));
+        }
+    }
+    if args.statistics {
+        return if args.format == Format::Json {
+            statistics::statistics_json(&reports)
+        } else {
+            statistics::statistics(&reports)
+        };
+    }
+    match args.format {
+        Format::Json => {
+            // The contract's paths are relative to the root; several roots
+            // prefix them so they stay apart.
+            let prefixed = reports.len() > 1;
+            let views: Vec<(Option<&str>, &Report)> = reports
+                .iter()
+                .map(|(root, report)| (prefixed.then_some(*root), *report))
+                .collect();
+            json::render_all(&views)
+        }
+        Format::Sarif => sarif::render(&reports, &rule_metadata(), env!("CARGO_PKG_VERSION")),
+        Format::Github => github::render(&reports),
+        Format::Junit => junit::render(&reports),
+        Format::Concise => concise::render(&reports),
+        Format::Human => human_text(args, &reports),
+    }
+}
+
+fn human_text(args: &OutputArgs, reports: &[(&str, &Report)]) -> String {
+    let terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let options = HumanOptions {
+        color,
+        unicode: true,
+        width: if terminal { 120 } else { 100 },
+    };
+    let mut out = String::new();
+    for (root, report) in reports {
+        if reports.len() > 1 && !(args.quiet && report.diagnostics.is_empty()) {
+            let _ = writeln!(out, "== {root}");
+        }
+        out.push_str(&human::render_diagnostics(report, options));
+        if !args.quiet {
+            out.push_str(&human::summary_line(report));
+        }
+    }
+    out
+}
+
+/// What SARIF lists about every rule.
+fn rule_metadata() -> Vec<RuleMeta> {
+    rules::ALL
+        .iter()
+        .map(|rule| RuleMeta {
+            id: rule.id,
+            summary: rule.summary(),
+            default_severity: rule.default_severity,
+            doc: rule.reference_page(),
+        })
+        .collect()
+}
+
+/// Prints `text` on stdout, or writes it to `--output`.
+pub fn emit(args: &OutputArgs, text: &str) -> Result<(), String> {
+    if let Some(path) = &args.output {
+        return std::fs::write(path, text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()));
+    }
+    print(text);
+    Ok(())
+}
+
+/// Prints to stdout; a closed pipe (`| head`) is not an error worth
+/// reporting.
+pub fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// The nodes, roles and files found, and what was skipped (`--verbose`).
+fn describe(root: &str, report: &Report) -> String {
+    let mut out = format!("cluster root `{root}`\n");
+    for node in &report.cluster.nodes {
+        let roles: Vec<&str> = node.roles.iter().map(|(r, _)| r.name()).collect();
+        let addresses: Vec<String> = node.addresses.iter().map(|a| a.ip.to_string()).collect();
+        let _ = writeln!(
+            out,
+            "  node `{}`: roles [{}], addresses [{}]",
+            node.name,
+            roles.join(", "),
+            addresses.join(", ")
+        );
+        for file in &node.files {
+            let f = report.cluster.file(*file);
+            let format = f.format.map_or("-", crate::formats::Format::name);
+            let note = if f.format.is_some_and(|f| !f.is_parsed()) {
+                " (not checked by this version)"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "    {} ({format}){note}", f.source.path);
+        }
+    }
+    for path in &report.ignored {
+        let _ = writeln!(out, "  skipped `{path}`: no node or no known format");
+    }
+    out
+}

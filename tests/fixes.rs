@@ -1,0 +1,164 @@
+//! Fixes on every fail fixture: the planned diff is the reviewed
+//! `expected-fix.diff` beside `expected.txt` (no file: no fix expected),
+//! and applying the fixes to a copy makes their findings go away without
+//! bringing new ones.
+//!
+//! `UPDATE_FIX_DIFFS=1 cargo test --test fixes` rewrites the diff files;
+//! review them with `git diff` before committing.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use clusterlint::fix::{self, Outcome, Plan};
+use clusterlint::{LintOptions, Report, Workspace};
+
+fn fail_cases() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut cases = Vec::new();
+    for file in common::files_under(&root) {
+        if file.file_name().is_some_and(|n| n == "expected.txt") {
+            let case = file.parent().unwrap().to_path_buf();
+            if case
+                .parent()
+                .and_then(Path::file_name)
+                .is_some_and(|n| n == "fail")
+            {
+                cases.push(case);
+            }
+        }
+    }
+    cases
+}
+
+fn lint(root: &Path) -> Report {
+    Workspace::from_dir(root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .lint(&LintOptions::default())
+}
+
+/// How many findings each `rule path` pair has.
+fn tally(report: &Report) -> BTreeMap<(String, String), usize> {
+    let mut out = BTreeMap::new();
+    for d in &report.diagnostics {
+        *out.entry((d.rule.to_string(), report.path(d.primary.span).to_string()))
+            .or_default() += 1;
+    }
+    out
+}
+
+fn copy_case(case: &Path, to: &Path) {
+    for file in common::files_under(case) {
+        let relative = file.strip_prefix(case).unwrap();
+        let target = to.join(relative);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(&file, &target).unwrap();
+    }
+}
+
+#[test]
+fn planned_fixes_match_the_reviewed_diffs() {
+    let update = std::env::var_os("UPDATE_FIX_DIFFS").is_some();
+    let mut stale = Vec::new();
+    let mut with_fixes = 0;
+    for case in fail_cases() {
+        let report = lint(&case);
+        let diff = Plan::new(&report).diff(&report, ".");
+        let path = case.join("expected-fix.diff");
+        let expected = fs::read_to_string(&path).unwrap_or_default();
+        with_fixes += usize::from(!diff.is_empty());
+        if diff == expected {
+            continue;
+        }
+        if update {
+            if diff.is_empty() {
+                let _ = fs::remove_file(&path);
+            } else {
+                fs::write(&path, &diff).unwrap();
+            }
+        } else {
+            stale.push(format!(
+                "{}:\n--- expected\n{expected}--- planned\n{diff}",
+                case.display()
+            ));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "fix diffs differ (UPDATE_FIX_DIFFS=1 rewrites them):\n{}",
+        stale.join("\n")
+    );
+    assert!(with_fixes > 0, "no fail fixture offers a fix");
+}
+
+#[test]
+fn applied_fixes_remove_their_findings_and_add_none() {
+    for case in fail_cases() {
+        let before = lint(&case);
+        let fixable: Vec<(String, String)> = before
+            .diagnostics
+            .iter()
+            .filter(|d| d.fix.is_some())
+            .map(|d| (d.rule.to_string(), before.path(d.primary.span).to_string()))
+            .collect();
+        if fixable.is_empty() {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        copy_case(&case, dir.path());
+        let copy = lint(dir.path());
+        let mut expected = tally(&copy);
+        for key in &fixable {
+            if let Some(n) = expected.get_mut(key) {
+                *n -= 1;
+            }
+        }
+        expected.retain(|_, n| *n > 0);
+        let (after, outcomes) = fix::fix_until_done(copy, dir.path(), |_| Some(lint(dir.path())));
+        let failed: Vec<&Outcome> = outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Failed { .. }))
+            .collect();
+        assert!(failed.is_empty(), "{}: {failed:?}", case.display());
+        // Renamed files are findings under a new path; compare by rule for them.
+        let renamed = outcomes.iter().any(|o| {
+            matches!(
+                o,
+                Outcome::Written {
+                    renamed_to: Some(_),
+                    ..
+                }
+            )
+        });
+        let after_tally = tally(&after);
+        if renamed {
+            let by_rule = |t: &BTreeMap<(String, String), usize>| {
+                let mut m: BTreeMap<String, usize> = BTreeMap::new();
+                for ((rule, _), n) in t {
+                    *m.entry(rule.clone()).or_default() += n;
+                }
+                m
+            };
+            assert_eq!(
+                by_rule(&after_tally),
+                by_rule(&expected),
+                "{}",
+                case.display()
+            );
+        } else {
+            assert_eq!(
+                after_tally,
+                expected,
+                "{}: findings after --fix",
+                case.display()
+            );
+        }
+        assert!(
+            after.diagnostics.iter().all(|d| d.fix.is_none()),
+            "{}: fixes left after fixing",
+            case.display()
+        );
+    }
+}
