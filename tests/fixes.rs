@@ -122,7 +122,10 @@ fn applied_fixes_remove_their_findings_and_add_none() {
             .filter(|o| matches!(o, Outcome::Failed { .. }))
             .collect();
         assert!(failed.is_empty(), "{}: {failed:?}", case.display());
-        // Renamed files are findings under a new path; compare by rule for them.
+        // Each fixed finding is gone and nothing new appears; a fix may also
+        // settle other findings (blanks dropped from an allowed-hosts entry
+        // admit the staging server). Renamed files are findings under a new
+        // path, so for them the comparison is by rule.
         let renamed = outcomes.iter().any(|o| {
             matches!(
                 o,
@@ -132,26 +135,20 @@ fn applied_fixes_remove_their_findings_and_add_none() {
                 }
             )
         });
-        let after_tally = tally(&after);
-        if renamed {
-            let by_rule = |t: &BTreeMap<(String, String), usize>| {
-                let mut m: BTreeMap<String, usize> = BTreeMap::new();
-                for ((rule, _), n) in t {
-                    *m.entry(rule.clone()).or_default() += n;
-                }
-                m
-            };
-            assert_eq!(
-                by_rule(&after_tally),
-                by_rule(&expected),
-                "{}",
-                case.display()
-            );
-        } else {
-            assert_eq!(
-                after_tally,
-                expected,
-                "{}: findings after --fix",
+        let by_rule = |t: &BTreeMap<(String, String), usize>| {
+            let mut m: BTreeMap<(String, String), usize> = BTreeMap::new();
+            for ((rule, path), n) in t {
+                let path = if renamed { String::new() } else { path.clone() };
+                *m.entry((rule.clone(), path)).or_default() += n;
+            }
+            m
+        };
+        let (after_tally, allowed) = (by_rule(&tally(&after)), by_rule(&expected));
+        for (key, n) in &after_tally {
+            let most = allowed.get(key).copied().unwrap_or(0);
+            assert!(
+                *n <= most,
+                "{}: after --fix, {key:?} has {n} findings, at most {most} expected",
                 case.display()
             );
         }
