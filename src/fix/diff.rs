@@ -20,7 +20,15 @@ pub fn unified(from: &str, to: &str, before: &str, edits: &[(usize, usize, &str)
     if script.iter().all(|l| matches!(l, Line::Same(_))) {
         return out;
     }
-    let _ = writeln!(out, "--- a/{from}\n+++ b/{to}");
+    // Relative paths get git's `a/` and `b/`; absolute ones stand alone.
+    let side = |prefix: &str, path: &str| {
+        if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("{prefix}{path}")
+        }
+    };
+    let _ = writeln!(out, "--- {}\n+++ {}", side("a/", from), side("b/", to));
     for hunk in hunks(&script) {
         write_hunk(&mut out, &hunk);
     }

@@ -110,6 +110,8 @@ pub struct ConfigValue {
     pub value_span: Span,
     /// Elements: array items, or the scalar split on commas.
     pub items: Vec<Item>,
+    /// A typed `[...]` or `(...)` list, whose items are quoted strings.
+    pub is_list: bool,
     /// The boolean this value is read as, for a scalar.
     pub as_bool: Option<bool>,
 }
@@ -516,6 +518,7 @@ fn osgi_config(cluster: &Cluster, file: FileId) -> Option<OsgiConfig> {
                     value: entry.joined(),
                     value_span: Span::new(file, entry.value_range),
                     items,
+                    is_list: matches!(entry.shape, Shape::Array | Shape::Vector),
                     as_bool: entry.as_bool(),
                 });
             }
@@ -530,6 +533,7 @@ fn osgi_config(cluster: &Cluster, file: FileId) -> Option<OsgiConfig> {
                     value: value.to_string(),
                     value_span: Span::new(file, entry.value_range),
                     items: split_commas(value, entry.value_range, !exact, file),
+                    is_list: false,
                     as_bool: Some(value.trim().eq_ignore_ascii_case("true")),
                 });
             }

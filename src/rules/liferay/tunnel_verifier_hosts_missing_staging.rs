@@ -75,18 +75,42 @@ fn check(cx: &mut RuleContext<'_>) {
                 let is_config = cluster.file(config.file).format == Some(Format::OsgiConfig);
                 let valid = hosts_allowed::entries_are_valid(&hosts.items);
                 if let (true, true, Some(last)) = (is_config, valid, hosts.items.last()) {
-                    let text = if hosts.value.is_empty() {
-                        missing.join(",")
+                    // A list gets new quoted elements after the last one's
+                    // closing quote; a scalar gets comma-separated text
+                    // before its closing quote.
+                    let after_quote = last.span.range.end as usize + 1;
+                    let source = &cluster.source(config.file).text;
+                    let (at, text) = if hosts.is_list {
+                        // Separated as the list's last two elements are.
+                        let separator = hosts
+                            .items
+                            .len()
+                            .checked_sub(2)
+                            .and_then(|i| {
+                                let from = hosts.items[i].span.range.end as usize + 1;
+                                source.get(from..(last.span.range.start as usize).saturating_sub(1))
+                            })
+                            .filter(|s| s.trim() == ",")
+                            .unwrap_or(",");
+                        let elements: String = missing
+                            .iter()
+                            .map(|a| format!("{separator}\"{a}\""))
+                            .collect();
+                        (after_quote, elements)
+                    } else if hosts.value.is_empty() {
+                        (after_quote - 1, missing.join(","))
                     } else {
-                        format!(",{}", missing.join(","))
+                        (after_quote - 1, format!(",{}", missing.join(",")))
                     };
-                    diagnostic = diagnostic.fix(Fix {
-                        description: format!("add {list} to `hostsAllowed`"),
-                        edits: vec![Edit::Replace {
-                            span: Span::new(config.file, TextRange::empty(last.span.range.end)),
-                            text,
-                        }],
-                    });
+                    if !hosts.is_list || source[..at].ends_with('"') {
+                        diagnostic = diagnostic.fix(Fix {
+                            description: format!("add {list} to `hostsAllowed`"),
+                            edits: vec![Edit::Replace {
+                                span: Span::new(config.file, TextRange::from_usize(at..at)),
+                                text,
+                            }],
+                        });
+                    }
                 }
                 cx.report(diagnostic);
             }
