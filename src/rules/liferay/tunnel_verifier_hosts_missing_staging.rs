@@ -92,10 +92,13 @@ fn check(cx: &mut RuleContext<'_>) {
                             })
                             .filter(|s| s.trim() == ",")
                             .unwrap_or(",");
-                        let elements: String = missing
-                            .iter()
-                            .map(|a| format!("{separator}\"{a}\""))
-                            .collect();
+                        let elements = missing.iter().fold(String::new(), |mut out, a| {
+                            out.push_str(separator);
+                            out.push('"');
+                            out.push_str(a);
+                            out.push('"');
+                            out
+                        });
                         (after_quote, elements)
                     } else if hosts.value.is_empty() {
                         (after_quote - 1, missing.join(","))
