@@ -174,6 +174,15 @@ fn planted_secrets_never_appear() {
         vec!["check"],
         vec!["check", "--format", "json"],
         vec!["check", "--verbose"],
+        vec!["check", "--format", "sarif"],
+        vec!["check", "--format", "github"],
+        vec!["check", "--format", "junit"],
+        vec!["check", "--format", "concise"],
+        vec!["check", "--statistics"],
+        vec!["check", "--diff"],
+        vec!["check", "--fix", "--diff"],
+        vec!["graph"],
+        vec!["graph", "--format", "mermaid"],
     ] {
         let output = Command::cargo_bin("clusterlint")
             .unwrap()
