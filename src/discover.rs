@@ -5,7 +5,9 @@
 //! Without a manifest every top-level folder is a node; `[nodes.*]` tables
 //! name nodes, claim files by glob and give roles and addresses.
 
-use globset::{Glob, GlobMatcher};
+use std::collections::{HashMap, HashSet};
+
+use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 
 use crate::formats::{Format, ParseError};
 use crate::manifest::Manifest;
@@ -48,43 +50,40 @@ pub fn discover(
     let mut owner: Vec<Option<usize>> = vec![None; paths.len()];
     let empty = Manifest::default();
     let manifest = manifest.unwrap_or(&empty);
+    // Paths in sorted order, so a node folder's files are one range found by
+    // binary search instead of a scan per node.
+    let mut sorted: Vec<usize> = (0..paths.len()).collect();
+    sorted.sort_by(|&a, &b| paths[a].cmp(&paths[b]));
+    let under = |prefix: &str| {
+        let start = sorted.partition_point(|&i| paths[i].as_str() < prefix);
+        let len = sorted[start..].partition_point(|&i| paths[i].starts_with(prefix));
+        &sorted[start..start + len]
+    };
 
     // Nodes the manifest names, in its order; their files by glob or folder.
+    // All globs go in one set, matched once per path.
+    let mut globs = GlobSetBuilder::new();
+    let mut glob_owner: Vec<(usize, usize)> = Vec::new(); // (node, glob index in the node)
     for (index, node) in manifest.nodes.iter().enumerate() {
         let node_index = discovery.nodes.len();
         discovery.nodes.push(DiscoveredNode {
             name: node.name.clone(),
             manifest_index: Some(index),
         });
-        if let Some(globs) = &node.files {
-            for glob in globs {
-                let Some(matcher) = matcher(&glob.value) else {
-                    continue;
-                };
-                let mut matched = false;
-                for (i, path) in paths.iter().enumerate() {
-                    if matcher.is_match(path) {
-                        matched = true;
-                        owner[i].get_or_insert(node_index);
-                    }
-                }
-                if !matched {
-                    discovery.manifest_errors.push(ParseError::new(
-                        glob.range,
-                        format!("the glob `{}` matches no file", glob.value),
-                    ));
+        if let Some(node_globs) = &node.files {
+            for (k, glob) in node_globs.iter().enumerate() {
+                if let Ok(compiled) = Glob::new(&glob.value) {
+                    globs.add(compiled);
+                    glob_owner.push((node_index, k));
                 }
             }
         } else {
             let prefix = format!("{}/", node.name);
-            let mut matched = false;
-            for (i, path) in paths.iter().enumerate() {
-                if path.starts_with(&prefix) {
-                    matched = true;
-                    owner[i].get_or_insert(node_index);
-                }
+            let files = under(&prefix);
+            for &i in files {
+                owner[i].get_or_insert(node_index);
             }
-            if !matched {
+            if files.is_empty() {
                 discovery.manifest_errors.push(ParseError::new(
                     node.name_range,
                     format!(
@@ -95,8 +94,43 @@ pub fn discover(
             }
         }
     }
+    if !glob_owner.is_empty() {
+        let set = globs.build().unwrap_or_else(|_| GlobSet::empty());
+        let mut glob_used = vec![false; glob_owner.len()];
+        let mut hits = Vec::new();
+        for (i, path) in paths.iter().enumerate() {
+            set.matches_into(path, &mut hits);
+            // The first node (in manifest order) that claims a path owns it.
+            for &g in &hits {
+                glob_used[g] = true;
+            }
+            if let Some(&g) = hits.iter().min_by_key(|&&g| glob_owner[g].0) {
+                let node = glob_owner[g].0;
+                owner[i] = Some(owner[i].map_or(node, |o| o.min(node)));
+            }
+        }
+        for (g, &(node_index, k)) in glob_owner.iter().enumerate() {
+            if glob_used[g] {
+                continue;
+            }
+            let index = discovery.nodes[node_index].manifest_index.unwrap_or(0);
+            if let Some(glob) = manifest.nodes[index].files.as_ref().and_then(|f| f.get(k)) {
+                discovery.manifest_errors.push(ParseError::new(
+                    glob.range,
+                    format!("the glob `{}` matches no file", glob.value),
+                ));
+            }
+        }
+    }
 
     // Every other top-level folder is a node of its own.
+    let manifest_names: HashSet<&str> = manifest.nodes.iter().map(|n| n.name.as_str()).collect();
+    let mut by_name: HashMap<String, usize> = discovery
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.name.clone(), i))
+        .collect();
     for (i, path) in paths.iter().enumerate() {
         if owner[i].is_some() {
             continue;
@@ -104,21 +138,17 @@ pub fn discover(
         let Some((folder, _)) = path.split_once('/') else {
             continue;
         };
-        if manifest.node(folder).is_some() {
+        if manifest_names.contains(folder) {
             // The manifest gave this node explicit files elsewhere.
             continue;
         }
-        let index = discovery
-            .nodes
-            .iter()
-            .position(|n| n.name == folder)
-            .unwrap_or_else(|| {
-                discovery.nodes.push(DiscoveredNode {
-                    name: folder.to_string(),
-                    manifest_index: None,
-                });
-                discovery.nodes.len() - 1
+        let index = *by_name.entry(folder.to_string()).or_insert_with(|| {
+            discovery.nodes.push(DiscoveredNode {
+                name: folder.to_string(),
+                manifest_index: None,
             });
+            discovery.nodes.len() - 1
+        });
         owner[i] = Some(index);
     }
 

@@ -791,8 +791,10 @@ fn report_include_cycles(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
             "nginx.conf" | "redis.conf" | "sentinel.conf" | "stunnel.conf" | "csync2.cfg"
         )
     };
-    let mut starts: Vec<usize> = (0..cluster.files.len()).collect();
-    starts.sort_by_key(|&i| {
+    let mut starts: Vec<usize> = (0..cluster.files.len())
+        .filter(|&i| !cluster.files[i].includes.is_empty())
+        .collect();
+    starts.sort_by_cached_key(|&i| {
         (
             included[i],
             not_main_name(i),
