@@ -230,7 +230,7 @@ pub fn clamp_to_char_boundary(text: &str, offset: u32) -> u32 {
 /// A file of the cluster: its path relative to the cluster root (with `/`
 /// separators), its decoded text and line index, and the byte ranges that hold
 /// secrets (blanked out wherever source text is shown).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceFile {
     pub path: String,
     pub text: Arc<str>,

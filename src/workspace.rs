@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -24,6 +25,67 @@ use crate::rules::core::{
 use crate::secrets;
 use crate::source::{FileId, SourceFile, Span, TextRange};
 
+/// What a cached parse is for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct CacheKey {
+    path: String,
+    format: Format,
+    fragment: bool,
+}
+
+#[derive(Debug)]
+struct CachedLoad {
+    content: Arc<[u8]>,
+    id: FileId,
+    loaded: Arc<(ClusterFile, Vec<Diagnostic>)>,
+}
+
+/// Parses kept between analyses of one workspace (see
+/// [`Workspace::enable_parse_cache`]). The diagnostics' spans name the
+/// file's id, so a parse is reused only under the same id.
+#[derive(Debug, Default)]
+struct ParseCache {
+    entries: Mutex<HashMap<CacheKey, CachedLoad>>,
+}
+
+impl ParseCache {
+    fn get(
+        &self,
+        key: &CacheKey,
+        content: &Arc<[u8]>,
+        id: FileId,
+    ) -> Option<(ClusterFile, Vec<Diagnostic>)> {
+        let loaded = {
+            let entries = self.entries.lock().ok()?;
+            let entry = entries.get(key)?;
+            if entry.id != id || !Arc::ptr_eq(&entry.content, content) {
+                return None;
+            }
+            Arc::clone(&entry.loaded)
+        };
+        Some((loaded.0.clone(), loaded.1.clone()))
+    }
+
+    fn put(
+        &self,
+        key: CacheKey,
+        content: Arc<[u8]>,
+        id: FileId,
+        loaded: &(ClusterFile, Vec<Diagnostic>),
+    ) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(
+                key,
+                CachedLoad {
+                    content,
+                    id,
+                    loaded: Arc::new((loaded.0.clone(), loaded.1.clone())),
+                },
+            );
+        }
+    }
+}
+
 /// Files larger than this are not read (`core/unreadable-file`).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
@@ -42,7 +104,8 @@ pub enum Error {
 
 #[derive(Clone, Debug)]
 enum Content {
-    Memory(Vec<u8>),
+    /// Shared, so that an unchanged file is recognised by its allocation.
+    Memory(Arc<[u8]>),
     Disk(PathBuf),
     /// A directory the walk could not enter.
     Unlistable(String),
@@ -63,6 +126,7 @@ pub struct Workspace {
     /// The manifest's path as reports show it.
     manifest_path: String,
     files: Vec<InputFile>,
+    cache: Option<Arc<ParseCache>>,
     max_file_size: u64,
 }
 
@@ -90,6 +154,7 @@ impl Workspace {
             manifest: None,
             manifest_path: manifest::FILE_NAME.to_string(),
             files: Vec::new(),
+            cache: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
         }
     }
@@ -98,17 +163,74 @@ impl Workspace {
     pub fn add_file(&mut self, path: impl Into<String>, content: impl Into<Vec<u8>>) {
         let path = path.into();
         if path == manifest::FILE_NAME {
-            self.manifest = Some(Content::Memory(content.into()));
+            self.manifest = Some(Content::Memory(content.into().into()));
             return;
         }
         let file = InputFile {
             path,
-            content: Content::Memory(content.into()),
+            content: Content::Memory(content.into().into()),
         };
         match self.files.binary_search_by(|f| f.path.cmp(&file.path)) {
             Ok(at) => self.files[at] = file,
             Err(at) => self.files.insert(at, file),
         }
+    }
+
+    /// Removes a file (or the manifest); whether there was one.
+    pub fn remove_file(&mut self, path: &str) -> bool {
+        if path == self.manifest_path {
+            return self.manifest.take().is_some();
+        }
+        match self.files.binary_search_by(|f| f.path.as_str().cmp(path)) {
+            Ok(at) => {
+                self.files.remove(at);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Whether the workspace holds a file at cluster path `path` (the
+    /// manifest included).
+    #[must_use]
+    pub fn contains(&self, path: &str) -> bool {
+        (path == self.manifest_path && self.manifest.is_some())
+            || self
+                .files
+                .binary_search_by(|f| f.path.as_str().cmp(path))
+                .is_ok()
+    }
+
+    /// Reads every file on disk into memory now, so later analyses read
+    /// nothing (an editor keeps a cluster open and re-checks it on every
+    /// change). Files that cannot be read stay on disk and are reported
+    /// as unreadable when analysed.
+    pub fn read_into_memory(&mut self) {
+        let read: Vec<Option<Arc<[u8]>>> = self
+            .files
+            .par_iter()
+            .map(|f| match &f.content {
+                Content::Disk(_) => self.read(&f.content).ok().map(Into::into),
+                _ => None,
+            })
+            .collect();
+        for (file, bytes) in self.files.iter_mut().zip(read) {
+            if let Some(bytes) = bytes {
+                file.content = Content::Memory(bytes);
+            }
+        }
+        if let Some(Content::Disk(_)) = &self.manifest
+            && let Some(bytes) = self.manifest.as_ref().and_then(|m| self.read(m).ok())
+        {
+            self.manifest = Some(Content::Memory(bytes.into()));
+        }
+    }
+
+    /// Keeps every file's parse between analyses and reuses it while the
+    /// file's content is the same (the same allocation, as after
+    /// [`Workspace::read_into_memory`] or an unchanged [`Workspace::add_file`]).
+    pub fn enable_parse_cache(&mut self) {
+        self.cache = Some(Arc::new(ParseCache::default()));
     }
 
     /// Reads the manifest from `path` (`--config`) instead of the root's
@@ -200,7 +322,7 @@ impl Workspace {
                 if bytes.len() as u64 > self.max_file_size {
                     return Err(too_large(bytes.len() as u64, self.max_file_size));
                 }
-                Ok(bytes.clone())
+                Ok(bytes.to_vec())
             }
             Content::Disk(path) => {
                 let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
@@ -222,6 +344,36 @@ impl Workspace {
             }
             Content::Unlistable(message) => Err(message.clone()),
         }
+    }
+
+    /// Reads and parses the file at cluster path `path`, or takes the parse
+    /// the cache holds for the same content under the same id.
+    fn load_path(
+        &self,
+        id: FileId,
+        path: &str,
+        format: Format,
+        fragment: bool,
+    ) -> (ClusterFile, Vec<Diagnostic>) {
+        let content = self
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|at| &self.files[at].content);
+        let (Some(cache), Some(Content::Memory(bytes))) = (&self.cache, content) else {
+            return load(id, path, format, fragment, self.read_path(path));
+        };
+        let key = CacheKey {
+            path: path.to_string(),
+            format,
+            fragment,
+        };
+        if let Some(hit) = cache.get(&key, bytes, id) {
+            return hit;
+        }
+        let loaded = load(id, path, format, fragment, self.read_path(path));
+        cache.put(key, bytes.clone(), id, &loaded);
+        loaded
     }
 
     /// Reads the file at cluster path `path`.
@@ -313,8 +465,7 @@ impl Workspace {
             .enumerate()
             .map(|(i, found)| {
                 let id = FileId((first_id + i) as u32);
-                let bytes = self.read_path(&found.path);
-                let mut loaded = load(id, &found.path, found.format, false, bytes);
+                let mut loaded = self.load_path(id, &found.path, found.format, false);
                 loaded.0.node = Some(node_id[found.node]);
                 loaded
             })
@@ -342,7 +493,7 @@ impl Workspace {
                 source: SourceFile::new(unlistable.path.clone(), ""),
                 format: None,
                 node: None,
-                document: Document::NotParsed,
+                document: Arc::new(Document::NotParsed),
                 includes: Vec::new(),
             });
             diagnostics.push(
@@ -395,9 +546,8 @@ impl Workspace {
                 };
                 ignored.remove(at);
                 let new_id = FileId(cluster.files.len() as u32);
-                let bytes = self.read_path(&target);
                 let (mut file, mut found) =
-                    load(new_id, &target, Format::LiferayProperties, false, bytes);
+                    self.load_path(new_id, &target, Format::LiferayProperties, false);
                 file.node = node;
                 if let Some(node) = node {
                     cluster.nodes[node.index()].files.push(new_id);
@@ -526,14 +676,8 @@ impl Workspace {
                 .par_iter()
                 .enumerate()
                 .map(|(i, (path, format, node, fragment))| {
-                    let bytes = self.read_path(path);
-                    let (mut file, found) = load(
-                        FileId((first_new + i) as u32),
-                        path,
-                        *format,
-                        *fragment,
-                        bytes,
-                    );
+                    let (mut file, found) =
+                        self.load_path(FileId((first_new + i) as u32), path, *format, *fragment);
                     file.node = *node;
                     (file, found)
                 })
@@ -587,7 +731,7 @@ impl Workspace {
             source: SourceFile::new(self.manifest_path.as_str(), text),
             format: None,
             node: None,
-            document: Document::NotParsed,
+            document: Arc::new(Document::NotParsed),
             includes: Vec::new(),
         });
         (id, parsed)
@@ -676,7 +820,7 @@ fn load(
             source,
             format: Some(format),
             node: None,
-            document,
+            document: Arc::new(document),
             includes: Vec::new(),
         },
         diagnostics,
@@ -695,7 +839,7 @@ fn clamp(range: TextRange, source: &SourceFile) -> TextRange {
 fn reparse_as_fragment(cluster: &mut Cluster, id: FileId, diagnostics: &mut Vec<Diagnostic>) {
     let file = &mut cluster.files[id.index()];
     let Some(format) = file.format else { return };
-    file.document = formats::parse_fragment(format, &file.source.text);
+    file.document = Arc::new(formats::parse_fragment(format, &file.source.text));
     diagnostics.retain(|d| !(d.rule == parse_error::RULE.id && d.primary.span.file == id));
     for error in file.document.errors() {
         diagnostics.push(
@@ -843,5 +987,76 @@ fn report_include_cycles(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) {
                 Mark::Done => {}
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document_of<'a>(analysis: &'a Analysis, path: &str) -> &'a Arc<Document> {
+        let file = analysis
+            .cluster
+            .files
+            .iter()
+            .find(|f| f.source.path == path);
+        &file.unwrap_or_else(|| panic!("no {path}")).document
+    }
+
+    #[test]
+    fn the_parse_cache_reparses_only_what_changed() {
+        let mut workspace = Workspace::new();
+        workspace.add_file("n1/etc/redis/redis.conf", "port 6379\n");
+        workspace.add_file("n2/etc/redis/redis.conf", "port 6380\n");
+        workspace.enable_parse_cache();
+        let first = workspace.analyze();
+        let second = workspace.analyze();
+        for path in ["n1/etc/redis/redis.conf", "n2/etc/redis/redis.conf"] {
+            assert!(
+                Arc::ptr_eq(document_of(&first, path), document_of(&second, path)),
+                "{path}"
+            );
+        }
+        workspace.add_file(
+            "n2/etc/redis/redis.conf",
+            "port 6381\nbind 127.0.0.1 # here\n",
+        );
+        let third = workspace.analyze();
+        let n1 = "n1/etc/redis/redis.conf";
+        let n2 = "n2/etc/redis/redis.conf";
+        assert!(Arc::ptr_eq(
+            document_of(&first, n1),
+            document_of(&third, n1)
+        ));
+        assert!(!Arc::ptr_eq(
+            document_of(&first, n2),
+            document_of(&third, n2)
+        ));
+        // The new parse is the one reported: a `#` after a value.
+        let mut fresh = Workspace::new();
+        fresh.add_file(n1, "port 6379\n");
+        fresh.add_file(n2, "port 6381\nbind 127.0.0.1 # here\n");
+        let expected = fresh.analyze();
+        assert_eq!(third.diagnostics, expected.diagnostics);
+        assert!(!third.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn files_can_be_removed_and_read_into_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("n1/etc")).unwrap();
+        std::fs::write(dir.path().join("n1/etc/hosts"), "127.0.0.1 localhost\n").unwrap();
+        let mut workspace = Workspace::from_dir(dir.path()).unwrap();
+        workspace.read_into_memory();
+        std::fs::remove_file(dir.path().join("n1/etc/hosts")).unwrap();
+        assert!(workspace.contains("n1/etc/hosts"));
+        assert_eq!(
+            workspace.analyze().cluster.nodes.len(),
+            1,
+            "read before the file went"
+        );
+        assert!(workspace.remove_file("n1/etc/hosts"));
+        assert!(!workspace.contains("n1/etc/hosts"));
+        assert!(workspace.analyze().cluster.nodes.is_empty());
     }
 }

@@ -381,7 +381,7 @@ fn handmade_report() -> (tempfile::TempDir, String, Report) {
             source: SourceFile::new(path, text),
             format: None,
             node: None,
-            document: Document::NotParsed,
+            document: std::sync::Arc::new(Document::NotParsed),
             includes: Vec::new(),
         });
     }

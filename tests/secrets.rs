@@ -224,27 +224,27 @@ fn fixture_secrets_never_appear() {
         let mut secrets = Vec::new();
         for file in &report.cluster.files {
             let text = &file.source.text;
-            if let Document::Properties(doc) = &file.document {
+            if let Document::Properties(doc) = &*file.document {
                 for e in doc.entries.iter().filter(|e| is_secret_key(e.key(text))) {
                     secrets.push(e.value(text).to_string());
                 }
             }
-            if let Document::Redis(doc) = &file.document {
+            if let Document::Redis(doc) = &*file.document {
                 for d in doc.directives.iter().filter(|d| is_secret_key(&d.name)) {
                     secrets.extend(d.args.iter().map(|a| a.text.clone()));
                 }
             }
-            if let Document::Csync2Key(doc) = &file.document {
+            if let Document::Csync2Key(doc) = &*file.document {
                 secrets.push(doc.key_range.slice(text).to_string());
             }
-            if let Document::Pem(_) = &file.document {
+            if let Document::Pem(_) = &*file.document {
                 secrets.extend(
                     text.lines()
                         .filter(|l| !l.starts_with("-----"))
                         .map(ToString::to_string),
                 );
             }
-            if let Document::OsgiConfig(doc) = &file.document {
+            if let Document::OsgiConfig(doc) = &*file.document {
                 secrets.extend(
                     doc.entries
                         .iter()

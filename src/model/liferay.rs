@@ -494,7 +494,7 @@ fn osgi_config(cluster: &Cluster, file: FileId) -> Option<OsgiConfig> {
     let source = cluster.source(file);
     let (pid, instance) = parse_pid(file_name(&source.path));
     let mut values = Vec::new();
-    match &cluster.file(file).document {
+    match &*cluster.file(file).document {
         Document::OsgiConfig(doc) => {
             for entry in &doc.entries {
                 let items: Vec<Item> = match entry.shape {

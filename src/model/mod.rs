@@ -13,6 +13,7 @@ pub mod stunnel;
 
 use std::collections::HashSet;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 pub use role::Role;
 
@@ -72,13 +73,13 @@ impl Node {
 }
 
 /// A file of the analysis with what is known about it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ClusterFile {
     pub source: SourceFile,
     /// `None` for the manifest.
     pub format: Option<Format>,
     pub node: Option<NodeId>,
-    pub document: Document,
+    pub document: Arc<Document>,
     /// What the file's includes, certificates and keys name, resolved.
     pub includes: Vec<Include>,
 }
@@ -159,7 +160,7 @@ impl Cluster {
                 let f = self.file(file);
                 f.format == Some(format)
                     && !included[file.index()]
-                    && !matches!(f.document, Document::NotParsed)
+                    && !matches!(*f.document, Document::NotParsed)
             })
             .collect()
     }

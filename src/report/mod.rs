@@ -212,7 +212,7 @@ pub(crate) mod testing {
                 source: SourceFile::new(*path, *text),
                 format: None,
                 node: None,
-                document: Document::NotParsed,
+                document: std::sync::Arc::new(Document::NotParsed),
                 includes: Vec::new(),
             });
         }

@@ -209,7 +209,7 @@ fn key_files(cx: &mut RuleContext<'_>, configs: &[&Csync2Config]) {
                 .iter()
                 .find(|i| i.range == key.range)?;
             let target = *include.targets.first()?;
-            let digest = match &cluster.file(target).document {
+            let digest = match &*cluster.file(target).document {
                 crate::formats::Document::Csync2Key(k) => k.digest,
                 _ => return None,
             };
