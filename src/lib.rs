@@ -33,6 +33,7 @@ pub mod includes;
 pub mod invariants;
 pub mod manifest;
 pub mod model;
+pub mod outline;
 pub mod report;
 pub mod roots;
 pub mod rules;

@@ -372,7 +372,7 @@ impl Document {
                     out.extend(e.names.iter().map(|n| n.range));
                 }
             }
-            Self::Pem(doc) => out.extend(doc.blocks.iter().map(|b| b.range)),
+            Self::Pem(doc) => out.extend(doc.blocks.iter().flat_map(|b| [b.range, b.end])),
             Self::Csync2Key(doc) => out.push(doc.key_range),
             Self::Xml(doc) => {
                 out.extend(doc.doctype);

@@ -12,6 +12,8 @@ pub struct PemBlock {
     pub label: String,
     /// The BEGIN line.
     pub range: TextRange,
+    /// The END line (a block is kept only once its END line is read).
+    pub end: TextRange,
     /// The RSA modulus size in bits, when the block is an RSA key or a
     /// certificate with an RSA key.
     pub rsa_bits: Option<u32>,
@@ -45,6 +47,7 @@ pub fn parse(text: &str) -> PemDocument {
             .and_then(|l| l.strip_suffix("-----"))
         {
             if let Some((begin, range, body)) = open.take() {
+                let end = TextRange::from_usize(start..start + line.trim_end().len());
                 if begin != label {
                     doc.errors.push(ParseError::new(
                         range,
@@ -55,6 +58,7 @@ pub fn parse(text: &str) -> PemDocument {
                 doc.blocks.push(PemBlock {
                     label: begin,
                     range,
+                    end,
                     rsa_bits,
                 });
             }
@@ -233,6 +237,10 @@ mod tests {
             format!("-----BEGIN RSA PRIVATE KEY-----\n{encoded}\n-----END RSA PRIVATE KEY-----\n");
         let doc = parse(&text);
         assert_eq!(doc.blocks[0].rsa_bits, Some(1024));
+        assert_eq!(
+            doc.blocks[0].end.slice(&text),
+            "-----END RSA PRIVATE KEY-----"
+        );
     }
 
     #[test]

@@ -1,0 +1,1095 @@
+//! A format-free outline of a parsed document: the tree of named
+//! constructs an editor lists as "document symbols" (keys, directives and
+//! their blocks, sections, groups, hosts, elements), each with the range
+//! of the whole construct and the range of its name.
+//!
+//! Nothing here parses: every symbol comes from the spans the parser's
+//! document holds. Secrets never reach a name or a detail. A detail is
+//! built from a value only when the value's key is not a secret
+//! ([`is_secret_key`]), none of its text lies in a range that
+//! [`secrets::mark`] masks, and it holds no `user:password@` part of a
+//! URL; some values are never shown at all (csync2 key files, PEM
+//! bodies, csync2 `database` and `exec`, gateway `<security>`).
+//!
+//! Ranges are valid for the editor: inside the text and on character
+//! boundaries, each `selection` inside its `range`, children inside their
+//! parent, siblings in text order.
+
+use std::cmp::Reverse;
+
+use crate::formats::{
+    Document, csync2, csync2_key, hosts, nginx, osgi_config, pem, properties, redis, setenv,
+    stunnel, xml,
+};
+use crate::secrets::{self, is_secret_key};
+use crate::source::{SourceFile, TextRange, clamp_to_char_boundary};
+
+/// What a symbol stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SymbolKind {
+    /// A stunnel `[service]`.
+    Section,
+    /// An nginx directive with a `{ ... }` block, a csync2 `action`, a PEM
+    /// block.
+    Block,
+    /// A statement without a block: nginx, redis.conf, csync2.
+    Directive,
+    /// A `key = value` entry (properties, OSGi, stunnel), a csync2 `key`,
+    /// a csync2 key file.
+    Key,
+    /// An XML element.
+    Element,
+    /// A csync2 `group`.
+    Group,
+    /// A line of a hosts file, a host of a csync2 group.
+    Host,
+    /// A shell variable assignment in `setenv.sh`.
+    Variable,
+    /// A `-Dname=value` JVM option.
+    Option,
+}
+
+/// One entry of the outline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    /// What the editor lists; never empty, on one line.
+    pub name: String,
+    /// Short extra text, on one line; never a secret value.
+    pub detail: Option<String>,
+    pub kind: SymbolKind,
+    /// The whole construct.
+    pub range: TextRange,
+    /// The part to highlight and jump to (usually the name), inside
+    /// `range`.
+    pub selection: TextRange,
+    pub children: Vec<Symbol>,
+}
+
+impl Symbol {
+    fn new(
+        kind: SymbolKind,
+        name: &str,
+        placeholder: &str,
+        range: TextRange,
+        selection: TextRange,
+    ) -> Self {
+        let name = one_line(name);
+        Self {
+            name: if name.is_empty() {
+                placeholder.to_string()
+            } else {
+                name
+            },
+            detail: None,
+            kind,
+            range,
+            selection,
+            children: Vec::new(),
+        }
+    }
+
+    fn with_detail(mut self, detail: Option<String>) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    fn with_children(mut self, children: Vec<Symbol>) -> Self {
+        self.children = children;
+        self
+    }
+}
+
+/// The outline of `document`, parsed from `text`; empty for a document
+/// that is not parsed.
+#[must_use]
+pub fn outline(document: &Document, text: &str) -> Vec<Symbol> {
+    let guard = Guard::new(document, text);
+    let mut symbols = match document {
+        Document::Properties(doc) => properties(doc, text, &guard),
+        Document::OsgiConfig(doc) => osgi_config(doc, &guard),
+        Document::Setenv(doc) => setenv(doc, text, &guard),
+        Document::Nginx(doc) => nginx_list(&doc.directives, text, &guard),
+        Document::Redis(doc) => redis(doc, &guard),
+        Document::Stunnel(doc) => stunnel(doc, text, &guard),
+        Document::Csync2(doc) => csync2(doc, &guard),
+        Document::Hosts(doc) => hosts(doc, &guard),
+        Document::Pem(doc) => pem(doc),
+        Document::Csync2Key(doc) => csync2_key(doc),
+        Document::Xml(doc) => doc
+            .root
+            .iter()
+            .map(|root| xml_element(root, false, &guard))
+            .collect(),
+        Document::NotParsed => Vec::new(),
+    };
+    normalize(&mut symbols, TextRange::from_usize(0..text.len()), text);
+    symbols
+}
+
+/// The longest name or detail, in characters: an outline line, not the
+/// value itself.
+const MAX_CHARS: usize = 80;
+
+/// `text` on one line: runs of blanks, line ends and control characters
+/// become one space, and long text is cut with an ellipsis.
+fn one_line(text: &str) -> String {
+    // Most names are short single words: no splitting needed.
+    let plain = |c: char| !(c.is_whitespace() || c.is_control());
+    if text.len() <= MAX_CHARS && text.chars().all(plain) {
+        return text.to_string();
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let line = words.join(" ");
+    match line.char_indices().nth(MAX_CHARS) {
+        Some((at, _)) => format!("{}…", line[..at].trim_end()),
+        None => line,
+    }
+}
+
+/// Whether `text` holds a URL with a user part (`scheme://user:pw@host`),
+/// which carries a password whatever key it stands under.
+fn has_userinfo(text: &str) -> bool {
+    text.match_indices("://").any(|(at, _)| {
+        let authority = &text[at + 3..];
+        let end = authority
+            .find(['/', '?', '#', ' ', '\t'])
+            .unwrap_or(authority.len());
+        authority[..end].contains('@')
+    })
+}
+
+/// Decides which text may go into a detail: the secret ranges are those
+/// [`secrets::mark`] records for snippets, so the outline hides exactly
+/// what every other output masks (and more: see the callers).
+struct Guard {
+    /// Secret ranges by start, each with the furthest end among it and
+    /// those before it (they may overlap), so a lookup is a binary search.
+    secrets: Vec<(u32, u32)>,
+}
+
+impl Guard {
+    fn new(document: &Document, text: &str) -> Self {
+        let mut file = SourceFile::new(String::new(), text);
+        secrets::mark(&mut file, document);
+        Self::from_ranges(file.secrets().to_vec())
+    }
+
+    fn from_ranges(mut ranges: Vec<TextRange>) -> Self {
+        ranges.sort_unstable();
+        let mut furthest = 0;
+        let secrets = ranges
+            .iter()
+            .map(|r| {
+                furthest = furthest.max(r.end);
+                (r.start, furthest)
+            })
+            .collect();
+        Self { secrets }
+    }
+
+    /// Whether any byte of `range` is secret: some secret starting before
+    /// its end reaches past its start.
+    fn touches_secret(&self, range: TextRange) -> bool {
+        let before = self
+            .secrets
+            .partition_point(|&(start, _)| start < range.end);
+        before > 0 && self.secrets[before - 1].1 > range.start
+    }
+
+    /// `value`, written at `range`, as a detail, unless it is a secret.
+    fn detail(&self, range: TextRange, value: &str) -> Option<String> {
+        if self.touches_secret(range) || has_userinfo(value) {
+            return None;
+        }
+        Some(one_line(value)).filter(|d| !d.is_empty())
+    }
+
+    /// The value of a key as a detail; none for a secret key.
+    fn value(&self, secret_key: bool, range: TextRange, value: &str) -> Option<String> {
+        if secret_key {
+            None
+        } else {
+            self.detail(range, value)
+        }
+    }
+
+    /// Words joined by spaces; none when any of them is a secret, since a
+    /// secret's neighbours (a header name, an ACL user) tell little alone.
+    fn words<'a>(&self, words: impl IntoIterator<Item = (TextRange, &'a str)>) -> Option<String> {
+        let mut parts = Vec::new();
+        for (range, word) in words {
+            if self.touches_secret(range) || has_userinfo(word) {
+                return None;
+            }
+            parts.push(word);
+        }
+        Some(one_line(&parts.join(" "))).filter(|d| !d.is_empty())
+    }
+}
+
+/// Makes every range valid for the editor, whatever a parser did on odd
+/// input (an LSP client refuses the whole outline over one bad symbol):
+/// clamped into the parent and onto character boundaries, selections
+/// into their ranges, siblings sorted by where they start.
+fn normalize(symbols: &mut [Symbol], bounds: TextRange, text: &str) {
+    for symbol in symbols.iter_mut() {
+        symbol.range = clamp(symbol.range, bounds, text);
+        symbol.selection = clamp(symbol.selection, symbol.range, text);
+        normalize(&mut symbol.children, symbol.range, text);
+    }
+    // Longer first on a tie, so that a construct comes before one it holds.
+    symbols.sort_by_key(|s| (s.range.start, Reverse(s.range.end)));
+}
+
+/// `range` inside `bounds` (whose ends are character boundaries).
+fn clamp(range: TextRange, bounds: TextRange, text: &str) -> TextRange {
+    let start = range.start.clamp(bounds.start, bounds.end);
+    let end = range.end.clamp(start, bounds.end);
+    TextRange::new(
+        clamp_to_char_boundary(text, start),
+        clamp_to_char_boundary(text, end),
+    )
+}
+
+// Java properties, Liferay properties, Gluu `setup.properties`, `.cfg`.
+
+fn properties(doc: &properties::PropertiesDocument, text: &str, guard: &Guard) -> Vec<Symbol> {
+    doc.entries
+        .iter()
+        .map(|entry| {
+            let key = entry.key(text);
+            Symbol::new(
+                SymbolKind::Key,
+                key,
+                "(empty key)",
+                entry.range(),
+                entry.key_range,
+            )
+            .with_detail(guard.value(
+                is_secret_key(key),
+                entry.value_range,
+                entry.value(text),
+            ))
+        })
+        .collect()
+}
+
+// OSGi typed `.config`.
+
+fn osgi_config(doc: &osgi_config::OsgiConfigDocument, guard: &Guard) -> Vec<Symbol> {
+    doc.entries
+        .iter()
+        .map(|entry| {
+            Symbol::new(
+                SymbolKind::Key,
+                &entry.key,
+                "(empty key)",
+                entry.key_range.cover(entry.value_range),
+                entry.key_range,
+            )
+            .with_detail(guard.value(
+                is_secret_key(&entry.key),
+                entry.value_range,
+                &entry.joined(),
+            ))
+        })
+        .collect()
+}
+
+// Tomcat `setenv.sh`.
+
+fn setenv(doc: &setenv::SetenvDocument, text: &str, guard: &Guard) -> Vec<Symbol> {
+    let mut variables: Vec<Symbol> = doc
+        .assignments
+        .iter()
+        .map(|a| {
+            Symbol::new(
+                SymbolKind::Variable,
+                &a.name,
+                "(empty name)",
+                a.name_range.cover(a.value_range),
+                a.name_range,
+            )
+            .with_detail(guard.value(is_secret_key(&a.name), a.value_range, &a.value))
+        })
+        .collect();
+    // An option belongs to the assignment whose value holds it; the others
+    // (`exec java -Dx=y ...`) stand alone. Both lists are in text order.
+    let mut loose = Vec::new();
+    for property in &doc.system_properties {
+        let option = system_property(property, text, guard);
+        let before = doc
+            .assignments
+            .partition_point(|a| a.name_range.start <= property.range.start);
+        let owner = before.checked_sub(1).filter(|&i| {
+            let value = doc.assignments[i].value_range;
+            value.start <= property.range.start && property.range.end <= value.end
+        });
+        match owner {
+            Some(i) => variables[i].children.push(option),
+            None => loose.push(option),
+        }
+    }
+    variables.extend(loose);
+    variables
+}
+
+fn system_property(property: &setenv::SystemProperty, text: &str, guard: &Guard) -> Symbol {
+    // The name part of the token as written: up to its first `=`.
+    let raw = property.range.slice(text);
+    let selection = raw.find('=').map_or(property.range, |eq| {
+        TextRange::new(property.range.start, property.range.start + eq as u32)
+    });
+    let detail = match (&property.value, property.value_range) {
+        (Some(value), Some(range)) => guard.value(is_secret_key(&property.name), range, value),
+        _ => None,
+    };
+    Symbol::new(
+        SymbolKind::Option,
+        &format!("-D{}", property.name),
+        "-D",
+        property.range,
+        selection,
+    )
+    .with_detail(detail)
+}
+
+// nginx.
+
+fn nginx_list(directives: &[nginx::Directive], text: &str, guard: &Guard) -> Vec<Symbol> {
+    directives
+        .iter()
+        .map(|d| nginx_directive(d, text, guard))
+        .collect()
+}
+
+fn nginx_directive(directive: &nginx::Directive, text: &str, guard: &Guard) -> Symbol {
+    let name = directive.name(text);
+    let words = |args: &[nginx::Word]| guard.words(args.iter().map(|a| (a.range, a.text(text))));
+    let Some(block) = &directive.block else {
+        // `ssl_password_file`-like names hold secrets in their arguments.
+        let detail = if is_secret_key(name) {
+            None
+        } else {
+            words(&directive.args)
+        };
+        return Symbol::new(
+            SymbolKind::Directive,
+            name,
+            "(empty directive)",
+            directive.range,
+            directive.name.range,
+        )
+        .with_detail(detail);
+    };
+    // A raw Lua block keeps its body as its last argument: code, not a
+    // name, so it stays out of the title and has no children.
+    let lua = name.ends_with("_by_lua_block");
+    let args = if lua {
+        &directive.args[..directive.args.len().saturating_sub(1)]
+    } else {
+        directive.args.as_slice()
+    };
+    let title = match words(args) {
+        Some(args) if !is_secret_key(name) => format!("{name} {args}"),
+        _ => name.to_string(),
+    };
+    let children = if lua {
+        Vec::new()
+    } else {
+        nginx_list(&block.children, text, guard)
+    };
+    Symbol::new(
+        SymbolKind::Block,
+        &title,
+        "(empty directive)",
+        directive.range,
+        directive.name.range,
+    )
+    .with_children(children)
+}
+
+// redis.conf.
+
+fn redis(doc: &redis::RedisDocument, guard: &Guard) -> Vec<Symbol> {
+    doc.directives
+        .iter()
+        .map(|d| {
+            // `requirepass`, `masterauth`, `user NAME ... >password`, and
+            // a secret named among the arguments (`sentinel auth-pass
+            // MASTER PASSWORD`).
+            let secret = is_secret_key(&d.name)
+                || d.name == "user"
+                || d.args.iter().any(|a| is_secret_key(&a.text));
+            let detail = if secret {
+                None
+            } else {
+                guard.words(d.args.iter().map(|a| (a.range, a.text.as_str())))
+            };
+            Symbol::new(
+                SymbolKind::Directive,
+                &d.name,
+                "(empty directive)",
+                d.range,
+                d.name_range,
+            )
+            .with_detail(detail)
+        })
+        .collect()
+}
+
+// stunnel.
+
+fn stunnel(doc: &stunnel::StunnelDocument, text: &str, guard: &Guard) -> Vec<Symbol> {
+    let mut out: Vec<Symbol> = doc
+        .global
+        .iter()
+        .map(|o| stunnel_option(o, text, guard))
+        .collect();
+    out.extend(doc.services.iter().map(|service| {
+        let options: Vec<Symbol> = service
+            .options
+            .iter()
+            .map(|o| stunnel_option(o, text, guard))
+            .collect();
+        let range = options
+            .iter()
+            .fold(service.header, |range, o| range.cover(o.range));
+        // The header is the trimmed `[name]` line: the name is inside.
+        let header = service.header;
+        let selection = if header.len() >= 2 {
+            TextRange::new(header.start + 1, header.end - 1)
+        } else {
+            header
+        };
+        Symbol::new(
+            SymbolKind::Section,
+            &service.name,
+            "(unnamed service)",
+            range,
+            selection,
+        )
+        .with_children(options)
+    }));
+    out
+}
+
+fn stunnel_option(option: &stunnel::StunnelOption, text: &str, guard: &Guard) -> Symbol {
+    // The name as written (`PSKsecrets`), not lower-cased as stunnel
+    // compares it.
+    Symbol::new(
+        SymbolKind::Key,
+        option.name_range.slice(text),
+        "(empty option)",
+        option.name_range.cover(option.value_range),
+        option.name_range,
+    )
+    .with_detail(guard.value(
+        is_secret_key(&option.name),
+        option.value_range,
+        &option.value,
+    ))
+}
+
+// csync2.
+
+fn csync2(doc: &csync2::Csync2Document, guard: &Guard) -> Vec<Symbol> {
+    let mut out = Vec::new();
+    for group in &doc.groups {
+        let mut children = csync2_group_children(group, guard);
+        // `config FILE;` stands where it is written, also inside a group.
+        children.extend(
+            doc.includes
+                .iter()
+                .filter(|i| group.range.start <= i.range.start && i.range.end <= group.range.end)
+                .map(|i| csync2_value(SymbolKind::Directive, "config", i, guard)),
+        );
+        if group.keyword.is_empty() {
+            // The body of a group in a file a `config` includes: the whole
+            // file is the group, so its statements stand at the top.
+            out.extend(children);
+            continue;
+        }
+        let (name, selection) = match &group.name {
+            Some(name) => (name.text.as_str(), name.range),
+            None => ("", group.keyword),
+        };
+        out.push(
+            Symbol::new(
+                SymbolKind::Group,
+                name,
+                "(unnamed group)",
+                group.range,
+                selection,
+            )
+            .with_children(children),
+        );
+    }
+    out.extend(
+        doc.includes
+            .iter()
+            .filter(|i| {
+                !doc.groups
+                    .iter()
+                    .any(|g| g.range.start <= i.range.start && i.range.end <= g.range.end)
+            })
+            .map(|i| csync2_value(SymbolKind::Directive, "config", i, guard)),
+    );
+    out.extend(doc.statements.iter().map(|s| csync2_statement(s, guard)));
+    out
+}
+
+/// A top-level statement: `nossl`, `database`, `tempdir`, ...
+fn csync2_statement(statement: &csync2::Statement, guard: &Guard) -> Symbol {
+    let keyword = &statement.keyword;
+    let range = statement
+        .args
+        .iter()
+        .fold(keyword.range, |range, a| range.cover(a.range));
+    // A database is named by a DSN, which may carry a password.
+    let detail = if keyword.text == "database" {
+        None
+    } else {
+        guard.words(statement.args.iter().map(|a| (a.range, a.text.as_str())))
+    };
+    Symbol::new(
+        SymbolKind::Directive,
+        &keyword.text,
+        "(empty statement)",
+        range,
+        keyword.range,
+    )
+    .with_detail(detail)
+}
+
+/// The statements of a group. The parser keeps the values of `key`,
+/// `include`, ... but not their keywords, so each value is a symbol of
+/// its own, ranged over the value.
+fn csync2_group_children(group: &csync2::Group, guard: &Guard) -> Vec<Symbol> {
+    let mut out: Vec<Symbol> = group.hosts.iter().map(|h| csync2_host(h, guard)).collect();
+    let lists: [(SymbolKind, &str, &[csync2::Text]); 5] = [
+        (SymbolKind::Key, "key", &group.keys),
+        (SymbolKind::Directive, "include", &group.includes),
+        (SymbolKind::Directive, "exclude", &group.excludes),
+        (SymbolKind::Directive, "compare", &group.compare),
+        (SymbolKind::Directive, "auto", &group.auto),
+    ];
+    for (kind, keyword, values) in lists {
+        out.extend(values.iter().map(|v| csync2_value(kind, keyword, v, guard)));
+    }
+    let singles = [
+        ("backup-directory", &group.backup_directory),
+        ("backup-generations", &group.backup_generations),
+    ];
+    for (keyword, value) in singles {
+        out.extend(
+            value
+                .iter()
+                .map(|v| csync2_value(SymbolKind::Directive, keyword, v, guard)),
+        );
+    }
+    out.extend(group.actions.iter().map(|a| csync2_action(a, guard)));
+    out
+}
+
+fn csync2_host(host: &csync2::Host, guard: &Guard) -> Symbol {
+    let range = host
+        .peer
+        .iter()
+        .fold(host.name.range, |range, p| range.cover(p.range));
+    let mut notes: Vec<String> = host
+        .peer
+        .iter()
+        .filter_map(|p| guard.detail(p.range, &p.text))
+        .map(|p| format!("@{p}"))
+        .collect();
+    if host.slave {
+        notes.push("slave".to_string());
+    }
+    Symbol::new(
+        SymbolKind::Host,
+        &host.name.text,
+        "(empty host)",
+        range,
+        host.name.range,
+    )
+    .with_detail(Some(notes.join(" ")).filter(|n| !n.is_empty()))
+}
+
+/// `keyword VALUE`, ranged over the value.
+fn csync2_value(kind: SymbolKind, keyword: &str, value: &csync2::Text, guard: &Guard) -> Symbol {
+    Symbol::new(kind, keyword, keyword, value.range, value.range)
+        .with_detail(guard.detail(value.range, &value.text))
+}
+
+fn csync2_action(action: &csync2::Action, guard: &Guard) -> Symbol {
+    let patterns: Vec<Symbol> = action
+        .patterns
+        .iter()
+        .map(|p| csync2_value(SymbolKind::Directive, "pattern", p, guard))
+        .collect();
+    let detail = guard.words(action.patterns.iter().map(|p| (p.range, p.text.as_str())));
+    let mut children = patterns;
+    // A command line is free text that may hold a password: named, not
+    // shown.
+    children.extend(
+        action
+            .exec
+            .iter()
+            .map(|e| Symbol::new(SymbolKind::Directive, "exec", "exec", e.range, e.range)),
+    );
+    children.extend(
+        action
+            .logfile
+            .iter()
+            .map(|l| csync2_value(SymbolKind::Directive, "logfile", l, guard)),
+    );
+    // The parser's range starts at the `action` keyword.
+    let keyword = TextRange::new(
+        action.range.start,
+        (action.range.start + 6).min(action.range.end),
+    );
+    Symbol::new(SymbolKind::Block, "action", "action", action.range, keyword)
+        .with_detail(detail)
+        .with_children(children)
+}
+
+// /etc/hosts.
+
+fn hosts(doc: &hosts::HostsDocument, guard: &Guard) -> Vec<Symbol> {
+    doc.entries
+        .iter()
+        .map(|entry| {
+            let detail = guard.words(entry.names.iter().map(|n| (n.range, n.name.as_str())));
+            Symbol::new(
+                SymbolKind::Host,
+                &entry.address_text,
+                "(empty address)",
+                entry.range,
+                entry.address_range,
+            )
+            .with_detail(detail)
+        })
+        .collect()
+}
+
+// PEM files and csync2 key files: key material, only labels and sizes.
+
+fn pem(doc: &pem::PemDocument) -> Vec<Symbol> {
+    doc.blocks
+        .iter()
+        .map(|block| {
+            Symbol::new(
+                SymbolKind::Block,
+                &block.label,
+                "(no label)",
+                block.range.cover(block.end),
+                block.range,
+            )
+            .with_detail(block.rsa_bits.map(|bits| format!("RSA {bits} bits")))
+        })
+        .collect()
+}
+
+fn csync2_key(doc: &csync2_key::Csync2KeyDocument) -> Vec<Symbol> {
+    if doc.key_range.is_empty() {
+        return Vec::new();
+    }
+    vec![Symbol::new(
+        SymbolKind::Key,
+        "pre-shared key",
+        "pre-shared key",
+        doc.key_range,
+        doc.key_range,
+    )]
+}
+
+// KAAZING gateway XML.
+
+/// Elements whose own text is a short, public identifier.
+const XML_TEXT_DETAIL: &[&str] = &["name", "type", "accept", "connect", "balance"];
+
+/// Elements shown with the text of their `<name>` child.
+const XML_NAME_DETAIL: &[&str] = &["service", "cluster", "property"];
+
+fn xml_element(element: &xml::Element, in_security: bool, guard: &Guard) -> Symbol {
+    // Nothing inside `<security>` (keystores, realms) gets a detail.
+    let in_security = in_security || element.local_name() == "security";
+    let detail = if in_security {
+        None
+    } else {
+        xml_detail(element, guard)
+    };
+    let children = element
+        .elements()
+        .map(|child| xml_element(child, in_security, guard))
+        .collect();
+    Symbol::new(
+        SymbolKind::Element,
+        &element.name,
+        "(unnamed element)",
+        element.range,
+        element.name_range,
+    )
+    .with_detail(detail)
+    .with_children(children)
+}
+
+/// A detail only for an allow-list of elements: any other element's text
+/// may be a password (`<keystore-password>`, a property's `<value>`).
+fn xml_detail(element: &xml::Element, guard: &Guard) -> Option<String> {
+    let local = element.local_name();
+    let source = if XML_TEXT_DETAIL.contains(&local) {
+        element
+    } else if XML_NAME_DETAIL.contains(&local) {
+        element.child("name")?
+    } else {
+        return None;
+    };
+    let value = source.text()?;
+    guard.detail(value.range, &value.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::{Format, parse};
+
+    fn symbols(format: Format, text: &str) -> Vec<Symbol> {
+        outline(&parse(format, text), text)
+    }
+
+    /// `(name, detail, kind, range text, selection text)` of each symbol.
+    fn flat<'a>(
+        list: &[Symbol],
+        text: &'a str,
+    ) -> Vec<(String, Option<String>, SymbolKind, &'a str, &'a str)> {
+        list.iter()
+            .map(|s| {
+                (
+                    s.name.clone(),
+                    s.detail.clone(),
+                    s.kind,
+                    s.range.slice(text),
+                    s.selection.slice(text),
+                )
+            })
+            .collect()
+    }
+
+    fn names(list: &[Symbol]) -> Vec<&str> {
+        list.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    #[test]
+    fn properties_entries_are_keys_without_secret_values() {
+        let text = "# c\na.b = one\ntunneling.servlet.shared.secret=s3cr3t\nlist=x,\\\n  y\n=v\n";
+        let out = symbols(Format::LiferayProperties, text);
+        let flat = flat(&out, text);
+        assert_eq!(
+            flat[0],
+            (
+                "a.b".into(),
+                Some("one".into()),
+                SymbolKind::Key,
+                "a.b = one",
+                "a.b"
+            )
+        );
+        assert_eq!(flat[1].0, "tunneling.servlet.shared.secret");
+        assert_eq!(flat[1].1, None);
+        assert_eq!(flat[1].3, "tunneling.servlet.shared.secret=s3cr3t");
+        assert_eq!(flat[2].3, "list=x,\\\n  y");
+        assert_eq!(flat[3].0, "(empty key)");
+        assert!(out.iter().all(|s| s.children.is_empty()));
+    }
+
+    #[test]
+    fn gluu_setup_passwords_and_salts_are_hidden() {
+        let text = "ip=192.0.2.1\nldapPass=pw1\nencode_salt=salt1\n";
+        let out = symbols(Format::GluuSetup, text);
+        assert_eq!(names(&out), ["ip", "ldapPass", "encode_salt"]);
+        let details: Vec<_> = out.iter().map(|s| s.detail.as_deref()).collect();
+        assert_eq!(details, [Some("192.0.2.1"), None, None]);
+    }
+
+    #[test]
+    fn osgi_config_entries() {
+        let text = "enabled=B\"true\"\ncredential=\"pw\"\nlist=[\"a\", \"b\"]\n";
+        let out = symbols(Format::OsgiConfig, text);
+        let flat = flat(&out, text);
+        assert_eq!(flat[0].0, "enabled");
+        assert_eq!(flat[0].1.as_deref(), Some("true"));
+        assert_eq!(flat[0].3, "enabled=B\"true\"");
+        assert_eq!(flat[1].1, None);
+        assert_eq!(flat[2].1.as_deref(), Some("a,b"));
+        assert_eq!(flat[2].4, "list");
+    }
+
+    #[test]
+    fn setenv_options_nest_in_their_assignment() {
+        let text = "export JAVA_HOME=/opt/jdk\nCATALINA_OPTS=\"-Xmx1g -Dfile.encoding=UTF8 -Djavax.net.ssl.keyStorePassword=pw\"\nexec java -Da=b\n";
+        let out = symbols(Format::TomcatSetenv, text);
+        assert_eq!(names(&out), ["JAVA_HOME", "CATALINA_OPTS", "-Da"]);
+        assert_eq!(out[0].detail.as_deref(), Some("/opt/jdk"));
+        assert_eq!(out[0].range.slice(text), "JAVA_HOME=/opt/jdk");
+        // The value holds a secret: no detail for the variable.
+        assert_eq!(out[1].detail, None);
+        let options = flat(&out[1].children, text);
+        assert_eq!(
+            options[0],
+            (
+                "-Dfile.encoding".into(),
+                Some("UTF8".into()),
+                SymbolKind::Option,
+                "-Dfile.encoding=UTF8",
+                "-Dfile.encoding"
+            )
+        );
+        assert_eq!(options[1].0, "-Djavax.net.ssl.keyStorePassword");
+        assert_eq!(options[1].1, None);
+        assert_eq!(out[2].kind, SymbolKind::Option);
+        assert_eq!(out[2].range.slice(text), "-Da=b");
+    }
+
+    #[test]
+    fn nginx_tree() {
+        let text = "http {\n  upstream backend { server 10.0.0.1:8080; }\n  server {\n    listen 443 ssl;\n    location /identity { proxy_pass http://backend; }\n    proxy_set_header Authorization \"Basic abc\";\n    content_by_lua_block { ngx.say(\"}\") }\n  }\n}\n";
+        let out = symbols(Format::Nginx, text);
+        assert_eq!(names(&out), ["http"]);
+        assert_eq!(out[0].kind, SymbolKind::Block);
+        assert!(out[0].range.slice(text).starts_with("http {"));
+        assert!(out[0].range.slice(text).ends_with('}'));
+        assert_eq!(out[0].selection.slice(text), "http");
+        let http = &out[0].children;
+        assert_eq!(names(http), ["upstream backend", "server"]);
+        assert_eq!(
+            http[0].range.slice(text),
+            "upstream backend { server 10.0.0.1:8080; }"
+        );
+        assert_eq!(http[0].children[0].detail.as_deref(), Some("10.0.0.1:8080"));
+        let server = &http[1].children;
+        assert_eq!(
+            names(server),
+            [
+                "listen",
+                "location /identity",
+                "proxy_set_header",
+                "content_by_lua_block"
+            ]
+        );
+        assert_eq!(server[0].kind, SymbolKind::Directive);
+        assert_eq!(server[0].detail.as_deref(), Some("443 ssl"));
+        assert_eq!(server[0].range.slice(text), "listen 443 ssl;");
+        assert_eq!(server[0].selection.slice(text), "listen");
+        assert_eq!(
+            server[1].children[0].detail.as_deref(),
+            Some("http://backend")
+        );
+        assert_eq!(server[2].detail, None);
+        assert_eq!(server[3].kind, SymbolKind::Block);
+        assert!(server[3].children.is_empty());
+        assert_eq!(server[3].detail, None);
+    }
+
+    #[test]
+    fn redis_directives_hide_passwords() {
+        let text = "bind 127.0.0.1 ::1\nrequirepass \"pw1\"\nmasterauth pw2\nuser app on >pw3 ~* +@all\nsentinel auth-pass m pw4\nport 6379\n";
+        let out = symbols(Format::Redis, text);
+        let flat = flat(&out, text);
+        assert_eq!(
+            flat[0],
+            (
+                "bind".into(),
+                Some("127.0.0.1 ::1".into()),
+                SymbolKind::Directive,
+                "bind 127.0.0.1 ::1",
+                "bind"
+            )
+        );
+        for symbol in &out[1..5] {
+            assert_eq!(symbol.detail, None, "{}", symbol.name);
+        }
+        assert_eq!(flat[5].1.as_deref(), Some("6379"));
+    }
+
+    #[test]
+    fn stunnel_sections() {
+        let text = "cert = /etc/s.pem\nPSKsecrets = /etc/psk.txt\nticketKeySecret = abc\n[redis]\naccept = 6380\nconnect = 127.0.0.1:6379\n\n[other]\n";
+        let out = symbols(Format::Stunnel, text);
+        assert_eq!(
+            names(&out),
+            ["cert", "PSKsecrets", "ticketKeySecret", "redis", "other"]
+        );
+        assert_eq!(out[0].detail.as_deref(), Some("/etc/s.pem"));
+        assert_eq!(out[0].range.slice(text), "cert = /etc/s.pem");
+        assert_eq!(out[2].detail, None);
+        let redis = &out[3];
+        assert_eq!(redis.kind, SymbolKind::Section);
+        assert_eq!(
+            redis.range.slice(text),
+            "[redis]\naccept = 6380\nconnect = 127.0.0.1:6379"
+        );
+        assert_eq!(redis.selection.slice(text), "redis");
+        assert_eq!(names(&redis.children), ["accept", "connect"]);
+        assert_eq!(out[4].range.slice(text), "[other]");
+    }
+
+    #[test]
+    fn csync2_groups() {
+        let text = "nossl * *;\ndatabase mysql://u:pw@db/csync2;\ngroup g {\n host a b@peer (c);\n key /etc/csync2.key;\n include /opt;\n exclude *~ .*;\n config extra.cfg;\n action { pattern /opt/*; exec \"mysql -ppw\"; logfile /var/log/x; }\n}\nconfig top.cfg;\n";
+        let out = symbols(Format::Csync2, text);
+        assert_eq!(names(&out), ["nossl", "database", "g", "config"]);
+        assert_eq!(out[0].detail.as_deref(), Some("* *"));
+        assert_eq!(out[0].range.slice(text), "nossl * *");
+        assert_eq!(out[1].detail, None);
+        let group = &out[2];
+        assert_eq!(group.kind, SymbolKind::Group);
+        assert!(group.range.slice(text).starts_with("group g {"));
+        assert!(group.range.slice(text).ends_with('}'));
+        assert_eq!(group.selection.slice(text), "g");
+        assert_eq!(
+            names(&group.children),
+            [
+                "a", "b", "c", "key", "include", "exclude", "exclude", "config", "action"
+            ]
+        );
+        assert_eq!(group.children[1].detail.as_deref(), Some("@peer"));
+        assert_eq!(group.children[1].range.slice(text), "b@peer");
+        assert_eq!(group.children[2].detail.as_deref(), Some("slave"));
+        assert_eq!(group.children[3].kind, SymbolKind::Key);
+        assert_eq!(group.children[3].detail.as_deref(), Some("/etc/csync2.key"));
+        let action = &group.children[8];
+        assert_eq!(action.selection.slice(text), "action");
+        assert_eq!(names(&action.children), ["pattern", "exec", "logfile"]);
+        assert_eq!(action.children[1].detail, None);
+        assert_eq!(out[3].detail.as_deref(), Some("top.cfg"));
+    }
+
+    #[test]
+    fn csync2_group_fragments_stand_at_the_top() {
+        let text = "host a;\nkey /k;\n";
+        let doc = crate::formats::parse_fragment(Format::Csync2, text);
+        let out = outline(&doc, text);
+        assert_eq!(names(&out), ["a", "key"]);
+    }
+
+    #[test]
+    fn hosts_lines() {
+        let text = "127.0.0.1 localhost # loopback\n192.0.2.1 app1 app1.example\n";
+        let out = symbols(Format::Hosts, text);
+        let flat = flat(&out, text);
+        assert_eq!(flat[1].0, "192.0.2.1");
+        assert_eq!(flat[1].1.as_deref(), Some("app1 app1.example"));
+        assert_eq!(flat[1].2, SymbolKind::Host);
+        assert_eq!(flat[1].4, "192.0.2.1");
+        assert!(!flat[0].3.contains('#'));
+    }
+
+    #[test]
+    fn pem_blocks_and_csync2_keys_show_no_material() {
+        let text = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n";
+        let out = symbols(Format::Pem, text);
+        assert_eq!(names(&out), ["CERTIFICATE", "PRIVATE KEY"]);
+        assert_eq!(
+            out[0].range.slice(text),
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"
+        );
+        assert_eq!(out[0].selection.slice(text), "-----BEGIN CERTIFICATE-----");
+        let key = "abcdefghijklmnopqrstuvwxyz0123456789\n";
+        let out = symbols(Format::Csync2Key, key);
+        assert_eq!(names(&out), ["pre-shared key"]);
+        assert_eq!(out[0].detail, None);
+        assert!(symbols(Format::Csync2Key, "").is_empty());
+    }
+
+    #[test]
+    fn xml_tree_with_allow_listed_details() {
+        let text = "<gateway-config>\n<properties><property><name>keystore.password</name><value>pw</value></property></properties>\n<service><name>echo</name><accept>ws://h:8000/echo</accept><type>echo</type></service>\n<security><keystore><type>JCEKS</type><password>pw</password></keystore></security>\n</gateway-config>\n";
+        let out = symbols(Format::KaazingXml, text);
+        assert_eq!(names(&out), ["gateway-config"]);
+        let root = &out[0];
+        assert_eq!(root.selection.slice(text), "gateway-config");
+        assert!(root.range.slice(text).ends_with("</gateway-config>"));
+        assert_eq!(names(&root.children), ["properties", "service", "security"]);
+        let property = &root.children[0].children[0];
+        assert_eq!(property.detail.as_deref(), Some("keystore.password"));
+        assert_eq!(names(&property.children), ["name", "value"]);
+        assert_eq!(property.children[1].detail, None);
+        assert_eq!(property.children[1].range.slice(text), "<value>pw</value>");
+        let service = &root.children[1];
+        assert_eq!(service.detail.as_deref(), Some("echo"));
+        assert_eq!(
+            service.children[1].detail.as_deref(),
+            Some("ws://h:8000/echo")
+        );
+        let keystore = &root.children[2].children[0];
+        assert!(keystore.children.iter().all(|c| c.detail.is_none()));
+    }
+
+    #[test]
+    fn unparsed_documents_have_no_outline() {
+        assert!(outline(&Document::NotParsed, "x").is_empty());
+    }
+
+    #[test]
+    fn text_is_kept_on_one_short_line() {
+        assert_eq!(one_line(" a\n\tb  c "), "a b c");
+        let long = one_line(&"é".repeat(200));
+        assert_eq!(long.chars().count(), MAX_CHARS + 1);
+        assert!(long.ends_with('…'));
+        assert!(has_userinfo("mysql://u:pw@db/x"));
+        assert!(!has_userinfo("http://backend/a@b"));
+    }
+
+    #[test]
+    fn secret_lookup_sees_overlapping_ranges() {
+        let guard = Guard::from_ranges(vec![
+            TextRange::new(20, 22),
+            TextRange::new(4, 5),
+            TextRange::new(2, 10),
+        ]);
+        for (start, end, touches) in [
+            (0, 2, false),
+            (0, 3, true),
+            (6, 8, true),
+            (10, 20, false),
+            (21, 21, true),
+            (22, 30, false),
+        ] {
+            assert_eq!(
+                guard.touches_secret(TextRange::new(start, end)),
+                touches,
+                "{start}..{end}"
+            );
+        }
+    }
+
+    #[test]
+    fn ranges_are_clamped_into_their_parent() {
+        let text = "aé";
+        let mut list = vec![
+            Symbol::new(
+                SymbolKind::Key,
+                "b",
+                "",
+                TextRange::new(2, 9),
+                TextRange::new(0, 1),
+            ),
+            Symbol::new(
+                SymbolKind::Key,
+                "a",
+                "",
+                TextRange::new(0, 2),
+                TextRange::new(0, 1),
+            ),
+        ];
+        normalize(&mut list, TextRange::new(0, 3), text);
+        assert_eq!(names(&list), ["a", "b"]);
+        assert_eq!(list[1].range, TextRange::new(1, 3));
+        assert_eq!(list[1].selection, TextRange::new(1, 1));
+    }
+}
