@@ -31,6 +31,8 @@ pub mod graph;
 pub mod includes;
 #[doc(hidden)]
 pub mod invariants;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod manifest;
 pub mod model;
 pub mod outline;

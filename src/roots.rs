@@ -30,6 +30,27 @@ pub fn cluster_root_of(file: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The nearest folder at or above `file` holding a `clusterlint.toml`,
+/// looking no higher than the git repository `file` is in.
+#[must_use]
+pub fn manifest_root_of(file: &Path) -> Option<PathBuf> {
+    let file = std::path::absolute(file).ok()?;
+    let start = if file.is_dir() {
+        Some(file.as_path())
+    } else {
+        file.parent()
+    };
+    for folder in start?.ancestors() {
+        if folder.join(manifest::FILE_NAME).is_file() {
+            return Some(folder.to_path_buf());
+        }
+        if folder.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
 /// `path` relative to `base` when it lies inside it (`.` for `base`
 /// itself), else `path` unchanged; `/` separators.
 #[must_use]

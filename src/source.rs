@@ -201,15 +201,59 @@ impl LineIndex {
     /// Zero-based line and UTF-16 column of `offset` (the LSP default).
     #[must_use]
     pub fn line_utf16(&self, text: &str, offset: u32) -> (u32, u32) {
+        self.line_column(text, offset, ColumnUnit::Utf16)
+    }
+
+    /// Zero-based line and column of `offset`, the column counted in
+    /// `unit`s; an offset inside a line break is the end of its line.
+    #[must_use]
+    pub fn line_column(&self, text: &str, offset: u32, unit: ColumnUnit) -> (u32, u32) {
         let offset = clamp_to_char_boundary(text, offset);
         let line = self.line_of(offset);
-        let start = self.starts[line] as usize;
-        let column: usize = text[start..offset as usize]
-            .chars()
-            .map(char::len_utf16)
-            .sum();
+        let range = self.line_range(line, text);
+        let within = &text[range.start as usize..offset.min(range.end) as usize];
+        let column = match unit {
+            ColumnUnit::Utf8 => within.len(),
+            ColumnUnit::Utf16 => within.chars().map(char::len_utf16).sum(),
+        };
         (line as u32, column as u32)
     }
+
+    /// The byte offset of zero-based `line` and `column` (in `unit`s),
+    /// clamped: a line past the end is the end of the text, a column past
+    /// the line's end is the line's end, a column inside a character is
+    /// that character's start. Editors may be a change behind, so any
+    /// position gives an offset.
+    #[must_use]
+    pub fn offset_at(&self, text: &str, line: u32, column: u32, unit: ColumnUnit) -> u32 {
+        let line = line as usize;
+        if line >= self.starts.len() {
+            return text.len() as u32;
+        }
+        let range = self.line_range(line, text);
+        let (start, end) = (range.start as usize, range.end as usize);
+        let mut units = 0;
+        for (i, c) in text[start..end].char_indices() {
+            let width = match unit {
+                ColumnUnit::Utf8 => c.len_utf8(),
+                ColumnUnit::Utf16 => c.len_utf16(),
+            };
+            if units + width > column as usize {
+                return (start + i) as u32;
+            }
+            units += width;
+        }
+        end as u32
+    }
+}
+
+/// What a column counts, for clients that count other than characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnUnit {
+    /// Bytes of UTF-8.
+    Utf8,
+    /// UTF-16 code units (the language server protocol's default).
+    Utf16,
 }
 
 /// Finds the first `a` or `b` byte; a small stand-in for the `memchr` crate.
@@ -317,6 +361,46 @@ mod tests {
     }
 
     #[test]
+    fn utf16_columns_count_surrogate_pairs_twice() {
+        let text = "a😀b\né";
+        let index = LineIndex::new(text);
+        let b = text.find('b').unwrap() as u32;
+        assert_eq!(index.line_column(text, b, ColumnUnit::Utf16), (0, 3));
+        assert_eq!(index.line_column(text, b, ColumnUnit::Utf8), (0, 5));
+        assert_eq!(index.offset_at(text, 0, 3, ColumnUnit::Utf16), b);
+        assert_eq!(
+            index.offset_at(text, 0, 2, ColumnUnit::Utf16),
+            1,
+            "inside the pair"
+        );
+        assert_eq!(
+            index.offset_at(text, 1, 1, ColumnUnit::Utf16),
+            text.len() as u32
+        );
+    }
+
+    #[test]
+    fn positions_past_the_end_or_inside_line_breaks_clamp() {
+        let text = "a\r\nb\rc\nd";
+        let index = LineIndex::new(text);
+        assert_eq!(
+            index.offset_at(text, 0, 99, ColumnUnit::Utf16),
+            1,
+            "before the \\r\\n"
+        );
+        assert_eq!(
+            index.offset_at(text, 99, 0, ColumnUnit::Utf16),
+            text.len() as u32
+        );
+        assert_eq!(
+            index.line_column(text, 2, ColumnUnit::Utf16),
+            (0, 1),
+            "inside \\r\\n"
+        );
+        assert_eq!(index.line_column(text, 999, ColumnUnit::Utf8), (3, 1));
+    }
+
+    #[test]
     fn offsets_inside_a_character_are_clamped() {
         let text = "é";
         assert_eq!(LineIndex::new(text).line_col(text, 1).column, 1);
@@ -330,5 +414,65 @@ mod tests {
         assert_eq!(shown.len(), file.text.len());
         assert!(!shown.contains("cret"));
         assert!(shown.ends_with("\nz=1"));
+    }
+
+    mod columns {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn any_text() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                prop_oneof![
+                    Just("a"),
+                    Just("é"),
+                    Just("😀"),
+                    Just("中"),
+                    Just("\n"),
+                    Just("\r\n"),
+                    Just("\r"),
+                ],
+                0..40,
+            )
+            .prop_map(|parts| parts.concat())
+        }
+
+        proptest! {
+            #[test]
+            fn offsets_survive_a_round_trip(text in any_text(), pick in 0usize..200) {
+                let index = LineIndex::new(&text);
+                let bytes = text.as_bytes();
+                // Offsets between the `\r` and `\n` of a line break name
+                // no position of their own.
+                let boundaries: Vec<usize> = (0..=text.len())
+                    .filter(|&i| text.is_char_boundary(i))
+                    .filter(|&i| !(i > 0 && bytes[i - 1] == b'\r' && bytes.get(i) == Some(&b'\n')))
+                    .collect();
+                let offset = boundaries[pick % boundaries.len()] as u32;
+                for unit in [ColumnUnit::Utf8, ColumnUnit::Utf16] {
+                    let (line, column) = index.line_column(&text, offset, unit);
+                    prop_assert_eq!(index.offset_at(&text, line, column, unit), offset);
+                }
+            }
+
+            #[test]
+            fn any_position_is_a_boundary_inside_the_text(text in any_text(), line in 0u32..50, column in 0u32..50) {
+                let index = LineIndex::new(&text);
+                for unit in [ColumnUnit::Utf8, ColumnUnit::Utf16] {
+                    let offset = index.offset_at(&text, line, column, unit) as usize;
+                    prop_assert!(offset <= text.len());
+                    prop_assert!(text.is_char_boundary(offset));
+                }
+            }
+
+            #[test]
+            fn both_units_agree_on_the_line(text in any_text(), pick in 0usize..200) {
+                let index = LineIndex::new(&text);
+                let offset = (pick % (text.len() + 1)) as u32;
+                let (line8, column8) = index.line_column(&text, offset, ColumnUnit::Utf8);
+                let (line16, column16) = index.line_column(&text, offset, ColumnUnit::Utf16);
+                prop_assert_eq!(line8, line16);
+                prop_assert!(column16 <= column8);
+            }
+        }
     }
 }

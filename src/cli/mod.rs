@@ -29,6 +29,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Print the cluster's topology as a Graphviz or Mermaid picture.
     Graph(graph::GraphArgs),
+    /// Serve editors over the Language Server Protocol on stdin and stdout.
+    Lsp,
     /// List every rule.
     Rules,
     /// Print a rule's documentation.
@@ -45,6 +47,12 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Lsp => match crate::lsp::run_stdio() {
+            crate::lsp::Ended::Cleanly => ExitCode::SUCCESS,
+            crate::lsp::Ended::WithoutShutdown | crate::lsp::Ended::Disconnected => {
+                ExitCode::from(1)
+            }
+        },
         Command::Rules => {
             let mut out = String::new();
             for rule in rules::ALL {

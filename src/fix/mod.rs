@@ -182,6 +182,23 @@ pub fn fix_until_done(
     (report, outcomes)
 }
 
+/// Whether `fix` can be applied by itself: its edits stay inside their
+/// files and the cluster, touch no secret, and write no secret value
+/// (an editor shows an edit before applying it).
+#[must_use]
+pub fn applies_alone(report: &Report, fix: &Fix) -> bool {
+    let writes_secret = fix.edits.iter().any(|edit| match edit {
+        Edit::Replace { text, .. } => report.cluster.files.iter().any(|file| {
+            file.source
+                .secrets()
+                .iter()
+                .any(|s| !s.is_empty() && text.contains(s.slice(&file.source.text)))
+        }),
+        Edit::Rename { .. } => false,
+    });
+    !writes_secret && fits(report, &BTreeMap::new(), &[], fix)
+}
+
 /// The files a fix edits.
 fn touched_files(fix: &Fix) -> Vec<FileId> {
     let mut files: Vec<FileId> = fix

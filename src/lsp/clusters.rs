@@ -1,0 +1,167 @@
+//! The clusters an editor session has open: each one's workspace held in
+//! memory (read once, parses reused between checks), the editor's buffers
+//! laid over the files on disk, and the last report. Nothing here knows
+//! the protocol.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::engine::LintOptions;
+use crate::manifest;
+use crate::report::Report;
+use crate::roots;
+use crate::workspace::Workspace;
+
+/// One open cluster.
+pub struct Cluster {
+    pub root: PathBuf,
+    workspace: Workspace,
+    /// The editor's buffers by cluster path; they override the disk.
+    buffers: BTreeMap<String, String>,
+    /// The files on disk must be listed again (a file appeared, the
+    /// manifest or an ignore file changed) before the next check.
+    reread: bool,
+    /// The last check; `None` until checked, and after a change.
+    report: Option<Report>,
+}
+
+impl Cluster {
+    /// Reads the cluster under `root` into memory.
+    pub fn open(root: &Path) -> Result<Self, String> {
+        Ok(Self {
+            root: root.to_path_buf(),
+            workspace: read(root)?,
+            buffers: BTreeMap::new(),
+            reread: false,
+            report: None,
+        })
+    }
+
+    /// The path of `file` inside this cluster, if it is inside.
+    #[must_use]
+    pub fn cluster_path(&self, file: &Path) -> Option<String> {
+        let relative = file.strip_prefix(&self.root).ok()?;
+        let parts: Option<Vec<&str>> = relative
+            .components()
+            .map(|c| c.as_os_str().to_str())
+            .collect();
+        let path = parts?.join("/");
+        (!path.is_empty()).then_some(path)
+    }
+
+    /// Lays an editor's text over the file at `path` (the manifest
+    /// included: discovery reads it on every check).
+    pub fn set_buffer(&mut self, path: &str, text: &str) {
+        self.buffers.insert(path.to_string(), text.to_string());
+        self.workspace.add_file(path, text.as_bytes().to_vec());
+        self.report = None;
+    }
+
+    /// Drops the buffer of `path`: the file on disk counts again.
+    pub fn close_buffer(&mut self, path: &str) {
+        if self.buffers.remove(path).is_some() {
+            self.reload_from_disk(path);
+        }
+    }
+
+    /// A file changed or went on disk; an open buffer keeps overriding
+    /// it. Files the cluster does not hold (ignored ones, folders) make
+    /// it list the disk again.
+    pub fn disk_changed(&mut self, path: &str) {
+        let listing = path == manifest::FILE_NAME
+            || Path::new(path)
+                .file_name()
+                .is_some_and(|name| name == ".gitignore" || name == ".ignore");
+        if listing || !self.workspace.contains(path) {
+            self.disk_listing_changed();
+        } else if !self.buffers.contains_key(path) {
+            self.reload_from_disk(path);
+        }
+    }
+
+    /// Files appeared on disk, or may have: list them again before the
+    /// next check.
+    pub fn disk_listing_changed(&mut self) {
+        self.reread = true;
+        self.report = None;
+    }
+
+    /// Asks for a check even though nothing is known to have changed.
+    pub fn invalidate(&mut self) {
+        self.report = None;
+    }
+
+    fn reload_from_disk(&mut self, path: &str) {
+        match std::fs::read(self.root.join(path)) {
+            Ok(bytes) => self.workspace.add_file(path, bytes),
+            Err(_) => {
+                self.workspace.remove_file(path);
+            }
+        }
+        self.report = None;
+    }
+
+    /// The last check, if nothing changed since.
+    #[must_use]
+    pub fn report(&self) -> Option<&Report> {
+        self.report.as_ref()
+    }
+
+    /// Checks the cluster if anything changed since the last check;
+    /// whether it checked.
+    pub fn check(&mut self) -> bool {
+        if self.report.is_some() {
+            return false;
+        }
+        if std::mem::take(&mut self.reread) {
+            match read(&self.root) {
+                Ok(workspace) => self.workspace = workspace,
+                // The root went away: what the buffers hold is all there is.
+                Err(_) => self.workspace = Workspace::new(),
+            }
+            for (path, text) in &self.buffers {
+                self.workspace
+                    .add_file(path.as_str(), text.as_bytes().to_vec());
+            }
+        }
+        self.report = Some(self.workspace.lint(&LintOptions::default()));
+        true
+    }
+
+    /// Every file path of the last report with its diagnostics' indexes.
+    #[must_use]
+    pub fn diagnostics_by_file(&self) -> BTreeMap<String, Vec<usize>> {
+        let mut out: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        if let Some(report) = &self.report {
+            for (i, d) in report.diagnostics.iter().enumerate() {
+                out.entry(report.path(d.primary.span).to_string())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        out
+    }
+}
+
+fn read(root: &Path) -> Result<Workspace, String> {
+    let mut workspace = Workspace::from_dir(root).map_err(|e| e.to_string())?;
+    workspace.read_into_memory();
+    workspace.enable_parse_cache();
+    Ok(workspace)
+}
+
+/// The root of the cluster `file` belongs to: the nearest folder upward
+/// with a `clusterlint.toml`; else the innermost workspace folder holding
+/// it; else its git repository's root.
+#[must_use]
+pub fn root_of(file: &Path, workspace_folders: &[PathBuf]) -> Option<PathBuf> {
+    if let Some(root) = roots::manifest_root_of(file) {
+        return Some(root);
+    }
+    workspace_folders
+        .iter()
+        .filter(|folder| file.starts_with(folder) && file != folder.as_path())
+        .max_by_key(|folder| folder.components().count())
+        .cloned()
+        .or_else(|| roots::cluster_root_of(file))
+}
