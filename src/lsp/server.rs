@@ -234,6 +234,9 @@ impl Server {
     }
 
     fn on_request(&mut self, request: Request) {
+        // What is pending is published before any answer: the answer is
+        // about the current text, and the client sees the same.
+        self.publish();
         if self.shut_down {
             return self.respond_error(
                 request.id,
