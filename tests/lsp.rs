@@ -53,7 +53,7 @@ impl Client {
     }
 
     /// A client initialized with `capabilities`, workspace `folders`.
-    fn initialized(capabilities: Value, folders: &[&Path]) -> (Self, Value) {
+    fn initialized(capabilities: &Value, folders: &[&Path]) -> (Self, Value) {
         let mut client = Self::new();
         let folders: Vec<Value> = folders
             .iter()
@@ -141,7 +141,7 @@ impl Client {
         );
     }
 
-    fn change(&self, path: &Path, version: i32, changes: Value) {
+    fn change(&self, path: &Path, version: i32, changes: &Value) {
         self.notify(
             "textDocument/didChange",
             json!({ "textDocument": { "uri": file_uri(path), "version": version }, "contentChanges": changes }),
@@ -243,7 +243,7 @@ fn lifecycle_ends_cleanly_and_refuses_requests_after_shutdown() {
 
 #[test]
 fn exit_without_shutdown_and_a_vanished_client_end_the_session() {
-    let (client, _) = Client::initialized(json!({}), &[]);
+    let (client, _) = Client::initialized(&json!({}), &[]);
     client.notify("exit", Value::Null);
     let mut client = client;
     assert_eq!(
@@ -251,7 +251,7 @@ fn exit_without_shutdown_and_a_vanished_client_end_the_session() {
         Ended::WithoutShutdown
     );
 
-    let (mut client, _) = Client::initialized(json!({}), &[]);
+    let (mut client, _) = Client::initialized(&json!({}), &[]);
     let server = client.server.take().unwrap();
     drop(client);
     assert_eq!(server.join().unwrap(), Ended::Disconnected);
@@ -274,7 +274,7 @@ fn utf8_is_chosen_when_offered_and_columns_follow_it() {
         (Value::Null, "utf-16", 2 + 1 + 2),
     ] {
         let (mut client, result) =
-            Client::initialized(json!({ "general": { "positionEncodings": offer } }), &[]);
+            Client::initialized(&json!({ "general": { "positionEncodings": offer } }), &[]);
         assert_eq!(result["capabilities"]["positionEncoding"], expected);
         client.open(&file);
         let symbols = client
@@ -298,7 +298,7 @@ fn utf8_is_chosen_when_offered_and_columns_follow_it() {
 #[test]
 fn a_cross_file_finding_is_published_for_every_file_and_cleared_by_editing_another() {
     let (_dir, root) = copy_cluster(STAGING);
-    let (mut client, _) = Client::initialized(json!({}), &[root.parent().unwrap()]);
+    let (mut client, _) = Client::initialized(&json!({}), &[root.parent().unwrap()]);
     let config = root.join(OSGI);
     let setenv = root.join("app3/tomcat/bin/setenv.sh");
     client.open(&config);
@@ -351,7 +351,7 @@ fn a_cross_file_finding_is_published_for_every_file_and_cleared_by_editing_anoth
     client.change(
         &config,
         2,
-        json!([{ "range": range_of(&text, ",2001:db8::50"), "text": "" }]),
+        &json!([{ "range": range_of(&text, ",2001:db8::50"), "text": "" }]),
     );
     client.sync();
     assert!(
@@ -378,7 +378,7 @@ fn a_cross_file_finding_is_published_for_every_file_and_cleared_by_editing_anoth
 #[test]
 fn the_format_comes_from_the_path_not_the_language_id() {
     let (_dir, root) = copy_cluster(STAGING);
-    let (mut client, _) = Client::initialized(json!({}), &[]);
+    let (mut client, _) = Client::initialized(&json!({}), &[]);
     let file = root.join("app2/portal-ext.properties");
     let text = fs::read_to_string(&file).unwrap();
     client.notify(
@@ -402,7 +402,7 @@ fn several_clusters_in_one_workspace_are_kept_apart() {
         fs::rename(&root, dir.path().join(name)).unwrap();
         drop(copy);
     }
-    let (mut client, _) = Client::initialized(json!({}), &[dir.path()]);
+    let (mut client, _) = Client::initialized(&json!({}), &[dir.path()]);
     let liferay = dir.path().join(STAGING).join("app2/portal-ext.properties");
     let gluu_file = common::files_under(&dir.path().join("gluu-ha"))
         .into_iter()
@@ -432,7 +432,7 @@ fn several_clusters_in_one_workspace_are_kept_apart() {
 #[test]
 fn hover_shows_the_rule_documentation_on_a_finding_only() {
     let (_dir, root) = copy_cluster(STAGING);
-    let (mut client, _) = Client::initialized(json!({}), &[]);
+    let (mut client, _) = Client::initialized(&json!({}), &[]);
     let file = root.join("app2/portal-ext.properties");
     client.open(&file);
     client.sync();
@@ -510,7 +510,7 @@ fn actions_at(client: &mut Client, file: &Path, d: &Value) -> Vec<Value> {
 fn a_suppress_action_round_trips_and_a_fix_action_fixes() {
     let (_dir, root) = copy_cluster(STAGING);
     let caps = json!({ "workspace": { "workspaceEdit": { "documentChanges": true } } });
-    let (mut client, _) = Client::initialized(caps, &[]);
+    let (mut client, _) = Client::initialized(&caps, &[]);
     let file = root.join("app3/portal-ext.properties");
     let mut text = fs::read_to_string(&file).unwrap();
     client.open(&file);
@@ -534,7 +534,7 @@ fn a_suppress_action_round_trips_and_a_fix_action_fixes() {
     let change = &fix["edit"]["documentChanges"][0];
     assert_eq!(change["textDocument"]["version"], 1);
     text = apply_edits(&text, change["edits"].as_array().unwrap());
-    client.change(&file, 2, json!([{ "text": text }]));
+    client.change(&file, 2, &json!([{ "text": text }]));
     client.sync();
     assert!(
         find(&client, "liferay/tunnel-hosts-missing-staging").is_none(),
@@ -558,7 +558,7 @@ fn a_suppress_action_round_trips_and_a_fix_action_fixes() {
             .contains("clusterlint: ignore[liferay/tunnel-https-not-required]")
     );
     text = apply_edits(&text, edits);
-    client.change(&file, 3, json!([{ "text": text }]));
+    client.change(&file, 3, &json!([{ "text": text }]));
     client.sync();
     assert!(
         find(&client, "liferay/tunnel-https-not-required").is_none(),
@@ -585,7 +585,7 @@ fn a_rename_fix_is_offered_only_to_clients_that_rename() {
             true,
         ),
     ] {
-        let (mut client, _) = Client::initialized(caps, &[]);
+        let (mut client, _) = Client::initialized(&caps, &[]);
         client.open(&typo);
         client.sync();
         let d = client.diagnostics(&typo)[0].clone();
@@ -614,7 +614,7 @@ fn document_symbols_cover_every_format() {
     let (_dir2, liferay) = copy_cluster(STAGING);
     let (_dir3, kaazing) = copy_cluster("kaazing-shield-ha");
     // The KAAZING example has no manifest: its workspace folder is its root.
-    let (mut client, _) = Client::initialized(json!({}), &[&root, &liferay, &kaazing]);
+    let (mut client, _) = Client::initialized(&json!({}), &[&root, &liferay, &kaazing]);
     let mut files = common::files_under(&root);
     files.extend(common::files_under(&liferay));
     files.extend(common::files_under(&kaazing));
@@ -651,7 +651,7 @@ fn document_symbols_cover_every_format() {
 fn files_changed_on_disk_are_picked_up_the_manifest_included() {
     let (_dir, root) = copy_cluster(STAGING);
     let caps = json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
-    let (mut client, _) = Client::initialized(caps, &[]);
+    let (mut client, _) = Client::initialized(&caps, &[]);
     let file = root.join("app2/portal-ext.properties");
     let setenv = root.join("app3/tomcat/bin/setenv.sh");
     client.open(&file);
@@ -750,7 +750,7 @@ fn bad_requests_are_answered_and_the_server_keeps_serving() {
     let outside = tempfile::tempdir().unwrap();
     let lonely = outside.path().join("nginx.conf");
     fs::write(&lonely, "events {}\n").unwrap();
-    let (mut client, _) = Client::initialized(json!({}), &[]);
+    let (mut client, _) = Client::initialized(&json!({}), &[]);
     let file = root.join("app2/portal-ext.properties");
 
     assert_eq!(
@@ -793,7 +793,7 @@ fn bad_requests_are_answered_and_the_server_keeps_serving() {
     client.change(
         &file,
         2,
-        json!([
+        &json!([
             { "range": { "start": { "line": 900, "character": 4 }, "end": { "line": 0, "character": 999 } }, "text": "é" },
             { "range": { "start": { "line": 0, "character": 1 }, "end": { "line": 0, "character": 1 } }, "text": "😀" },
         ]),
@@ -802,7 +802,7 @@ fn bad_requests_are_answered_and_the_server_keeps_serving() {
     client.change(
         &root.join("app1/portal-ext.properties"),
         9,
-        json!([{ "text": "" }]),
+        &json!([{ "text": "" }]),
     );
     client.sync();
     let symbols = client
@@ -846,7 +846,7 @@ fn secret_values(root: &Path) -> Vec<String> {
 fn no_message_carries_a_secret() {
     let (_dir, root) = copy_cluster(STAGING);
     let caps = json!({ "workspace": { "workspaceEdit": { "documentChanges": true, "resourceOperations": ["rename"] } } });
-    let (mut client, _) = Client::initialized(caps, &[]);
+    let (mut client, _) = Client::initialized(&caps, &[]);
     for file in common::files_under(&root) {
         client.open(&file);
     }
