@@ -2,8 +2,10 @@
 # Installs the real programs the differential tests compare clusterlint
 # with: a JDK, nginx (plus its stream module) and crossplane, redis-server,
 # stunnel4, csync2, openssl (throw-away certificates for stunnel),
-# xmllint/xsltproc, Graphviz (renders `clusterlint graph`), and from PyPI
-# pre-commit (the hook test) and jsonschema (the SARIF schema test).
+# xmllint/xsltproc, Graphviz (renders `clusterlint graph`), Neovim (an
+# editor talking to `clusterlint lsp`), and from PyPI pre-commit (the hook
+# test), jsonschema (the SARIF schema test) and pytest-lsp (a scripted
+# language-server client).
 # Idempotent; needs root (or sudo) for the Debian packages.
 set -euo pipefail
 
@@ -23,6 +25,7 @@ packages=(
     "xsltproc:/usr/bin/xsltproc"
     "util-linux:/usr/bin/unshare"
     "graphviz:/usr/bin/dot"
+    "neovim:/usr/bin/nvim"
 )
 
 need_apt=()
@@ -64,6 +67,7 @@ pip_install() {
 pip_install crossplane 0.5.8
 pip_install pre-commit 4.7.0
 pip_install jsonschema 4.26.0
+pip_install pytest-lsp 1.0.1
 
 version() {
     "$@" 2>&1 | head -n 1 || true
@@ -84,3 +88,5 @@ echo "  unshare:      $(version unshare --version)"
 echo "  dot:          $(version dot -V)"
 echo "  pre-commit:   $(version python3 -m pre_commit --version)"
 echo "  jsonschema:   $(python3 -m pip show jsonschema 2>/dev/null | sed -n 's/^Version: //p')"
+echo "  nvim:         $(version nvim --version)"
+echo "  pytest-lsp:   $(python3 -m pip show pytest-lsp 2>/dev/null | sed -n 's/^Version: //p')"
