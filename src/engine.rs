@@ -2,6 +2,8 @@
 //! rule selection, severities, inline suppressions; sorts and deduplicates.
 //! Rules report with their default severity; only this stage changes it.
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Cluster;
 use crate::rules::{self, Rule, RuleContext};
@@ -151,12 +153,20 @@ pub fn run(
     options: &LintOptions,
 ) -> Vec<Diagnostic> {
     let resolved = resolve(cluster, options, &mut found);
-    for (index, rule) in rules::ALL.iter().enumerate() {
-        if let (true, Some(check)) = (resolved.enabled[index], rule.check) {
-            let mut context = RuleContext::new(cluster, rule, &mut found);
-            check(&mut context);
-        }
-    }
+    // Rules only read the cluster: they run in parallel, each into its own
+    // list, merged in rule order so the output does not depend on timing.
+    let per_rule: Vec<Vec<Diagnostic>> = rules::ALL
+        .par_iter()
+        .enumerate()
+        .map(|(index, rule)| {
+            let mut out = Vec::new();
+            if let (true, Some(check)) = (resolved.enabled[index], rule.check) {
+                check(&mut RuleContext::new(cluster, rule, &mut out));
+            }
+            out
+        })
+        .collect();
+    found.extend(per_rule.into_iter().flatten());
     let index_of = |id: &str| rules::ALL.iter().position(|r| r.id == id);
     found.retain(|d| index_of(&d.rule).is_none_or(|i| resolved.enabled[i]));
 

@@ -278,7 +278,7 @@ pub fn clamp_to_char_boundary(text: &str, offset: u32) -> u32 {
 pub struct SourceFile {
     pub path: String,
     pub text: Arc<str>,
-    pub lines: LineIndex,
+    pub lines: Arc<LineIndex>,
     secrets: Vec<TextRange>,
 }
 
@@ -286,7 +286,7 @@ impl SourceFile {
     #[must_use]
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let text = text.into();
-        let lines = LineIndex::new(&text);
+        let lines = Arc::new(LineIndex::new(&text));
         Self {
             path: path.into(),
             text,

@@ -23,6 +23,8 @@ pub struct Cluster {
     reread: bool,
     /// The last check; `None` until checked, and after a change.
     report: Option<Report>,
+    /// Earlier checks, not yet freed.
+    retired: Vec<Report>,
 }
 
 impl Cluster {
@@ -34,6 +36,7 @@ impl Cluster {
             buffers: BTreeMap::new(),
             reread: false,
             report: None,
+            retired: Vec::new(),
         })
     }
 
@@ -54,7 +57,7 @@ impl Cluster {
     pub fn set_buffer(&mut self, path: &str, text: &str) {
         self.buffers.insert(path.to_string(), text.to_string());
         self.workspace.add_file(path, text.as_bytes().to_vec());
-        self.report = None;
+        self.stale();
     }
 
     /// Drops the buffer of `path`: the file on disk counts again.
@@ -83,12 +86,12 @@ impl Cluster {
     /// next check.
     pub fn disk_listing_changed(&mut self) {
         self.reread = true;
-        self.report = None;
+        self.stale();
     }
 
     /// Asks for a check even though nothing is known to have changed.
     pub fn invalidate(&mut self) {
-        self.report = None;
+        self.stale();
     }
 
     fn reload_from_disk(&mut self, path: &str) {
@@ -98,7 +101,21 @@ impl Cluster {
                 self.workspace.remove_file(path);
             }
         }
-        self.report = None;
+        self.stale();
+    }
+
+    /// Forgets the last check. A report of a large cluster takes
+    /// milliseconds to free, so it is kept until [`Cluster::free_retired`],
+    /// after the new diagnostics are out.
+    fn stale(&mut self) {
+        if let Some(report) = self.report.take() {
+            self.retired.push(report);
+        }
+    }
+
+    /// Frees the reports of earlier checks.
+    pub fn free_retired(&mut self) {
+        self.retired.clear();
     }
 
     /// The last check, if nothing changed since.

@@ -583,6 +583,9 @@ impl Server {
             }
         }
         self.edited.clear();
+        for open in self.clusters.values_mut() {
+            open.cluster.free_retired();
+        }
     }
 
     fn send_diagnostics(&self, root: &Path, path: &str, diagnostics: Vec<lsp::Diagnostic>) {

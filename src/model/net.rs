@@ -146,8 +146,10 @@ pub struct HostsName {
 #[derive(Clone, Debug, Default)]
 pub struct Net {
     pub listeners: Vec<Listener>,
-    /// Per node: lower-cased name → the first hosts line mapping it.
-    hosts: Vec<HashMap<String, HostsName>>,
+    /// Per node: indexes into its `hosts_lines` of the first line mapping
+    /// each name, sorted by name (a binary search finds a name without a
+    /// second copy of every name).
+    hosts: Vec<Vec<u32>>,
     /// Per node: every name its hosts files map, in file order, with every
     /// line (not only the first), for consistency checks.
     hosts_lines: Vec<Vec<(String, HostsName)>>,
@@ -182,7 +184,7 @@ impl Net {
             return vec![ip];
         }
         let name = host.to_ascii_lowercase();
-        if let Some(entry) = self.hosts.get(from.index()).and_then(|h| h.get(&name)) {
+        if let Some(entry) = self.first_hosts_line(from, &name) {
             return vec![entry.ip];
         }
         if name == "localhost" {
@@ -261,6 +263,16 @@ impl Net {
 
     /// Every name the hosts files of `node` map, with each line's address.
     #[must_use]
+    /// The first hosts line of `node` mapping lower-cased `name`.
+    fn first_hosts_line(&self, node: NodeId, name: &str) -> Option<&HostsName> {
+        let lines = self.hosts_lines.get(node.index())?;
+        let index = self.hosts.get(node.index())?;
+        let at = index
+            .binary_search_by(|&i| lines[i as usize].0.as_str().cmp(name))
+            .ok()?;
+        Some(&lines[index[at] as usize].1)
+    }
+
     pub fn hosts_lines(&self, node: NodeId) -> &[(String, HostsName)] {
         self.hosts_lines
             .get(node.index())
@@ -272,7 +284,7 @@ impl Net {
 /// machine's `/etc/hosts` outranks copies deeper in the tree, such as a
 /// container's).
 pub(crate) fn build_hosts(cluster: &Cluster, net: &mut Net) {
-    net.hosts = vec![HashMap::new(); cluster.nodes.len()];
+    net.hosts = vec![Vec::new(); cluster.nodes.len()];
     net.hosts_lines = vec![Vec::new(); cluster.nodes.len()];
     for node in &cluster.nodes {
         let mut files: Vec<FileId> = node
@@ -285,6 +297,7 @@ pub(crate) fn build_hosts(cluster: &Cluster, net: &mut Net) {
             let path = &cluster.source(*f).path;
             (path.matches('/').count(), path.clone())
         });
+        let lines = &mut net.hosts_lines[node.id.index()];
         for file in files {
             let Some(doc) = cluster.file(file).document.as_hosts() else {
                 continue;
@@ -292,16 +305,19 @@ pub(crate) fn build_hosts(cluster: &Cluster, net: &mut Net) {
             for entry in &doc.entries {
                 let Some(ip) = entry.address else { continue };
                 for name in &entry.names {
-                    let key = name.name.to_ascii_lowercase();
                     let mapped = HostsName {
                         ip,
                         span: Span::new(file, name.range),
                     };
-                    net.hosts_lines[node.id.index()].push((key.clone(), mapped.clone()));
-                    net.hosts[node.id.index()].entry(key).or_insert(mapped);
+                    lines.push((name.name.to_ascii_lowercase(), mapped));
                 }
             }
         }
+        // The first line per name: a stable sort keeps file order among equals.
+        let mut index: Vec<u32> = (0..lines.len() as u32).collect();
+        index.sort_by(|&a, &b| lines[a as usize].0.cmp(&lines[b as usize].0));
+        index.dedup_by(|later, earlier| lines[*later as usize].0 == lines[*earlier as usize].0);
+        net.hosts[node.id.index()] = index;
     }
 }
 

@@ -5,7 +5,7 @@
 //! group with the first node by name. Where a value must be unique, the node
 //! later by name is flagged.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hash;
 
 use crate::model::{Cluster, NodeId, Role};
@@ -35,7 +35,7 @@ impl Agreement {
 /// Groups `values` by key and picks the reference group. `None` when all
 /// agree.
 pub fn agree<K: Eq + Hash>(cluster: &Cluster, values: &[(NodeId, K)]) -> Option<Agreement> {
-    let mut groups: HashMap<&K, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<&K, Vec<usize>> = HashMap::default();
     for (index, (_, key)) in values.iter().enumerate() {
         groups.entry(key).or_default().push(index);
     }
@@ -72,7 +72,7 @@ pub fn agree<K: Eq + Hash>(cluster: &Cluster, values: &[(NodeId, K)]) -> Option<
 pub fn duplicates<K: Eq + Hash>(values: &[(NodeId, K)]) -> Vec<(usize, usize)> {
     let mut order: Vec<usize> = (0..values.len()).collect();
     order.sort_by_key(|&i| values[i].0);
-    let mut first: HashMap<&K, usize> = HashMap::new();
+    let mut first: HashMap<&K, usize> = HashMap::default();
     let mut out = Vec::new();
     for i in order {
         match first.get(&values[i].1) {
@@ -90,7 +90,7 @@ pub fn duplicates<K: Eq + Hash>(values: &[(NodeId, K)]) -> Vec<(usize, usize)> {
 /// seen first. `None` when all agree.
 pub fn majority<K: Eq + Hash>(values: &[K]) -> Option<Agreement> {
     let mut groups: Vec<(&K, Vec<usize>)> = Vec::new();
-    let mut index: HashMap<&K, usize> = HashMap::new();
+    let mut index: HashMap<&K, usize> = HashMap::default();
     for (i, value) in values.iter().enumerate() {
         if let Some(&g) = index.get(value) {
             groups[g].1.push(i);

@@ -1,4 +1,6 @@
 use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet;
 use std::net::IpAddr;
 
 use crate::diagnostic::Diagnostic;
@@ -44,13 +46,12 @@ fn check(cx: &mut RuleContext<'_>) {
     let mut by_name: BTreeMap<(&str, bool), Vec<(NodeId, &HostsName)>> = BTreeMap::new();
     for node in &cluster.nodes {
         let own: Vec<IpAddr> = node.addresses.iter().map(|a| a.ip).collect();
-        let mut seen: Vec<(&str, bool)> = Vec::new();
+        let mut seen: FxHashSet<(&str, bool)> = FxHashSet::default();
         for (name, line) in cluster.net.hosts_lines(node.id) {
             let key = (name.as_str(), line.ip.is_ipv6());
-            if seen.contains(&key) {
+            if !seen.insert(key) {
                 continue;
             }
-            seen.push(key);
             if line.ip.is_loopback()
                 || own.contains(&line.ip)
                 || is_own_name(cluster, node.id, name)
