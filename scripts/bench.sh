@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Whole-process timings of `clusterlint check` on generated inputs, printed
-# as a table (median of several runs, peak memory). Not a test.
+# Whole-process timings of `clusterlint check` side by side with the tools a
+# user would run instead, on the same generated inputs in one run: runs
+# alternate between the tools, each figure is the median of $RUNS runs, and
+# peak memory comes from /usr/bin/time. Prints a table with the ratios.
+# Not a test, and not in .ci/run. scripts/install-test-deps.sh installs the
+# reference tools; a missing one is left out of the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
@@ -8,151 +12,112 @@ work=target/bench-inputs
 mkdir -p "$work"
 
 cargo build --release --quiet
-bin=target/release/clusterlint
+cargo build --release --quiet --bench reference
+bin=$PWD/target/release/clusterlint
+reference=$(find target/release/deps -maxdepth 1 -type f -executable -name 'reference-*' -printf '%T@ %p\n' |
+    sort -n | tail -n 1 | cut -d' ' -f2)
 
-# A cluster of N live nodes plus a staging server, four files a node.
-gen_cluster() {
-    local dir=$1 nodes=$2
-    [ -f "$dir/clusterlint.toml" ] && return
-    mkdir -p "$dir/staging"
-    local secret='tunneling.servlet.shared.secret=3f9a1c7e5b2d4a6f8e0c1b3d5a7f9e2c
-tunneling.servlet.shared.secret.hex=true'
-    printf '%s\njdbc.default.url=jdbc:mysql://stagingdb/lportal\n' "$secret" > "$dir/staging/portal-ext.properties"
-    {
-        printf '[nodes.staging]\nrole = "staging"\naddress = "10.0.0.1"\n'
-        for ((n = 0; n < nodes; n++)); do
-            printf '[nodes.app%05d]\nrole = "live"\naddress = "10.%d.%d.%d"\n' "$n" $((n / 62500 + 1)) $((n / 250 % 250)) $((n % 250 + 1))
-        done
-    } > "$dir/clusterlint.toml"
-    for ((n = 0; n < nodes; n++)); do
-        local d
-        d=$(printf '%s/app%05d' "$dir" "$n")
-        mkdir -p "$d/osgi/configs" "$d/tomcat/bin"
-        printf '%s\njdbc.default.url=jdbc:mysql://db/lportal\ncluster.link.enabled=true\ntunnel.servlet.hosts.allowed=127.0.0.1,SERVER_IP,10.0.0.1\n' "$secret" > "$d/portal-ext.properties"
-        printf 'enabled=B"true"\nhostsAllowed="127.0.0.1,SERVER_IP,10.0.0.1"\nurlsIncludes="/api/liferay/do"\n' \
-            > "$d/osgi/configs/com.liferay.portal.security.auth.verifier.internal.tunnel.configuration.TunnelAuthVerifierConfiguration~default.config"
-        printf 'CATALINA_OPTS="$CATALINA_OPTS -Xmx4g -Dfile.encoding=UTF-8"\n' > "$d/tomcat/bin/setenv.sh"
-        printf '# node %d\nlogging.level=info\n' "$n" > "$d/portal-setup-wizard.properties"
-    done
+python3 scripts/bench_inputs.py "$work"
+
+# A JVM loading a properties file, as the portal does.
+java_dir=$work/java
+if command -v javac >/dev/null && [ ! -f "$java_dir/Load.class" ]; then
+    mkdir -p "$java_dir"
+    cat > "$java_dir/Load.java" <<'JAVA'
+import java.io.FileInputStream;
+import java.util.Properties;
+public class Load {
+    public static void main(String[] args) throws Exception {
+        Properties p = new Properties();
+        try (FileInputStream in = new FileInputStream(args[0])) { p.load(in); }
+        System.out.println(p.size());
+    }
+}
+JAVA
+    javac -d "$java_dir" "$java_dir/Load.java"
+fi
+
+nginx_prefix=$work/nginx-prefix
+mkdir -p "$nginx_prefix/tmp"
+
+# The reference commands per input: "label|command" (the file comes last).
+commands_for() {
+    local input=$1 dir=$work/$1
+    case $input in
+    nginx-10MiB | nginx-tree)
+        local conf=$dir/lb/etc/nginx/nginx.conf
+        if [ -x /usr/sbin/nginx ]; then
+            local unshare=""
+            command -v unshare >/dev/null && [ "$(id -u)" -eq 0 ] && unshare="unshare --net"
+            echo "nginx -t|$unshare /usr/sbin/nginx -t -q -p $nginx_prefix/ -c $conf -g 'error_log stderr;'"
+        fi
+        command -v crossplane >/dev/null && echo "crossplane parse|crossplane parse $conf -o /dev/null"
+        ;;
+    redis-5MiB)
+        command -v redis-server >/dev/null &&
+            echo "redis-server parse|redis-server $dir/cache/etc/redis/redis.conf --port 0 --unixsocket /nonexistent/r.sock --daemonize no --logfile '' --dir $work --save ''"
+        ;;
+    properties-10MiB)
+        local file=$dir/app1/portal-ext.properties
+        [ -f "$java_dir/Load.class" ] && echo "JVM Properties.load|java -cp $java_dir Load $file"
+        echo "java-properties crate|$reference properties $file"
+        ;;
+    gateway-10MiB)
+        local file=$dir/gw1/conf/gateway-config.xml
+        command -v xmllint >/dev/null && echo "xmllint --noout|xmllint --noout $file"
+        echo "bare quick-xml loop|$reference xml $file"
+        ;;
+    esac
 }
 
-# One large portal-ext.properties (10 MiB) on two nodes.
-gen_big_properties() {
-    local dir=$1
-    [ -f "$dir/app1/portal-ext.properties" ] && return
-    mkdir -p "$dir/app1" "$dir/app2"
-    python3 - "$dir/app1/portal-ext.properties" <<'PY'
-import sys
-out = []
-size = 0
-i = 0
-while size < 10 * 1024 * 1024:
-    kind = i % 5
-    if kind == 0: line = f"# section {i}: settings for the portal\n"
-    elif kind == 1: line = f"key.number{i}=value-{i} with some words\n"
-    elif kind == 2: line = f"list.{i}=a{i},\\\n    b{i},\\\n    c{i}\n"
-    elif kind == 3: line = f"escaped.{i} = caf\\u00e9\\tand\\ space\n"
-    else: line = f"path.{i}:${{liferay.home}}/data/{i}\n"
-    out.append(line); size += len(line); i += 1
-open(sys.argv[1], "w").write("".join(out))
-PY
-    cp "$dir/app1/portal-ext.properties" "$dir/app2/portal-ext.properties"
+# One run of a command: wall milliseconds and peak RSS in KiB.
+run_once() {
+    local start end rss
+    start=$(date +%s%N)
+    rss=$( { /usr/bin/time -f '%M' bash -c "$1" > /dev/null 2>&1 || true; } 2>&1 | tail -n 1)
+    end=$(date +%s%N)
+    echo "$(((end - start) / 1000)) $rss"
 }
 
-# A Gluu cluster of N nodes behind one nginx, a Redis host with its tunnel,
-# csync2 and hosts files on every node.
-gen_gluu_cluster() {
-    local dir=$1 nodes=$2
-    [ -f "$dir/lb/etc/nginx/nginx.conf" ] && return
-    mkdir -p "$dir/lb/etc/nginx/conf.d" "$dir/redis/etc/redis" "$dir/redis/etc/stunnel"
-    printf 'events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n' > "$dir/lb/etc/nginx/nginx.conf"
-    local servers="" hosts="" n ip
-    for ((n = 0; n < nodes; n++)); do
-        ip="10.1.$((n / 250)).$((n % 250 + 1))"
-        servers+="    server $ip:443 max_fails=2 fail_timeout=10s;"$'\n'
-        hosts+="    host $ip;"$'\n'
-    done
-    {
-        printf 'upstream backend_id {\n    ip_hash;\n%s}\nupstream backend {\n%s}\n' "$servers" "$servers"
-        printf 'server {\n    listen 443 ssl;\n    server_name idp.example.org;\n    ssl_certificate /etc/nginx/ssl/a.crt;\n'
-        printf '    location / { proxy_pass https://backend; }\n    location /identity { proxy_pass https://backend_id/identity; }\n}\n'
-    } > "$dir/lb/etc/nginx/conf.d/gluu.conf"
-    printf 'bind 127.0.0.1 ::1\nport 6379\nrequirepass "s3cr3t-for-benchmarks"\n' > "$dir/redis/etc/redis/redis.conf"
-    printf 'cert = /etc/stunnel/r.pem\npid = /run/stunnel.pid\n[redis]\naccept = 10.0.0.30:16379\nconnect = 127.0.0.1:6379\n' > "$dir/redis/etc/stunnel/redis.conf"
-    for ((n = 0; n < nodes; n++)); do
-        local d
-        d=$(printf '%s/gluu%04d' "$dir" "$n")
-        ip="10.1.$((n / 250)).$((n % 250 + 1))"
-        mkdir -p "$d/etc/stunnel" "$d/install"
-        printf 'ip=%s\nhostname=idp.example.org\norgName=Example\nldapPass=secret-for-benchmarks\ninstallSaml=False\n' "$ip" > "$d/install/setup.properties.last"
-        printf 'group gluu {\n%s    key /etc/csync2.key;\n    include /opt/gluu/conf;\n}\n' "$hosts" > "$d/etc/csync2.cfg"
-        printf 'pid = /run/stunnel-redis.pid\n[redis]\nclient = yes\naccept = 127.0.0.1:6379\nconnect = 10.0.0.30:16379\n' > "$d/etc/stunnel/redis.conf"
-        printf '127.0.0.1 localhost\n%s idp.example.org\n10.0.0.30 redis.example.org\n' "$ip" > "$d/etc/hosts"
-    done
+median() {
+    sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
-# One balancer with a 10 MiB include tree (20 files of server blocks).
-gen_nginx_tree() {
-    local dir=$1
-    [ -f "$dir/lb/etc/nginx/nginx.conf" ] && return
-    mkdir -p "$dir/lb/etc/nginx/conf.d"
-    printf 'events {}\nhttp {\n    upstream backend { server 10.0.0.11:80; server 10.0.0.12:80; }\n    include /etc/nginx/conf.d/*.conf;\n}\n' > "$dir/lb/etc/nginx/nginx.conf"
-    python3 - "$dir/lb/etc/nginx/conf.d" <<'PY'
-import sys
-block = ("server {\n    listen 8080;\n    server_name www.example.org \"quoted.example.org\";\n"
-         "    # a comment\n    location / { proxy_pass http://backend; proxy_set_header Host $host; }\n"
-         "    location ~* \\.(css|js)$ { return 301 https://www.example.org$request_uri; }\n}\n")
-for i in range(20):
-    open(f"{sys.argv[1]}/site{i:02}.conf", "w").write(block * ((512 << 10) // len(block)))
-PY
-}
-
-# Four gateways of 2000 services each.
-gen_kaazing() {
-    local dir=$1
-    [ -f "$dir/gw4/conf/gateway-config.xml" ] && return
-    for n in 1 2 3 4; do
-        mkdir -p "$dir/gw$n/conf"
-        python3 - "$dir/gw$n/conf/gateway-config.xml" "$n" <<'PY'
-import sys
-out = ['<?xml version="1.0"?>\n<gateway-config xmlns="http://xmlns.kaazing.org/2016/06/gateway">\n  <properties>\n'
-       f'    <property><name>gateway.ip.address</name><value>192.0.2.1{sys.argv[2]}</value></property>\n  </properties>\n']
-for i in range(2000):
-    out.append(f'  <service>\n    <name>echo {i}</name>\n    <accept>wss://gateway.example.com:8443/echo{i}</accept>\n'
-               '    <type>echo</type>\n    <accept-options><tcp.bind>${gateway.ip.address}:8443</tcp.bind></accept-options>\n  </service>\n')
-out.append('</gateway-config>\n')
-open(sys.argv[1], 'w').write(''.join(out))
-PY
-    done
-}
-
-# median_ms and peak RSS (KiB) of `$bin check <dir>` over $runs runs.
-measure() {
-    local dir=$1 times=() rss=0
-    for ((r = 0; r < runs; r++)); do
-        local out
-        out=$( { /usr/bin/time -f '%e %M' "$bin" check --format json "$dir" > /dev/null || true; } 2>&1 | tail -n 1)
-        times+=("$(awk '{print $1 * 1000}' <<< "$out")")
-        local m
-        m=$(awk '{print $2}' <<< "$out")
-        ((m > rss)) && rss=$m
-    done
-    local median
-    median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    printf '%s %s\n' "$median" "$rss"
-}
-
-gen_cluster "$work/cluster-100" 100
-gen_cluster "$work/cluster-1000" 1000
-gen_big_properties "$work/properties-10MiB"
-gen_gluu_cluster "$work/gluu-100" 100
-gen_nginx_tree "$work/nginx-10MiB"
-gen_kaazing "$work/kaazing-4x2000"
-
-printf '%-34s %10s %12s %14s\n' "input" "files" "median ms" "peak RSS MiB"
-for case in cluster-100 cluster-1000 properties-10MiB gluu-100 nginx-10MiB kaazing-4x2000; do
-    dir="$work/$case"
+inputs=(nginx-10MiB nginx-tree redis-5MiB properties-10MiB gateway-10MiB cluster-100 cluster-1000 cluster-2000)
+printf '%-18s %8s %9s  %-22s %11s %9s %9s\n' "input" "files" "MiB" "tool" "median ms" "peak MiB" "× ours"
+for input in "${inputs[@]}"; do
+    dir=$work/$input
     files=$(find "$dir" -type f | wc -l)
-    read -r ms kib < <(measure "$dir")
-    printf '%-34s %10d %12.0f %14.1f\n' "$case" "$files" "$ms" "$(awk "BEGIN {print $kib / 1024}")"
+    mib=$(du -sb "$dir" | awk '{printf "%.1f", $1 / 1048576}')
+    labels=("clusterlint check")
+    commands=("$bin check --format json $dir")
+    while IFS='|' read -r label command; do
+        [ -n "$label" ] || continue
+        labels+=("$label")
+        commands+=("$command")
+    done < <(commands_for "$input")
+    declare -A times=() peaks=()
+    for ((r = 0; r < runs; r++)); do
+        for i in "${!commands[@]}"; do
+            read -r us kib < <(run_once "${commands[$i]}")
+            times[$i]+="$us "
+            [ "${peaks[$i]:-0}" -ge "$kib" ] || peaks[$i]=$kib
+        done
+    done
+    ours=$(tr ' ' '\n' <<< "${times[0]}" | grep . | median)
+    for i in "${!commands[@]}"; do
+        us=$(tr ' ' '\n' <<< "${times[$i]}" | grep . | median)
+        ratio=$(awk "BEGIN {printf \"%.1f\", $us / $ours}")
+        [ "$i" -eq 0 ] && ratio="1.0"
+        if [ "$i" -eq 0 ]; then
+            printf '%-18s %8d %9s  %-22s %11.1f %9.1f %9s\n' "$input" "$files" "$mib" "${labels[$i]}" \
+                "$(awk "BEGIN {print $us / 1000}")" "$(awk "BEGIN {print ${peaks[$i]} / 1024}")" "$ratio"
+        else
+            printf '%-18s %8s %9s  %-22s %11.1f %9.1f %9s\n' "" "" "" "${labels[$i]}" \
+                "$(awk "BEGIN {print $us / 1000}")" "$(awk "BEGIN {print ${peaks[$i]} / 1024}")" "$ratio"
+        fi
+    done
+    unset times peaks
 done
+echo
+echo "× ours: the tool's median time over clusterlint's on the same input (higher is better for clusterlint)."
