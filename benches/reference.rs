@@ -7,8 +7,13 @@
 use std::hint::black_box;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let [what, path] = args.as_slice() else { return };
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let [what, path] = args.as_slice() else {
+        return;
+    };
     match what.as_str() {
         "properties" => {
             let file = std::fs::File::open(path).expect("the input");

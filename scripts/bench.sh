@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
-work=target/bench-inputs
+work=target/bench
 mkdir -p "$work"
 
 cargo build --release --quiet
@@ -72,11 +72,11 @@ commands_for() {
 
 # One run of a command: wall milliseconds and peak RSS in KiB.
 run_once() {
-    local start end rss
+    local start end
     start=$(date +%s%N)
-    rss=$( { /usr/bin/time -f '%M' bash -c "$1" > /dev/null 2>&1 || true; } 2>&1 | tail -n 1)
+    /usr/bin/time -f '%M' -o "$work/rss" bash -c "$1" > /dev/null 2>&1 || true
     end=$(date +%s%N)
-    echo "$(((end - start) / 1000)) $rss"
+    echo "$(((end - start) / 1000)) $(tail -n 1 "$work/rss")"
 }
 
 median() {

@@ -74,7 +74,7 @@ pub(crate) fn check(gateway: &Gateway, root: &Element) -> Vec<SchemaProblem> {
         return Vec::new();
     };
     let mut out = schema(gateway, root, namespace);
-    let mut seen: Vec<(&str, Span)> = Vec::new();
+    let mut seen: rustc_hash::FxHashMap<&str, Span> = rustc_hash::FxHashMap::default();
     for service in &gateway.services {
         let Some(name) = &service.name else { continue };
         if name.text.is_empty() {
@@ -86,7 +86,7 @@ pub(crate) fn check(gateway: &Gateway, root: &Element) -> Vec<SchemaProblem> {
                 related: None,
                 unknown: None,
             });
-        } else if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name.text) {
+        } else if let Some(first) = seen.get(name.text.as_str()) {
             out.push(SchemaProblem {
                 kind: SchemaProblemKind::Invalid,
                 span: name.span,
@@ -99,7 +99,7 @@ pub(crate) fn check(gateway: &Gateway, root: &Element) -> Vec<SchemaProblem> {
                 unknown: None,
             });
         } else {
-            seen.push((name.text.as_str(), name.span));
+            seen.insert(name.text.as_str(), name.span);
         }
     }
     out

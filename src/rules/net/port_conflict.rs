@@ -1,9 +1,10 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::net::Listener;
+use crate::model::net::{BindAddress, Listener};
 use crate::model::{Cluster, NodeId};
 use crate::rules::{RuleContext, declare_rule};
+use crate::source::FileId;
 
 declare_rule! {
     /// ## What it does
@@ -35,9 +36,41 @@ declare_rule! {
     check: Some(check),
 }
 
-/// Whether two sockets are one to the program (nginx's server blocks).
-fn shared(a: &Listener, b: &Listener) -> bool {
-    a.config == b.config && a.shared && b.shared
+/// The first listeners on one bind address: the first one not shared,
+/// the first shared one, and the first shared one of another configuration
+/// than that. Two sockets are one to the program (nginx's server blocks)
+/// when both are shared and of one configuration.
+#[derive(Default)]
+struct Firsts {
+    unshared: Option<usize>,
+    shared: Option<(usize, FileId)>,
+    shared_elsewhere: Option<usize>,
+}
+
+impl Firsts {
+    fn add(&mut self, index: usize, listener: &Listener) {
+        if !listener.shared {
+            self.unshared.get_or_insert(index);
+            return;
+        }
+        match self.shared {
+            None => self.shared = Some((index, listener.config)),
+            Some((_, config)) if config != listener.config => {
+                self.shared_elsewhere.get_or_insert(index);
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// The first of these listeners that `later` clashes with.
+    fn first_clash(&self, later: &Listener) -> Option<usize> {
+        let shared = match self.shared {
+            Some((index, config)) if !later.shared || config != later.config => Some(index),
+            Some(_) => self.shared_elsewhere,
+            None => None,
+        };
+        [self.unshared, shared].into_iter().flatten().min()
+    }
 }
 
 fn check(cx: &mut RuleContext<'_>) {
@@ -54,18 +87,33 @@ fn check(cx: &mut RuleContext<'_>) {
             continue;
         }
         listeners.sort_by(|a, b| order(cluster, a).cmp(&order(cluster, b)));
-        let mut reported = Vec::new();
+        // The first listener per bind address, so that each later one finds
+        // the first earlier one it clashes with without scanning them all.
+        let mut seen: Vec<(BindAddress, Firsts)> = Vec::new();
+        let mut reported = HashSet::new();
         for (i, later) in listeners.iter().enumerate() {
-            let Some(earlier) = listeners[..i]
+            let clash = seen
                 .iter()
-                .find(|e| e.address.overlaps(later.address) && !shared(e, later))
-            else {
+                .filter(|(address, _)| address.overlaps(later.address))
+                .filter_map(|(_, firsts)| firsts.first_clash(later))
+                .min();
+            match seen
+                .iter_mut()
+                .find(|(address, _)| *address == later.address)
+            {
+                Some((_, firsts)) => firsts.add(i, later),
+                None => {
+                    let mut firsts = Firsts::default();
+                    firsts.add(i, later);
+                    seen.push((later.address, firsts));
+                }
+            }
+            let Some(earlier) = clash.map(|at| listeners[at]) else {
                 continue;
             };
-            if reported.contains(&later.span) || later.span == earlier.span {
+            if later.span == earlier.span || !reported.insert(later.span) {
                 continue;
             }
-            reported.push(later.span);
             cx.report(
                 Diagnostic::new(
                     later.span,
