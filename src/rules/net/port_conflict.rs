@@ -97,16 +97,13 @@ fn check(cx: &mut RuleContext<'_>) {
                 .filter(|(address, _)| address.overlaps(later.address))
                 .filter_map(|(_, firsts)| firsts.first_clash(later))
                 .min();
-            match seen
-                .iter_mut()
-                .find(|(address, _)| *address == later.address)
-            {
-                Some((_, firsts)) => firsts.add(i, later),
-                None => {
-                    let mut firsts = Firsts::default();
-                    firsts.add(i, later);
-                    seen.push((later.address, firsts));
-                }
+            if let Some((_, firsts)) = seen.iter_mut().find(|(address, _)| *address == later.address) {
+                firsts.add(i, later);
+            } else {
+                let mut firsts = Firsts::default();
+                firsts.add(i, later);
+                seen.push((later.address, firsts));
+            }
             }
             let Some(earlier) = clash.map(|at| listeners[at]) else {
                 continue;
