@@ -97,13 +97,15 @@ fn check(cx: &mut RuleContext<'_>) {
                 .filter(|(address, _)| address.overlaps(later.address))
                 .filter_map(|(_, firsts)| firsts.first_clash(later))
                 .min();
-            if let Some((_, firsts)) = seen.iter_mut().find(|(address, _)| *address == later.address) {
+            if let Some((_, firsts)) = seen
+                .iter_mut()
+                .find(|(address, _)| *address == later.address)
+            {
                 firsts.add(i, later);
             } else {
                 let mut firsts = Firsts::default();
                 firsts.add(i, later);
                 seen.push((later.address, firsts));
-            }
             }
             let Some(earlier) = clash.map(|at| listeners[at]) else {
                 continue;
