@@ -43,7 +43,7 @@ def nginx_server(i):
 
 NGINX_HEAD = (
     "pid nginx.pid;\n"
-    "events {}\n"
+    "events { worker_connections 4096; }\n"
     "http {\n"
     "    access_log off;\n"
     "    client_body_temp_path tmp/body; proxy_temp_path tmp/proxy; fastcgi_temp_path tmp/fastcgi;\n"

@@ -7,7 +7,7 @@
 //! Values keep the span of the text the user wrote, in whichever file of
 //! the include tree it is.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
 use crate::formats::Format;
@@ -746,6 +746,57 @@ pub fn url_host(url: &str) -> Option<&str> {
     (!host.is_empty() && !host.ends_with('.')).then_some(host)
 }
 
+/// The `server_name` entries of many servers, indexed so that matching a
+/// host costs a few lookups instead of one comparison per name.
+#[derive(Debug, Default)]
+pub struct ServerNameIndex {
+    exact: HashSet<String>,
+    /// `*.example.org` as `.example.org`.
+    star_suffixes: HashSet<String>,
+    /// `www.example.*` as `www.example`.
+    star_prefixes: HashSet<String>,
+    /// `.example.org` as `example.org`.
+    domains: HashSet<String>,
+    /// A `~` regular expression is taken to match any host.
+    regex: bool,
+}
+
+impl ServerNameIndex {
+    #[must_use]
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut index = Self::default();
+        for name in names {
+            let name = name.to_ascii_lowercase();
+            if name.starts_with('~') {
+                index.regex = true;
+            } else if let Some(suffix) = name.strip_prefix('*').filter(|s| s.starts_with('.')) {
+                index.star_suffixes.insert(suffix.to_string());
+            } else if let Some(prefix) = name.strip_suffix(".*") {
+                index.star_prefixes.insert(prefix.to_string());
+            } else if let Some(domain) = name.strip_prefix('.') {
+                index.domains.insert(domain.to_string());
+            } else {
+                index.exact.insert(name);
+            }
+        }
+        index
+    }
+
+    /// Whether any indexed name matches `host`, as [`server_name_matches`].
+    #[must_use]
+    pub fn matches(&self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        if self.regex || self.exact.contains(&host) || self.domains.contains(&host) {
+            return true;
+        }
+        host.match_indices('.').any(|(at, _)| {
+            self.star_suffixes.contains(&host[at..])
+                || self.domains.contains(&host[at + 1..])
+                || self.star_prefixes.contains(&host[..at])
+        })
+    }
+}
+
 /// Whether `host` matches a `server_name` entry: exact, `*.example.org`,
 /// `www.example.*`, `.example.org`, or a `~` regular expression (not
 /// evaluated: any host is taken to match it).
@@ -800,5 +851,21 @@ mod tests {
         assert!(server_name_matches("www.example.*", "www.example.net"));
         assert!(server_name_matches("LB.example.org", "lb.example.org"));
         assert!(!server_name_matches("lb.example.org", "lb.example.com"));
+        for (names, host) in [
+            (&["*.example.org"][..], "www.example.org"),
+            (&["*.example.org"][..], "example.org"),
+            (&[".example.org"][..], "example.org"),
+            (&[".example.org"][..], "a.b.example.org"),
+            (&["www.example.*"][..], "www.example.net"),
+            (&["www.example.*"][..], "www.example"),
+            (&["LB.example.org"][..], "lb.example.org"),
+            (&["lb.example.org", "x"][..], "lb.example.com"),
+            (&["~^www"][..], "anything"),
+            (&["*"][..], "a.b"),
+        ] {
+            let index = ServerNameIndex::new(names.iter().copied());
+            let one_by_one = names.iter().any(|n| server_name_matches(n, host));
+            assert_eq!(index.matches(host), one_by_one, "{names:?} {host}");
+        }
     }
 }

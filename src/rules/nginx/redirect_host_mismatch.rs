@@ -1,5 +1,5 @@
 use crate::diagnostic::Diagnostic;
-use crate::model::nginx::{server_name_matches, url_host};
+use crate::model::nginx::{ServerNameIndex, url_host};
 use crate::rules::{RuleContext, declare_rule};
 use crate::suggest;
 
@@ -32,6 +32,9 @@ declare_rule! {
     check: Some(check),
 }
 
+/// Beyond this many names, no "did you mean" is offered.
+const MAX_NAMES_TO_SUGGEST: usize = 1000;
+
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for config in &cluster.nginx {
@@ -44,15 +47,14 @@ fn check(cx: &mut RuleContext<'_>) {
         if all_names.is_empty() {
             continue;
         }
+        let index = ServerNameIndex::new(all_names.iter().copied());
         for server in &config.servers {
             for ret in &server.returns {
                 let Some(url) = &ret.url else { continue };
                 let Some(host) = url_host(&url.text) else {
                     continue;
                 };
-                if host.parse::<std::net::IpAddr>().is_ok()
-                    || all_names.iter().any(|n| server_name_matches(n, host))
-                {
+                if host.parse::<std::net::IpAddr>().is_ok() || index.matches(host) {
                     continue;
                 }
                 let own: Vec<String> = server
@@ -65,7 +67,13 @@ fn check(cx: &mut RuleContext<'_>) {
                 } else {
                     format!(" ({})", own.join(", "))
                 };
-                let hint = suggest::did_you_mean(host, all_names.iter().copied());
+                // A suggestion compares the host with every name: only for
+                // configurations of a size people write by hand.
+                let hint = if all_names.len() <= MAX_NAMES_TO_SUGGEST {
+                    suggest::did_you_mean(host, all_names.iter().copied())
+                } else {
+                    String::new()
+                };
                 cx.report(
                     Diagnostic::new(
                         url.span,
