@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
-work=target/bench
+work=$PWD/target/bench
 mkdir -p "$work"
 
 cargo build --release --quiet

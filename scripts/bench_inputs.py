@@ -115,7 +115,7 @@ def redis(out):
             return f"save {900 + i % 1000} {1 + i % 10}\n"
         if kind == 2:
             return "client-output-buffer-limit pubsub 32mb 8mb 60\n"
-        return f'rename-command CMD{i} ""\n'
+        return f"user u{i} on nopass ~key{i}:* +get\n"
 
     write(f"{out}/redis-5MiB/cache/etc/redis/redis.conf", head + fill(line, 5 * MIB - len(head)))
 

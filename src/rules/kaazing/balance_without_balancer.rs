@@ -1,5 +1,7 @@
+use std::collections::HashSet;
+
 use crate::diagnostic::Diagnostic;
-use crate::rules::kaazing::{canonical, same_side};
+use crate::rules::kaazing::{canonical, same_side, side};
 use crate::rules::{RuleContext, declare_rule};
 use crate::suggest;
 
@@ -32,17 +34,22 @@ declare_rule! {
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
+    // The balancer URIs of each side (DMZ, internal, neither), gathered once.
+    let mut by_side: [Option<(Vec<&str>, HashSet<String>)>; 3] = Default::default();
     for gateway in &cluster.kaazing {
-        let members = same_side(cluster, gateway);
-        let accepted: Vec<&str> = members
-            .iter()
-            .flat_map(|g| &g.services)
-            .filter(|s| s.kind().as_deref() == Some("balancer"))
-            .flat_map(|s| s.accepts.iter().map(|a| a.text.as_str()))
-            .collect();
-        // Compared as the gateway compares URIs (host without case, default
-        // ports written out); paths keep their case.
-        let known: Vec<String> = accepted.iter().map(|a| canonical(a)).collect();
+        let (accepted, known) =
+            by_side[usize::from(side(cluster, gateway))].get_or_insert_with(|| {
+                let accepted: Vec<&str> = same_side(cluster, gateway)
+                    .iter()
+                    .flat_map(|g| &g.services)
+                    .filter(|s| s.kind().as_deref() == Some("balancer"))
+                    .flat_map(|s| s.accepts.iter().map(|a| a.text.as_str()))
+                    .collect();
+                // Compared as the gateway compares URIs (host without case,
+                // default ports written out); paths keep their case.
+                let known = accepted.iter().map(|a| canonical(a)).collect();
+                (accepted, known)
+            });
         for service in &gateway.services {
             for balance in service.balances.iter().filter(|b| b.known) {
                 if known.contains(&canonical(&balance.text)) {

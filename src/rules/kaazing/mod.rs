@@ -29,7 +29,7 @@ pub(crate) fn canonical(text: &str) -> String {
 }
 
 /// Which cluster a gateway belongs to: its Enterprise Shield side.
-fn side(cluster: &Cluster, gateway: &Gateway) -> u8 {
+pub(crate) fn side(cluster: &Cluster, gateway: &Gateway) -> u8 {
     let node = cluster.node(gateway.node);
     if node.has_role(Role::DmzGateway) {
         1

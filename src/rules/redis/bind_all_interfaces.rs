@@ -1,7 +1,8 @@
+use std::collections::HashSet;
+
 use crate::diagnostic::Diagnostic;
-use crate::model::Cluster;
 use crate::model::net::BindAddress;
-use crate::model::redis::RedisServer;
+use crate::model::{Cluster, NodeId};
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 
@@ -32,24 +33,32 @@ declare_rule! {
 }
 
 /// Whether a stunnel tunnel of the cluster connects to this server.
-fn tunnelled(cluster: &Cluster, server: &RedisServer) -> bool {
-    cluster.stunnel.tunnels.iter().any(|tunnel| {
-        tunnel.connects.iter().any(|connect| {
+/// The nodes and ports some stunnel tunnel connects to, resolved once for
+/// all servers.
+fn tunnel_targets(cluster: &Cluster) -> HashSet<(NodeId, u16)> {
+    let mut out = HashSet::new();
+    for tunnel in &cluster.stunnel.tunnels {
+        for connect in &tunnel.connects {
             let Some((host, port)) = connect.inet() else {
-                return false;
+                continue;
             };
-            let target = cluster
-                .net
-                .target(cluster, tunnel.node, host.unwrap_or("localhost"));
-            port == server.port && target.is_some_and(|t| t.node == server.node)
-        })
-    })
+            if let Some(target) =
+                cluster
+                    .net
+                    .target(cluster, tunnel.node, host.unwrap_or("localhost"))
+            {
+                out.insert((target.node, port));
+            }
+        }
+    }
+    out
 }
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
+    let tunnelled = tunnel_targets(cluster);
     for server in cluster.redis.iter().filter(|s| !s.sentinel) {
-        if !tunnelled(cluster, server) {
+        if !tunnelled.contains(&(server.node, server.port)) {
             continue;
         }
         let node = &cluster.node(server.node).name;
