@@ -3,7 +3,7 @@
 //! environment overrides from `setenv.sh`), OSGi configurations by PID, and
 //! the JVM's `-D` system properties.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::formats::osgi_config::Shape;
@@ -237,13 +237,13 @@ fn build_node(
         .map(|home| precedence(cluster, home, &property_files, diagnostics))
         .unwrap_or_default();
 
-    let mut properties: HashMap<String, PortalProperty> = HashMap::new();
+    let mut properties: HashMap<String, PortalProperty> = HashMap::default();
     for &file in &order {
         let Some(doc) = cluster.file(file).document.as_properties() else {
             continue;
         };
         let text = &cluster.source(file).text;
-        let mut in_this_file: HashMap<&str, PortalProperty> = HashMap::new();
+        let mut in_this_file: HashMap<&str, PortalProperty> = HashMap::default();
         for (index, entry) in doc.entries.iter().enumerate() {
             let key = entry.key(text);
             if properties.contains_key(key) {

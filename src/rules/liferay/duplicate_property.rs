@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::formats::Format;
@@ -42,7 +42,7 @@ fn check(cx: &mut RuleContext<'_>) {
             continue;
         };
         let text = &file.source.text;
-        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut first: HashMap<&str, usize> = HashMap::default();
         for (i, entry) in doc.entries.iter().enumerate() {
             let key = entry.key(text);
             if key == "include-and-override" {
