@@ -39,6 +39,17 @@ const SECRET: &[&str] = &[
     "salt",
 ];
 
+/// Where the password of a `scheme://user:password@host/...` URL lies in it.
+fn dsn_password(url: &str) -> Option<std::ops::Range<usize>> {
+    let authority_start = url.find("://")? + 3;
+    let authority_end = url[authority_start..]
+        .find('/')
+        .map_or(url.len(), |i| authority_start + i);
+    let at = url[authority_start..authority_end].rfind('@')? + authority_start;
+    let colon = url[authority_start..at].find(':')? + authority_start;
+    (colon + 1 < at).then_some(colon + 1..at)
+}
+
 /// Whether `text` contains `pass`, `pw`, `secret`, `salt`, `credential`,
 /// `auth` or `key` in any case. Every entry of [`SECRET`] (and the `pass`/`pwd`
 /// endings) contains one of them, so one pass over the bytes rules out
@@ -150,6 +161,11 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
             for d in &doc.directives {
                 if is_secret_key(&d.name) {
                     ranges.extend(d.args.iter().map(|a| a.range));
+                } else if d.name.eq_ignore_ascii_case("sentinel")
+                    && d.args.first().is_some_and(|a| is_secret_key(&a.text))
+                {
+                    // `sentinel auth-pass MASTER PASSWORD`, `sentinel sentinel-pass PASSWORD`
+                    ranges.extend(d.args.iter().skip(1).last().map(|a| a.range));
                 } else if d.name == "user" {
                     // `user NAME on >password #sha256 <password`
                     ranges.extend(
@@ -201,7 +217,22 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
                 );
             }
         }
-        Document::Csync2(_) | Document::Hosts(_) | Document::NotParsed => {}
+        Document::Csync2(doc) => {
+            // `database pgsql://user:password@host/db`: the password part.
+            for statement in doc
+                .statements
+                .iter()
+                .filter(|s| s.keyword.text == "database")
+            {
+                for arg in &statement.args {
+                    if let Some(password) = dsn_password(arg.range.slice(&text)) {
+                        let start = arg.range.start + password.start as u32;
+                        ranges.push(TextRange::new(start, start + password.len() as u32));
+                    }
+                }
+            }
+        }
+        Document::Hosts(_) | Document::NotParsed => {}
     }
     scan_lines(&text, &mut ranges);
     file.add_secrets(ranges);
@@ -264,6 +295,31 @@ fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn masked(format: crate::formats::Format, text: &str) -> Vec<String> {
+        let document = crate::formats::parse(format, text);
+        let mut file = SourceFile::new("f", text);
+        mark(&mut file, &document);
+        file.secrets()
+            .iter()
+            .map(|r| r.slice(text).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn sentinel_passwords_and_csync2_database_passwords_are_secret() {
+        use crate::formats::Format;
+        let sentinel = "sentinel monitor mymaster 10.0.0.3 6379 2\nsentinel auth-pass mymaster Zq9-sentinel-pw\nsentinel sentinel-pass Zq9-other-pw\n";
+        assert_eq!(
+            masked(Format::Redis, sentinel),
+            ["Zq9-sentinel-pw", "Zq9-other-pw"]
+        );
+        let csync2 =
+            "database \"pgsql://csync2:Zq9-db-pw@db.example.org/csync2\";\ngroup g { host a; }\n";
+        assert_eq!(masked(Format::Csync2, csync2), ["Zq9-db-pw"]);
+        assert_eq!(dsn_password("sqlite3:///var/lib/csync2.db"), None);
+        assert_eq!(dsn_password("mysql://user@host/db"), None);
+    }
 
     #[test]
     fn line_scan_masks_commented_and_inline_secrets() {
