@@ -7,11 +7,15 @@ use std::path::{Path, PathBuf};
 
 use crate::manifest;
 
-/// The cluster root of `file` (a path to a file or folder, absolute or
-/// relative to the current directory), or `None` when no folder above it
-/// holds a manifest and it is in no git repository.
-#[must_use]
-pub fn cluster_root_of(file: &Path) -> Option<PathBuf> {
+/// What the walk up from a file found first.
+enum Found {
+    Manifest(PathBuf),
+    GitRoot(PathBuf),
+}
+
+/// Walks up from `file` (a file or folder, absolute or relative to the
+/// current directory) to the first folder with a manifest or a `.git`.
+fn walk_up(file: &Path) -> Option<Found> {
     let file = std::path::absolute(file).ok()?;
     let start = if file.is_dir() {
         Some(file.as_path())
@@ -20,35 +24,33 @@ pub fn cluster_root_of(file: &Path) -> Option<PathBuf> {
     };
     for folder in start?.ancestors() {
         if folder.join(manifest::FILE_NAME).is_file() {
-            return Some(folder.to_path_buf());
+            return Some(Found::Manifest(folder.to_path_buf()));
         }
         // `.git` is a folder, or a file in worktrees and submodules.
         if folder.join(".git").exists() {
-            return Some(folder.to_path_buf());
+            return Some(Found::GitRoot(folder.to_path_buf()));
         }
     }
     None
+}
+
+/// The cluster root of `file`, or `None` when no folder above it holds a
+/// manifest and it is in no git repository.
+#[must_use]
+pub fn cluster_root_of(file: &Path) -> Option<PathBuf> {
+    match walk_up(file)? {
+        Found::Manifest(root) | Found::GitRoot(root) => Some(root),
+    }
 }
 
 /// The nearest folder at or above `file` holding a `clusterlint.toml`,
 /// looking no higher than the git repository `file` is in.
 #[must_use]
 pub fn manifest_root_of(file: &Path) -> Option<PathBuf> {
-    let file = std::path::absolute(file).ok()?;
-    let start = if file.is_dir() {
-        Some(file.as_path())
-    } else {
-        file.parent()
-    };
-    for folder in start?.ancestors() {
-        if folder.join(manifest::FILE_NAME).is_file() {
-            return Some(folder.to_path_buf());
-        }
-        if folder.join(".git").exists() {
-            return None;
-        }
+    match walk_up(file)? {
+        Found::Manifest(root) => Some(root),
+        Found::GitRoot(_) => None,
     }
-    None
 }
 
 /// `path` relative to `base` when it lies inside it (`.` for `base`

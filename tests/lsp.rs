@@ -175,17 +175,7 @@ fn file_uri(path: &Path) -> String {
 
 /// A copy of a bundled example cluster in a temporary folder.
 fn copy_cluster(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/clusters")
-        .join(name);
-    let to = dir.path().join(name);
-    for file in common::files_under(&from) {
-        let target = to.join(file.strip_prefix(&from).unwrap());
-        fs::create_dir_all(target.parent().unwrap()).unwrap();
-        fs::copy(&file, &target).unwrap();
-    }
-    (dir, to)
+    common::copy_example(name, name)
 }
 
 /// The line and character of the first `needle` in `text`, in UTF-16 units.

@@ -16,16 +16,7 @@ const RULE: &str = "liferay/ipv6-needs-ipv6-stack";
 const IPV6: &str = ",2001:db8::50";
 
 fn copy_cluster() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let from =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clusters/liferay-remote-staging");
-    let to = dir.path().join("portal");
-    for file in common::files_under(&from) {
-        let target = to.join(file.strip_prefix(&from).unwrap());
-        fs::create_dir_all(target.parent().unwrap()).unwrap();
-        fs::copy(&file, &target).unwrap();
-    }
-    (dir, to)
+    common::copy_example("liferay-remote-staging", "portal")
 }
 
 fn binary() -> PathBuf {

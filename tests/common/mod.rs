@@ -46,3 +46,19 @@ pub fn corpus() -> Option<PathBuf> {
         None
     }
 }
+
+/// A copy of the bundled example cluster `name` in a temporary folder, as
+/// `<tmp>/<as_name>`.
+pub fn copy_example(name: &str, as_name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/clusters")
+        .join(name);
+    let to = dir.path().join(as_name);
+    for file in files_under(&from) {
+        let target = to.join(file.strip_prefix(&from).unwrap());
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(&file, &target).unwrap();
+    }
+    (dir, to)
+}
