@@ -50,51 +50,74 @@ fn dsn_password(url: &str) -> Option<std::ops::Range<usize>> {
     (colon + 1 < at).then_some(colon + 1..at)
 }
 
-/// Whether `text` contains `pass`, `pw`, `secret`, `salt`, `credential`,
-/// `auth` or `key` in any case. Every entry of [`SECRET`] (and the `pass`/`pwd`
-/// endings) contains one of them, so one pass over the bytes rules out
-/// almost every key and line without allocating.
-fn has_hint(text: &[u8]) -> bool {
-    let starts = |at: usize, word: &[u8]| {
-        text.get(at..at + word.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(word))
-    };
-    (0..text.len()).any(|i| match text[i] | 0x20 {
-        b'p' => starts(i, b"pass") || starts(i, b"pw"),
-        b's' => starts(i, b"secret") || starts(i, b"salt"),
-        b'c' => starts(i, b"credential"),
-        b'a' => starts(i, b"auth"),
-        b'k' => starts(i, b"key"),
-        _ => false,
-    })
+/// Words that mark a key as a secret's when they end it.
+const SECRET_ENDINGS: &[&str] = &["pass", "pwd", "pw"];
+
+/// For each lowercase byte, the set of lowercase letters that follow it at
+/// the start of a word of [`SECRET`] or [`SECRET_ENDINGS`] (bit `c - b'a'`):
+/// two table lookups rule out almost every position of a line.
+const WORD_STARTS: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < SECRET.len() + SECRET_ENDINGS.len() {
+        let word = if i < SECRET.len() {
+            SECRET[i].as_bytes()
+        } else {
+            SECRET_ENDINGS[i - SECRET.len()].as_bytes()
+        };
+        table[word[0] as usize] |= 1 << (word[1] - b'a');
+        i += 1;
+    }
+    table
+};
+
+/// Whether a word of the tables may start at `i`.
+fn may_start_word(text: &[u8], i: usize) -> bool {
+    let follows = WORD_STARTS[usize::from(text[i].to_ascii_lowercase())];
+    follows != 0
+        && text.get(i + 1).is_some_and(|&next| {
+            next.is_ascii_alphabetic() && follows & (1 << (next.to_ascii_lowercase() - b'a')) != 0
+        })
+}
+
+fn starts_with_ignore_case(text: &[u8], word: &[u8]) -> bool {
+    text.get(..word.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(word))
+}
+
+fn ends_with_ignore_case(text: &[u8], word: &str) -> bool {
+    text.len() >= word.len()
+        && text[text.len() - word.len()..].eq_ignore_ascii_case(word.as_bytes())
+}
+
+/// Whether `text` contains a word of `words` at `i`, in any case.
+fn word_at(text: &[u8], i: usize, words: &[&str]) -> bool {
+    let first = text[i].to_ascii_lowercase();
+    words
+        .iter()
+        .any(|w| w.as_bytes()[0] == first && starts_with_ignore_case(&text[i..], w.as_bytes()))
 }
 
 /// nginx's `proxy_pass`, `fastcgi_pass`, `proxy_pass_header`, ...: they
 /// pass requests on, they hold no password.
-fn is_nginx_pass(lower: &str) -> bool {
+fn is_nginx_pass(key: &[u8]) -> bool {
     const MODULES: &[&str] = &["proxy", "fastcgi", "uwsgi", "scgi", "grpc", "memcached"];
     MODULES.iter().any(|m| {
-        lower
-            .strip_prefix(m)
-            .is_some_and(|rest| rest == "_pass" || rest.starts_with("_pass_"))
+        starts_with_ignore_case(key, m.as_bytes()) && {
+            let rest = &key[m.len()..];
+            rest.eq_ignore_ascii_case(b"_pass") || starts_with_ignore_case(rest, b"_pass_")
+        }
     })
 }
 
 /// Whether a key (property, option, variable or `-D` name) holds a secret.
 #[must_use]
 pub fn is_secret_key(key: &str) -> bool {
-    if !has_hint(key.as_bytes()) {
-        return false;
-    }
-    let lower = key.to_ascii_lowercase();
-    if NOT_SECRET.iter().any(|s| lower.ends_with(s)) || is_nginx_pass(&lower) {
-        return false;
-    }
+    let key = key.as_bytes();
     // Gluu writes `ldapPass`, `oxauthClient_pw`, `defaultTrustStorePW`.
-    SECRET.iter().any(|s| lower.contains(s))
-        || lower.ends_with("pass")
-        || lower.ends_with("pwd")
-        || lower.ends_with("pw")
+    let secret = (0..key.len()).any(|i| may_start_word(key, i) && word_at(key, i, SECRET))
+        || SECRET_ENDINGS.iter().any(|e| ends_with_ignore_case(key, e));
+    secret && !NOT_SECRET.iter().any(|s| ends_with_ignore_case(key, s)) && !is_nginx_pass(key)
 }
 
 /// Records on `file` the ranges of the secret values `document` holds.
@@ -242,13 +265,21 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
 /// that reads `key = value`, `key: value` or `key value` (also commented
 /// out, also after `export` or `-D`), a secret key's value is masked.
 fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
-    let mut offset = 0usize;
-    for line in text.split_inclusive(['\n', '\r']) {
-        let content = line.trim_end_matches(['\n', '\r']);
-        if !has_hint(content.as_bytes()) {
-            offset += line.len();
-            continue;
-        }
+    let bytes = text.as_bytes();
+    let is_break = |b: &u8| matches!(b, b'\n' | b'\r');
+    let mut at = 0;
+    // Only lines holding a hint are read: find the next hint, then its line.
+    while let Some(hint) = next_hint(bytes, at) {
+        let offset = bytes[..hint]
+            .iter()
+            .rposition(is_break)
+            .map_or(0, |p| p + 1);
+        let end = bytes[hint..]
+            .iter()
+            .position(is_break)
+            .map_or(bytes.len(), |p| hint + p);
+        at = end;
+        let content = &text[offset..end];
         let body =
             content.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '#' | '!' | ';'));
         let body = body.strip_prefix("export ").unwrap_or(body).trim_start();
@@ -288,8 +319,21 @@ fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
             }
             search = start;
         }
-        offset += line.len();
     }
+}
+
+/// Where the next word of [`SECRET`] or [`SECRET_ENDINGS`] starts in
+/// `text`, from `from` on, in any case. One automaton over the whole file
+/// (with its vectorised prefilter) instead of a test at every byte.
+fn next_hint(text: &[u8], from: usize) -> Option<usize> {
+    static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(SECRET.iter().chain(SECRET_ENDINGS))
+            .expect("fixed word list")
+    });
+    WORDS.find(&text[from..]).map(|m| from + m.start())
 }
 
 #[cfg(test)]

@@ -374,7 +374,7 @@ fn check_nginx(
                 && place.as_ref().is_some_and(|(f, l)| {
                     let body = fs::read(prefix.join(f)).unwrap_or_default();
                     let body = String::from_utf8_lossy(&body);
-                    nginx::parse(&body).walk().iter().any(|(_, d)| {
+                    nginx::parse(&body).walk().any(|(_, d)| {
                         d.name(&body) == "include"
                             && oracle::line_of(&body, d.name.range.start) == *l
                     })
@@ -539,7 +539,7 @@ fn first_difference(a: &[Stmt], b: &[Stmt]) -> Option<String> {
 /// words.
 fn crossplane_lexes_differently(text: &str) -> bool {
     let doc = nginx::parse(text);
-    doc.walk().iter().any(|(_, d)| {
+    doc.walk().any(|(_, d)| {
         d.args.iter().chain(std::iter::once(&d.name)).any(|w| {
             let raw = w.range.slice(text);
             let escapes = ["\\\\", "\\t", "\\r", "\\n", "\\\"", "\\'"]

@@ -147,13 +147,17 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
-    if failed || checked.iter().any(|c| c.report.has_manifest_errors()) {
+    let code = if failed || checked.iter().any(|c| c.report.has_manifest_errors()) {
         ExitCode::from(2)
     } else if checked.iter().any(|c| c.report.has_errors()) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    // The process ends now: freeing every parse tree and model one by one
+    // would only delay the exit (tens of milliseconds on a large cluster).
+    std::mem::forget(checked);
+    code
 }
 
 /// Notes go to stderr unless `--quiet`.

@@ -480,7 +480,7 @@ impl Schema {
                 .collect(),
             Content::Elements(ref p) => match p.term {
                 Term::All(items) => check_all(p, items, children),
-                _ => Automaton::new(p).check(children),
+                _ => Automaton::of(p).check(children),
             },
         }
     }
@@ -680,6 +680,23 @@ struct Step {
 const MAX_UNROLL: u32 = 32;
 
 impl Automaton {
+    /// The automaton of a content model, built once per process: the schema
+    /// is static data, so each model's automaton is kept (a few dozen in
+    /// all) instead of being rebuilt for every element checked.
+    fn of(particle: &'static Particle) -> &'static Self {
+        type Built = rustc_hash::FxHashMap<usize, &'static Automaton>;
+        static BUILT: std::sync::LazyLock<std::sync::RwLock<Built>> =
+            std::sync::LazyLock::new(Default::default);
+        let key = std::ptr::from_ref(particle) as usize;
+        if let Some(&built) = BUILT.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
+            return built;
+        }
+        let mut built = BUILT.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        built
+            .entry(key)
+            .or_insert_with(|| Box::leak(Box::new(Self::new(particle))))
+    }
+
     fn new(particle: &'static Particle) -> Self {
         let mut a = Self {
             leaf: vec![None],

@@ -239,7 +239,6 @@ impl Document {
         match self {
             Self::Nginx(doc) => doc
                 .walk()
-                .into_iter()
                 .filter(|(_, d)| d.name(text) == "include")
                 .filter_map(|(_, d)| match d.args.as_slice() {
                     [arg] => Some(include(arg.text(text), arg.range, Format::Nginx)),

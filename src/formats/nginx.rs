@@ -95,16 +95,37 @@ pub struct NginxDocument {
 impl NginxDocument {
     /// Every directive, depth first, with its depth.
     #[must_use]
-    pub fn walk(&self) -> Vec<(usize, &Directive)> {
-        fn visit<'a>(list: &'a [Directive], depth: usize, out: &mut Vec<(usize, &'a Directive)>) {
-            for d in list {
-                out.push((depth, d));
-                visit(d.children(), depth + 1, out);
+    pub fn walk(&self) -> Walk<'_> {
+        Walk {
+            stack: vec![self.directives.iter()],
+        }
+    }
+}
+
+/// The iterator of [`NginxDocument::walk`]: a stack of sibling lists, as
+/// deep as the blocks nest.
+pub struct Walk<'a> {
+    stack: Vec<std::slice::Iter<'a, Directive>>,
+}
+
+impl<'a> Iterator for Walk<'a> {
+    type Item = (usize, &'a Directive);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let depth = self.stack.len().checked_sub(1)?;
+            match self.stack[depth].next() {
+                Some(directive) => {
+                    if !directive.children().is_empty() {
+                        self.stack.push(directive.children().iter());
+                    }
+                    return Some((depth, directive));
+                }
+                None => {
+                    self.stack.pop();
+                }
             }
         }
-        let mut out = Vec::new();
-        visit(&self.directives, 0, &mut out);
-        out
     }
 }
 

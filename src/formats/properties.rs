@@ -239,6 +239,7 @@ fn trailing_backslashes(bytes: &[u8]) -> usize {
 fn lex_jdk(lines: &mut PhysicalLines<'_>, doc: &mut PropertiesDocument) {
     let text = lines.text;
     let bytes = text.as_bytes();
+    let mut pieces = Vec::new();
     while let Some(line) = lines.next_line() {
         let mut start = line.start as usize;
         while start < line.end as usize && is_jdk_space(bytes[start]) {
@@ -252,7 +253,7 @@ fn lex_jdk(lines: &mut PhysicalLines<'_>, doc: &mut PropertiesDocument) {
                 .push(TextRange::from_usize(start..line.end as usize));
             continue;
         }
-        let mut pieces = Vec::new();
+        pieces.clear();
         let mut piece = TextRange::from_usize(start..line.end as usize);
         loop {
             if trailing_backslashes(piece.slice(text).as_bytes()).is_multiple_of(2) {
@@ -279,6 +280,7 @@ fn lex_jdk(lines: &mut PhysicalLines<'_>, doc: &mut PropertiesDocument) {
 fn lex_liferay(lines: &mut PhysicalLines<'_>, doc: &mut PropertiesDocument) {
     let text = lines.text;
     let is_trim = |c: char| c <= ' ';
+    let mut pieces = Vec::new();
     while let Some(line) = lines.next_line() {
         let content = line.slice(text);
         let trimmed = content.trim_matches(is_trim);
@@ -288,7 +290,7 @@ fn lex_liferay(lines: &mut PhysicalLines<'_>, doc: &mut PropertiesDocument) {
             }
             continue;
         }
-        let mut pieces = Vec::new();
+        pieces.clear();
         let mut piece = trimmed_range(text, line);
         let mut lost = false;
         loop {
@@ -349,44 +351,39 @@ fn trimmed_range(text: &str, line: TextRange) -> TextRange {
     TextRange::new(line.start + start as u32, line.start + end as u32)
 }
 
-/// A logical line: one piece borrowed as is, or several pieces joined, with
-/// the map back to source offsets.
+/// A logical line: one piece borrowed as is, or several pieces joined; the
+/// pieces map offsets in the joined text back to the source.
 struct Logical<'a> {
     joined: Cow<'a, str>,
-    /// `(offset in joined, piece)` for each piece.
-    map: Vec<(usize, TextRange)>,
+    pieces: &'a [TextRange],
 }
 
 impl<'a> Logical<'a> {
-    fn new(text: &'a str, pieces: &[TextRange]) -> Self {
-        if let [one] = pieces {
-            return Self {
-                joined: Cow::Borrowed(one.slice(text)),
-                map: vec![(0, *one)],
-            };
-        }
-        let mut joined = String::new();
-        let mut map = Vec::with_capacity(pieces.len());
-        for piece in pieces {
-            map.push((joined.len(), *piece));
-            joined.push_str(piece.slice(text));
-        }
-        Self {
-            joined: Cow::Owned(joined),
-            map,
-        }
+    fn new(text: &'a str, pieces: &'a [TextRange]) -> Self {
+        let joined = if let [one] = pieces {
+            Cow::Borrowed(one.slice(text))
+        } else {
+            let mut joined = String::with_capacity(pieces.iter().map(|p| p.len() as usize).sum());
+            for piece in pieces {
+                joined.push_str(piece.slice(text));
+            }
+            Cow::Owned(joined)
+        };
+        Self { joined, pieces }
     }
 
     /// Source offset of joined offset `at`; an offset at a piece boundary maps
     /// to the end of the earlier piece when `end` is set.
     fn source(&self, at: usize, end: bool) -> u32 {
-        let mut found = self.map[0];
-        for &(offset, piece) in &self.map {
+        let mut found = (0, self.pieces[0]);
+        let mut offset = 0;
+        for &piece in self.pieces {
             if offset < at || (offset == at && !end) {
                 found = (offset, piece);
             } else {
                 break;
             }
+            offset += piece.len() as usize;
         }
         found.1.start + (at - found.0) as u32
     }
@@ -403,12 +400,11 @@ impl<'a> Logical<'a> {
     }
 
     fn is_multi(&self) -> bool {
-        self.map.len() > 1
+        self.pieces.len() > 1
     }
 
     fn pieces(&self) -> Option<Box<[TextRange]>> {
-        self.is_multi()
-            .then(|| self.map.iter().map(|&(_, piece)| piece).collect())
+        self.is_multi().then(|| self.pieces.into())
     }
 }
 
@@ -453,7 +449,6 @@ fn split_jdk(text: &str, pieces: &[TextRange], doc: &mut PropertiesDocument) {
         value_start += 1;
     }
     push_entry(
-        text,
         &logical,
         0..key_len,
         value_start..line.len(),
@@ -517,7 +512,6 @@ fn split_liferay(text: &str, pieces: &[TextRange], doc: &mut PropertiesDocument)
         return;
     }
     push_entry(
-        text,
         &logical,
         0..key_end,
         i..line.len(),
@@ -528,7 +522,6 @@ fn split_liferay(text: &str, pieces: &[TextRange], doc: &mut PropertiesDocument)
 }
 
 fn push_entry(
-    text: &str,
     logical: &Logical<'_>,
     key: std::ops::Range<usize>,
     value: std::ops::Range<usize>,
@@ -551,18 +544,9 @@ fn push_entry(
     );
     let value = match dialect {
         Dialect::Liferay if has_unescaped_comma(raw_value) => {
-            let entry = Entry {
-                key_range,
-                value_range,
-                separator,
-                key: Decoded::Raw,
-                value: Decoded::Raw,
-                pieces: logical.pieces(),
-            };
             // Validate escapes once over the whole value for located errors.
             let _ = unescape(raw_value, dialect, &locate_value, &mut doc.errors);
-            let joined: Vec<String> = entry.list_items(text).into_iter().map(|i| i.text).collect();
-            Decoded::Owned(joined.join(",").into_boxed_str())
+            Decoded::Owned(joined_list(raw_value).into_boxed_str())
         }
         _ => decoded(
             unescape(raw_value, dialect, &locate_value, &mut doc.errors),
@@ -585,6 +569,37 @@ fn decoded(value: Cow<'_, str>, raw: &str, multi: bool) -> Decoded {
         Cow::Borrowed(v) if !multi && v.len() == raw.len() => Decoded::Raw,
         other => Decoded::Owned(other.into_owned().into_boxed_str()),
     }
+}
+
+/// A Liferay list value as `PropsUtil.get` returns it: the items split on
+/// unescaped commas, trimmed, decoded and joined with `,` (what
+/// [`Entry::list_items`] gives, item by item).
+fn joined_list(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut ignored = Vec::new();
+    let mut item_start = 0;
+    let mut escaped = false;
+    let bytes = raw.as_bytes();
+    for i in 0..=bytes.len() {
+        let end = i == bytes.len();
+        if end || (bytes[i] == b',' && !escaped) {
+            if item_start > 0 {
+                out.push(',');
+            }
+            let item = raw[item_start..i].trim_matches(|c: char| c <= ' ');
+            out.push_str(&unescape(
+                item,
+                Dialect::Liferay,
+                &|_| TextRange::empty(0),
+                &mut ignored,
+            ));
+            item_start = i + 1;
+            escaped = false;
+            continue;
+        }
+        escaped = bytes[i] == b'\\' && !escaped;
+    }
+    out
 }
 
 fn has_unescaped_comma(raw: &str) -> bool {
@@ -627,8 +642,12 @@ fn unescape<'a>(
             break;
         };
         if e == 'u' {
-            let digits: String = raw[at + 2..].chars().take(4).collect();
-            let value = parse_unicode_escape(&digits, dialect);
+            let digits_end = raw[at + 2..]
+                .char_indices()
+                .nth(4)
+                .map_or(raw.len(), |(i, _)| at + 2 + i);
+            let digits = &raw[at + 2..digits_end];
+            let value = parse_unicode_escape(digits, dialect);
             if let Some(unit) = value {
                 for _ in 0..4 {
                     chars.next();

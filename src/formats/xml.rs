@@ -8,7 +8,9 @@
 //! Every element, attribute and text node keeps the range of its raw text;
 //! decoded values map back to the raw text through their pieces.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
@@ -27,22 +29,32 @@ pub struct Value {
     /// The raw text the value comes from (for a text node: all of it,
     /// CDATA sections and references included).
     pub range: TextRange,
-    /// `(offset in text, raw range)` for each piece, in order; a piece whose
-    /// raw text is as long as its decoded text is written as is.
-    pieces: Vec<(u32, TextRange)>,
+    /// `(offset in text, raw range)` of the first piece; a piece whose raw
+    /// text is as long as its decoded text is written as is. Most values
+    /// have one piece, kept here without an allocation.
+    first: Option<(u32, TextRange)>,
+    /// The further pieces, in order.
+    more: Vec<(u32, TextRange)>,
 }
 
 impl Value {
+    /// Each piece: `(start in text, end in text, raw range)`.
+    fn pieces(&self) -> impl Iterator<Item = (u32, u32, TextRange)> + '_ {
+        let starts = self.first.iter().chain(&self.more);
+        let ends = self
+            .more
+            .iter()
+            .map(|&(at, _)| at)
+            .chain(std::iter::once(self.text.len() as u32));
+        starts.zip(ends).map(|(&(at, raw), end)| (at, end, raw))
+    }
+
     /// The raw range of a range of the decoded text: exact inside a piece
     /// written as is, else the pieces it touches.
     #[must_use]
     pub fn raw_range(&self, decoded: TextRange) -> TextRange {
         let mut out: Option<TextRange> = None;
-        for (i, &(at, raw)) in self.pieces.iter().enumerate() {
-            let end = self
-                .pieces
-                .get(i + 1)
-                .map_or(self.text.len() as u32, |(next, _)| *next);
+        for (at, end, raw) in self.pieces() {
             if end <= decoded.start && !(decoded.is_empty() && end == decoded.start) {
                 continue;
             }
@@ -63,13 +75,19 @@ impl Value {
     }
 
     fn push(&mut self, decoded: &str, raw: TextRange) {
-        if self.pieces.is_empty() {
+        let piece = (self.text.len() as u32, raw);
+        if self.first.is_none() {
             self.range = raw;
+            self.first = Some(piece);
         } else {
             self.range = self.range.cover(raw);
+            self.more.push(piece);
         }
-        self.pieces.push((self.text.len() as u32, raw));
         self.text.push_str(decoded);
+    }
+
+    fn has_pieces(&self) -> bool {
+        self.first.is_some()
     }
 }
 
@@ -96,10 +114,13 @@ pub struct Element {
     /// The qualified name as written (`prefix:local` or `local`).
     pub name: String,
     pub name_range: TextRange,
-    /// The namespace the name is in, from the `xmlns` declarations in scope.
-    pub namespace: Option<String>,
+    /// The namespace the name is in, from the `xmlns` declarations in scope
+    /// (shared with the element that declares it).
+    pub namespace: Option<Arc<str>>,
     pub attributes: Vec<Attribute>,
     pub children: Vec<Node>,
+    /// Where the local name starts in `name` (after the prefix's `:`).
+    local_start: u32,
     /// The start tag.
     pub start_tag: TextRange,
     /// From the start tag to the end of the end tag (or where it was cut
@@ -111,7 +132,9 @@ impl Element {
     /// The name without its prefix.
     #[must_use]
     pub fn local_name(&self) -> &str {
-        self.name.rsplit(':').next().unwrap_or(&self.name)
+        self.name
+            .get(self.local_start as usize..)
+            .unwrap_or(&self.name)
     }
 
     /// The child elements.
@@ -131,19 +154,16 @@ impl Element {
     /// The text content, when the element has text and no child elements
     /// (the pieces of several text nodes run together).
     #[must_use]
-    pub fn text(&self) -> Option<Value> {
-        let mut out: Option<Value> = None;
+    pub fn text(&self) -> Option<Cow<'_, Value>> {
+        let mut out: Option<Cow<'_, Value>> = None;
         for node in &self.children {
             match node {
                 Node::Element(_) => return None,
                 Node::Text(text) => match &mut out {
-                    None => out = Some(text.clone()),
+                    None => out = Some(Cow::Borrowed(text)),
                     Some(value) => {
-                        for (i, &(at, raw)) in text.pieces.iter().enumerate() {
-                            let end = text
-                                .pieces
-                                .get(i + 1)
-                                .map_or(text.text.len() as u32, |p| p.0);
+                        let value = value.to_mut();
+                        for (at, end, raw) in text.pieces() {
                             value.push(&text.text[at as usize..end as usize], raw);
                         }
                     }
@@ -173,23 +193,35 @@ pub struct XmlDocument {
 
 impl XmlDocument {
     /// Every element, depth first.
-    #[must_use]
-    pub fn elements(&self) -> Vec<&Element> {
-        let mut out = Vec::new();
-        let mut stack: Vec<&Element> = self.root.iter().collect();
-        while let Some(element) = stack.pop() {
-            out.push(element);
-            let children: Vec<&Element> = element.elements().collect();
-            stack.extend(children.into_iter().rev());
-        }
-        out
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        let mut stack: Vec<std::slice::Iter<'_, Node>> = Vec::new();
+        let mut root = self.root.as_ref();
+        std::iter::from_fn(move || {
+            if let Some(root) = root.take() {
+                stack.push(root.children.iter());
+                return Some(root);
+            }
+            loop {
+                let children = stack.last_mut()?;
+                match children.next() {
+                    Some(Node::Element(element)) => {
+                        stack.push(element.children.iter());
+                        return Some(element);
+                    }
+                    Some(Node::Text(_)) => {}
+                    None => {
+                        stack.pop();
+                    }
+                }
+            }
+        })
     }
 }
 
 /// An element being read, with the namespaces it declares.
 struct Open {
     element: Element,
-    namespaces: HashMap<String, String>,
+    namespaces: HashMap<String, Arc<str>>,
     /// Deeper than [`MAX_DEPTH`]: read, not kept.
     dropped: bool,
 }
@@ -370,6 +402,9 @@ fn add_text(
     };
     match open.element.children.last_mut() {
         Some(Node::Text(value)) if value.range.end == raw.start => value.push(decoded, piece_raw),
+        // Blank text after a child element is not content (the element has
+        // element content); most text nodes of a configuration are these.
+        Some(Node::Element(_)) if verbatim == decoded && is_blank(decoded) => {}
         _ => {
             let mut value = Value::default();
             value.push(decoded, piece_raw);
@@ -381,13 +416,29 @@ fn add_text(
     }
 }
 
+/// XML white space only.
+fn is_blank(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
 /// Puts a finished element into its parent, or makes it the root.
 fn attach(stack: &mut [Open], doc: &mut XmlDocument, element: Element, dropped: bool) {
     if dropped {
         return;
     }
     match stack.last_mut() {
-        Some(parent) => parent.element.children.push(Node::Element(element)),
+        Some(parent) => {
+            let children = &mut parent.element.children;
+            // Blank text before the first child element goes the same way.
+            if let [Node::Text(only)] = children.as_slice()
+                && only.range.len() as usize == only.text.len()
+                && is_blank(&only.text)
+            {
+                children.clear();
+            }
+            children.push(Node::Element(element));
+        }
         None if doc.root.is_none() => doc.root = Some(element),
         None => doc.errors.push(ParseError::new(
             element.name_range,
@@ -522,9 +573,9 @@ fn start_tag(text: &str, raw: TextRange, stack: &[Open], doc: &mut XmlDocument) 
     let mut namespaces = HashMap::new();
     for attribute in &attributes {
         if attribute.name == "xmlns" {
-            namespaces.insert(String::new(), attribute.value.text.clone());
+            namespaces.insert(String::new(), Arc::from(attribute.value.text.as_str()));
         } else if let Some(prefix) = attribute.name.strip_prefix("xmlns:") {
-            namespaces.insert(prefix.to_string(), attribute.value.text.clone());
+            namespaces.insert(prefix.to_string(), Arc::from(attribute.value.text.as_str()));
         }
     }
     let prefix = name.split_once(':').map_or("", |(p, _)| p);
@@ -535,6 +586,7 @@ fn start_tag(text: &str, raw: TextRange, stack: &[Open], doc: &mut XmlDocument) 
         .filter(|ns| !ns.is_empty());
     Open {
         element: Element {
+            local_start: name.rfind(':').map_or(0, |colon| colon as u32 + 1),
             name: name.to_string(),
             name_range,
             namespace,
@@ -594,7 +646,7 @@ fn attribute_value(text: &str, range: TextRange, doc: &mut XmlDocument) -> Value
         at += amp + len;
         rest = &rest[amp + len..];
     }
-    if !rest.is_empty() || value.pieces.is_empty() {
+    if !rest.is_empty() || !value.has_pieces() {
         value.push(rest, TextRange::from_usize(at..at + rest.len()));
     }
     value.range = range;

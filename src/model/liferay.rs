@@ -243,29 +243,31 @@ fn build_node(
             continue;
         };
         let text = &cluster.source(file).text;
-        let mut in_this_file: HashMap<&str, PortalProperty> = HashMap::default();
+        properties.reserve(doc.entries.len());
         for (index, entry) in doc.entries.iter().enumerate() {
             let key = entry.key(text);
-            if properties.contains_key(key) {
-                continue;
-            }
-            in_this_file
-                .entry(key)
-                .and_modify(|p| {
+            match properties.get_mut(key) {
+                // A key repeated in one file: the values are joined.
+                Some(p) if p.definitions.first().is_some_and(|&(f, _)| f == file) => {
                     p.value.push(',');
                     p.value.push_str(entry.value(text));
                     p.definitions.push((file, index));
-                })
-                .or_insert_with(|| PortalProperty {
-                    value: entry.value(text).to_string(),
-                    key_span: Span::new(file, entry.key_range),
-                    value_span: Span::new(file, entry.value_range),
-                    origin: Origin::File,
-                    definitions: vec![(file, index)],
-                });
-        }
-        for (key, property) in in_this_file {
-            properties.insert(key.to_string(), property);
+                }
+                // Set by a file read earlier, which wins.
+                Some(_) => {}
+                None => {
+                    properties.insert(
+                        key.to_string(),
+                        PortalProperty {
+                            value: entry.value(text).to_string(),
+                            key_span: Span::new(file, entry.key_range),
+                            value_span: Span::new(file, entry.value_range),
+                            origin: Origin::File,
+                            definitions: vec![(file, index)],
+                        },
+                    );
+                }
+            }
         }
     }
 

@@ -5,6 +5,8 @@
 //! text where none belongs, and text values their type refuses. Each
 //! problem is located at the text the user wrote.
 
+use std::borrow::Cow;
+
 use crate::formats::kaazing_schema::{
     self, ContentProblem, ElementType, Namespace, Placement, Schema,
 };
@@ -110,7 +112,7 @@ fn schema(gateway: &Gateway, root: &Element, namespace: Namespace) -> Vec<Schema
         gateway,
         file: gateway.file,
         schema: kaazing_schema::schema(namespace),
-        uri: root.namespace.clone().unwrap_or_default(),
+        uri: root.namespace.as_deref().unwrap_or_default().to_string(),
         out: Vec::new(),
     };
     walker.element(root, ElementType::Complex(walker.schema.root().name), None);
@@ -150,13 +152,13 @@ impl Walker<'_> {
 
     /// The name the schema sees for a child: its local name in the gateway
     /// namespace, `{uri}local` in any other.
-    fn schema_name(&self, element: &Element) -> String {
+    fn schema_name<'e>(&self, element: &'e Element) -> Cow<'e, str> {
         match &element.namespace {
             Some(ns) if !ns.eq_ignore_ascii_case(&self.uri) => {
-                format!("{{{ns}}}{}", element.local_name())
+                Cow::Owned(format!("{{{ns}}}{}", element.local_name()))
             }
-            None if !self.uri.is_empty() => format!("{{}}{}", element.local_name()),
-            _ => element.local_name().to_string(),
+            None if !self.uri.is_empty() => Cow::Owned(format!("{{}}{}", element.local_name())),
+            _ => Cow::Borrowed(element.local_name()),
         }
     }
 
@@ -245,8 +247,8 @@ impl Walker<'_> {
             }
         }
         let children: Vec<&Element> = element.elements().collect();
-        let names: Vec<String> = children.iter().map(|c| self.schema_name(c)).collect();
-        let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let names: Vec<Cow<'_, str>> = children.iter().map(|c| self.schema_name(c)).collect();
+        let name_refs: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
         let mut skip = vec![false; children.len()];
         for problem in self.schema.check_children(type_name, &name_refs) {
             if let Some(i) = problem.index().filter(|&i| i < children.len())
