@@ -31,6 +31,7 @@ pub mod graph;
 pub mod includes;
 #[doc(hidden)]
 pub mod invariants;
+pub mod limits;
 #[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod manifest;

@@ -68,6 +68,8 @@ pub struct Manifest {
     pub rules: RuleSettings,
     pub remote_live: Option<RemoteLive>,
     pub sticky_paths: Option<Vec<Located<String>>>,
+    /// `[limits]`: each key given and its value (see [`crate::limits`]).
+    pub limits: Vec<(Located<String>, Located<u64>)>,
     pub errors: Vec<ParseError>,
 }
 
@@ -208,7 +210,9 @@ impl Reader {
     fn root(&mut self, root: &DeTable<'_>, manifest: &mut Manifest) {
         self.check_keys(
             root,
-            &["cluster", "nodes", "files", "rules", "liferay", "nginx"],
+            &[
+                "cluster", "nodes", "files", "rules", "liferay", "nginx", "limits",
+            ],
             "clusterlint.toml",
         );
         for (key, value) in root {
@@ -264,7 +268,38 @@ impl Reader {
                         }
                     }
                 }
+                "limits" => {
+                    if let Some(table) = self.table(value, "limits") {
+                        self.limits(table, &mut manifest.limits);
+                    }
+                }
                 _ => {}
+            }
+        }
+    }
+
+    fn limits(&mut self, table: &DeTable<'_>, limits: &mut Vec<(Located<String>, Located<u64>)>) {
+        self.check_keys(table, crate::limits::KEYS, "[limits]");
+        for (key, value) in table {
+            let name = key.get_ref().to_string();
+            if !crate::limits::KEYS.contains(&name.as_str()) {
+                continue;
+            }
+            let Some(number) = self.integer(value, &name) else {
+                continue;
+            };
+            match u64::try_from(number.value) {
+                Ok(n) if n > 0 => limits.push((
+                    Located {
+                        value: name,
+                        range: range_of(key),
+                    },
+                    Located {
+                        value: n,
+                        range: number.range,
+                    },
+                )),
+                _ => self.error(number.range, format!("`{name}` must be a positive integer")),
             }
         }
     }

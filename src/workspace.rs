@@ -31,6 +31,7 @@ struct CacheKey {
     path: String,
     format: Format,
     fragment: bool,
+    limits: Limits,
 }
 
 #[derive(Debug)]
@@ -86,8 +87,8 @@ impl ParseCache {
     }
 }
 
-/// Files larger than this are not read (`core/unreadable-file`).
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+pub use crate::limits::DEFAULT_MAX_FILE_SIZE;
+use crate::limits::Limits;
 
 /// Why a cluster could not be checked at all.
 #[derive(Debug, thiserror::Error)]
@@ -107,7 +108,8 @@ enum Content {
     /// Shared, so that an unchanged file is recognised by its allocation.
     Memory(Arc<[u8]>),
     Disk(PathBuf),
-    /// A directory the walk could not enter.
+    /// A directory the walk could not enter, or a link it does not follow:
+    /// what to tell the user.
     Unlistable(String),
 }
 
@@ -127,7 +129,8 @@ pub struct Workspace {
     manifest_path: String,
     files: Vec<InputFile>,
     cache: Option<Arc<ParseCache>>,
-    max_file_size: u64,
+    /// The limits the manifest's `[limits]` is laid over.
+    limits: Limits,
 }
 
 impl Default for Workspace {
@@ -155,7 +158,7 @@ impl Workspace {
             manifest_path: manifest::FILE_NAME.to_string(),
             files: Vec::new(),
             cache: None,
-            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            limits: Limits::default(),
         }
     }
 
@@ -210,7 +213,9 @@ impl Workspace {
             .files
             .par_iter()
             .map(|f| match &f.content {
-                Content::Disk(_) => self.read(&f.content).ok().map(Into::into),
+                Content::Disk(_) => Self::read(&f.content, self.limits.max_file_size)
+                    .ok()
+                    .map(Into::into),
                 _ => None,
             })
             .collect();
@@ -220,7 +225,10 @@ impl Workspace {
             }
         }
         if let Some(Content::Disk(_)) = &self.manifest
-            && let Some(bytes) = self.manifest.as_ref().and_then(|m| self.read(m).ok())
+            && let Some(bytes) = self
+                .manifest
+                .as_ref()
+                .and_then(|m| Self::read(m, self.limits.max_file_size).ok())
         {
             self.manifest = Some(Content::Memory(bytes.into()));
         }
@@ -249,7 +257,7 @@ impl Workspace {
 
     /// Sets the size above which files are not read.
     pub fn set_max_file_size(&mut self, bytes: u64) {
-        self.max_file_size = bytes;
+        self.limits.max_file_size = bytes;
     }
 
     /// The cluster root on disk, if the workspace came from one.
@@ -276,6 +284,7 @@ impl Workspace {
             root: Some(root.to_path_buf()),
             ..Self::new()
         };
+        let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         let walker = ignore::WalkBuilder::new(root)
             .follow_links(false)
             .sort_by_file_name(Ord::cmp)
@@ -290,19 +299,33 @@ impl Workspace {
                     };
                     workspace.files.push(InputFile {
                         path,
-                        content: Content::Unlistable(err.to_string()),
+                        content: Content::Unlistable(format!("cannot read this folder: {err}")),
                     });
                     continue;
                 }
             };
-            // A link to a file is read through; a broken link is kept too, so
-            // that reading it reports the problem.
-            let is_file = entry.file_type().is_some_and(|t| t.is_file())
-                || (entry.path_is_symlink() && !entry.path().is_dir());
-            if !is_file || entry.depth() == 0 {
+            if entry.depth() == 0 {
                 continue;
             }
             let path = relative(root, entry.path());
+            // A link to a file in the cluster is read through; a broken link
+            // is kept too, so that reading it reports the problem. Links out
+            // of the cluster and loops of links are reported, not followed.
+            if entry.path_is_symlink() {
+                match refused_link(&canonical_root, entry.path()) {
+                    Some(message) => {
+                        workspace.files.push(InputFile {
+                            path,
+                            content: Content::Unlistable(message),
+                        });
+                        continue;
+                    }
+                    None if entry.path().is_dir() => continue,
+                    None => {}
+                }
+            } else if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
             if path == manifest::FILE_NAME {
                 workspace.manifest = Some(Content::Disk(entry.into_path()));
             } else {
@@ -316,11 +339,11 @@ impl Workspace {
         Ok(workspace)
     }
 
-    fn read(&self, content: &Content) -> Result<Vec<u8>, String> {
+    fn read(content: &Content, max_size: u64) -> Result<Vec<u8>, String> {
         match content {
             Content::Memory(bytes) => {
-                if bytes.len() as u64 > self.max_file_size {
-                    return Err(too_large(bytes.len() as u64, self.max_file_size));
+                if bytes.len() as u64 > max_size {
+                    return Err(too_large(bytes.len() as u64, max_size));
                 }
                 Ok(bytes.to_vec())
             }
@@ -330,15 +353,15 @@ impl Workspace {
                 if !metadata.is_file() {
                     return Err("not a regular file".to_string());
                 }
-                if metadata.len() > self.max_file_size {
-                    return Err(too_large(metadata.len(), self.max_file_size));
+                if metadata.len() > max_size {
+                    return Err(too_large(metadata.len(), max_size));
                 }
                 let mut bytes = Vec::with_capacity(metadata.len() as usize);
-                file.take(self.max_file_size + 1)
+                file.take(max_size + 1)
                     .read_to_end(&mut bytes)
                     .map_err(|e| e.to_string())?;
-                if bytes.len() as u64 > self.max_file_size {
-                    return Err(too_large(bytes.len() as u64, self.max_file_size));
+                if bytes.len() as u64 > max_size {
+                    return Err(too_large(bytes.len() as u64, max_size));
                 }
                 Ok(bytes)
             }
@@ -354,35 +377,39 @@ impl Workspace {
         path: &str,
         format: Format,
         fragment: bool,
+        limits: &Limits,
     ) -> (ClusterFile, Vec<Diagnostic>) {
         let content = self
             .files
             .binary_search_by(|f| f.path.as_str().cmp(path))
             .ok()
             .map(|at| &self.files[at].content);
+        let read = || self.read_path(path, limits.max_file_size);
+        let depth = limits.max_nesting_depth;
         let (Some(cache), Some(Content::Memory(bytes))) = (&self.cache, content) else {
-            return load(id, path, format, fragment, self.read_path(path));
+            return load(id, path, format, fragment, depth, read());
         };
         let key = CacheKey {
             path: path.to_string(),
             format,
             fragment,
+            limits: *limits,
         };
         if let Some(hit) = cache.get(&key, bytes, id) {
             return hit;
         }
-        let loaded = load(id, path, format, fragment, self.read_path(path));
+        let loaded = load(id, path, format, fragment, depth, read());
         cache.put(key, bytes.clone(), id, &loaded);
         loaded
     }
 
     /// Reads the file at cluster path `path`.
-    fn read_path(&self, path: &str) -> Result<Vec<u8>, String> {
+    fn read_path(&self, path: &str, max_size: u64) -> Result<Vec<u8>, String> {
         self.files
             .binary_search_by(|f| f.path.as_str().cmp(path))
             .map_or_else(
                 |_| Err("missing".to_string()),
-                |at| self.read(&self.files[at].content),
+                |at| Self::read(&self.files[at].content, max_size),
             )
     }
 
@@ -429,10 +456,16 @@ impl Workspace {
         let sniff = |path: &str| self.head(path).and_then(|head| discover::sniff(&head));
         let Discovery {
             nodes,
-            files,
+            mut files,
             ignored,
             manifest_errors,
         } = discover::discover(&paths, manifest_ref, &sniff);
+        let limits = self.limits.with_manifest(manifest_ref);
+        let over_limit = (files.len() > limits.max_files).then(|| {
+            let dropped = files.len() - limits.max_files;
+            (files.swap_remove(limits.max_files), dropped)
+        });
+        files.truncate(limits.max_files);
         if let Some((file, _)) = &manifest {
             for error in manifest_errors {
                 diagnostics.push(
@@ -465,7 +498,7 @@ impl Workspace {
             .enumerate()
             .map(|(i, found)| {
                 let id = FileId((first_id + i) as u32);
-                let mut loaded = self.load_path(id, &found.path, found.format, false);
+                let mut loaded = self.load_path(id, &found.path, found.format, false, &limits);
                 loaded.0.node = Some(node_id[found.node]);
                 loaded
             })
@@ -478,9 +511,43 @@ impl Workspace {
             cluster.files.push(file);
             diagnostics.append(&mut found);
         }
+        if let Some((first, dropped)) = over_limit {
+            let id = FileId(cluster.files.len() as u32);
+            cluster.files.push(ClusterFile {
+                source: SourceFile::new(first.path, ""),
+                format: Some(first.format),
+                node: Some(node_id[first.node]),
+                document: Arc::new(Document::NotParsed),
+                includes: Vec::new(),
+            });
+            cluster.nodes[node_id[first.node].index()].files.push(id);
+            diagnostics.push(
+                Diagnostic::new(
+                    Span::file_start(id),
+                    format!(
+                        "the cluster has more than {} files (`max-files` in `[limits]`): this one and the {} after it are not read",
+                        limits.max_files,
+                        dropped - 1
+                    ),
+                )
+                .with_rule(unreadable_file::RULE.id, Severity::Error),
+            );
+        }
         let mut ignored = ignored;
-        self.follow_liferay_includes(&mut cluster, &mut ignored, &mut diagnostics, first_id);
-        self.follow_references(&mut cluster, &mut ignored, &mut diagnostics, first_id);
+        self.follow_liferay_includes(
+            &mut cluster,
+            &mut ignored,
+            &mut diagnostics,
+            first_id,
+            &limits,
+        );
+        self.follow_references(
+            &mut cluster,
+            &mut ignored,
+            &mut diagnostics,
+            first_id,
+            &limits,
+        );
         report_include_cycles(&cluster, &mut diagnostics);
         for unlistable in self
             .files
@@ -488,7 +555,7 @@ impl Workspace {
             .filter(|f| matches!(f.content, Content::Unlistable(_)))
         {
             let id = FileId(cluster.files.len() as u32);
-            let message = self.read(&unlistable.content).err().unwrap_or_default();
+            let message = Self::read(&unlistable.content, 0).err().unwrap_or_default();
             cluster.files.push(ClusterFile {
                 source: SourceFile::new(unlistable.path.clone(), ""),
                 format: None,
@@ -497,11 +564,8 @@ impl Workspace {
                 includes: Vec::new(),
             });
             diagnostics.push(
-                Diagnostic::new(
-                    Span::file_start(id),
-                    format!("cannot read this folder: {message}"),
-                )
-                .with_rule(unreadable_file::RULE.id, Severity::Error),
+                Diagnostic::new(Span::file_start(id), message)
+                    .with_rule(unreadable_file::RULE.id, Severity::Error),
             );
         }
         cluster.manifest = manifest;
@@ -521,6 +585,7 @@ impl Workspace {
         ignored: &mut Vec<String>,
         diagnostics: &mut Vec<Diagnostic>,
         first_id: usize,
+        limits: &Limits,
     ) {
         let mut pending: Vec<FileId> = (first_id..cluster.files.len())
             .filter(|&i| cluster.files[i].format == Some(Format::LiferayProperties))
@@ -547,7 +612,7 @@ impl Workspace {
                 ignored.remove(at);
                 let new_id = FileId(cluster.files.len() as u32);
                 let (mut file, mut found) =
-                    self.load_path(new_id, &target, Format::LiferayProperties, false);
+                    self.load_path(new_id, &target, Format::LiferayProperties, false, limits);
                 file.node = node;
                 if let Some(node) = node {
                     cluster.nodes[node.index()].files.push(new_id);
@@ -571,6 +636,7 @@ impl Workspace {
         ignored: &mut Vec<String>,
         diagnostics: &mut Vec<Diagnostic>,
         first_id: usize,
+        limits: &Limits,
     ) {
         let paths: Vec<String> = self.files.iter().map(|f| f.path.clone()).collect();
         let mut ids: HashMap<String, FileId> = (0..cluster.files.len())
@@ -589,6 +655,10 @@ impl Workspace {
         let mut visited: HashSet<FileId> = wave.iter().map(|(id, _)| *id).collect();
         let mut unloaded: HashSet<String> = ignored.iter().cloned().collect();
         let mut fragments: HashSet<FileId> = HashSet::new();
+        // How deep the next wave's files are included, and how many files
+        // includes brought in so far.
+        let mut depth = 1;
+        let mut included = 0;
         while !wave.is_empty() {
             let mut to_load: Vec<(String, Format, Option<NodeId>, bool)> = Vec::new();
             let mut reparse: Vec<FileId> = Vec::new();
@@ -619,7 +689,21 @@ impl Workspace {
                     for path in found {
                         let target = match ids.get(path) {
                             Some(&target) => target,
+                            None if unloaded.contains(path)
+                                && (depth > limits.max_include_depth
+                                    || included >= limits.max_includes) =>
+                            {
+                                diagnostics.push(over_include_limit(
+                                    id,
+                                    &reference,
+                                    path,
+                                    depth > limits.max_include_depth,
+                                    limits,
+                                ));
+                                continue;
+                            }
                             None if unloaded.remove(path) => {
+                                included += 1;
                                 let target = FileId((cluster.files.len() + to_load.len()) as u32);
                                 to_load.push((
                                     path.to_string(),
@@ -676,8 +760,13 @@ impl Workspace {
                 .par_iter()
                 .enumerate()
                 .map(|(i, (path, format, node, fragment))| {
-                    let (mut file, found) =
-                        self.load_path(FileId((first_new + i) as u32), path, *format, *fragment);
+                    let (mut file, found) = self.load_path(
+                        FileId((first_new + i) as u32),
+                        path,
+                        *format,
+                        *fragment,
+                        limits,
+                    );
                     file.node = *node;
                     (file, found)
                 })
@@ -691,6 +780,7 @@ impl Workspace {
                 diagnostics.append(&mut found);
             }
             wave = next;
+            depth += 1;
         }
     }
 
@@ -701,7 +791,7 @@ impl Workspace {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> (FileId, Manifest) {
         let id = FileId(cluster.files.len() as u32);
-        let (text, error) = match self.read(content) {
+        let (text, error) = match Self::read(content, self.limits.max_file_size) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => (text, None),
                 Err(err) => (
@@ -755,6 +845,57 @@ impl Workspace {
     }
 }
 
+/// The finding for an include that would read `path` past the include
+/// limits.
+fn over_include_limit(
+    file: FileId,
+    reference: &Reference,
+    path: &str,
+    too_deep: bool,
+    limits: &Limits,
+) -> Diagnostic {
+    let why = if too_deep {
+        format!(
+            "it would be included {} levels deep, over `max-include-depth` = {}",
+            limits.max_include_depth + 1,
+            limits.max_include_depth
+        )
+    } else {
+        format!(
+            "includes already brought in {} files, the `max-includes` limit",
+            limits.max_includes
+        )
+    };
+    Diagnostic::new(
+        Span::new(file, reference.range),
+        format!("`{path}` is not read: {why} (`[limits]` in clusterlint.toml)"),
+    )
+    .with_rule(unreadable_file::RULE.id, Severity::Error)
+}
+
+/// Why the link at `path` is not followed: it is part of a loop, or it
+/// leads out of the cluster (whose files are all the check may read).
+fn refused_link(canonical_root: &Path, path: &Path) -> Option<String> {
+    match std::fs::canonicalize(path) {
+        Ok(target) if !target.starts_with(canonical_root) => Some(format!(
+            "this symbolic link leads out of the cluster, to `{}`; it is not followed",
+            target.display()
+        )),
+        Ok(_) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) if e.raw_os_error() == Some(LINK_LOOP) => {
+            Some("this symbolic link is part of a loop of links; it is not followed".to_string())
+        }
+        Err(e) => Some(format!("cannot follow this symbolic link: {e}")),
+    }
+}
+
+/// `ELOOP`.
+#[cfg(target_os = "linux")]
+const LINK_LOOP: i32 = 40;
+#[cfg(not(target_os = "linux"))]
+const LINK_LOOP: i32 = 62;
+
 fn too_large(size: u64, limit: u64) -> String {
     format!("the file is {size} bytes, over the limit of {limit} bytes")
 }
@@ -776,6 +917,7 @@ fn load(
     path: &str,
     format: Format,
     fragment: bool,
+    max_depth: Option<usize>,
     bytes: Result<Vec<u8>, String>,
 ) -> (ClusterFile, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
@@ -789,7 +931,7 @@ fn load(
             let document = if fragment {
                 formats::parse_fragment(format, &text)
             } else {
-                formats::parse(format, &text)
+                formats::parse_limited(format, &text, max_depth)
             };
             let mut source = SourceFile::new(path, text);
             secrets::mark(&mut source, &document);

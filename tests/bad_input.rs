@@ -99,6 +99,75 @@ fn unreadable_file_on_disk() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_cluster_and_loops_of_links_are_reported_not_followed() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    // A file the check must never read: its secret differs from app1's.
+    fs::write(outside.path().join("portal-ext.properties"), OTHER).unwrap();
+    fs::create_dir(outside.path().join("folder")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for node in ["app1", "app2", "app3"] {
+        fs::create_dir_all(root.join(node)).unwrap();
+    }
+    fs::write(root.join("app1/portal-ext.properties"), SECRET).unwrap();
+    fs::write(root.join("app3/portal-ext.properties"), SECRET).unwrap();
+    symlink(
+        outside.path().join("portal-ext.properties"),
+        root.join("app2/portal-ext.properties"),
+    )
+    .unwrap();
+    symlink(outside.path().join("folder"), root.join("app2/conf")).unwrap();
+    symlink(
+        root.join("app2/b.properties"),
+        root.join("app2/a.properties"),
+    )
+    .unwrap();
+    symlink(
+        root.join("app2/a.properties"),
+        root.join("app2/b.properties"),
+    )
+    .unwrap();
+    // A link inside the cluster is read through.
+    symlink(
+        root.join("app3/portal-ext.properties"),
+        root.join("app3/portal-setup-wizard.properties"),
+    )
+    .unwrap();
+
+    let report = clusterlint::lint_dir(root).unwrap();
+    assert_eq!(
+        of_rule(&report, "core/unreadable-file"),
+        [
+            "app2/a.properties:1:1 core/unreadable-file",
+            "app2/b.properties:1:1 core/unreadable-file",
+            "app2/conf:1:1 core/unreadable-file",
+            "app2/portal-ext.properties:1:1 core/unreadable-file",
+        ]
+    );
+    assert!(
+        !findings(&report)
+            .iter()
+            .any(|f| f.contains("tunnel-secret")),
+        "the outside file's differing secret was compared: {:#?}",
+        findings(&report)
+    );
+    let messages: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "core/unreadable-file")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(messages[0].contains("loop"), "{messages:?}");
+    assert!(messages[2].contains("out of the cluster"), "{messages:?}");
+    assert!(messages[3].contains("out of the cluster"), "{messages:?}");
+    assert!(report.cluster.files.iter().any(|f| f.source.path
+        == "app3/portal-setup-wizard.properties"
+        && !f.source.text.is_empty()));
+}
+
 #[test]
 fn a_root_without_nodes_has_no_nodes() {
     let dir = tempfile::tempdir().unwrap();
@@ -291,6 +360,71 @@ fn include_cycles_missing_includes_and_empty_globs_are_located() {
     assert_eq!(
         of_rule(&report, "core/include-cycle"),
         ["lb/conf.d/b.conf:1:9 core/include-cycle"]
+    );
+}
+
+#[test]
+fn the_manifest_limits_bound_nesting_includes_files_and_sizes() {
+    let nested = b"events {}\nhttp {\n  server {\n    location / {\n      if ($x) {\n        return 403;\n      }\n    }\n  }\n}\n";
+    let gateway = b"<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <service>\n    <accept-options>\n      <tcp.bind>8000</tcp.bind>\n    </accept-options>\n  </service>\n</gateway-config>\n";
+    let files: &[(&str, &[u8])] = &[
+        (
+            "clusterlint.toml",
+            b"[limits]\nmax-nesting-depth = 3\nmax-include-depth = 2\nmax-files = 4\nmax-file-size = 400\n",
+        ),
+        ("lb/nginx.conf", nested),
+        ("dmz1/conf/gateway-config.xml", gateway),
+        // A chain of includes four deep; the third is one too many.
+        ("cache/redis.conf", b"include /etc/redis/one.inc\n"),
+        ("cache/one.inc", b"include /etc/redis/two.inc\n"),
+        ("cache/two.inc", b"include /etc/redis/three.inc\n"),
+        ("cache/three.inc", b"maxmemory 1gb\n"),
+        ("big/portal-ext.properties", &[b'#'; 401]),
+        // Sorted last, so over `max-files`.
+        ("zz/portal-ext.properties", SECRET.as_bytes()),
+    ];
+    let report = lint(files);
+    let found = findings(&report);
+    for expected in [
+        "lb/nginx.conf:5:15 core/parse-error",
+        "dmz1/conf/gateway-config.xml:4:8 core/parse-error",
+        "cache/two.inc:1:9 core/unreadable-file",
+        "big/portal-ext.properties:1:1 core/unreadable-file",
+        "zz/portal-ext.properties:1:1 core/unreadable-file",
+    ] {
+        assert!(
+            found.iter().any(|f| f == expected),
+            "no {expected} in {found:#?}"
+        );
+    }
+    let message = |path: &str| {
+        report
+            .diagnostics
+            .iter()
+            .find(|d| report.path(d.primary.span) == path)
+            .map(|d| d.message.clone())
+            .unwrap_or_default()
+    };
+    assert!(message("cache/two.inc").contains("max-include-depth"));
+    assert!(message("zz/portal-ext.properties").contains("max-files"));
+    assert!(message("big/portal-ext.properties").contains("over the limit"));
+    assert!(
+        !report
+            .cluster
+            .files
+            .iter()
+            .any(|f| f.source.path == "cache/three.inc"),
+        "the file past the include depth was read"
+    );
+
+    // Without the manifest the defaults apply: everything is read.
+    let report = lint(&files[1..]);
+    assert!(
+        !findings(&report)
+            .iter()
+            .any(|f| f.ends_with("core/unreadable-file") || f.ends_with("core/parse-error")),
+        "{:#?}",
+        findings(&report)
     );
 }
 

@@ -191,7 +191,7 @@ fn a_read_only_file_stays_untouched_and_the_exit_code_says_so() {
 #[test]
 fn fixes_keep_permissions_and_line_endings_and_refuse_links() {
     use std::os::unix::fs::PermissionsExt as _;
-    let (dir, root) = copy_of_example();
+    let (_dir, root) = copy_of_example();
     let file = root.join(HOSTS_FILE);
     let crlf = fs::read_to_string(&file).unwrap().replace('\n', "\r\n");
     fs::write(&file, &crlf).unwrap();
@@ -215,9 +215,11 @@ fn fixes_keep_permissions_and_line_endings_and_refuse_links() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 
-    // A file that is a link to one outside the cluster is not written through.
+    // A file that is a link to another file of the cluster is not written
+    // through (a link out of the cluster is not even read).
     let (_dir2, root2) = copy_of_example();
-    let outside = dir.path().join("outside.properties");
+    fs::create_dir(root2.join(".real")).unwrap();
+    let outside = root2.join(".real/portal-ext.properties");
     fs::rename(root2.join(HOSTS_FILE), &outside).unwrap();
     std::os::unix::fs::symlink(&outside, root2.join(HOSTS_FILE)).unwrap();
     let before = fs::read(&outside).unwrap();
@@ -231,6 +233,53 @@ fn fixes_keep_permissions_and_line_endings_and_refuse_links() {
             .file_type()
             .is_symlink()
     );
+}
+
+#[test]
+fn a_crash_between_write_and_rename_leaves_the_original_intact() {
+    let (_dir, root) = copy_of_example();
+    // Only fixes that rewrite a file's content are left to apply.
+    fs::rename(root.join(PID_TYPO), root.join(PID_FIXED)).unwrap();
+    let file = root.join(HOSTS_FILE);
+    let before = fs::read(&file).unwrap();
+    let every_file = snapshot(&root);
+    let output = clusterlint()
+        .args(["check", "--fix", root.to_str().unwrap()])
+        .env(clusterlint::fix::CRASH_BEFORE_RENAME, "1")
+        .output()
+        .unwrap();
+    // Killed by the signal, not exited: the rename never happened.
+    assert_eq!(output.status.code(), None, "{output:?}");
+    let after: Vec<_> = snapshot(&root)
+        .into_iter()
+        .filter(|(path, _)| !path.to_string_lossy().contains(".clusterlint-"))
+        .collect();
+    let changed: Vec<&PathBuf> = every_file
+        .iter()
+        .filter(|before| !after.contains(before))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "changed although nothing was renamed: {changed:?}"
+    );
+    assert_eq!(after.len(), every_file.len());
+    // The file it was about to rename holds the whole new text, and the
+    // original name still reads as the old file.
+    let temporaries: Vec<PathBuf> = common::files_under(&root)
+        .into_iter()
+        .filter(|f| f.to_string_lossy().contains(".clusterlint-"))
+        .collect();
+    assert_eq!(temporaries.len(), 1, "{temporaries:?}");
+    let temporary = &temporaries[0];
+    let shadowed = temporary.file_name().unwrap().to_string_lossy();
+    let shadowed = shadowed.trim_start_matches('.');
+    let shadowed = temporary.with_file_name(&shadowed[..shadowed.find(".clusterlint-").unwrap()]);
+    assert_ne!(fs::read(temporary).unwrap(), fs::read(&shadowed).unwrap());
+    // A run without the crash fixes the file, beside the leftover.
+    let fixed = run(&["check", "--fix", root.to_str().unwrap()], None);
+    assert!(fixed.stderr.contains("fixed `"), "{}", fixed.stderr);
+    assert_ne!(fs::read(&file).unwrap(), before);
 }
 
 #[test]

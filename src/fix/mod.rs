@@ -17,7 +17,7 @@ use crate::formats::decode::Encoding;
 use crate::report::{Report, display_path};
 use crate::source::FileId;
 
-pub use write::Outcome;
+pub use write::{CRASH_BEFORE_RENAME, Outcome};
 
 /// One replacement in a file's text, by byte offsets.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -78,8 +78,10 @@ fn write_text(
     let encode_back = original_encoding(&bytes, encoding, linted)?;
     let new_bytes = encode_back(text)?;
     let temporary = temporary_path(path);
-    let result = write_new(&temporary, &new_bytes, &metadata)
-        .and_then(|()| fs::rename(&temporary, path).map_err(|e| format!("cannot replace it: {e}")));
+    let result = write_new(&temporary, &new_bytes, &metadata).and_then(|()| {
+        crash_if_asked();
+        fs::rename(&temporary, path).map_err(|e| format!("cannot replace it: {e}"))
+    });
     if result.is_err() {
         let _ = fs::remove_file(&temporary);
     }
@@ -108,6 +110,17 @@ fn original_encoding(bytes: &[u8], encoding: Encoding, linted: &str) -> Result<E
         });
     }
     Err("it is not valid UTF-8, so it cannot be rewritten without changing other bytes".to_string())
+}
+
+/// The environment variable that makes the process die right before its
+/// first rename: after writing a file's new content beside it, the worst
+/// moment for a crash. The tests use it to prove the original survives.
+pub const CRASH_BEFORE_RENAME: &str = "CLUSTERLINT_TEST_CRASH_BEFORE_RENAME";
+
+fn crash_if_asked() {
+    if std::env::var_os(CRASH_BEFORE_RENAME).is_some() {
+        std::process::abort();
+    }
 }
 
 /// A sibling name no other program uses, so the rename stays on one file
@@ -149,6 +162,7 @@ fn rename(from: &Path, to: &Path) -> Result<(), String> {
     if fs::symlink_metadata(to).is_ok() {
         return Err(format!("`{}` already exists", to.display()));
     }
+    crash_if_asked();
     fs::rename(from, to).map_err(|e| format!("cannot rename it: {e}"))
 }
 

@@ -688,10 +688,16 @@ impl Automaton {
         static BUILT: std::sync::LazyLock<std::sync::RwLock<Built>> =
             std::sync::LazyLock::new(Default::default);
         let key = std::ptr::from_ref(particle) as usize;
-        if let Some(&built) = BUILT.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
+        if let Some(&built) = BUILT
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+        {
             return built;
         }
-        let mut built = BUILT.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut built = BUILT
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         built
             .entry(key)
             .or_insert_with(|| Box::leak(Box::new(Self::new(particle))))

@@ -483,6 +483,17 @@ pub fn parse_fragment(format: Format, text: &str) -> Document {
     }
 }
 
+/// Parses decoded `text` as `format`, with nginx blocks and XML elements
+/// read `max_depth` levels deep at most (`None`: each parser's default).
+#[must_use]
+pub fn parse_limited(format: Format, text: &str, max_depth: Option<usize>) -> Document {
+    match (format, max_depth) {
+        (Format::Nginx, Some(depth)) => Document::Nginx(nginx::parse_with_depth(text, depth)),
+        (Format::KaazingXml, Some(depth)) => Document::Xml(xml::parse_with_depth(text, depth)),
+        _ => parse(format, text),
+    }
+}
+
 /// Parses decoded `text` as `format`.
 #[must_use]
 pub fn parse(format: Format, text: &str) -> Document {

@@ -133,16 +133,25 @@ impl<'a> Iterator for Walk<'a> {
 /// ends a bare word.
 const CONF_BUFFER: usize = 4096;
 
-/// Nesting deeper than this is reported and the rest of the block skipped.
+/// Nesting deeper than this is reported and the rest of the block skipped
+/// (unless `[limits] max-nesting-depth` says otherwise).
 pub const MAX_DEPTH: usize = 128;
 
 /// Parses nginx configuration text.
 #[must_use]
 pub fn parse(text: &str) -> NginxDocument {
+    parse_with_depth(text, MAX_DEPTH)
+}
+
+/// Parses nginx configuration text, reading blocks `max_depth` levels
+/// deep at most.
+#[must_use]
+pub fn parse_with_depth(text: &str, max_depth: usize) -> NginxDocument {
     let mut lexer = Lexer {
         b: text.as_bytes(),
         text,
         i: 0,
+        max_depth,
         doc: NginxDocument::default(),
     };
     let (directives, _) = lexer.statements(0, None);
@@ -163,6 +172,7 @@ struct Lexer<'a> {
     b: &'a [u8],
     text: &'a str,
     i: usize,
+    max_depth: usize,
     doc: NginxDocument,
 }
 
@@ -214,10 +224,11 @@ impl Lexer<'_> {
                         let (body, close) = self.lua_block(open_range);
                         args.push(body);
                         (Vec::new(), close)
-                    } else if depth + 1 > MAX_DEPTH {
+                    } else if depth + 1 > self.max_depth {
+                        let max = self.max_depth;
                         self.error(
                             open_range,
-                            format!("blocks nest deeper than {MAX_DEPTH} levels; the rest of this block is skipped"),
+                            format!("blocks nest deeper than {max} levels; the rest of this block is skipped"),
                         );
                         (Vec::new(), self.skip_block())
                     } else {

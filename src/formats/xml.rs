@@ -18,7 +18,8 @@ use quick_xml::reader::Reader;
 use crate::formats::ParseError;
 use crate::source::TextRange;
 
-/// Elements nested deeper than this are reported and not kept.
+/// Elements nested deeper than this are reported and not kept (unless
+/// `[limits] max-nesting-depth` says otherwise).
 pub const MAX_DEPTH: usize = 256;
 
 /// A decoded value (text or attribute) and where each piece of it is
@@ -229,6 +230,12 @@ struct Open {
 /// Reads XML text.
 #[must_use]
 pub fn parse(text: &str) -> XmlDocument {
+    parse_with_depth(text, MAX_DEPTH)
+}
+
+/// Reads XML text, keeping elements `max_depth` levels deep at most.
+#[must_use]
+pub fn parse_with_depth(text: &str, max_depth: usize) -> XmlDocument {
     let mut doc = XmlDocument::default();
     // quick-xml drops a leading byte-order mark and counts from after it;
     // read from after it ourselves so that offsets stay offsets of `text`.
@@ -262,12 +269,12 @@ pub fn parse(text: &str) -> XmlDocument {
             Ok(Event::Eof) => break,
             Ok(Event::Start(_)) => {
                 let open = start_tag(text, raw, &stack, &mut doc);
-                let dropped = stack.len() >= MAX_DEPTH;
+                let dropped = stack.len() >= max_depth;
                 if dropped && !depth_reported {
                     depth_reported = true;
                     doc.errors.push(ParseError::new(
                         open.element.name_range,
-                        format!("elements nest deeper than {MAX_DEPTH} levels; the deeper ones are not checked"),
+                        format!("elements nest deeper than {max_depth} levels; the deeper ones are not checked"),
                     ));
                 }
                 stack.push(Open { dropped, ..open });
@@ -275,7 +282,7 @@ pub fn parse(text: &str) -> XmlDocument {
             Ok(Event::Empty(_)) => {
                 let mut open = start_tag(text, raw, &stack, &mut doc);
                 open.element.range = raw;
-                let dropped = stack.len() >= MAX_DEPTH;
+                let dropped = stack.len() >= max_depth;
                 attach(&mut stack, &mut doc, open.element, dropped);
             }
             Ok(Event::End(_)) => end_tag(text, raw, &mut stack, &mut doc),
