@@ -52,3 +52,44 @@ pub fn check_manifest(bytes: &[u8]) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Lints a cluster made of `files` (cluster path, bytes) twice and checks
+/// that every finding's spans lie inside their files on character
+/// boundaries, that the JSON report renders, and that both runs agree.
+pub fn check_cluster(files: &[(String, Vec<u8>)]) -> Result<(), String> {
+    let lint = || {
+        let mut workspace = crate::Workspace::new();
+        for (path, bytes) in files {
+            workspace.add_file(path.clone(), bytes.clone());
+        }
+        workspace.lint(&crate::LintOptions::default())
+    };
+    let report = lint();
+    for d in &report.diagnostics {
+        for span in std::iter::once(d.primary.span).chain(d.related.iter().map(|r| r.span)) {
+            let text = &report.cluster.source(span.file).text;
+            let r = span.range;
+            if r.start > r.end || r.end as usize > text.len() {
+                return Err(format!(
+                    "{}: a `{}` span {r:?} lies outside {} bytes of `{}`",
+                    d.rule,
+                    d.rule,
+                    text.len(),
+                    report.path(span)
+                ));
+            }
+            if !text.is_char_boundary(r.start as usize) || !text.is_char_boundary(r.end as usize) {
+                return Err(format!(
+                    "a `{}` span {r:?} of `{}` is not on character boundaries",
+                    d.rule,
+                    report.path(span)
+                ));
+            }
+        }
+    }
+    let json = crate::report::json::render(&report);
+    if json != crate::report::json::render(&lint()) {
+        return Err("linting the same cluster twice gave two reports".to_string());
+    }
+    Ok(())
+}

@@ -159,9 +159,12 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
             }
         }
         Document::Nginx(doc) => {
+            // A configuration repeats a few dozen directive names.
+            let mut known: rustc_hash::FxHashMap<&str, bool> = rustc_hash::FxHashMap::default();
             for (_, d) in doc.walk() {
                 let name = d.name(&text);
-                if is_secret_key(name) {
+                let secret = *known.entry(name).or_insert_with(|| is_secret_key(name));
+                if secret {
                     ranges.extend(d.args.iter().map(|a| a.range));
                 } else if name.ends_with("_set_header")
                     || name.ends_with("_param")

@@ -27,20 +27,16 @@ const NAMES: &[&str] = &[
 
 fuzz_target!(|data: &[u8]| {
     let mut parts = data.split(|&b| b == 0);
-    let mut workspace = clusterlint::Workspace::new();
+    let mut files = Vec::new();
     if let Some(manifest) = parts.next() {
-        workspace.add_file("clusterlint.toml", manifest.to_vec());
+        files.push(("clusterlint.toml".to_string(), manifest.to_vec()));
     }
     for (name, part) in NAMES.iter().zip(parts) {
-        workspace.add_file(*name, part.to_vec());
+        files.push(((*name).to_string(), part.to_vec()));
     }
-    let report = workspace.lint(&clusterlint::LintOptions::default());
-    for d in &report.diagnostics {
-        for span in std::iter::once(d.primary.span).chain(d.related.iter().map(|r| r.span)) {
-            let text = &report.cluster.source(span.file).text;
-            assert!(span.range.start <= span.range.end && span.range.end as usize <= text.len());
-            assert!(text.is_char_boundary(span.range.start as usize) && text.is_char_boundary(span.range.end as usize));
-        }
+    // Spans inside their files on character boundaries, the JSON report
+    // rendered, and the same findings from a second run.
+    if let Err(e) = clusterlint::invariants::check_cluster(&files) {
+        panic!("{e}");
     }
-    let _ = clusterlint::report::json::render(&report);
 });

@@ -459,8 +459,13 @@ fn attach(stack: &mut [Open], doc: &mut XmlDocument, element: Element, dropped: 
 /// misspelt end of the innermost one.
 fn end_tag(text: &str, raw: TextRange, stack: &mut Vec<Open>, doc: &mut XmlDocument) {
     let inner = &text[raw.as_usize()];
-    let name = inner.trim_start_matches("</").trim_end_matches('>').trim();
-    let name_start = raw.start as usize + inner.find(name).unwrap_or(2);
+    // `</name>` with blanks allowed before the `>`; byte slicing, as this
+    // runs once per element.
+    let after_slash = inner.strip_prefix("</").unwrap_or(inner);
+    let body = after_slash.strip_suffix('>').unwrap_or(after_slash);
+    let name = body.trim();
+    let leading = (inner.len() - after_slash.len()) + (body.len() - body.trim_start().len());
+    let name_start = raw.start as usize + leading;
     let name_range = TextRange::from_usize(name_start..name_start + name.len());
     let Some(at) = stack.iter().rposition(|o| o.element.name == name) else {
         match stack.last() {
