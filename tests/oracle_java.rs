@@ -14,6 +14,9 @@ use std::process::Command;
 
 use clusterlint::formats::decode::{self, Encoding};
 use clusterlint::formats::properties::{self, Dialect};
+use common::generate::{print_properties, properties_entry};
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
 
 /// What a reader made of one file: its keys and values, or why it refused it.
 type Parsed = Result<BTreeMap<String, String>, String>;
@@ -108,7 +111,42 @@ fn jdk_dialect_agrees_with_java_util_properties() {
         paths.push(path);
     }
 
-    let classes = scratch.path().join("classes");
+    let java = run_java(scratch.path(), &paths);
+
+    let mut disagreements = Vec::new();
+    for path in &paths {
+        let theirs = &java[&path.display().to_string()];
+        let mine = ours(fs::read(path).unwrap());
+        match (theirs, &mine) {
+            (Ok(a), Ok(b)) if a == b => {}
+            (Err(_), Err(_)) => {}
+            (Ok(a), Ok(b)) => {
+                let mut diff = Vec::new();
+                for key in a
+                    .keys()
+                    .chain(b.keys())
+                    .collect::<std::collections::BTreeSet<_>>()
+                {
+                    if a.get(key) != b.get(key) {
+                        diff.push(format!(
+                            "  {key}: java {:?} / ours {:?}",
+                            a.get(key),
+                            b.get(key)
+                        ));
+                    }
+                }
+                disagreements.push(format!("{}:\n{}", path.display(), diff.join("\n")));
+            }
+            (a, b) => disagreements.push(format!("{}: java {a:?} / ours {b:?}", path.display())),
+        }
+    }
+    eprintln!("compared {} files with java.util.Properties", paths.len());
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
+
+/// What `java.util.Properties` makes of each file, all read by one JVM.
+fn run_java(scratch: &Path, paths: &[std::path::PathBuf]) -> BTreeMap<String, Parsed> {
+    let classes = scratch.join("classes");
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/PropsDump.java");
     let status = Command::new("javac")
         .arg("-d")
@@ -121,7 +159,7 @@ fn jdk_dialect_agrees_with_java_util_properties() {
         .arg("-cp")
         .arg(&classes)
         .arg("PropsDump")
-        .args(&paths)
+        .args(paths)
         .output()
         .unwrap();
     assert!(
@@ -160,34 +198,55 @@ fn jdk_dialect_agrees_with_java_util_properties() {
         }
     }
     assert_eq!(java.len(), paths.len());
+    java
+}
 
+/// Documents generated from the grammar (escapes, separators, continuations,
+/// comments, non-ASCII as `\uXXXX`), written as Latin-1 files and read by
+/// the JVM in one batch: `java.util.Properties` must decode each to the
+/// generated keys and values, and so must our JDK dialect.
+#[test]
+fn generated_documents_decode_as_java_util_properties_does() {
+    if !require_oracle() {
+        return;
+    }
+    let scratch = tempfile::tempdir().unwrap();
+    let mut runner = TestRunner::deterministic();
+    let documents = proptest::collection::vec(properties_entry(), 0..8);
+    let mut paths = Vec::new();
+    let mut expected = Vec::new();
+    for i in 0..400 {
+        let entries = documents.new_tree(&mut runner).unwrap().current();
+        let line_end = if i % 3 == 0 { "\r\n" } else { "\n" };
+        let text = print_properties(&entries, line_end, false);
+        // The printer writes ASCII only; Latin-1 and UTF-8 agree on it.
+        assert!(text.is_ascii());
+        let path = scratch.path().join(format!("generated{i}.properties"));
+        fs::write(&path, &text).unwrap();
+        // The last definition of a key wins.
+        let map: BTreeMap<String, String> = entries
+            .iter()
+            .map(|e| (escape(&e.key), escape(&e.value)))
+            .collect();
+        paths.push(path);
+        expected.push(map);
+    }
+    let java = run_java(scratch.path(), &paths);
     let mut disagreements = Vec::new();
-    for path in &paths {
+    for (path, expected) in paths.iter().zip(&expected) {
         let theirs = &java[&path.display().to_string()];
         let mine = ours(fs::read(path).unwrap());
-        match (theirs, &mine) {
-            (Ok(a), Ok(b)) if a == b => {}
-            (Err(_), Err(_)) => {}
-            (Ok(a), Ok(b)) => {
-                let mut diff = Vec::new();
-                for key in a
-                    .keys()
-                    .chain(b.keys())
-                    .collect::<std::collections::BTreeSet<_>>()
-                {
-                    if a.get(key) != b.get(key) {
-                        diff.push(format!(
-                            "  {key}: java {:?} / ours {:?}",
-                            a.get(key),
-                            b.get(key)
-                        ));
-                    }
-                }
-                disagreements.push(format!("{}:\n{}", path.display(), diff.join("\n")));
-            }
-            (a, b) => disagreements.push(format!("{}: java {a:?} / ours {b:?}", path.display())),
+        if theirs.as_ref().ok() != Some(expected) || mine.as_ref().ok() != Some(expected) {
+            disagreements.push(format!(
+                "{}: generated {expected:?} / java {theirs:?} / ours {mine:?}\n{:?}",
+                path.display(),
+                fs::read_to_string(path).unwrap()
+            ));
         }
     }
-    eprintln!("compared {} files with java.util.Properties", paths.len());
+    eprintln!(
+        "compared {} generated documents with java.util.Properties",
+        paths.len()
+    );
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }

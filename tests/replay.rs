@@ -64,7 +64,11 @@ impl Random {
     }
 
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
@@ -90,9 +94,17 @@ fn mutate(bytes: &[u8], donor: &[u8], random: &mut Random) -> Vec<u8> {
         }
         _ => {
             let lines: Vec<&[u8]> = donor.split_inclusive(|&b| b == b'\n').collect();
-            let line = lines.get(random.below(lines.len())).copied().unwrap_or(b"\n");
+            let line = lines
+                .get(random.below(lines.len()))
+                .copied()
+                .unwrap_or(b"\n");
             let starts: Vec<usize> = std::iter::once(0)
-                .chain(out.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1))
+                .chain(
+                    out.iter()
+                        .enumerate()
+                        .filter(|(_, b)| **b == b'\n')
+                        .map(|(i, _)| i + 1),
+                )
                 .collect();
             let at = starts[random.below(starts.len())];
             out.splice(at..at, line.iter().copied());
@@ -151,7 +163,11 @@ fn mutations_keep_the_invariants_of_every_parser_and_the_engine() {
         let files: Vec<(String, Vec<u8>)> = files_under(&root)
             .into_iter()
             .filter_map(|f| {
-                let rel = f.strip_prefix(&root).ok()?.to_string_lossy().replace('\\', "/");
+                let rel = f
+                    .strip_prefix(&root)
+                    .ok()?
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 Some((rel, fs::read(&f).ok()?))
             })
             .collect();
@@ -174,6 +190,9 @@ fn mutations_keep_the_invariants_of_every_parser_and_the_engine() {
             }
         }
     }
-    assert!(parsed > 2000 && linted > 200, "{parsed} parses, {linted} clusters");
+    assert!(
+        parsed > 2000 && linted > 200,
+        "{parsed} parses, {linted} clusters"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
