@@ -143,6 +143,29 @@ fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Diagnostic>) 
     Resolved { enabled, severity }
 }
 
+/// The environment variable naming a rule that then panics with the text
+/// of the cluster's first file as its message: the tests use it to prove a
+/// panic is reported without its message.
+pub const PANIC_IN_RULE: &str = "CLUSTERLINT_TEST_PANIC_IN_RULE";
+
+fn panic_if_asked(cluster: &Cluster, rule: &Rule) {
+    if std::env::var_os(PANIC_IN_RULE).is_some_and(|id| id == rule.id) {
+        let text = cluster.files.first().map_or("", |f| &*f.source.text);
+        panic!("{text}");
+    }
+}
+
+fn internal_error(rule: &Rule) -> Diagnostic {
+    Diagnostic::new(
+        Span::file_start(crate::source::FileId(0)),
+        format!(
+            "internal error: `{}` stopped on this cluster, so its findings are missing; the other rules ran (please report it)",
+            rule.id
+        ),
+    )
+    .with_rule(rule.id, Severity::Error)
+}
+
 /// Runs every enabled rule, merges `found` (what the pipeline reported) and
 /// applies settings and suppressions. The result is sorted by path,
 /// position and rule.
@@ -161,7 +184,15 @@ pub fn run(
         .map(|(index, rule)| {
             let mut out = Vec::new();
             if let (true, Some(check)) = (resolved.enabled[index], rule.check) {
-                check(&mut RuleContext::new(cluster, rule, &mut out));
+                // A rule that panics is reported, and the others still run;
+                // the panic's message is never shown (it may quote a value).
+                let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    panic_if_asked(cluster, rule);
+                    check(&mut RuleContext::new(cluster, rule, &mut out));
+                }));
+                if ran.is_err() {
+                    out = vec![internal_error(rule)];
+                }
             }
             out
         })

@@ -195,6 +195,138 @@ fn planted_secrets_never_appear() {
     }
 }
 
+#[test]
+fn a_rule_that_panics_is_reported_without_its_message() {
+    let dir = tempfile::tempdir().unwrap();
+    planted_cluster(dir.path());
+    // The panic's message is the text of the cluster's first file, which
+    // holds planted secrets.
+    for rule in [
+        "liferay/tunnel-secret-mismatch",
+        "net/port-conflict",
+        "kaazing/schema-invalid",
+    ] {
+        let output = Command::cargo_bin("clusterlint")
+            .unwrap()
+            .args(["check", "--format", "json"])
+            .arg(dir.path())
+            .env(clusterlint::engine::PANIC_IN_RULE, rule)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(
+            stdout.contains(&format!("internal error: `{rule}` stopped")),
+            "{stdout}"
+        );
+        assert!(stderr.contains("internal error at "), "{stderr}");
+        // The other rules still ran.
+        assert!(stdout.contains("redis/"), "{stdout}");
+        assert_clean("stdout after a panic", &stdout);
+        assert_clean("stderr after a panic", &stderr);
+    }
+}
+
+fn frame(body: &serde_json::Value) -> String {
+    let body = body.to_string();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len())
+}
+
+#[test]
+fn the_language_server_never_sends_a_planted_secret() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    planted_cluster(dir.path());
+    let root = fs::canonicalize(dir.path()).unwrap();
+    let uri = |path: &Path| format!("file://{}", path.display());
+    let mut messages = vec![serde_json::json!({
+        "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {
+            "rootUri": uri(&root),
+            "capabilities": {"textDocument": {"codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix"]}}}}},
+        },
+    })];
+    messages.push(serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    let mut id = 2;
+    for file in common_files(&root) {
+        let text = fs::read_to_string(&file).unwrap_or_default();
+        let document = serde_json::json!({"uri": uri(&file)});
+        messages.push(serde_json::json!({
+            "jsonrpc": "2.0", "method": "textDocument/didOpen",
+            "params": {"textDocument": {"uri": uri(&file), "languageId": "plaintext", "version": 1, "text": text}},
+        }));
+        let whole = serde_json::json!({"start": {"line": 0, "character": 0}, "end": {"line": 999, "character": 0}});
+        for (method, params) in [
+            (
+                "textDocument/documentSymbol",
+                serde_json::json!({"textDocument": document}),
+            ),
+            (
+                "textDocument/hover",
+                serde_json::json!({"textDocument": document, "position": {"line": 1, "character": 3}}),
+            ),
+            (
+                "textDocument/codeAction",
+                serde_json::json!({"textDocument": document, "range": whole, "context": {"diagnostics": []}}),
+            ),
+        ] {
+            messages.push(
+                serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+            );
+            id += 1;
+        }
+    }
+    messages.push(serde_json::json!({"jsonrpc": "2.0", "id": id, "method": "shutdown"}));
+    messages.push(serde_json::json!({"jsonrpc": "2.0", "method": "exit"}));
+    let input: String = messages.iter().map(frame).collect();
+
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("clusterlint"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    // Findings were published, symbols and actions answered.
+    assert!(stdout.contains("publishDiagnostics"), "{stdout}");
+    assert!(stdout.contains("redis/"), "{stdout}");
+    assert!(stdout.contains("\"kind\""), "{stdout}");
+    assert_clean("the language server's messages", &stdout);
+    assert_clean(
+        "the language server's stderr",
+        &String::from_utf8_lossy(&output.stderr),
+    );
+}
+
+/// Every file of the planted cluster, the manifest first.
+fn common_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort_by_key(|p| (!p.ends_with("clusterlint.toml"), p.clone()));
+    out
+}
+
 fn fixture_roots() -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];

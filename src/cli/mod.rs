@@ -43,6 +43,17 @@ enum Command {
 /// Runs the command line; returns the process exit code.
 #[must_use]
 pub fn main() -> ExitCode {
+    // A panic's message may quote the configuration (a secret among it):
+    // only where it happened is shown.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "clusterlint: internal error{at}; its message is not shown, as it may quote the configuration (please report it)"
+        );
+    }));
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(&args),
