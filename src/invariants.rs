@@ -30,6 +30,26 @@ pub fn check_format(format: Format, bytes: &[u8]) -> Result<(), String> {
             ));
         }
     }
+    // The common tree keeps the document's ranges.
+    let tree = crate::tree::lower(&doc, &text);
+    let mut stack: Vec<&crate::tree::TreeNode> = tree.entries.iter().collect();
+    while let Some(node) = stack.pop() {
+        for range in std::iter::once(node.range)
+            .chain(std::iter::once(node.name_range))
+            .chain(node.values.iter().map(|v| v.range))
+        {
+            if range.start > range.end
+                || range.end as usize > text.len()
+                || !text.is_char_boundary(range.start as usize)
+                || !text.is_char_boundary(range.end as usize)
+            {
+                return Err(format!(
+                    "{format}: tree range {range:?} is not a range of the text"
+                ));
+            }
+        }
+        stack.extend(&node.children);
+    }
     let again = formats::parse(format, &text);
     if format!("{doc:?}") != format!("{again:?}") {
         return Err(format!("{format}: parsing twice gave two results"));

@@ -44,6 +44,7 @@ pub mod secrets;
 pub mod source;
 pub mod suggest;
 pub mod suppress;
+pub mod tree;
 pub mod workspace;
 
 #[cfg(feature = "cli")]
