@@ -198,6 +198,8 @@ pub fn run(
         })
         .collect();
     found.extend(per_rule.into_iter().flatten());
+    // The user's own `[[check]]`s, reported like the rules.
+    found.extend(crate::custom::run(cluster));
     let index_of = |id: &str| rules::ALL.iter().position(|r| r.id == id);
     found.retain(|d| index_of(&d.rule).is_none_or(|i| resolved.enabled[i]));
 

@@ -22,6 +22,7 @@
 //! assert!(report.diagnostics.iter().any(|d| d.rule == "liferay/tunnel-secret-mismatch"));
 //! ```
 
+pub mod custom;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;

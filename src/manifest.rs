@@ -68,6 +68,9 @@ pub struct Manifest {
     pub rules: RuleSettings,
     pub remote_live: Option<RemoteLive>,
     pub sticky_paths: Option<Vec<Located<String>>>,
+    /// `[[check]]`: the user's own checks, each valid as far as the
+    /// manifest can tell (see [`crate::custom`]).
+    pub checks: Vec<crate::custom::Check>,
     /// `[limits]`: each key given and its value (see [`crate::limits`]).
     pub limits: Vec<(Located<String>, Located<u64>)>,
     pub errors: Vec<ParseError>,
@@ -211,7 +214,7 @@ impl Reader {
         self.check_keys(
             root,
             &[
-                "cluster", "nodes", "files", "rules", "liferay", "nginx", "limits",
+                "cluster", "nodes", "files", "rules", "liferay", "nginx", "limits", "check",
             ],
             "clusterlint.toml",
         );
@@ -273,6 +276,23 @@ impl Reader {
                         self.limits(table, &mut manifest.limits);
                     }
                 }
+                "check" => match value.get_ref() {
+                    DeValue::Array(items) => {
+                        for item in items {
+                            if let Some(table) = self.table(item, "check") {
+                                let found = crate::custom::read_check(table, range_of(item));
+                                for (range, message) in found.errors {
+                                    self.error(range, message);
+                                }
+                                manifest.checks.extend(found.check);
+                            }
+                        }
+                    }
+                    _ => self.error(
+                        range_of(value),
+                        "`check` is an array of tables: write each check under `[[check]]`",
+                    ),
+                },
                 _ => {}
             }
         }

@@ -1,0 +1,299 @@
+//! The user's own `[[check]]`s: every assertion kind failing and passing
+//! (rule id, file and line), invalid checks located in the manifest, and
+//! the JSON of a custom finding shaped like a built-in one.
+
+use clusterlint::{LintOptions, Report, Workspace};
+
+fn lint(files: &[(&str, &str)]) -> Report {
+    let mut workspace = Workspace::new();
+    for (path, text) in files {
+        workspace.add_file(*path, text.as_bytes().to_vec());
+    }
+    workspace.lint(&LintOptions::default())
+}
+
+/// `path:line rule` of the findings of rules under `prefix/`.
+fn findings(report: &Report, prefix: &str) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.starts_with(prefix))
+        .map(|d| {
+            let (at, _) = report.position(d.primary.span);
+            format!("{}:{} {}", report.path(d.primary.span), at.line, d.rule)
+        })
+        .collect()
+}
+
+const NODES: &str = "[nodes.app1]\nrole = \"live\"\naddress = \"192.0.2.11\"\n[nodes.app2]\nrole = \"live\"\naddress = \"192.0.2.12\"\n";
+
+/// A manifest with the two live nodes and `check` appended.
+fn manifest(check: &str) -> String {
+    format!("{NODES}\n[[check]]\n{check}\n")
+}
+
+/// Lints the two nodes' `portal-ext.properties` with `check`.
+fn portal(check: &str, app1: &str, app2: &str) -> Vec<String> {
+    let report = lint(&[
+        ("clusterlint.toml", &manifest(check)),
+        ("app1/portal-ext.properties", app1),
+        ("app2/portal-ext.properties", app2),
+    ]);
+    let errors: Vec<String> = findings(&report, "core/manifest-error");
+    assert!(errors.is_empty(), "{errors:?}");
+    findings(&report, "acme/")
+}
+
+#[test]
+fn required_and_forbidden() {
+    let check = "id = \"acme/jdbc-url\"\npath = \"portal-ext.properties:jdbc.default.url\"\nrequired = true";
+    assert_eq!(
+        portal(check, "jdbc.default.url=jdbc:x\n", "other=1\n"),
+        ["app2/portal-ext.properties:1 acme/jdbc-url"]
+    );
+    assert!(portal(check, "jdbc.default.url=a\n", "jdbc.default.url=b\n").is_empty());
+
+    let check = "id = \"acme/no-dev-mode\"\npath = \"portal-ext.properties:include-and-override\"\nforbidden = true";
+    assert_eq!(
+        portal(
+            check,
+            "a=1\ninclude-and-override=portal-developer.properties\n",
+            "a=1\n"
+        ),
+        ["app1/portal-ext.properties:2 acme/no-dev-mode"]
+    );
+    assert!(portal(check, "a=1\n", "a=1\n").is_empty());
+}
+
+#[test]
+fn equals_matches_and_one_of() {
+    let check = "id = \"acme/https\"\npath = \"portal-ext.properties:web.server.protocol\"\nequals = \"https\"";
+    assert_eq!(
+        portal(
+            check,
+            "web.server.protocol=https\n",
+            "x=1\nweb.server.protocol=http\n"
+        ),
+        ["app2/portal-ext.properties:2 acme/https"]
+    );
+    assert!(
+        portal(
+            check,
+            "web.server.protocol=https\n",
+            "web.server.protocol=https\n"
+        )
+        .is_empty()
+    );
+
+    let check = "id = \"acme/mysql\"\npath = \"portal-ext.properties:jdbc.default.url\"\nmatches = \"jdbc:mysql://[a-z0-9.]+(:[0-9]+)?/lportal.*\"";
+    assert_eq!(
+        portal(
+            check,
+            "jdbc.default.url=jdbc:mysql://db.example.org:3306/lportal?useUnicode=true\n",
+            "jdbc.default.url=jdbc:postgresql://db/lportal\n"
+        ),
+        ["app2/portal-ext.properties:1 acme/mysql"]
+    );
+    assert!(portal(check, "jdbc.default.url=jdbc:mysql://db/lportal\n", "").is_empty());
+
+    let check = "id = \"acme/store\"\npath = \"portal-ext.properties:dl.store.impl\"\none-of = [\"com.liferay.portal.store.db.DBStore\", \"com.liferay.portal.store.file.system.AdvancedFileSystemStore\"]";
+    assert_eq!(
+        portal(
+            check,
+            "dl.store.impl=com.liferay.portal.store.file.system.FileSystemStore\n",
+            ""
+        ),
+        ["app1/portal-ext.properties:1 acme/store"]
+    );
+    assert!(
+        portal(
+            check,
+            "dl.store.impl=com.liferay.portal.store.db.DBStore\n",
+            ""
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn same_and_unique_across_nodes() {
+    let check = "id = \"acme/same-db\"\nseverity = \"error\"\npath = \"portal-ext.properties:jdbc.default.url\"\nsame-across-nodes = true";
+    let report = lint(&[
+        ("clusterlint.toml", &manifest(check)),
+        (
+            "app1/portal-ext.properties",
+            "jdbc.default.url=jdbc:mysql://db/lportal\n",
+        ),
+        (
+            "app2/portal-ext.properties",
+            "jdbc.default.url=jdbc:mysql://db/lportal\n",
+        ),
+        (
+            "app3/portal-ext.properties",
+            "\njdbc.default.url=jdbc:mysql://other/lportal\n",
+        ),
+    ]);
+    assert_eq!(
+        findings(&report, "acme/"),
+        ["app3/portal-ext.properties:2 acme/same-db"]
+    );
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "acme/same-db")
+        .unwrap();
+    assert_eq!(d.severity, clusterlint::Severity::Error);
+    assert_eq!(report.path(d.related[0].span), "app1/portal-ext.properties");
+    assert!(portal(check, "jdbc.default.url=a\n", "jdbc.default.url=a\n").is_empty());
+
+    let check = "id = \"acme/own-cluster-port\"\npath = \"gateway-config.xml:/gateway-config/cluster/accept\"\nunique-across-nodes = true";
+    let gateway = |accept: &str| {
+        format!(
+            "<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <cluster>\n    <name>c</name>\n    <accept>{accept}</accept>\n    <connect>udp://224.2.2.44:4444</connect>\n  </cluster>\n</gateway-config>\n"
+        )
+    };
+    let report = lint(&[
+        ("clusterlint.toml", &format!("[[check]]\n{check}\n")),
+        (
+            "gw1/conf/gateway-config.xml",
+            &gateway("tcp://192.0.2.61:5941"),
+        ),
+        (
+            "gw2/conf/gateway-config.xml",
+            &gateway("tcp://192.0.2.61:5941"),
+        ),
+        (
+            "gw3/conf/gateway-config.xml",
+            &gateway("tcp://192.0.2.63:5941"),
+        ),
+    ]);
+    assert_eq!(
+        findings(&report, "acme/"),
+        ["gw2/conf/gateway-config.xml:4 acme/own-cluster-port"]
+    );
+}
+
+#[test]
+fn subset_of_and_port_range() {
+    // Every upstream server of the balancer is an address the hosts file knows.
+    let check = "id = \"acme/upstreams-in-hosts\"\npath = \"nginx.conf:http/upstream[portal]/server\"\nsubset-of = \"hosts:192.0.2.10\"";
+    let report = lint(&[
+        (
+            "clusterlint.toml",
+            &format!("[nodes.lb]\nrole = \"balancer\"\n[[check]]\n{check}\n"),
+        ),
+        (
+            "lb/etc/nginx/nginx.conf",
+            "events {}\nhttp {\n  upstream portal {\n    server app1;\n    server app9;\n  }\n}\n",
+        ),
+        ("lb/etc/hosts", "192.0.2.10 app1 app2\n"),
+    ]);
+    assert_eq!(
+        findings(&report, "acme/"),
+        ["lb/etc/nginx/nginx.conf:5 acme/upstreams-in-hosts"]
+    );
+
+    let check = "id = \"acme/no-port-80\"\nnodes = [\"dmz-gateway\"]\npath = \"gateway-config.xml:/gateway-config/service/accept\"\nport-range = [1024, 65535]";
+    let gateway = |accept: &str| {
+        format!(
+            "<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <service>\n    <name>echo</name>\n    <accept>{accept}</accept>\n    <type>echo</type>\n  </service>\n</gateway-config>\n"
+        )
+    };
+    let dmz = "[nodes.dmz1]\nrole = \"dmz-gateway\"\n";
+    let run = |accept: &str| {
+        let report = lint(&[
+            ("clusterlint.toml", &format!("{dmz}[[check]]\n{check}\n")),
+            ("dmz1/conf/gateway-config.xml", &gateway(accept)),
+        ]);
+        findings(&report, "acme/")
+    };
+    assert_eq!(
+        run("ws://gw.example.org:80/echo"),
+        ["dmz1/conf/gateway-config.xml:4 acme/no-port-80"]
+    );
+    assert!(run("wss://gw.example.org:8443/echo").is_empty());
+}
+
+#[test]
+fn invalid_checks_are_manifest_errors_at_their_line() {
+    let report = lint(&[
+        (
+            "clusterlint.toml",
+            "[[check]]\nid = \"liferay/mine\"\npath = \"a:b\"\nrequired = true\n\n[[check]]\nid = \"acme/x\"\npath = \"no-colon\"\nequals = \"a\"\nmatches = \"(\"\n\n[[check]]\nid = \"acme/y\"\npath = \"nginx.conf:http//server\"\nport-range = [90, 80]\nsevrity = \"error\"\n\n[[check]]\nid = \"acme/z\"\npath = \"a:b\"\nnodes = [\"nobody\"]\nrequired = true\n",
+        ),
+        ("app1/portal-ext.properties", "a=1\n"),
+    ]);
+    let found = findings(&report, "core/manifest-error");
+    for expected in [
+        "clusterlint.toml:2 core/manifest-error", // a built-in pack's prefix
+        "clusterlint.toml:8 core/manifest-error", // FILE:PATH
+        "clusterlint.toml:10 core/manifest-error", // a second assertion
+        "clusterlint.toml:14 core/manifest-error", // an empty step
+        "clusterlint.toml:15 core/manifest-error", // a reversed range
+        "clusterlint.toml:16 core/manifest-error", // an unknown key
+        "clusterlint.toml:18 core/manifest-error", // an unknown node
+    ] {
+        assert!(
+            found.iter().any(|f| f == expected),
+            "no {expected} in {found:#?}"
+        );
+    }
+    assert!(
+        findings(&report, "acme/").is_empty(),
+        "{:?}",
+        findings(&report, "acme/")
+    );
+}
+
+#[test]
+fn a_custom_finding_has_the_shape_of_a_built_in_one() {
+    let check = "id = \"acme/https\"\nmessage = \"the portal must say it is served over HTTPS\"\nhelp = \"set web.server.protocol=https\"\npath = \"portal-ext.properties:web.server.protocol\"\nequals = \"https\"";
+    let report = lint(&[
+        ("clusterlint.toml", &manifest(check)),
+        (
+            "app1/portal-ext.properties",
+            "web.server.protocol=http\ncluster.link.enabled=false\n",
+        ),
+        ("app2/portal-ext.properties", "web.server.protocol=https\n"),
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_str(&clusterlint::report::json::render(&report)).unwrap();
+    let all = json["diagnostics"].as_array().unwrap();
+    let custom = all
+        .iter()
+        .find(|d| d["rule"] == "acme/https")
+        .expect("the custom finding");
+    let built_in = all
+        .iter()
+        .find(|d| {
+            d["rule"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("liferay/"))
+        })
+        .expect("a built-in finding");
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(custom), keys(built_in));
+    assert_eq!(
+        custom["message"],
+        "the portal must say it is served over HTTPS"
+    );
+    assert_eq!(custom["help"], "set web.server.protocol=https");
+    assert_eq!(custom["severity"], "warning");
+}
+
+#[test]
+fn a_custom_finding_can_be_suppressed_like_a_built_in_one() {
+    let check = "id = \"acme/https\"\npath = \"portal-ext.properties:web.server.protocol\"\nequals = \"https\"";
+    assert!(
+        portal(
+            check,
+            "# clusterlint: ignore[acme/https] TLS ends at the balancer\nweb.server.protocol=http\n",
+            ""
+        )
+        .is_empty()
+    );
+}
