@@ -25,11 +25,46 @@ fn findings(report: &Report, prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// The check with this id among the examples of `docs/custom-rules.md`,
+/// its `[[check]]` header included.
+fn example(id: &str) -> String {
+    let page = include_str!("../docs/custom-rules.md");
+    page.split("```toml\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .find(|block| block.contains(&format!("id = \"{id}\"\n")))
+        .unwrap_or_else(|| panic!("no example `{id}` in docs/custom-rules.md"))
+        .to_string()
+}
+
+#[test]
+fn the_ten_examples_of_the_docs_are_valid_and_tested_here() {
+    let page = include_str!("../docs/custom-rules.md");
+    let this = include_str!("custom_checks.rs");
+    let blocks: Vec<&str> = page
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .filter(|block| block.starts_with("[[check]]"))
+        .collect();
+    assert_eq!(blocks.len(), 10);
+    for block in blocks {
+        let manifest = clusterlint::manifest::parse(block);
+        assert!(manifest.errors.is_empty(), "{block}: {:?}", manifest.errors);
+        assert_eq!(manifest.checks.len(), 1, "{block}");
+        let id = &manifest.checks[0].id;
+        assert!(
+            this.contains(&format!("example(\"{id}\")")),
+            "the example `{id}` is not tested"
+        );
+    }
+}
+
 const NODES: &str = "[nodes.app1]\nrole = \"live\"\naddress = \"192.0.2.11\"\n[nodes.app2]\nrole = \"live\"\naddress = \"192.0.2.12\"\n";
 
-/// A manifest with the two live nodes and `check` appended.
+/// A manifest with the two live nodes and `check` (a `[[check]]` table).
 fn manifest(check: &str) -> String {
-    format!("{NODES}\n[[check]]\n{check}\n")
+    format!("{NODES}\n{check}\n")
 }
 
 /// Lints the two nodes' `portal-ext.properties` with `check`.
@@ -46,14 +81,14 @@ fn portal(check: &str, app1: &str, app2: &str) -> Vec<String> {
 
 #[test]
 fn required_and_forbidden() {
-    let check = "id = \"acme/jdbc-url\"\npath = \"portal-ext.properties:jdbc.default.url\"\nrequired = true";
+    let check = &example("acme/jdbc-url");
     assert_eq!(
         portal(check, "jdbc.default.url=jdbc:x\n", "other=1\n"),
         ["app2/portal-ext.properties:1 acme/jdbc-url"]
     );
     assert!(portal(check, "jdbc.default.url=a\n", "jdbc.default.url=b\n").is_empty());
 
-    let check = "id = \"acme/no-dev-mode\"\npath = \"portal-ext.properties:include-and-override\"\nforbidden = true";
+    let check = &example("acme/no-dev-mode");
     assert_eq!(
         portal(
             check,
@@ -67,7 +102,7 @@ fn required_and_forbidden() {
 
 #[test]
 fn equals_matches_and_one_of() {
-    let check = "id = \"acme/https\"\npath = \"portal-ext.properties:web.server.protocol\"\nequals = \"https\"";
+    let check = &example("acme/https");
     assert_eq!(
         portal(
             check,
@@ -85,7 +120,7 @@ fn equals_matches_and_one_of() {
         .is_empty()
     );
 
-    let check = "id = \"acme/mysql\"\npath = \"portal-ext.properties:jdbc.default.url\"\nmatches = \"jdbc:mysql://[a-z0-9.]+(:[0-9]+)?/lportal.*\"";
+    let check = &example("acme/mysql");
     assert_eq!(
         portal(
             check,
@@ -96,7 +131,7 @@ fn equals_matches_and_one_of() {
     );
     assert!(portal(check, "jdbc.default.url=jdbc:mysql://db/lportal\n", "").is_empty());
 
-    let check = "id = \"acme/store\"\npath = \"portal-ext.properties:dl.store.impl\"\none-of = [\"com.liferay.portal.store.db.DBStore\", \"com.liferay.portal.store.file.system.AdvancedFileSystemStore\"]";
+    let check = &example("acme/store");
     assert_eq!(
         portal(
             check,
@@ -117,7 +152,7 @@ fn equals_matches_and_one_of() {
 
 #[test]
 fn same_and_unique_across_nodes() {
-    let check = "id = \"acme/same-db\"\nseverity = \"error\"\npath = \"portal-ext.properties:jdbc.default.url\"\nsame-across-nodes = true";
+    let check = &example("acme/same-db");
     let report = lint(&[
         ("clusterlint.toml", &manifest(check)),
         (
@@ -146,14 +181,14 @@ fn same_and_unique_across_nodes() {
     assert_eq!(report.path(d.related[0].span), "app1/portal-ext.properties");
     assert!(portal(check, "jdbc.default.url=a\n", "jdbc.default.url=a\n").is_empty());
 
-    let check = "id = \"acme/own-cluster-port\"\npath = \"gateway-config.xml:/gateway-config/cluster/accept\"\nunique-across-nodes = true";
+    let check = &example("acme/own-cluster-port");
     let gateway = |accept: &str| {
         format!(
             "<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <cluster>\n    <name>c</name>\n    <accept>{accept}</accept>\n    <connect>udp://224.2.2.44:4444</connect>\n  </cluster>\n</gateway-config>\n"
         )
     };
     let report = lint(&[
-        ("clusterlint.toml", &format!("[[check]]\n{check}\n")),
+        ("clusterlint.toml", check),
         (
             "gw1/conf/gateway-config.xml",
             &gateway("tcp://192.0.2.61:5941"),
@@ -176,7 +211,7 @@ fn same_and_unique_across_nodes() {
 #[test]
 fn subset_of_and_port_range() {
     // Every upstream server of the balancer is an address the hosts file knows.
-    let check = "id = \"acme/upstreams-in-hosts\"\npath = \"nginx.conf:http/upstream[portal]/server\"\nsubset-of = \"hosts:192.0.2.10\"";
+    let check = &example("acme/upstreams-in-hosts");
     let report = lint(&[
         (
             "clusterlint.toml",
@@ -193,7 +228,7 @@ fn subset_of_and_port_range() {
         ["lb/etc/nginx/nginx.conf:5 acme/upstreams-in-hosts"]
     );
 
-    let check = "id = \"acme/no-port-80\"\nnodes = [\"dmz-gateway\"]\npath = \"gateway-config.xml:/gateway-config/service/accept\"\nport-range = [1024, 65535]";
+    let check = &example("acme/no-port-80");
     let gateway = |accept: &str| {
         format!(
             "<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <service>\n    <name>echo</name>\n    <accept>{accept}</accept>\n    <type>echo</type>\n  </service>\n</gateway-config>\n"
@@ -202,7 +237,7 @@ fn subset_of_and_port_range() {
     let dmz = "[nodes.dmz1]\nrole = \"dmz-gateway\"\n";
     let run = |accept: &str| {
         let report = lint(&[
-            ("clusterlint.toml", &format!("{dmz}[[check]]\n{check}\n")),
+            ("clusterlint.toml", &format!("{dmz}{check}\n")),
             ("dmz1/conf/gateway-config.xml", &gateway(accept)),
         ]);
         findings(&report, "acme/")
@@ -212,6 +247,33 @@ fn subset_of_and_port_range() {
         ["dmz1/conf/gateway-config.xml:4 acme/no-port-80"]
     );
     assert!(run("wss://gw.example.org:8443/echo").is_empty());
+}
+
+#[test]
+fn maxmemory_on_every_redis() {
+    let check = example("acme/redis-maxmemory");
+    let run = |conf: &str| {
+        let report = lint(&[
+            (
+                "clusterlint.toml",
+                &format!(
+                    "[nodes.cache1]\nrole = \"redis\"\n[nodes.cache2]\nrole = \"redis\"\n[nodes.app1]\nrole = \"live\"\n{check}"
+                ),
+            ),
+            (
+                "cache1/etc/redis/redis.conf",
+                "bind 127.0.0.1\nmaxmemory 2gb\n",
+            ),
+            ("cache2/etc/redis/redis.conf", conf),
+            ("app1/portal-ext.properties", "a=1\n"),
+        ]);
+        findings(&report, "acme/")
+    };
+    assert_eq!(
+        run("bind 127.0.0.1\n"),
+        ["cache2/etc/redis/redis.conf:1 acme/redis-maxmemory"]
+    );
+    assert!(run("maxmemory 1gb\n").is_empty());
 }
 
 #[test]
@@ -247,7 +309,7 @@ fn invalid_checks_are_manifest_errors_at_their_line() {
 
 #[test]
 fn a_custom_finding_has_the_shape_of_a_built_in_one() {
-    let check = "id = \"acme/https\"\nmessage = \"the portal must say it is served over HTTPS\"\nhelp = \"set web.server.protocol=https\"\npath = \"portal-ext.properties:web.server.protocol\"\nequals = \"https\"";
+    let check = &example("acme/https");
     let report = lint(&[
         ("clusterlint.toml", &manifest(check)),
         (
@@ -287,7 +349,7 @@ fn a_custom_finding_has_the_shape_of_a_built_in_one() {
 
 #[test]
 fn a_custom_finding_can_be_suppressed_like_a_built_in_one() {
-    let check = "id = \"acme/https\"\npath = \"portal-ext.properties:web.server.protocol\"\nequals = \"https\"";
+    let check = &example("acme/https");
     assert!(
         portal(
             check,

@@ -286,6 +286,40 @@ fn utf8_is_chosen_when_offered_and_columns_follow_it() {
 }
 
 #[test]
+fn custom_checks_are_published_and_follow_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("clusterlint.toml"),
+        "[nodes.a]\nrole = \"live\"\n\n[[check]]\nid = \"acme/https\"\npath = \"portal-ext.properties:web.server.protocol\"\nequals = \"https\"\n",
+    )
+    .unwrap();
+    fs::create_dir(dir.path().join("a")).unwrap();
+    let file = dir.path().join("a/portal-ext.properties");
+    fs::write(&file, "web.server.protocol=http\n").unwrap();
+    let (mut client, _) = Client::initialized(&json!({}), &[dir.path()]);
+    client.open(&file);
+    client.sync();
+    let found = client.diagnostics(&file).to_vec();
+    let custom = found
+        .iter()
+        .find(|d| d["code"] == "acme/https")
+        .unwrap_or_else(|| panic!("no custom finding in {found:?}"));
+    assert_eq!(
+        custom["range"]["start"],
+        json!({ "line": 0, "character": 20 })
+    );
+    assert_eq!(custom["source"], "clusterlint");
+    client.change(
+        &file,
+        2,
+        &json!([{ "range": range_of("web.server.protocol=http\n", "http"), "text": "https" }]),
+    );
+    client.sync();
+    assert!(!client.rules(&file).contains(&"acme/https".to_string()));
+    assert_eq!(client.shutdown(), Ended::Cleanly);
+}
+
+#[test]
 fn a_cross_file_finding_is_published_for_every_file_and_cleared_by_editing_another() {
     let (_dir, root) = copy_cluster(STAGING);
     let (mut client, _) = Client::initialized(&json!({}), &[root.parent().unwrap()]);
