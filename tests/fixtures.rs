@@ -1,4 +1,5 @@
-//! Every rule's pass and fail fixtures, run as mini-clusters.
+//! Every rule's pass and fail fixtures, and every custom-check assertion's
+//! (`fixtures/custom/`), run as mini-clusters.
 //!
 //! `fixtures/<pack>/<rule>/{pass,fail}/<case>/` is a cluster root; its
 //! `expected.txt` lists every finding the case must produce, one per line as
@@ -61,10 +62,14 @@ fn cases() -> Vec<(String, String, PathBuf)> {
             continue;
         }
         for rule in dirs(&pack) {
-            let id = format!(
-                "{pack_name}/{}",
-                rule.file_name().unwrap().to_string_lossy()
-            );
+            // `fixtures/custom/<assertion>/`: clusters whose manifest has a
+            // `[[check]]` with the id `acme/<assertion>`.
+            let prefix = if pack_name == "custom" {
+                "acme"
+            } else {
+                &pack_name
+            };
+            let id = format!("{prefix}/{}", rule.file_name().unwrap().to_string_lossy());
             for kind in ["pass", "fail"] {
                 for case in dirs(&rule.join(kind)) {
                     out.push((id.clone(), kind.to_string(), case));
@@ -129,8 +134,23 @@ fn every_rule_has_a_pass_and_a_fail_case() {
             }
         }
     }
+    for assertion in clusterlint::custom::ASSERTIONS {
+        for kind in ["pass", "fail"] {
+            if !cases
+                .iter()
+                .any(|(id, k, _)| *id == format!("acme/{assertion}") && k == kind)
+            {
+                missing.push(format!(
+                    "the custom assertion `{assertion}` has no {kind} case"
+                ));
+            }
+        }
+    }
     for (id, _, case) in &cases {
-        if rules::find(id).is_none() {
+        let custom = id
+            .strip_prefix("acme/")
+            .is_some_and(|a| clusterlint::custom::ASSERTIONS.contains(&a));
+        if rules::find(id).is_none() && !custom {
             missing.push(format!("{} is for an unknown rule `{id}`", case.display()));
         }
     }

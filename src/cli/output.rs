@@ -87,7 +87,11 @@ pub fn render(args: &OutputArgs, checked: &[Checked]) -> String {
                 .collect();
             json::render_all(&views)
         }
-        Format::Sarif => sarif::render(&reports, &rule_metadata(), env!("CARGO_PKG_VERSION")),
+        Format::Sarif => sarif::render(
+            &reports,
+            &rule_metadata(&reports),
+            env!("CARGO_PKG_VERSION"),
+        ),
         Format::Github => github::render(&reports),
         Format::Junit => junit::render(&reports),
         Format::Concise => concise::render(&reports),
@@ -120,17 +124,26 @@ fn human_text(args: &OutputArgs, reports: &[(&str, &Report)]) -> String {
     out
 }
 
-/// What SARIF lists about every rule.
-fn rule_metadata() -> Vec<RuleMeta> {
-    rules::ALL
+/// What SARIF lists about every rule, and about the checks the clusters'
+/// manifests declare.
+fn rule_metadata(reports: &[(&str, &Report)]) -> Vec<RuleMeta> {
+    let mut out: Vec<RuleMeta> = rules::ALL
         .iter()
         .map(|rule| RuleMeta {
-            id: rule.id,
+            id: rule.id.into(),
             summary: rule.summary(),
             default_severity: rule.default_severity,
             doc: rule.reference_page(),
         })
-        .collect()
+        .collect();
+    for (_, report) in reports {
+        for meta in crate::custom::describe(&report.cluster) {
+            if !out.iter().any(|m| m.id == meta.id) {
+                out.push(meta);
+            }
+        }
+    }
+    out
 }
 
 /// Prints `text` on stdout, or writes it to `--output`.

@@ -8,8 +8,43 @@
 mod read;
 mod run;
 
-pub use read::{ReadCheck, read_check};
+pub use read::{ASSERTIONS, BUILT_IN_PACKS, ReadCheck, read_check};
 pub use run::run;
+
+/// What reports list about each check of the cluster's manifest (SARIF's
+/// rule descriptors), as they list the built-in rules.
+#[must_use]
+pub fn describe(cluster: &crate::model::Cluster) -> Vec<crate::report::RuleMeta> {
+    let Some((_, manifest)) = &cluster.manifest else {
+        return Vec::new();
+    };
+    manifest
+        .checks
+        .iter()
+        .map(|check| {
+            let summary = check.message.clone().unwrap_or_else(|| {
+                format!(
+                    "`{}:{}` holds `{}`.",
+                    check.target.file,
+                    check.target.path.text,
+                    check.assertion.key()
+                )
+            });
+            crate::report::RuleMeta {
+                id: check.id.clone().into(),
+                doc: format!(
+                    "{summary}\n\nA check of this cluster's `clusterlint.toml`: `{}` on `{}:{}`.\n{}",
+                    check.assertion.key(),
+                    check.target.file,
+                    check.target.path.text,
+                    check.help.as_deref().unwrap_or("")
+                ),
+                summary,
+                default_severity: check.severity,
+            }
+        })
+        .collect()
+}
 
 use crate::diagnostic::Severity;
 use crate::source::TextRange;

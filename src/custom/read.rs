@@ -14,7 +14,8 @@ pub const BUILT_IN_PACKS: &[&str] = &[
     "core", "liferay", "gluu", "nginx", "redis", "stunnel", "kaazing", "net",
 ];
 
-const ASSERTIONS: &[&str] = &[
+/// The assertion keys, one per [`Assertion`] kind.
+pub const ASSERTIONS: &[&str] = &[
     "required",
     "forbidden",
     "equals",

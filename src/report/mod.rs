@@ -97,8 +97,8 @@ impl Report {
 /// the list (from the rule registry); reporters never look at rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleMeta {
-    /// `<pack>/<name>`.
-    pub id: &'static str,
+    /// `<pack>/<name>`, or a custom check's `prefix/name`.
+    pub id: std::borrow::Cow<'static, str>,
     /// One sentence: what the rule checks.
     pub summary: String,
     pub default_severity: Severity,

@@ -207,8 +207,8 @@ pub fn render(reports: &[(&str, &Report)], rules: &[RuleMeta], tool_version: &st
 
 fn descriptor(rule: &RuleMeta) -> ReportingDescriptor<'_> {
     ReportingDescriptor {
-        id: rule.id,
-        name: pascal_case_name(rule.id),
+        id: &rule.id,
+        name: pascal_case_name(&rule.id),
         short_description: Message::new(rule.summary.as_str()),
         full_description: Message::new(first_paragraph(&rule.doc)),
         help: Help {
@@ -439,14 +439,14 @@ mod tests {
     fn rules() -> Vec<RuleMeta> {
         vec![
             RuleMeta {
-                id: "core/parse-error",
+                id: "core/parse-error".into(),
                 summary: "Reports text a program cannot read.".to_string(),
                 default_severity: Severity::Error,
                 doc: "## What it does\nReports text a program\ncannot read.\n\n## Why\nBecause.\n"
                     .to_string(),
             },
             RuleMeta {
-                id: "redis/bind-all",
+                id: "redis/bind-all".into(),
                 summary: "Checks binds.".to_string(),
                 default_severity: Severity::Info,
                 doc: "Checks binds.\n".to_string(),
