@@ -43,11 +43,14 @@ for target in $targets; do
         cp regressions/"$target"/* "$corpus"/
     fi
     for pattern in $(patterns_for "$target"); do
-        find ../fixtures -type f -name "$pattern" -size -64k -print0 |
-            head -z -n 200 |
-            while IFS= read -r -d '' file; do
-                cp "$file" "$corpus/$(printf '%s' "$file" | cksum | cut -d' ' -f1)"
-            done
+        # At most 200 seeds a pattern; the list is read to its end, so that
+        # `find` never dies of a closed pipe.
+        count=0
+        while IFS= read -r -d '' file; do
+            count=$((count + 1))
+            [ "$count" -gt 200 ] && continue
+            cp "$file" "$corpus/$(printf '%s' "$file" | cksum | cut -d' ' -f1)"
+        done < <(find ../fixtures -type f -name "$pattern" -size -64k -print0)
     done
     echo "fuzz: $target for ${seconds}s ($(find "$corpus" -type f | wc -l) seeds)"
     crashes=$work/crashes-$target

@@ -29,7 +29,9 @@ impl LintOptions {
             .chain(&self.ignore)
             .chain(self.severity.iter().map(|(s, _)| s));
         for selector in selectors {
-            if !is_selector(selector) {
+            // A selector with a prefix of the user's may name a `[[check]]`
+            // of a manifest not read yet.
+            if !is_selector(selector) && !may_be_custom(selector) {
                 return Err(unknown_selector(selector));
             }
         }
@@ -41,6 +43,27 @@ impl LintOptions {
 #[must_use]
 pub fn is_selector(selector: &str) -> bool {
     rules::find(selector).is_some() || rules::packs().contains(&selector)
+}
+
+/// Whether `selector` has a prefix no built-in pack uses (so it may name
+/// a custom check or its prefix).
+fn may_be_custom(selector: &str) -> bool {
+    let prefix = selector.split_once('/').map_or(selector, |(p, _)| p);
+    !prefix.is_empty() && !crate::custom::BUILT_IN_PACKS.contains(&prefix)
+}
+
+/// Whether `selector` names a custom check of the cluster, or their prefix.
+fn is_custom(cluster: &Cluster, selector: &str) -> bool {
+    cluster.manifest.as_ref().is_some_and(|(_, m)| {
+        m.checks
+            .iter()
+            .any(|c| c.id == selector || c.id.split_once('/').is_some_and(|(p, _)| p == selector))
+    })
+}
+
+/// Whether a selector picks a custom check's finding.
+fn picks(selector: &str, id: &str) -> bool {
+    selector == id || id.split_once('/').is_some_and(|(p, _)| p == selector)
 }
 
 fn unknown_selector(selector: &str) -> String {
@@ -61,6 +84,33 @@ fn matches(selector: &str, rule: &Rule) -> bool {
 struct Resolved {
     enabled: Vec<bool>,
     severity: Vec<Severity>,
+    /// The merged settings, for the custom checks' findings.
+    select: Option<Vec<String>>,
+    ignore: Vec<String>,
+    severities: Vec<(String, Severity)>,
+}
+
+impl Resolved {
+    /// Whether the finding of custom check `id` is kept, and at what
+    /// severity (a later and more specific setting wins).
+    fn custom(&self, id: &str) -> Option<Option<Severity>> {
+        let selected = self
+            .select
+            .as_ref()
+            .is_none_or(|s| s.iter().any(|sel| picks(sel, id)));
+        let ignored = self.ignore.iter().any(|sel| picks(sel, id));
+        if !selected || ignored {
+            return None;
+        }
+        let by = |exact: bool| {
+            self.severities
+                .iter()
+                .rev()
+                .find(|(s, _)| if exact { s == id } else { picks(s, id) })
+                .map(|(_, l)| *l)
+        };
+        Some(by(true).or_else(|| by(false)))
+    }
 }
 
 /// Merges the manifest's `[rules]` with `options`; unknown names in the
@@ -72,7 +122,7 @@ fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Diagnostic>) 
     if let Some((file, manifest)) = &cluster.manifest {
         let settings = &manifest.rules;
         let mut check = |name: &str, range| {
-            if !is_selector(name) {
+            if !is_selector(name) && !is_custom(cluster, name) {
                 out.push(
                     Diagnostic::new(Span::new(*file, range), unknown_selector(name))
                         .label("unknown rule")
@@ -123,7 +173,7 @@ fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Diagnostic>) 
             selected && !ignored
         })
         .collect();
-    let severity = rules::ALL
+    let severity_of = rules::ALL
         .iter()
         .map(|rule| {
             // A later and more specific setting wins: ids beat packs.
@@ -140,7 +190,13 @@ fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Diagnostic>) 
             by_id.or(by_pack).unwrap_or(rule.default_severity)
         })
         .collect();
-    Resolved { enabled, severity }
+    Resolved {
+        enabled,
+        severity: severity_of,
+        select,
+        ignore,
+        severities: severity,
+    }
 }
 
 /// The environment variable naming a rule that then panics with the text
@@ -198,8 +254,18 @@ pub fn run(
         })
         .collect();
     found.extend(per_rule.into_iter().flatten());
-    // The user's own `[[check]]`s, reported like the rules.
-    found.extend(crate::custom::run(cluster));
+    // The user's own `[[check]]`s, reported like the rules and selected,
+    // ignored and reweighted the same way.
+    for mut d in crate::custom::run(cluster) {
+        if d.rule == rules::core::manifest_error::RULE.id {
+            found.push(d);
+        } else if let Some(severity) = resolved.custom(&d.rule) {
+            if let Some(severity) = severity {
+                d.severity = severity;
+            }
+            found.push(d);
+        }
+    }
     let index_of = |id: &str| rules::ALL.iter().position(|r| r.id == id);
     found.retain(|d| index_of(&d.rule).is_none_or(|i| resolved.enabled[i]));
 
@@ -211,7 +277,8 @@ pub fn run(
     for (i, s) in suppressions.iter().enumerate().filter(|(_, s)| !s.used) {
         let known = rules::find(&s.rule)
             .map(|r| r.id)
-            .or_else(|| rules::packs().into_iter().find(|p| *p == s.rule));
+            .or_else(|| rules::packs().into_iter().find(|p| *p == s.rule))
+            .or_else(|| is_custom(cluster, &s.rule).then_some(""));
         let message = match known {
             None => format!(
                 "this suppression names `{}`, which is neither a rule id nor a pack",

@@ -359,3 +359,101 @@ fn a_custom_finding_can_be_suppressed_like_a_built_in_one() {
         .is_empty()
     );
 }
+
+#[test]
+fn custom_checks_are_selected_ignored_and_reweighted_like_rules() {
+    let check = example("acme/https");
+    let files = |rules: &str| {
+        vec![
+            (
+                "clusterlint.toml".to_string(),
+                format!("{NODES}{rules}\n{check}"),
+            ),
+            (
+                "app1/portal-ext.properties".to_string(),
+                "web.server.protocol=http\n".to_string(),
+            ),
+            (
+                "app2/portal-ext.properties".to_string(),
+                "web.server.protocol=https\n".to_string(),
+            ),
+        ]
+    };
+    let lint_with = |rules: &str, options: &LintOptions| {
+        let mut workspace = Workspace::new();
+        for (path, text) in files(rules) {
+            workspace.add_file(path, text.into_bytes());
+        }
+        let report = workspace.lint(options);
+        assert!(
+            findings(&report, "core/manifest-error").is_empty(),
+            "{:?}",
+            report.diagnostics
+        );
+        report
+    };
+    let defaults = LintOptions::default();
+    let severity_of = |report: &Report| {
+        report
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == "acme/https")
+            .map(|d| d.severity)
+    };
+    assert_eq!(
+        severity_of(&lint_with("", &defaults)),
+        Some(clusterlint::Severity::Warning)
+    );
+    assert_eq!(
+        severity_of(&lint_with(
+            "[rules]\nignore = [\"acme/https\"]\n",
+            &defaults
+        )),
+        None
+    );
+    assert_eq!(
+        severity_of(&lint_with("[rules]\nignore = [\"acme\"]\n", &defaults)),
+        None
+    );
+    assert_eq!(
+        severity_of(&lint_with("[rules]\nselect = [\"liferay\"]\n", &defaults)),
+        None
+    );
+    assert_eq!(
+        severity_of(&lint_with(
+            "[rules]\nseverity = { acme = \"error\" }\n",
+            &defaults
+        )),
+        Some(clusterlint::Severity::Error)
+    );
+    // The command line's options, checked before any manifest is read.
+    let ignore = LintOptions {
+        ignore: vec!["acme/https".to_string()],
+        ..LintOptions::default()
+    };
+    assert!(ignore.validate().is_ok());
+    assert_eq!(severity_of(&lint_with("", &ignore)), None);
+    let typo = LintOptions {
+        ignore: vec!["liferay/tunel-secret-mismatch".to_string()],
+        ..LintOptions::default()
+    };
+    assert!(typo.validate().is_err());
+    // A suppression of a fixed custom finding is unused, not unknown.
+    let mut workspace = Workspace::new();
+    for (path, text) in files("") {
+        workspace.add_file(path, text.into_bytes());
+    }
+    workspace.add_file(
+        "app1/portal-ext.properties",
+        b"# clusterlint: ignore[acme/https] old\nweb.server.protocol=https\n".to_vec(),
+    );
+    let report = workspace.lint(&defaults);
+    let unused: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "core/unused-suppression")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(unused.len(), 1, "{unused:?}");
+    assert!(unused[0].contains("matches no finding"), "{unused:?}");
+}
