@@ -91,9 +91,10 @@ struct Resolved {
 }
 
 impl Resolved {
-    /// Whether the finding of custom check `id` is kept, and at what
-    /// severity (a later and more specific setting wins).
-    fn custom(&self, id: &str) -> Option<Option<Severity>> {
+    /// The severity of custom check `id`'s findings (its own, `declared`,
+    /// unless a later and more specific setting says otherwise); `None`
+    /// when the settings leave the check out.
+    fn custom(&self, id: &str, declared: Severity) -> Option<Severity> {
         let selected = self
             .select
             .as_ref()
@@ -109,7 +110,7 @@ impl Resolved {
                 .find(|(s, _)| if exact { s == id } else { picks(s, id) })
                 .map(|(_, l)| *l)
         };
-        Some(by(true).or_else(|| by(false)))
+        Some(by(true).or_else(|| by(false)).unwrap_or(declared))
     }
 }
 
@@ -259,10 +260,8 @@ pub fn run(
     for mut d in crate::custom::run(cluster) {
         if d.rule == rules::core::manifest_error::RULE.id {
             found.push(d);
-        } else if let Some(severity) = resolved.custom(&d.rule) {
-            if let Some(severity) = severity {
-                d.severity = severity;
-            }
+        } else if let Some(severity) = resolved.custom(&d.rule, d.severity) {
+            d.severity = severity;
             found.push(d);
         }
     }
