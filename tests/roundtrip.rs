@@ -328,3 +328,262 @@ proptest! {
         prop_assert_eq!(parsed, services, "{:?}", text);
     }
 }
+
+// ---- OSGi .config ------------------------------------------------------------
+
+fn osgi_item() -> impl Strategy<Value = String> {
+    "[ a-zA-Z0-9_.:/,=\"\\\\-]{0,10}"
+}
+
+/// Felix's quoting: `"` and `\` escaped inside double quotes.
+fn print_osgi_item(item: &str) -> String {
+    format!("\"{}\"", item.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn osgi_config_round_trip(
+        entries in proptest::collection::vec(
+            (
+                "[a-zA-Z][a-zA-Z0-9_.]{0,12}",
+                prop_oneof![Just(""), Just("I"), Just("B"), Just("L")],
+                proptest::collection::vec(osgi_item(), 1..4),
+                0usize..3,
+            ),
+            0..6,
+        ),
+    ) {
+        // Typed values hold what their type reads: digits, booleans.
+        let entries: Vec<(String, &str, Vec<String>, usize)> = entries
+            .into_iter()
+            .map(|(key, ty, items, shape)| {
+                let items = match ty {
+                    "I" | "L" => items.iter().map(|i| (i.len() % 97).to_string()).collect(),
+                    "B" => items.iter().map(|i| (i.len() % 2 == 0).to_string()).collect(),
+                    _ => items,
+                };
+                (key, ty, items, shape)
+            })
+            .collect();
+        let mut text = String::from("# configuration\n");
+        for (key, ty, items, shape) in &entries {
+            let printed: Vec<String> = items.iter().map(|i| print_osgi_item(i)).collect();
+            let value = match shape {
+                0 => print_osgi_item(&items[0]),
+                1 => format!("[{}]", printed.join(", ")),
+                _ => format!("( {} )", printed.join(",")),
+            };
+            let _ = writeln!(text, "{key}={ty}{value}");
+        }
+        let doc = clusterlint::formats::osgi_config::parse(&text);
+        prop_assert!(doc.errors.is_empty(), "{:?} in {text:?}", doc.errors);
+        let parsed: Vec<(String, Vec<String>)> = doc
+            .entries
+            .iter()
+            .map(|e| (e.key.clone(), e.items.iter().map(|i| i.text.clone()).collect()))
+            .collect();
+        let expected: Vec<(String, Vec<String>)> = entries
+            .iter()
+            .map(|(k, _, items, shape)| {
+                let items = if *shape == 0 { vec![items[0].clone()] } else { items.clone() };
+                (k.clone(), items)
+            })
+            .collect();
+        prop_assert_eq!(parsed, expected, "{:?}", text);
+    }
+}
+
+// ---- gateway XML -------------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct XmlNode {
+    name: String,
+    attributes: Vec<(String, String)>,
+    /// Text, for an element without child elements.
+    text: Option<String>,
+    children: Vec<XmlNode>,
+}
+
+fn xml_text() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 <>&'\"${}.:/-]{1,12}".prop_filter("not blank", |t| !t.trim().is_empty())
+}
+
+fn xml_node() -> impl Strategy<Value = XmlNode> {
+    fn attributes() -> impl Strategy<Value = Vec<(String, String)>> {
+        proptest::collection::btree_map("[a-z][a-z-]{0,6}", xml_text(), 0..3)
+            .prop_map(|m| m.into_iter().collect::<Vec<_>>())
+    }
+    let leaf = (
+        "[a-z][a-z.-]{0,8}",
+        attributes(),
+        proptest::option::of(xml_text()),
+    )
+        .prop_map(|(name, attributes, text)| XmlNode {
+            name,
+            attributes,
+            text,
+            children: Vec::new(),
+        });
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        (
+            "[a-z][a-z.-]{0,8}",
+            attributes(),
+            proptest::collection::vec(inner, 1..4),
+        )
+            .prop_map(|(name, attributes, children)| XmlNode {
+                name,
+                attributes,
+                text: None,
+                children,
+            })
+    })
+}
+
+fn escape_xml(text: &str, attribute: bool) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '&' => out.push_str("&amp;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn print_xml(node: &XmlNode, depth: usize, out: &mut String) {
+    out.push_str(&"  ".repeat(depth));
+    out.push('<');
+    out.push_str(&node.name);
+    for (name, value) in &node.attributes {
+        let _ = write!(out, " {name}=\"{}\"", escape_xml(value, true));
+    }
+    match (&node.text, node.children.is_empty()) {
+        (None, true) => out.push_str("/>\n"),
+        (Some(text), _) => {
+            let _ = writeln!(out, ">{}</{}>", escape_xml(text, false), node.name);
+        }
+        (None, false) => {
+            out.push_str(">\n");
+            for child in &node.children {
+                print_xml(child, depth + 1, out);
+            }
+            let _ = writeln!(out, "{}</{}>", "  ".repeat(depth), node.name);
+        }
+    }
+}
+
+fn xml_tree(element: &clusterlint::formats::xml::Element) -> XmlNode {
+    XmlNode {
+        name: element.name.clone(),
+        attributes: element
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), a.value.text.clone()))
+            .collect(),
+        text: element.text().map(|t| t.text.clone()),
+        children: element.elements().map(xml_tree).collect(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn xml_round_trip(root in xml_node()) {
+        let mut text = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- generated -->\n");
+        print_xml(&root, 0, &mut text);
+        let doc = clusterlint::formats::xml::parse(&text);
+        prop_assert!(doc.errors.is_empty(), "{:?} in {text:?}", doc.errors);
+        prop_assert_eq!(xml_tree(doc.root.as_ref().unwrap()), root, "{:?}", text);
+    }
+}
+
+// ---- csync2 and setenv.sh ------------------------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn csync2_round_trip(
+        groups in proptest::collection::vec(
+            (
+                "[a-z][a-z0-9_]{0,8}",
+                proptest::collection::vec("[a-z][a-z0-9.-]{0,10}", 1..4),
+                proptest::collection::vec("/[a-z0-9/._-]{1,16}", 0..3),
+                proptest::collection::vec("/[a-z0-9/._*-]{1,16}", 0..3),
+            ),
+            0..4,
+        ),
+    ) {
+        let mut text = String::from("# csync2.cfg\nnossl * *;\n");
+        for (name, hosts, keys, includes) in &groups {
+            let _ = writeln!(text, "group {name}\n{{");
+            let _ = writeln!(text, "\thost {};", hosts.join(" "));
+            for key in keys {
+                let _ = writeln!(text, "\tkey {key};");
+            }
+            for include in includes {
+                let _ = writeln!(text, "\tinclude \"{include}\";   # quoted");
+            }
+            text.push_str("}\n");
+        }
+        let doc = clusterlint::formats::csync2::parse(&text);
+        prop_assert!(doc.errors.is_empty(), "{:?} in {text:?}", doc.errors);
+        type Group = (String, Vec<String>, Vec<String>, Vec<String>);
+        let parsed: Vec<Group> = doc
+            .groups
+            .iter()
+            .map(|g| {
+                let texts = |list: &[clusterlint::formats::csync2::Text]| -> Vec<String> {
+                    list.iter().map(|t| t.text.clone()).collect()
+                };
+                (
+                    g.name.as_ref().map(|n| n.text.clone()).unwrap_or_default(),
+                    g.hosts.iter().map(|h| h.name.text.clone()).collect(),
+                    texts(&g.keys),
+                    texts(&g.includes),
+                )
+            })
+            .collect();
+        prop_assert_eq!(parsed, groups, "{:?}", text);
+    }
+
+    #[test]
+    fn setenv_round_trip(
+        lines in proptest::collection::vec(
+            ("[A-Z][A-Z0-9_]{0,12}", "[a-zA-Z0-9 /._:=,@+-]{0,16}", any::<bool>(), 0usize..3),
+            0..6,
+        ),
+    ) {
+        let mut text = String::from("#!/bin/sh\n# Tomcat\n");
+        let mut expected = Vec::new();
+        for (name, value, exported, quoting) in &lines {
+            // Unquoted, a value ends at its first blank.
+            let (printed, value) = match quoting {
+                0 => (format!("\"{value}\""), value.clone()),
+                1 => (format!("'{value}'"), value.clone()),
+                _ => {
+                    let bare: String = value.chars().take_while(|c| *c != ' ').collect();
+                    (bare.clone(), bare)
+                }
+            };
+            let export = if *exported { "export " } else { "" };
+            let _ = writeln!(text, "{export}{name}={printed}");
+            expected.push((name.clone(), value, *exported));
+        }
+        let doc = clusterlint::formats::setenv::parse(&text);
+        prop_assert!(doc.errors.is_empty(), "{:?} in {text:?}", doc.errors);
+        let parsed: Vec<(String, String, bool)> = doc
+            .assignments
+            .iter()
+            .map(|a| (a.name.clone(), a.value.clone(), a.exported))
+            .collect();
+        prop_assert_eq!(parsed, expected, "{:?}", text);
+    }
+}
