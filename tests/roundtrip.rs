@@ -1,4 +1,6 @@
-//! Round trips: documents generated from each format's grammar are printed
+//! Round trips: documents generated from each format's grammar (properties
+//! in both dialects, OSGi `.config`, `setenv.sh`, nginx, redis, stunnel,
+//! csync2, hosts, gateway XML) are printed
 //! the way a person could write them (escapes, quotes, continuations,
 //! comments, odd spacing) and parsed back; the parse must give the tree
 //! that was generated, with no errors.
@@ -506,6 +508,9 @@ proptest! {
 
 // ---- csync2 and setenv.sh ------------------------------------------------------
 
+/// A group's name, hosts, keys and includes.
+type Csync2Group = (String, Vec<String>, Vec<String>, Vec<String>);
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -535,8 +540,7 @@ proptest! {
         }
         let doc = clusterlint::formats::csync2::parse(&text);
         prop_assert!(doc.errors.is_empty(), "{:?} in {text:?}", doc.errors);
-        type Group = (String, Vec<String>, Vec<String>, Vec<String>);
-        let parsed: Vec<Group> = doc
+        let parsed: Vec<Csync2Group> = doc
             .groups
             .iter()
             .map(|g| {
