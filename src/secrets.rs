@@ -261,6 +261,10 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
         Document::Hosts(_) | Document::NotParsed => {}
     }
     scan_lines(&text, &mut ranges);
+    scan_url_passwords(&text, &mut ranges);
+    // Several passes may find the same value.
+    ranges.sort_by_key(|r| (r.start, r.end));
+    ranges.dedup();
     file.add_secrets(ranges);
 }
 
@@ -305,7 +309,11 @@ fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
                 ranges.push(TextRange::from_usize(value_start..offset + content.len()));
             }
         }
-        // Also `-Dsecret.key=value` tokens in the middle of a line.
+        // Also `name=value` pairs inside a value: URL parameters
+        // (`...?user=x&password=y`), `;`-separated connection strings.
+        mask_inner_pairs(content, offset, ranges);
+        // Also `-Dsecret.key=value` tokens in the middle of a line (the
+        // pass above finds those after a blank; this one finds the rest).
         let mut search = 0;
         while let Some(at) = content[search..].find("-D") {
             let start = search + at + 2;
@@ -321,6 +329,72 @@ fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
                 ));
             }
             search = start;
+        }
+    }
+}
+
+/// Masks the value of every `name=value` in `line` whose name is a
+/// secret's and starts after a separator (`?`, `&`, `;`, `,`, a blank, a
+/// quote or a bracket), up to the next such separator.
+fn mask_inner_pairs(line: &str, offset: usize, ranges: &mut Vec<TextRange>) {
+    let bytes = line.as_bytes();
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+    let ends_value = |b: u8| matches!(b, b'&' | b';' | b',' | b'"' | b'\'' | b')' | b' ' | b'\t');
+    let mut from = 0;
+    while let Some(hint) = next_hint(bytes, from) {
+        let start = bytes[..hint]
+            .iter()
+            .rposition(|&b| !is_name(b))
+            .map_or(0, |p| p + 1);
+        let mut end = hint;
+        while end < bytes.len() && is_name(bytes[end]) {
+            end += 1;
+        }
+        from = end.max(hint + 1);
+        let separated = start == 0
+            || matches!(
+                bytes[start - 1],
+                b'?' | b'&' | b';' | b',' | b' ' | b'\t' | b'"' | b'\'' | b'('
+            );
+        if start == 0 || !separated || bytes.get(end) != Some(&b'=') {
+            // A name at the line's start is the key-value case above.
+            continue;
+        }
+        if !is_secret_key(&line[start..end]) {
+            continue;
+        }
+        let value_start = end + 1;
+        let value_end = bytes[value_start..]
+            .iter()
+            .position(|&b| ends_value(b))
+            .map_or(bytes.len(), |p| value_start + p);
+        if value_end > value_start {
+            ranges.push(TextRange::from_usize(
+                offset + value_start..offset + value_end,
+            ));
+        }
+    }
+}
+
+/// Masks the password of every `scheme://user:password@host` URL in
+/// `text`, whatever the format and the key.
+fn scan_url_passwords(text: &str, ranges: &mut Vec<TextRange>) {
+    static SCHEME_END: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(["://"]).expect("one pattern"));
+    for found in SCHEME_END.find_iter(text) {
+        // The URL runs from its scheme to the next blank or quote.
+        let start = text[..found.start()]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c.is_whitespace() || matches!(c, '"' | '\'' | '=' | '<' | '>'))
+            .map_or(0, |(at, c)| at + c.len_utf8());
+        let end = text[found.start()..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>'))
+            .map_or(text.len(), |p| found.start() + p);
+        if let Some(password) = dsn_password(&text[start..end]) {
+            ranges.push(TextRange::from_usize(
+                start + password.start..start + password.end,
+            ));
         }
     }
 }
@@ -369,10 +443,23 @@ mod tests {
     }
 
     #[test]
+    fn passwords_inside_values_and_urls_are_secret() {
+        use crate::formats::Format;
+        let text = "jdbc.default.url=jdbc:mysql://db/lportal?user=liferay&password=Zq9-url-pw&useSSL=true\njdbc.x.url=jdbc:mysql://liferay:Zq9-userinfo-pw@db:3306/lportal\nplain=https://example.org/a?b=c\n";
+        assert_eq!(
+            masked(Format::LiferayProperties, text),
+            ["Zq9-url-pw", "Zq9-userinfo-pw"]
+        );
+        let nginx = "location / { proxy_pass http://backend; return 302 \"https://u:Zq9-nginx-pw@host/\"; }\n";
+        assert_eq!(masked(Format::Nginx, nginx), ["Zq9-nginx-pw"]);
+    }
+
+    #[test]
     fn line_scan_masks_commented_and_inline_secrets() {
         let text = "#tunneling.servlet.shared.secret=old\nrequirepass \"s3\"\nOPTS=\"-Xmx1g -Djdbc.default.password=pw -Da=b\"\n";
         let mut ranges = Vec::new();
         scan_lines(text, &mut ranges);
+        ranges.dedup();
         let masked: Vec<&str> = ranges.iter().map(|r| r.slice(text)).collect();
         assert_eq!(masked, ["old", "\"s3\"", "pw"]);
     }

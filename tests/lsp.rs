@@ -309,6 +309,10 @@ fn custom_checks_are_published_and_follow_edits() {
         json!({ "line": 0, "character": 20 })
     );
     assert_eq!(custom["source"], "clusterlint");
+    assert!(
+        custom.get("codeDescription").is_none(),
+        "no reference page: {custom}"
+    );
     client.change(
         &file,
         2,

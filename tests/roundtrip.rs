@@ -2,8 +2,7 @@
 //! in both dialects, OSGi `.config`, `setenv.sh`, nginx, redis, stunnel,
 //! csync2, hosts, gateway XML) are printed the way a person could write
 //! them (escapes, quotes, continuations, comments, odd spacing) and parsed
-//! back; the parse must give the tree
-//! that was generated, with no errors.
+//! back; the parse must give the tree that was generated, with no errors.
 
 mod common;
 

@@ -31,6 +31,8 @@ const PLANTED: &[&str] = &[
     "Qa1Ws3Ed5Rf7Tg9Y",                 // stunnel PSK-style secret option
     "Yh6Uj8Ik0Ol2Pz4X",                 // gateway property holding a password
     "Nb7Vc9Xz1Lk3Jh5G",                 // gateway cluster AWS secret key
+    "Wd4Rf6Tg8Yh0Uj2K",                 // password in a JDBC URL's user part
+    "Mk5Nj7Bh9Vg1Cf3X",                 // password in a JDBC URL's parameters
 ];
 
 fn planted_cluster(dir: &Path) {
@@ -42,8 +44,8 @@ fn planted_cluster(dir: &Path) {
     write(
         "staging/portal-ext.properties",
         &format!(
-            "#tunneling.servlet.shared.secret={}\ntunneling.servlet.shared.secret={}\njdbc.default.password={}\n",
-            PLANTED[5], PLANTED[0], PLANTED[2]
+            "#tunneling.servlet.shared.secret={}\ntunneling.servlet.shared.secret={}\njdbc.default.password={}\njdbc.default.url=jdbc:mysql://liferay:{}@db.example.org/lportal?user=liferay&password={}&useUnicode=true\n",
+            PLANTED[5], PLANTED[0], PLANTED[2], PLANTED[19], PLANTED[20]
         ),
     );
     write(

@@ -60,6 +60,8 @@ impl RuleDocs {
     }
 
     fn href(&self, rule: &str) -> Option<lsp::Uri> {
+        // Only the built-in rules have a reference page.
+        crate::rules::find(rule)?;
         let base = self.base.as_deref()?.trim_end_matches('/');
         format!("{base}/{rule}.md").parse().ok()
     }
