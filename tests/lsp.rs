@@ -915,22 +915,7 @@ fn frame(body: &str) -> String {
 
 /// Runs `clusterlint lsp` on `input`; its exit code and output.
 fn run_binary(input: &str) -> (Option<i32>, String) {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("clusterlint"))
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = common::run_lsp(input);
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -1,6 +1,8 @@
 //! Secrets never leave: no output format, error path or verbose listing
 //! contains a secret value or any 4-character piece of one.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -237,8 +239,6 @@ fn frame(body: &serde_json::Value) -> String {
 
 #[test]
 fn the_language_server_never_sends_a_planted_secret() {
-    use std::io::Write as _;
-    use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     planted_cluster(dir.path());
     let root = fs::canonicalize(dir.path()).unwrap();
@@ -284,20 +284,7 @@ fn the_language_server_never_sends_a_planted_secret() {
     messages.push(serde_json::json!({"jsonrpc": "2.0", "method": "exit"}));
     let input: String = messages.iter().map(frame).collect();
 
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("clusterlint"))
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = common::run_lsp(&input);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     // Findings were published, symbols and actions answered.

@@ -27,23 +27,8 @@ pub const ASSERTIONS: &[&str] = &[
     "port-range",
 ];
 
-const KEYS: &[&str] = &[
-    "id",
-    "severity",
-    "message",
-    "help",
-    "nodes",
-    "path",
-    "required",
-    "forbidden",
-    "equals",
-    "matches",
-    "one-of",
-    "same-across-nodes",
-    "unique-across-nodes",
-    "subset-of",
-    "port-range",
-];
+/// The keys besides the assertions.
+const KEYS: &[&str] = &["id", "severity", "message", "help", "nodes", "path"];
 
 /// A check read from the manifest (`None` when it is invalid), and the
 /// mistakes found, located in the manifest.
@@ -189,8 +174,9 @@ pub fn read_check(table: &DeTable<'_>, range: TextRange) -> ReadCheck {
     let mut reader = Reader { errors: Vec::new() };
     for key in table.keys() {
         let name = key.get_ref().as_ref();
-        if !KEYS.contains(&name) {
-            let hint = crate::suggest::did_you_mean(name, KEYS.iter().copied());
+        if !KEYS.contains(&name) && !ASSERTIONS.contains(&name) {
+            let known = KEYS.iter().chain(ASSERTIONS).copied();
+            let hint = crate::suggest::did_you_mean(name, known);
             reader.error(
                 range_of(key),
                 format!("unknown key `{name}` in [[check]]{hint}"),

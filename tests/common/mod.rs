@@ -64,3 +64,23 @@ pub fn copy_example(name: &str, as_name: &str) -> (tempfile::TempDir, PathBuf) {
     }
     (dir, to)
 }
+
+/// Runs `clusterlint lsp` with `input` on its stdin until it exits.
+pub fn run_lsp(input: &str) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin!("clusterlint"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
