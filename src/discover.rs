@@ -2,30 +2,52 @@
 //!
 //! Discovery works on a list of paths relative to the cluster root, so the
 //! same rules apply to a directory on disk and to files held in memory.
-//! Without a manifest every top-level folder is a node; `[nodes.*]` tables
-//! name nodes, claim files by glob and give roles and addresses.
+//! `[nodes.*]` tables name nodes, claim files by glob (several nodes may
+//! claim one file: a file mounted into replicas) and give roles and
+//! addresses. Elsewhere the paths' shape decides (`layout.rs`): each
+//! top-level folder holding a node's files is a node; a root whose files
+//! are one node's (`etc/…`, `conf/gateway-config.xml`) is that node; a
+//! Liferay Workspace environment is one node, `configs/common` overlaid
+//! by `configs/<environment>`. Deployment folders (`_deploy/`, Ansible
+//! roles and inventories) and the manifest's `exclude` hold no node.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 
 use crate::formats::{Format, ParseError};
+use crate::layout;
 use crate::manifest::Manifest;
 
-/// A node and the indexes of its files in [`Discovery::files`].
+/// A node: its name and the folders its files lie in.
 #[derive(Clone, Debug)]
 pub struct DiscoveredNode {
     pub name: String,
     /// Index into the manifest's nodes, if the manifest names this node.
     pub manifest_index: Option<usize>,
+    /// The folders (cluster paths, `""` for the root) that stand for the
+    /// node's `/` or its product's home, the first one laid over the
+    /// others: one folder, or a workspace environment over `common`.
+    pub layers: Vec<String>,
 }
 
-/// A file of a node.
+/// A file of a node. A file several nodes read is listed once per node;
+/// a deployment descriptor outside every node's folder has no node.
 #[derive(Clone, Debug)]
 pub struct DiscoveredFile {
     pub path: String,
     pub format: Format,
-    pub node: usize,
+    pub node: Option<usize>,
+}
+
+/// A guess discovery was not sure of, said to the user with a hint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayoutNote {
+    /// The node the note is about, or `None` for the cluster.
+    pub node: Option<usize>,
+    /// A path the note is about (a file of the node or a stray file).
+    pub path: Option<String>,
+    pub message: String,
 }
 
 /// The outcome of discovery.
@@ -37,19 +59,178 @@ pub struct Discovery {
     pub ignored: Vec<String>,
     /// Manifest problems only the file list reveals (globs matching nothing).
     pub manifest_errors: Vec<ParseError>,
+    /// What the layout left uncertain.
+    pub notes: Vec<LayoutNote>,
 }
 
-/// Sorts `paths` into nodes and formats. `sniff` reads the start of a file
-/// whose name says nothing and guesses its format from the content.
+/// What discovery needs besides the paths.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Context<'a> {
+    /// The name of a node whose folder is the cluster root itself.
+    pub root_name: &'a str,
+    /// The Liferay Workspace environment the cluster is.
+    pub environment: Option<&'a str>,
+}
+
+/// Sorts `paths` into nodes and formats. `head` reads the start of a file
+/// whose name says too little, for a guess from its content.
 pub fn discover(
     paths: &[String],
     manifest: Option<&Manifest>,
-    sniff: &dyn Fn(&str) -> Option<Format>,
+    head: &dyn Fn(&str) -> Option<Vec<u8>>,
+    context: Context<'_>,
 ) -> Discovery {
     let mut discovery = Discovery::default();
-    let mut owner: Vec<Option<usize>> = vec![None; paths.len()];
     let empty = Manifest::default();
     let manifest = manifest.unwrap_or(&empty);
+    let formats = formats_of(paths, manifest, head, &mut discovery);
+    let excluded = excluded_paths(paths, manifest, &mut discovery);
+    // Owners of each path: several nodes may read one file.
+    let mut owners: Vec<Vec<usize>> = vec![Vec::new(); paths.len()];
+    let claimed = claim_by_manifest(paths, manifest, &mut owners, &mut discovery);
+
+    if let Some(environment) = context.environment {
+        workspace_node(
+            paths,
+            environment,
+            &formats,
+            &claimed,
+            &mut owners,
+            &mut discovery,
+        );
+    } else {
+        infer_nodes(
+            paths,
+            manifest,
+            &formats,
+            &excluded,
+            &claimed,
+            &mut owners,
+            &mut discovery,
+            context,
+        );
+    }
+
+    for (i, path) in paths.iter().enumerate() {
+        match (owners[i].is_empty(), formats[i]) {
+            (false, Some(format)) => {
+                for &node in &owners[i] {
+                    discovery.files.push(DiscoveredFile {
+                        path: path.clone(),
+                        format,
+                        node: Some(node),
+                    });
+                }
+            }
+            (true, Some(format)) if format.is_deployment() => {
+                discovery.files.push(DiscoveredFile {
+                    path: path.clone(),
+                    format,
+                    node: None,
+                });
+            }
+            _ => discovery.ignored.push(path.clone()),
+        }
+    }
+    drop_empty_nodes(&mut discovery);
+    discovery
+}
+
+/// Each path's format: the manifest's `[files]` override, its name, then
+/// its content (an XML root element, an INI section with `accept`); a
+/// file named `hosts` that is an Ansible inventory is none.
+fn formats_of(
+    paths: &[String],
+    manifest: &Manifest,
+    head: &dyn Fn(&str) -> Option<Vec<u8>>,
+    discovery: &mut Discovery,
+) -> Vec<Option<Format>> {
+    let overrides: Vec<(GlobMatcher, Format)> = manifest
+        .files
+        .iter()
+        .filter_map(|o| Some((matcher(&o.glob.value)?, o.format)))
+        .collect();
+    let mut override_used = vec![false; overrides.len()];
+    let formats = paths
+        .iter()
+        .map(|path| {
+            if let Some(k) = overrides.iter().position(|(m, _)| m.is_match(path)) {
+                override_used[k] = true;
+                return Some(overrides[k].1);
+            }
+            let name = path.rsplit('/').next().unwrap_or(path);
+            match classify(path) {
+                Some(Format::Hosts) => match head(path) {
+                    Some(text) if is_ansible_inventory(&text) => None,
+                    _ => Some(Format::Hosts),
+                },
+                Some(format) => Some(format),
+                None if name.ends_with(".xml") || name.ends_with(".conf") => {
+                    head(path).and_then(|h| sniff(&h))
+                }
+                None if name.ends_with(".yml") || name.ends_with(".yaml") => head(path)
+                    .filter(|h| crate::deploy::looks_like_compose(&String::from_utf8_lossy(h)))
+                    .map(|_| Format::Compose),
+                None => None,
+            }
+        })
+        .collect();
+    for (used, o) in override_used.iter().zip(&manifest.files) {
+        if !used {
+            discovery.manifest_errors.push(ParseError::new(
+                o.glob.range,
+                format!("the glob `{}` matches no file", o.glob.value),
+            ));
+        }
+    }
+    formats
+}
+
+/// Paths that belong to no node: those of deployment folders and those the
+/// manifest's `exclude` names (a glob, or a folder and all below it).
+fn excluded_paths(paths: &[String], manifest: &Manifest, discovery: &mut Discovery) -> Vec<bool> {
+    let mut globs = GlobSetBuilder::new();
+    for pattern in &manifest.exclude {
+        let value = pattern.value.trim_end_matches('/');
+        if let Ok(glob) = Glob::new(value) {
+            globs.add(glob);
+        }
+        if let Ok(glob) = Glob::new(&format!("{value}/**")) {
+            globs.add(glob);
+        }
+    }
+    let set = globs.build().unwrap_or_else(|_| GlobSet::empty());
+    let mut used = vec![false; manifest.exclude.len()];
+    let excluded = paths
+        .iter()
+        .map(|path| {
+            let by_manifest = set.matches(path);
+            for &m in &by_manifest {
+                used[m / 2] = true;
+            }
+            !by_manifest.is_empty() || layout::in_non_node_folder(path)
+        })
+        .collect();
+    for (used, pattern) in used.iter().zip(&manifest.exclude) {
+        if !used {
+            discovery.manifest_errors.push(ParseError::new(
+                pattern.range,
+                format!("`exclude` names `{}`, which matches no file", pattern.value),
+            ));
+        }
+    }
+    excluded
+}
+
+/// The manifest's nodes, in its order, with the files they claim (by
+/// `files` glob, else their folder). Returns which paths are claimed.
+fn claim_by_manifest(
+    paths: &[String],
+    manifest: &Manifest,
+    owners: &mut [Vec<usize>],
+    discovery: &mut Discovery,
+) -> Vec<bool> {
+    let mut claimed = vec![false; paths.len()];
     // Paths in sorted order, so a node folder's files are one range found by
     // binary search instead of a scan per node.
     let mut sorted: Vec<usize> = (0..paths.len()).collect();
@@ -59,16 +240,20 @@ pub fn discover(
         let len = sorted[start..].partition_point(|&i| paths[i].starts_with(prefix));
         &sorted[start..start + len]
     };
-
-    // Nodes the manifest names, in its order; their files by glob or folder.
     // All globs go in one set, matched once per path.
     let mut globs = GlobSetBuilder::new();
     let mut glob_owner: Vec<(usize, usize)> = Vec::new(); // (node, glob index in the node)
     for (index, node) in manifest.nodes.iter().enumerate() {
         let node_index = discovery.nodes.len();
+        let layers = if node.files.is_some() {
+            Vec::new()
+        } else {
+            vec![node.name.clone()]
+        };
         discovery.nodes.push(DiscoveredNode {
             name: node.name.clone(),
             manifest_index: Some(index),
+            layers,
         });
         if let Some(node_globs) = &node.files {
             for (k, glob) in node_globs.iter().enumerate() {
@@ -81,7 +266,8 @@ pub fn discover(
             let prefix = format!("{}/", node.name);
             let files = under(&prefix);
             for &i in files {
-                owner[i].get_or_insert(node_index);
+                owners[i].push(node_index);
+                claimed[i] = true;
             }
             if files.is_empty() {
                 discovery.manifest_errors.push(ParseError::new(
@@ -94,110 +280,231 @@ pub fn discover(
             }
         }
     }
-    if !glob_owner.is_empty() {
-        let set = globs.build().unwrap_or_else(|_| GlobSet::empty());
-        let mut glob_used = vec![false; glob_owner.len()];
-        let mut hits = Vec::new();
-        for (i, path) in paths.iter().enumerate() {
-            set.matches_into(path, &mut hits);
-            // The first node (in manifest order) that claims a path owns it.
-            for &g in &hits {
-                glob_used[g] = true;
-            }
-            if let Some(&g) = hits.iter().min_by_key(|&&g| glob_owner[g].0) {
-                let node = glob_owner[g].0;
-                owner[i] = Some(owner[i].map_or(node, |o| o.min(node)));
-            }
-        }
-        for (g, &(node_index, k)) in glob_owner.iter().enumerate() {
-            if glob_used[g] {
-                continue;
-            }
-            let index = discovery.nodes[node_index].manifest_index.unwrap_or(0);
-            if let Some(glob) = manifest.nodes[index].files.as_ref().and_then(|f| f.get(k)) {
-                discovery.manifest_errors.push(ParseError::new(
-                    glob.range,
-                    format!("the glob `{}` matches no file", glob.value),
-                ));
-            }
-        }
+    if glob_owner.is_empty() {
+        return claimed;
     }
-
-    // Every other top-level folder is a node of its own.
-    let manifest_names: HashSet<&str> = manifest.nodes.iter().map(|n| n.name.as_str()).collect();
-    let mut by_name: HashMap<String, usize> = discovery
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.name.clone(), i))
-        .collect();
+    let set = globs.build().unwrap_or_else(|_| GlobSet::empty());
+    let mut glob_used = vec![false; glob_owner.len()];
+    let mut hits = Vec::new();
     for (i, path) in paths.iter().enumerate() {
-        if owner[i].is_some() {
-            continue;
-        }
-        let Some((folder, _)) = path.split_once('/') else {
-            continue;
-        };
-        if manifest_names.contains(folder) {
-            // The manifest gave this node explicit files elsewhere.
-            continue;
-        }
-        let index = *by_name.entry(folder.to_string()).or_insert_with(|| {
-            discovery.nodes.push(DiscoveredNode {
-                name: folder.to_string(),
-                manifest_index: None,
-            });
-            discovery.nodes.len() - 1
-        });
-        owner[i] = Some(index);
-    }
-
-    let overrides: Vec<(GlobMatcher, Format)> = manifest
-        .files
-        .iter()
-        .filter_map(|o| Some((matcher(&o.glob.value)?, o.format)))
-        .collect();
-    let mut override_used = vec![false; overrides.len()];
-    for (i, path) in paths.iter().enumerate() {
-        let forced = overrides.iter().position(|(m, _)| m.is_match(path));
-        if let Some(k) = forced {
-            override_used[k] = true;
-        }
-        let format = forced
-            .map(|k| overrides[k].1)
-            .or_else(|| classify(path))
-            .or_else(|| {
-                let name = path.rsplit('/').next().unwrap_or(path);
-                let sniffable = name.ends_with(".xml") || name.ends_with(".conf");
-                if sniffable { sniff(path) } else { None }
-            });
-        match (owner[i], format) {
-            (Some(node), Some(format)) => {
-                discovery.files.push(DiscoveredFile {
-                    path: path.clone(),
-                    format,
-                    node,
-                });
+        set.matches_into(path, &mut hits);
+        for &g in &hits {
+            glob_used[g] = true;
+            let node = glob_owner[g].0;
+            if !owners[i].contains(&node) {
+                owners[i].push(node);
             }
-            _ => discovery.ignored.push(path.clone()),
+            claimed[i] = true;
         }
     }
-    for (used, o) in override_used.iter().zip(&manifest.files) {
-        if !used {
+    // A node given by globs lives where its files do: the folder all its
+    // claimed files share, for resolving absolute paths.
+    for node in 0..discovery.nodes.len() {
+        if !discovery.nodes[node].layers.is_empty() {
+            continue;
+        }
+        let mine: Vec<&str> = (0..paths.len())
+            .filter(|&i| owners[i].contains(&node))
+            .map(|i| paths[i].as_str())
+            .collect();
+        discovery.nodes[node].layers = vec![common_folder(&mine)];
+    }
+    for (g, &(node_index, k)) in glob_owner.iter().enumerate() {
+        if glob_used[g] {
+            continue;
+        }
+        let index = discovery.nodes[node_index].manifest_index.unwrap_or(0);
+        if let Some(glob) = manifest.nodes[index].files.as_ref().and_then(|f| f.get(k)) {
             discovery.manifest_errors.push(ParseError::new(
-                o.glob.range,
-                format!("the glob `{}` matches no file", o.glob.value),
+                glob.range,
+                format!("the glob `{}` matches no file", glob.value),
             ));
         }
     }
-    // A folder whose files all went unrecognised is no node.
+    claimed
+}
+
+/// The longest folder all `paths` lie in (`""` if none).
+fn common_folder(paths: &[&str]) -> String {
+    let mut iter = paths.iter();
+    let Some(first) = iter.next() else {
+        return String::new();
+    };
+    let mut common: Vec<&str> = first.split('/').collect();
+    common.pop();
+    for path in iter {
+        let parts: Vec<&str> = path.split('/').collect();
+        let folders = &parts[..parts.len() - 1];
+        let same = common
+            .iter()
+            .zip(folders)
+            .take_while(|(a, b)| a == b)
+            .count();
+        common.truncate(same);
+    }
+    // A folder that mirrors `/` stands for the node's root.
+    if let Some(at) = common.iter().position(|f| layout::ROOT_FOLDERS.contains(f)) {
+        common.truncate(at);
+    }
+    common.join("/")
+}
+
+/// The one node of a Liferay Workspace environment: `configs/common`
+/// overlaid by `configs/<environment>` (the workspace copies both into the
+/// bundle, the environment last). A file of `common` that the environment
+/// replaces is not read.
+fn workspace_node(
+    paths: &[String],
+    environment: &str,
+    formats: &[Option<Format>],
+    claimed: &[bool],
+    owners: &mut [Vec<usize>],
+    discovery: &mut Discovery,
+) {
+    let own = format!("{}/{environment}", layout::WORKSPACE_CONFIGS);
+    let common = format!("{}/{}", layout::WORKSPACE_CONFIGS, layout::WORKSPACE_COMMON);
+    let node = discovery.nodes.len();
+    discovery.nodes.push(DiscoveredNode {
+        name: environment.to_string(),
+        manifest_index: None,
+        layers: vec![own.clone(), common.clone()],
+    });
+    let in_own: HashSet<&str> = paths
+        .iter()
+        .filter_map(|p| p.strip_prefix(&own)?.strip_prefix('/'))
+        .collect();
+    for (i, path) in paths.iter().enumerate() {
+        if claimed[i] || formats[i].is_none() {
+            continue;
+        }
+        let belongs = if let Some(rest) = path.strip_prefix(&own).and_then(|r| r.strip_prefix('/'))
+        {
+            !rest.is_empty()
+        } else if let Some(rest) = path.strip_prefix(&common).and_then(|r| r.strip_prefix('/')) {
+            !in_own.contains(rest)
+        } else {
+            false
+        };
+        if belongs {
+            owners[i].push(node);
+        }
+    }
+}
+
+/// Nodes from the paths' shape, for the files the manifest leaves.
+#[allow(clippy::too_many_arguments)]
+fn infer_nodes(
+    paths: &[String],
+    manifest: &Manifest,
+    formats: &[Option<Format>],
+    excluded: &[bool],
+    claimed: &[bool],
+    owners: &mut [Vec<usize>],
+    discovery: &mut Discovery,
+    context: Context<'_>,
+) {
+    let manifest_names: HashSet<&str> = manifest.nodes.iter().map(|n| n.name.as_str()).collect();
+    // Where each configuration file's node begins.
+    let mut folders: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut at_root: Vec<usize> = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let Some(format) = formats[i] else { continue };
+        if claimed[i] || excluded[i] || format.is_deployment() {
+            continue;
+        }
+        let home = layout::home_of(path, format);
+        if home.is_empty() {
+            at_root.push(i);
+        } else {
+            let top = home.split('/').next().unwrap_or(home);
+            let inner = folders.entry(top).or_default();
+            if home != top {
+                let below = &home[top.len() + 1..];
+                inner.insert(below.split('/').next().unwrap_or(below));
+            }
+        }
+    }
+    folders.retain(|name, _| !manifest_names.contains(name));
+
+    let mut by_name: BTreeMap<&str, usize> = BTreeMap::new();
+    if folders.is_empty() && !at_root.is_empty() {
+        // The root is the node (its files mirror `/` or a product's home).
+        let node = discovery.nodes.len();
+        discovery.nodes.push(DiscoveredNode {
+            name: if context.root_name.is_empty() {
+                "node".to_string()
+            } else {
+                context.root_name.to_string()
+            },
+            manifest_index: None,
+            layers: vec![String::new()],
+        });
+        for i in 0..paths.len() {
+            if !claimed[i] && !excluded[i] {
+                owners[i].push(node);
+            }
+        }
+        return;
+    }
+    for (name, inner) in &folders {
+        let node = discovery.nodes.len();
+        discovery.nodes.push(DiscoveredNode {
+            name: (*name).to_string(),
+            manifest_index: None,
+            layers: vec![(*name).to_string()],
+        });
+        by_name.insert(name, node);
+        if inner.len() >= 2 {
+            let mut names: Vec<&str> = inner.iter().copied().take(4).collect();
+            if inner.len() > 4 {
+                names.push("…");
+            }
+            discovery.notes.push(LayoutNote {
+                node: Some(node),
+                path: None,
+                message: format!(
+                    "`{name}` was taken for one node, but it holds folders that each look like a node (`{}`): if it is a cluster of its own, check it on its own or name its nodes in a clusterlint.toml",
+                    names.join("`, `")
+                ),
+            });
+        }
+    }
+    for (i, path) in paths.iter().enumerate() {
+        if claimed[i] || excluded[i] {
+            continue;
+        }
+        let Some((top, _)) = path.split_once('/') else {
+            continue;
+        };
+        if let Some(&node) = by_name.get(top) {
+            owners[i].push(node);
+        }
+    }
+    for &i in &at_root {
+        if owners[i].is_empty() {
+            discovery.notes.push(LayoutNote {
+                node: None,
+                path: Some(paths[i].clone()),
+                message: format!(
+                    "`{}` is in no node folder, so no node reads it: name the node it belongs to in a clusterlint.toml (`files`)",
+                    paths[i]
+                ),
+            });
+        }
+    }
+}
+
+/// Removes the inferred nodes no file was found for, renumbering files.
+fn drop_empty_nodes(discovery: &mut Discovery) {
     let mut keep: Vec<bool> = discovery
         .nodes
         .iter()
         .map(|n| n.manifest_index.is_some())
         .collect();
     for file in &discovery.files {
-        keep[file.node] = true;
+        if let Some(node) = file.node {
+            keep[node] = true;
+        }
     }
     let mut remap = vec![usize::MAX; discovery.nodes.len()];
     let mut next = 0;
@@ -213,9 +520,52 @@ pub fn discover(
         keep[i - 1]
     });
     for file in &mut discovery.files {
-        file.node = remap[file.node];
+        file.node = file.node.map(|n| remap[n]);
     }
-    discovery
+    discovery.notes.retain_mut(|note| match note.node {
+        Some(node) if remap[node] == usize::MAX => false,
+        Some(node) => {
+            note.node = Some(remap[node]);
+            true
+        }
+        None => true,
+    });
+}
+
+/// Whether a file named `hosts` is an Ansible inventory (INI groups,
+/// `key=value` host variables, or YAML) rather than `/etc/hosts`, whose
+/// lines start with an address.
+#[must_use]
+pub fn is_ansible_inventory(head: &[u8]) -> bool {
+    // A binary file is no inventory (reading it reports it as it is).
+    let Ok(text) = std::str::from_utf8(head) else {
+        return false;
+    };
+    if text.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+        return false;
+    }
+    let mut addresses = 0;
+    let mut other = 0;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if line.starts_with('[') && line.ends_with(']') {
+            return true;
+        }
+        let first = line.split_whitespace().next().unwrap_or("");
+        if first.ends_with(':') || line.contains("ansible_") {
+            return true;
+        }
+        let address = first.split('%').next().unwrap_or(first);
+        if address.parse::<std::net::IpAddr>().is_ok() {
+            addresses += 1;
+        } else {
+            other += 1;
+        }
+    }
+    addresses == 0 && other > 0
 }
 
 fn matcher(glob: &str) -> Option<GlobMatcher> {
@@ -244,10 +594,19 @@ pub fn classify(path: &str) -> Option<Format> {
         "hosts" => Some(Format::Hosts),
         "setup.properties" | "setup.properties.last" => Some(Format::GluuSetup),
         "setenv.sh" => Some(Format::TomcatSetenv),
+        "gradle.properties" => Some(Format::GradleProperties),
         _ => None,
     };
     if exact.is_some() {
         return exact;
+    }
+    if let Some(kind) = crate::deploy::DescriptorKind::of_name(name) {
+        return Some(match kind {
+            crate::deploy::DescriptorKind::Compose => Format::Compose,
+            crate::deploy::DescriptorKind::Dockerfile => Format::Dockerfile,
+            crate::deploy::DescriptorKind::EnvFile => Format::EnvFile,
+            crate::deploy::DescriptorKind::Script => Format::ShellScript,
+        });
     }
     let pattern = |prefix: &str, suffix: &str| name.starts_with(prefix) && name.ends_with(suffix);
     if pattern("portal-", ".properties") {
@@ -367,6 +726,7 @@ mod tests {
             ]),
             None,
             &|_| None,
+            Context::default(),
         );
         let names: Vec<_> = d.nodes.iter().map(|n| n.name.as_str()).collect();
         assert_eq!(names, ["app1", "app2"]);
@@ -382,10 +742,143 @@ mod tests {
             &paths(&["balancer/nginx.conf", "app1/portal-ext.properties"]),
             Some(&manifest),
             &|_| None,
+            Context::default(),
         );
-        assert_eq!(d.nodes[d.files[0].node].name, "lb");
+        assert_eq!(d.nodes[d.files[0].node.unwrap()].name, "lb");
         // `app1/` is not claimed by node app1 (its glob points elsewhere).
         assert_eq!(d.ignored, ["app1/portal-ext.properties"]);
         assert_eq!(d.manifest_errors.len(), 2);
+    }
+
+    fn names(d: &Discovery) -> Vec<&str> {
+        d.nodes.iter().map(|n| n.name.as_str()).collect()
+    }
+
+    fn files_of<'a>(d: &'a Discovery, node: &str) -> Vec<&'a str> {
+        let index = d.nodes.iter().position(|n| n.name == node).unwrap();
+        d.files
+            .iter()
+            .filter(|f| f.node == Some(index))
+            .map(|f| f.path.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_node_folders_own_subfolders_are_not_nodes() {
+        let d = discover(
+            &paths(&[
+                "osgi/configs/a.b.C.config",
+                "portal-ext.properties",
+                "tomcat/bin/setenv.sh",
+            ]),
+            None,
+            &|_| None,
+            Context {
+                root_name: "app1",
+                environment: None,
+            },
+        );
+        assert_eq!(names(&d), ["app1"]);
+        assert_eq!(d.nodes[0].layers, [""]);
+        assert_eq!(d.files.len(), 3);
+        // A rooted node at the top is one node too.
+        let d = discover(
+            &paths(&[
+                "etc/nginx/nginx.conf",
+                "etc/hosts",
+                "etc/nginx/conf.d/a.conf",
+            ]),
+            None,
+            &|_| None,
+            Context {
+                root_name: "lb",
+                environment: None,
+            },
+        );
+        assert_eq!(names(&d), ["lb"]);
+        assert_eq!(d.ignored, ["etc/nginx/conf.d/a.conf"]);
+    }
+
+    #[test]
+    fn deployment_folders_and_inventories_hold_no_nodes() {
+        let inventory = b"[gluu-servers]\ngluu-main\ngluu-mirror\n".to_vec();
+        let head = move |path: &str| path.ends_with("hosts").then(|| inventory.clone());
+        let d = discover(
+            &paths(&[
+                "_deploy/env/hosts",
+                "_deploy/sentinel/sentinel.conf",
+                "s1/usr/local/etc/redis/sentinel.conf",
+                "lb/hosts",
+            ]),
+            None,
+            &head,
+            Context::default(),
+        );
+        assert_eq!(names(&d), ["s1"]);
+        assert!(d.ignored.contains(&"lb/hosts".to_string()));
+        assert!(is_ansible_inventory(b"gluu-main ansible_host=1.2.3.4\n"));
+        assert!(!is_ansible_inventory(b"127.0.0.1 localhost\nbad line\n"));
+    }
+
+    #[test]
+    fn the_manifest_excludes_and_shares_files() {
+        let manifest = crate::manifest::parse(
+            "[cluster]\nexclude = [\"old\"]\n[nodes.r1]\nfiles = [\"shared/redis.conf\"]\n[nodes.r2]\nfiles = [\"shared/redis.conf\"]\n",
+        );
+        assert!(manifest.errors.is_empty(), "{:?}", manifest.errors);
+        let d = discover(
+            &paths(&["shared/redis.conf", "old/x/redis.conf"]),
+            Some(&manifest),
+            &|_| None,
+            Context::default(),
+        );
+        assert_eq!(names(&d), ["r1", "r2"]);
+        assert_eq!(files_of(&d, "r1"), ["shared/redis.conf"]);
+        assert_eq!(files_of(&d, "r2"), ["shared/redis.conf"]);
+        assert_eq!(d.ignored, ["old/x/redis.conf"]);
+    }
+
+    #[test]
+    fn a_workspace_environment_is_common_overlaid_by_its_folder() {
+        let d = discover(
+            &paths(&[
+                "configs/common/portal-ext.properties",
+                "configs/common/osgi/configs/a.B.config",
+                "configs/prod/portal-ext.properties",
+                "configs/uat/portal-ext.properties",
+                "gradle.properties",
+            ]),
+            None,
+            &|_| None,
+            Context {
+                root_name: "ws",
+                environment: Some("prod"),
+            },
+        );
+        assert_eq!(names(&d), ["prod"]);
+        assert_eq!(
+            files_of(&d, "prod"),
+            [
+                "configs/common/osgi/configs/a.B.config",
+                "configs/prod/portal-ext.properties"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_folder_holding_node_folders_is_noted() {
+        let d = discover(
+            &paths(&[
+                "c1/n1/etc/redis/redis.conf",
+                "c1/n2/etc/redis/redis.conf",
+                "n3/redis.conf",
+            ]),
+            None,
+            &|_| None,
+            Context::default(),
+        );
+        assert_eq!(names(&d), ["c1", "n3"]);
+        assert_eq!(d.notes.len(), 1);
+        assert!(d.notes[0].message.contains("`c1`"));
     }
 }

@@ -20,6 +20,33 @@ pub struct LintOptions {
 }
 
 impl LintOptions {
+    /// Checks that every selector names a rule, a pack, or one of the
+    /// `custom` checks the clusters' manifests declare (or their prefix).
+    pub fn validate_known(&self, custom: &[String]) -> Result<(), String> {
+        let selectors = self
+            .select
+            .iter()
+            .flatten()
+            .chain(&self.ignore)
+            .chain(self.severity.iter().map(|(s, _)| s));
+        for selector in selectors {
+            let declared = custom.iter().any(|id| picks(selector, id));
+            if !is_selector(selector) && !declared {
+                let candidates: Vec<&str> = rules::ALL
+                    .iter()
+                    .map(|r| r.id)
+                    .chain(rules::packs())
+                    .chain(custom.iter().map(String::as_str))
+                    .collect();
+                let hint = crate::suggest::did_you_mean(selector, candidates.iter().copied());
+                return Err(format!(
+                    "`{selector}` is neither a rule id, a pack nor a check of the cluster's manifest{hint}"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Checks that every selector names a rule or pack.
     pub fn validate(&self) -> Result<(), String> {
         let selectors = self

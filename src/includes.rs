@@ -19,8 +19,7 @@
 
 use crate::formats::{Format, ReferenceKind};
 
-/// Node-relative top folders that mark a rooted layout.
-const ROOT_FOLDERS: &[&str] = &["etc", "usr", "opt", "var", "srv", "home", "root", "run"];
+use crate::layout::ROOT_FOLDERS;
 
 /// The folders where each program usually keeps its configuration, for
 /// mapping absolute paths in a flat layout; the longest match wins.
@@ -40,6 +39,56 @@ fn usual_folders(format: Format) -> &'static [&'static str] {
     }
 }
 
+/// Files nginx packages install in its configuration folder, which a
+/// repository holding a node's own files usually leaves out (Debian and
+/// Ubuntu's `nginx-common`, the nginx.org packages, Fedora, Alpine).
+const NGINX_PACKAGE_FILES: &[&str] = &[
+    "mime.types",
+    "fastcgi_params",
+    "fastcgi.conf",
+    "proxy_params",
+    "scgi_params",
+    "uwsgi_params",
+    "koi-utf",
+    "koi-win",
+    "win-utf",
+    "snippets/fastcgi-php.conf",
+    "snippets/snakeoil.conf",
+];
+
+/// Folders nginx packages create empty and include with a pattern: an
+/// empty one is the normal state of a fresh install (and git keeps no
+/// empty folders).
+const NGINX_PACKAGE_GLOBS: &[&str] = &[
+    "conf.d/*.conf",
+    "modules-enabled/*.conf",
+    "sites-enabled/*",
+    "sites-enabled/*.conf",
+    "default.d/*.conf",
+    "http.d/*.conf",
+    "stream.d/*.conf",
+];
+
+/// Whether a reference of a `format` file may name nothing in the tree
+/// without a fault: a file or an include folder the program's package
+/// provides.
+#[must_use]
+pub fn may_be_absent(format: Format, value: &str, kind: ReferenceKind) -> bool {
+    if format != Format::Nginx {
+        return false;
+    }
+    let value = value.trim();
+    let relative = usual_folders(Format::Nginx)
+        .iter()
+        .find_map(|folder| value.strip_prefix(*folder))
+        .unwrap_or(value);
+    match kind {
+        ReferenceKind::File => NGINX_PACKAGE_FILES.contains(&relative),
+        ReferenceKind::Glob => NGINX_PACKAGE_GLOBS.contains(&relative),
+        ReferenceKind::Directory => false,
+    }
+}
+
 /// The candidates for a reference, most likely first.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Located {
@@ -52,24 +101,45 @@ pub struct Located {
 
 /// Maps `value`, as written in the file at cluster path `including` (whose
 /// format is `format`), to cluster paths. `base` is the cluster folder that
-/// relative paths start from. `None` when the path cannot lie in the tree
-/// (it leaves the node folder, or holds variables).
+/// relative paths start from; `layers` are the node's folders (see
+/// [`crate::model::Node::layers`]), the first laid over the others. `None`
+/// when the path cannot lie in the tree (it leaves the node, or holds
+/// variables).
 #[must_use]
-pub fn locate(value: &str, including: &str, base: &str, format: Format) -> Option<Located> {
+pub fn locate(
+    value: &str,
+    including: &str,
+    base: &str,
+    format: Format,
+    layers: &[String],
+) -> Option<Located> {
     let value = value.trim();
     if value.is_empty() || value.contains('$') {
         return None;
     }
-    let (node, inside) = including.split_once('/')?;
+    let layer = layers
+        .iter()
+        .find(|l| l.is_empty() || including.starts_with(&format!("{l}/")))?;
+    let inside = if layer.is_empty() {
+        including
+    } else {
+        &including[layer.len() + 1..]
+    };
+    // The same node path in every layer, the including file's own first.
+    let in_layers = |node_path: &str| -> Vec<String> {
+        std::iter::once(layer)
+            .chain(layers.iter().filter(|l| *l != layer))
+            .filter_map(|l| join(l, node_path))
+            .collect()
+    };
     if let Some(absolute) = value.strip_prefix('/') {
-        let mirrored = within(node, absolute)?;
         let rooted = inside
             .split('/')
             .next()
             .is_some_and(|top| ROOT_FOLDERS.contains(&top) && inside.contains('/'));
         if rooted {
             return Some(Located {
-                candidates: vec![mirrored],
+                candidates: in_layers(absolute),
                 certain: true,
             });
         }
@@ -79,29 +149,36 @@ pub fn locate(value: &str, including: &str, base: &str, format: Format) -> Optio
             .max_by_key(|folder| folder.len());
         return Some(match usual {
             Some(folder) => {
-                let mapped = join(base, &value[folder.len()..])
-                    .filter(|p| p.starts_with(&format!("{node}/")))?;
+                let mapped = join(base, &value[folder.len()..])?;
+                let mapped = node_relative(&mapped, layer)?;
+                let mut candidates = in_layers(mapped);
+                candidates.extend(in_layers(absolute));
                 Located {
-                    candidates: vec![mapped, mirrored],
+                    candidates,
                     certain: true,
                 }
             }
             None => Located {
-                candidates: vec![mirrored],
+                candidates: in_layers(absolute),
                 certain: false,
             },
         });
     }
     let joined = join(base, value)?;
-    joined.starts_with(&format!("{node}/")).then(|| Located {
-        candidates: vec![joined],
+    let relative = node_relative(&joined, layer)?;
+    Some(Located {
+        candidates: in_layers(relative),
         certain: true,
     })
 }
 
-/// `node/absolute`, normalized, if it stays inside the node folder.
-fn within(node: &str, absolute: &str) -> Option<String> {
-    join(node, absolute).filter(|p| p.starts_with(&format!("{node}/")))
+/// `path` relative to the node folder `layer`, if it lies inside it.
+fn node_relative<'a>(path: &'a str, layer: &str) -> Option<&'a str> {
+    if layer.is_empty() {
+        Some(path)
+    } else {
+        path.strip_prefix(layer)?.strip_prefix('/')
+    }
 }
 
 /// The folder part of a cluster path (`""` at the root).
@@ -244,6 +321,10 @@ fn class(pattern: &[u8], c: u8) -> Option<(bool, usize)> {
 mod tests {
     use super::*;
 
+    fn node(folder: &str) -> Vec<String> {
+        vec![folder.to_string()]
+    }
+
     fn paths(list: &[&str]) -> Vec<String> {
         let mut v: Vec<String> = list.iter().map(ToString::to_string).collect();
         v.sort();
@@ -252,11 +333,27 @@ mod tests {
 
     #[test]
     fn relative_paths_resolve_against_the_base() {
-        let l = locate("conf.d/*.conf", "lb/nginx.conf", "lb", Format::Nginx).unwrap();
+        let l = locate(
+            "conf.d/*.conf",
+            "lb/nginx.conf",
+            "lb",
+            Format::Nginx,
+            &node("lb"),
+        )
+        .unwrap();
         assert_eq!(l.candidates, ["lb/conf.d/*.conf"]);
         assert!(l.certain);
-        assert!(locate("../../x", "lb/nginx.conf", "lb", Format::Nginx).is_none());
-        assert!(locate("../other/x", "lb/a/nginx.conf", "lb", Format::Nginx).is_none());
+        assert!(locate("../../x", "lb/nginx.conf", "lb", Format::Nginx, &node("lb")).is_none());
+        assert!(
+            locate(
+                "../other/x",
+                "lb/a/nginx.conf",
+                "lb",
+                Format::Nginx,
+                &node("lb")
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -266,6 +363,7 @@ mod tests {
             "lb/etc/nginx/nginx.conf",
             "lb/etc/nginx",
             Format::Nginx,
+            &node("lb"),
         )
         .unwrap();
         assert_eq!(rooted.candidates, ["lb/etc/nginx/conf.d/a.conf"]);
@@ -274,6 +372,7 @@ mod tests {
             "lb/nginx.conf",
             "lb",
             Format::Nginx,
+            &node("lb"),
         )
         .unwrap();
         assert_eq!(flat.candidates[0], "lb/conf.d/a.conf");
@@ -283,6 +382,7 @@ mod tests {
             "lb/nginx.conf",
             "lb",
             Format::Nginx,
+            &node("lb"),
         )
         .unwrap();
         assert!(!elsewhere.certain);
@@ -291,6 +391,7 @@ mod tests {
             "gluu1/csync2.cfg",
             "gluu1",
             Format::Csync2,
+            &node("gluu1"),
         )
         .unwrap();
         assert_eq!(key.candidates[0], "gluu1/csync2.key");
@@ -299,10 +400,59 @@ mod tests {
             "redis/stunnel/redis-server.conf",
             "redis/stunnel",
             Format::Stunnel,
+            &node("redis"),
         )
         .unwrap();
         assert_eq!(pem.candidates[0], "redis/stunnel/secureredis.pem");
-        assert!(locate("/x/$var.conf", "lb/nginx.conf", "lb", Format::Nginx).is_none());
+        // A workspace environment's file finds its neighbour in `common`.
+        let layers = vec!["configs/prod".to_string(), "configs/common".to_string()];
+        let overlay = locate(
+            "portal-developer.properties",
+            "configs/prod/portal-ext.properties",
+            "configs/prod",
+            Format::LiferayProperties,
+            &layers,
+        )
+        .unwrap();
+        assert_eq!(
+            overlay.candidates,
+            [
+                "configs/prod/portal-developer.properties",
+                "configs/common/portal-developer.properties"
+            ]
+        );
+        assert!(
+            locate(
+                "/x/$var.conf",
+                "lb/nginx.conf",
+                "lb",
+                Format::Nginx,
+                &node("lb")
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn package_files_may_be_absent() {
+        let file = ReferenceKind::File;
+        let glob = ReferenceKind::Glob;
+        assert!(may_be_absent(Format::Nginx, "/etc/nginx/mime.types", file));
+        assert!(may_be_absent(Format::Nginx, "mime.types", file));
+        assert!(may_be_absent(Format::Nginx, "snippets/snakeoil.conf", file));
+        assert!(may_be_absent(
+            Format::Nginx,
+            "/etc/nginx/modules-enabled/*.conf",
+            glob
+        ));
+        assert!(may_be_absent(
+            Format::Nginx,
+            "/etc/nginx/sites-enabled/*",
+            glob
+        ));
+        assert!(!may_be_absent(Format::Nginx, "/etc/nginx/site.conf", file));
+        assert!(!may_be_absent(Format::Nginx, "conf.d/*.cnf", glob));
+        assert!(!may_be_absent(Format::Redis, "mime.types", file));
     }
 
     #[test]

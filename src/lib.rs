@@ -23,6 +23,7 @@
 //! ```
 
 pub mod custom;
+pub mod deploy;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
@@ -32,6 +33,7 @@ pub mod graph;
 pub mod includes;
 #[doc(hidden)]
 pub mod invariants;
+pub mod layout;
 pub mod limits;
 #[cfg(feature = "lsp")]
 pub mod lsp;
@@ -46,6 +48,7 @@ pub mod source;
 pub mod suggest;
 pub mod suppress;
 pub mod tree;
+pub mod versions;
 pub mod workspace;
 
 #[cfg(feature = "cli")]

@@ -68,6 +68,14 @@ pub struct Manifest {
     pub rules: RuleSettings,
     pub remote_live: Option<RemoteLive>,
     pub sticky_paths: Option<Vec<Located<String>>>,
+    /// `[cluster] exclude`: globs or folders (cluster paths) no node reads.
+    pub exclude: Vec<Located<String>>,
+    /// `[liferay] version`: the portal's version, where the files do not
+    /// tell it (see [`crate::versions`]).
+    pub liferay_version: Option<Located<crate::versions::LiferayVersion>>,
+    /// `[kaazing] version` and `edition`.
+    pub kaazing_version: Option<Located<crate::versions::KaazingVersion>>,
+    pub kaazing_edition: Option<Located<crate::versions::KaazingEdition>>,
     /// `[[check]]`: the user's own checks, each valid as far as the
     /// manifest can tell (see [`crate::custom`]).
     pub checks: Vec<crate::custom::Check>,
@@ -197,6 +205,29 @@ impl Reader {
         }
     }
 
+    /// A string read by `parse`; `expected` says what it should be.
+    fn parsed<T>(
+        &mut self,
+        value: &Value<'_>,
+        what: &str,
+        parse: fn(&str) -> Option<T>,
+        expected: &str,
+    ) -> Option<Located<T>> {
+        let text = self.string(value, what)?;
+        if let Some(parsed) = parse(&text.value) {
+            Some(Located {
+                value: parsed,
+                range: text.range,
+            })
+        } else {
+            self.error(
+                text.range,
+                format!("`{what}` must be {expected}, not `{}`", text.value),
+            );
+            None
+        }
+    }
+
     fn integer(&mut self, value: &Value<'_>, what: &str) -> Option<Located<i64>> {
         if let DeValue::Integer(i) = value.get_ref()
             && let Ok(n) = i64::from_str_radix(i.as_str(), i.radix())
@@ -214,7 +245,8 @@ impl Reader {
         self.check_keys(
             root,
             &[
-                "cluster", "nodes", "files", "rules", "liferay", "nginx", "limits", "check",
+                "cluster", "nodes", "files", "rules", "liferay", "kaazing", "nginx", "limits",
+                "check",
             ],
             "clusterlint.toml",
         );
@@ -222,9 +254,19 @@ impl Reader {
             match key.get_ref().as_ref() {
                 "cluster" => {
                     if let Some(table) = self.table(value, "cluster") {
-                        self.check_keys(table, &["name"], "[cluster]");
+                        self.check_keys(table, &["name", "exclude"], "[cluster]");
                         if let Some(name) = table.get("name") {
                             manifest.cluster_name = self.string(name, "cluster.name");
+                        }
+                        if let Some(exclude) = table.get("exclude") {
+                            manifest.exclude = self
+                                .strings(exclude, "cluster.exclude", false)
+                                .unwrap_or_default();
+                            for glob in &manifest.exclude {
+                                if let Err(err) = globset::Glob::new(&glob.value) {
+                                    self.error(glob.range, format!("invalid glob: {}", err.kind()));
+                                }
+                            }
                         }
                     }
                 }
@@ -251,9 +293,38 @@ impl Reader {
                 }
                 "liferay" => {
                     if let Some(table) = self.table(value, "liferay") {
-                        self.check_keys(table, &["remote-live"], "[liferay]");
+                        self.check_keys(table, &["remote-live", "version"], "[liferay]");
                         if let Some(remote) = table.get("remote-live") {
                             manifest.remote_live = self.remote_live(remote);
+                        }
+                        if let Some(version) = table.get("version") {
+                            manifest.liferay_version = self.parsed(
+                                version,
+                                "liferay.version",
+                                crate::versions::LiferayVersion::parse,
+                                "a Liferay version such as `7.0`, `7.3`, `7.4`, `2024.q1` or `dxp-7.4-u70`",
+                            );
+                        }
+                    }
+                }
+                "kaazing" => {
+                    if let Some(table) = self.table(value, "kaazing") {
+                        self.check_keys(table, &["version", "edition"], "[kaazing]");
+                        if let Some(version) = table.get("version") {
+                            manifest.kaazing_version = self.parsed(
+                                version,
+                                "kaazing.version",
+                                crate::versions::KaazingVersion::parse,
+                                "a gateway version such as `4.0`, `4.1` or `5.6`",
+                            );
+                        }
+                        if let Some(edition) = table.get("edition") {
+                            manifest.kaazing_edition = self.parsed(
+                                edition,
+                                "kaazing.edition",
+                                crate::versions::KaazingEdition::parse,
+                                "`community`, `enterprise` or `jms`",
+                            );
                         }
                     }
                 }

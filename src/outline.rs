@@ -120,6 +120,7 @@ pub fn outline(document: &Document, text: &str) -> Vec<Symbol> {
             .iter()
             .map(|root| xml_element(root, false, &guard))
             .collect(),
+        Document::Deployment(doc) => deployment(doc),
         Document::NotParsed => Vec::new(),
     };
     normalize(&mut symbols, TextRange::from_usize(0..text.len()), text);
@@ -692,6 +693,55 @@ fn pem(doc: &pem::PemDocument) -> Vec<Symbol> {
             .with_detail(block.rsa_bits.map(|bits| format!("RSA {bits} bits")))
         })
         .collect()
+}
+
+/// A descriptor's services (or its one launch) with the names of the
+/// variables they set; no value is shown.
+fn deployment(doc: &crate::deploy::DeploymentDocument) -> Vec<Symbol> {
+    let variables = |launch: &crate::deploy::Launch| -> Vec<Symbol> {
+        launch
+            .env
+            .iter()
+            .map(|v| {
+                let range = v
+                    .value
+                    .as_ref()
+                    .map_or(v.name.range, |value| v.name.range.cover(value.range));
+                Symbol::new(
+                    SymbolKind::Variable,
+                    &v.name.value,
+                    "(variable)",
+                    range,
+                    v.name.range,
+                )
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    for launch in &doc.launches {
+        match &launch.service {
+            Some(service) => {
+                let children = variables(launch);
+                let end = children
+                    .iter()
+                    .map(|c| c.range.end)
+                    .max()
+                    .unwrap_or(service.range.end);
+                out.push(
+                    Symbol::new(
+                        SymbolKind::Section,
+                        &service.value,
+                        "(service)",
+                        TextRange::new(service.range.start, end.max(service.range.end)),
+                        service.range,
+                    )
+                    .with_children(children),
+                );
+            }
+            None => out.extend(variables(launch)),
+        }
+    }
+    out
 }
 
 fn csync2_key(doc: &csync2_key::Csync2KeyDocument) -> Vec<Symbol> {

@@ -1,55 +1,624 @@
-//! Which cluster a single file belongs to, for tools handed files rather
-//! than cluster roots (a pre-commit hook, an editor): the nearest folder
-//! upward that holds a `clusterlint.toml`, else the root of the git
-//! repository the file is in.
+//! Which clusters a path stands for, wherever the user stands: like ruff
+//! finding its settings, the nearest `clusterlint.toml` upward decides;
+//! without one, the shape of the folders does. A folder may be a cluster
+//! root, hold several clusters (each is checked as itself), or lie inside
+//! a node (its cluster is checked); a file stands for its own cluster. A
+//! Liferay Workspace holds one cluster per environment.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::discover;
+use crate::formats::Format;
+use crate::layout;
 use crate::manifest;
 
-/// What the walk up from a file found first.
-enum Found {
-    Manifest(PathBuf),
-    GitRoot(PathBuf),
+/// One cluster to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterRoot {
+    /// The cluster's folder.
+    pub folder: PathBuf,
+    /// The Liferay Workspace environment this cluster is, if it is one.
+    pub environment: Option<String>,
+    /// Folders inside `folder` (cluster paths) that hold other clusters.
+    pub excluded: Vec<String>,
+    /// A `clusterlint.toml` above the folder whose settings apply (one that
+    /// names no nodes), when the folder has none of its own.
+    pub settings: Option<PathBuf>,
 }
 
-/// Walks up from `file` (a file or folder, absolute or relative to the
-/// current directory) to the first folder with a manifest or a `.git`.
-fn walk_up(file: &Path) -> Option<Found> {
-    let file = std::path::absolute(file).ok()?;
-    let start = if file.is_dir() {
-        Some(file.as_path())
-    } else {
-        file.parent()
+impl ClusterRoot {
+    fn new(folder: PathBuf) -> Self {
+        Self {
+            folder,
+            environment: None,
+            excluded: Vec::new(),
+            settings: None,
+        }
+    }
+}
+
+/// How far above a folder its ancestors' names are read to place it, and
+/// how many entries a look at a neighbouring folder may read.
+const LOOK_UP_LEVELS: usize = 6;
+const SCAN_BUDGET: usize = 50_000;
+
+/// The clusters a folder stands for: the cluster of the nearest manifest
+/// above it that names nodes; else the clusters its shape shows (the
+/// folder itself, the clusters below it, or the cluster of the node it
+/// lies in). Empty when nothing in or around it looks like a cluster.
+#[must_use]
+pub fn clusters_for_folder(dir: &Path) -> Vec<ClusterRoot> {
+    let Ok(dir) = std::path::absolute(dir) else {
+        return Vec::new();
     };
-    for folder in start?.ancestors() {
-        if folder.join(manifest::FILE_NAME).is_file() {
-            return Some(Found::Manifest(folder.to_path_buf()));
+    let settings = manifest_above(&dir);
+    if let Some(root) = &settings
+        && manifest_names_nodes(root)
+    {
+        return vec![ClusterRoot::new(root.clone())];
+    }
+    let ceiling = ceiling_of(&dir, settings.as_deref());
+    let mut clusters = plan_folder(&dir, &ceiling);
+    let settings_file = settings.map(|root| root.join(manifest::FILE_NAME));
+    for cluster in &mut clusters {
+        if !cluster.folder.join(manifest::FILE_NAME).is_file() {
+            cluster.settings.clone_from(&settings_file);
+        }
+    }
+    clusters
+}
+
+/// The clusters a file belongs to (several for a file a Liferay
+/// Workspace shares between its environments). Empty when the file is in
+/// no cluster.
+#[must_use]
+pub fn clusters_for_file(file: &Path) -> Vec<ClusterRoot> {
+    let Ok(file) = std::path::absolute(file) else {
+        return Vec::new();
+    };
+    let Some(folder) = file.parent() else {
+        return Vec::new();
+    };
+    let settings = manifest_above(folder);
+    if let Some(root) = &settings
+        && manifest_names_nodes(root)
+    {
+        return vec![ClusterRoot::new(root.clone())];
+    }
+    let ceiling = ceiling_of(folder, settings.as_deref());
+    let settings_file = settings.map(|root| root.join(manifest::FILE_NAME));
+    let mut clusters = Vec::new();
+    // A configuration file places its node; any other file is placed by
+    // the nearest folder upward that is, or lies in, a cluster.
+    let format = format_of(&file, &base_of(folder, &ceiling));
+    let mut at = folder.to_path_buf();
+    loop {
+        let found = match format {
+            Some(format) => plan_file(&file, format, &ceiling),
+            None => plan_folder(&at, &ceiling),
+        };
+        let holding: Vec<ClusterRoot> = found
+            .into_iter()
+            .filter(|c| file.starts_with(&c.folder))
+            .filter(|c| c.environment.is_none() || workspace_file_in_environment(c, &file))
+            .collect();
+        if !holding.is_empty() {
+            clusters = holding;
+            break;
+        }
+        if format.is_some() || at == ceiling || !at.pop() || !at.starts_with(&ceiling) {
+            break;
+        }
+    }
+    for cluster in &mut clusters {
+        if !cluster.folder.join(manifest::FILE_NAME).is_file() {
+            cluster.settings.clone_from(&settings_file);
+        }
+    }
+    clusters
+}
+
+/// Whether a workspace file lies in the environment cluster `c` (its own
+/// environment, `common`, or outside `configs/`).
+fn workspace_file_in_environment(c: &ClusterRoot, file: &Path) -> bool {
+    let Ok(inside) = file.strip_prefix(&c.folder) else {
+        return false;
+    };
+    let path = slashes(inside);
+    match layout::workspace_environment("", &path) {
+        Some(env) => env == layout::WORKSPACE_COMMON || Some(env) == c.environment.as_deref(),
+        None => true,
+    }
+}
+
+/// The nearest folder at or above `folder` holding a `clusterlint.toml`,
+/// looking no higher than the git repository it is in.
+#[must_use]
+pub fn manifest_above(folder: &Path) -> Option<PathBuf> {
+    for dir in folder.ancestors() {
+        if dir.join(manifest::FILE_NAME).is_file() {
+            return Some(dir.to_path_buf());
         }
         // `.git` is a folder, or a file in worktrees and submodules.
-        if folder.join(".git").exists() {
-            return Some(Found::GitRoot(folder.to_path_buf()));
+        if dir.join(".git").exists() {
+            return None;
         }
     }
     None
 }
 
-/// The cluster root of `file`, or `None` when no folder above it holds a
-/// manifest and it is in no git repository.
-#[must_use]
-pub fn cluster_root_of(file: &Path) -> Option<PathBuf> {
-    match walk_up(file)? {
-        Found::Manifest(root) | Found::GitRoot(root) => Some(root),
+/// Whether the manifest in `root` names nodes or claims files (then the
+/// folder is one cluster, whatever its shape).
+fn manifest_names_nodes(root: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(root.join(manifest::FILE_NAME)) else {
+        return true;
+    };
+    let parsed = manifest::parse(&text);
+    !parsed.nodes.is_empty() || !parsed.files.is_empty() || !parsed.errors.is_empty()
+}
+
+/// The highest folder a search from `dir` may look at: the settings'
+/// folder, else the git repository's root, else a few levels up (never
+/// the file system's root, whose top folders would read as a machine's).
+fn ceiling_of(dir: &Path, settings: Option<&Path>) -> PathBuf {
+    if let Some(root) = settings {
+        return root.to_path_buf();
+    }
+    if let Some(git) = dir.ancestors().find(|d| d.join(".git").exists()) {
+        return git.to_path_buf();
+    }
+    base_of(dir, Path::new("/"))
+}
+
+/// The folder whose relative paths are read to place `dir`: up to
+/// [`LOOK_UP_LEVELS`] above it, not above `ceiling`, never the root of
+/// the file system.
+fn base_of(dir: &Path, ceiling: &Path) -> PathBuf {
+    let mut base = dir.to_path_buf();
+    for _ in 0..LOOK_UP_LEVELS {
+        if base == ceiling || !base.starts_with(ceiling) {
+            break;
+        }
+        let Some(parent) = base.parent() else { break };
+        if parent.parent().is_none() {
+            // `parent` is `/`: stay one level below it.
+            break;
+        }
+        base = parent.to_path_buf();
+    }
+    base
+}
+
+/// What a look at a folder found.
+#[derive(Debug, Default)]
+struct Listing {
+    /// Files with their format (`None`: not a configuration file), as
+    /// paths relative to the listing's base.
+    files: Vec<(String, Option<Format>)>,
+    /// Folders holding a `clusterlint.toml`.
+    manifests: BTreeSet<String>,
+    /// Folders holding a file that marks a Liferay Workspace.
+    workspace_markers: BTreeSet<String>,
+    /// Whether the budget ran out before the look was complete.
+    truncated: bool,
+}
+
+/// Lists `dir` (hidden and git-ignored files excepted, links not
+/// followed), with paths relative to `base`.
+fn list(dir: &Path, base: &Path, skip: Option<&Path>, budget: usize) -> Listing {
+    let mut listing = Listing::default();
+    let prefix = dir.strip_prefix(base).map(slashes).unwrap_or_default();
+    let join = |rel: &str| match (prefix.is_empty(), rel.is_empty()) {
+        (true, _) => rel.to_string(),
+        (false, true) => prefix.clone(),
+        (false, false) => format!("{prefix}/{rel}"),
+    };
+    let mut walker = ignore::WalkBuilder::new(dir);
+    walker.follow_links(false).sort_by_file_name(Ord::cmp);
+    if let Some(skip) = skip {
+        let skip = skip.to_path_buf();
+        walker.filter_entry(move |e| e.path() != skip);
+    }
+    for (seen, entry) in walker.build().flatten().enumerate() {
+        if seen >= budget {
+            listing.truncated = true;
+            break;
+        }
+        let path = entry.path();
+        let is_file = entry
+            .file_type()
+            .is_some_and(|t| t.is_file() || t.is_symlink());
+        if !is_file {
+            continue;
+        }
+        let Ok(rel) = path.strip_prefix(dir) else {
+            continue;
+        };
+        let rel = join(&slashes(rel));
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        let folder = rel.rsplit_once('/').map_or("", |(f, _)| f).to_string();
+        if name == manifest::FILE_NAME {
+            listing.manifests.insert(folder);
+            continue;
+        }
+        if layout::WORKSPACE_MARKERS.contains(&name) {
+            listing.workspace_markers.insert(folder);
+        }
+        let format = classify_on_disk(path, &rel);
+        listing.files.push((rel, format));
+    }
+    listing
+}
+
+/// The format of the file at `path` (cluster path `rel`): by name, then
+/// by content where the name allows it.
+fn classify_on_disk(path: &Path, rel: &str) -> Option<Format> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    match discover::classify(rel) {
+        Some(Format::Hosts) => {
+            let head = head_of(path)?;
+            (!discover::is_ansible_inventory(&head)).then_some(Format::Hosts)
+        }
+        Some(format) => Some(format),
+        None if name.ends_with(".xml") || name.ends_with(".conf") => {
+            discover::sniff(&head_of(path)?)
+        }
+        None => None,
     }
 }
 
-/// The nearest folder at or above `file` holding a `clusterlint.toml`,
-/// looking no higher than the git repository `file` is in.
-#[must_use]
-pub fn manifest_root_of(file: &Path) -> Option<PathBuf> {
-    match walk_up(file)? {
-        Found::Manifest(root) => Some(root),
-        Found::GitRoot(_) => None,
+fn head_of(path: &Path) -> Option<Vec<u8>> {
+    let metadata = std::fs::metadata(path).ok()?;
+    if !metadata.is_file() {
+        return None;
+    }
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path)
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut head)
+        .ok()?;
+    Some(head)
+}
+
+fn format_of(file: &Path, base: &Path) -> Option<Format> {
+    let rel = file.strip_prefix(base).map(slashes).ok()?;
+    classify_on_disk(file, &rel)
+}
+
+/// Where each configuration file's node begins, and which folders are
+/// cluster roots, for a listing relative to `base`.
+#[derive(Debug, Default)]
+struct Shape {
+    /// Node folders (paths relative to the base), outermost only.
+    homes: BTreeSet<String>,
+    /// Liferay Workspaces: their folder and environments.
+    workspaces: BTreeMap<String, BTreeSet<String>>,
+    /// Folders with their own manifest.
+    manifests: BTreeSet<String>,
+}
+
+fn shape_of(listing: &Listing, base: &Path) -> Shape {
+    let mut shape = Shape {
+        manifests: listing.manifests.clone(),
+        ..Shape::default()
+    };
+    let under_manifest = |path: &str, manifests: &BTreeSet<String>| {
+        manifests
+            .iter()
+            .any(|m| m.is_empty() || path.starts_with(&format!("{m}/")))
+    };
+    let mut homes: BTreeSet<String> = BTreeSet::new();
+    for (path, format) in &listing.files {
+        let Some(format) = format else { continue };
+        if under_manifest(path, &shape.manifests)
+            || layout::in_non_node_folder(path)
+            || format.is_deployment()
+        {
+            continue;
+        }
+        if layout::is_liferay_format(*format)
+            && let Some((workspace, environment)) = workspace_of(path, listing, base)
+        {
+            let environments = shape.workspaces.entry(workspace).or_default();
+            if environment != layout::WORKSPACE_COMMON {
+                environments.insert(environment);
+            }
+            continue;
+        }
+        homes.insert(layout::home_of(path, *format).to_string());
+    }
+    // Homes inside a workspace's folder belong to it (its `docker/` files).
+    homes.retain(|h| {
+        !shape
+            .workspaces
+            .keys()
+            .any(|w| w.is_empty() || h == w || h.starts_with(&format!("{w}/")))
+    });
+    shape.homes = node_folders(&homes);
+    shape
+}
+
+/// The node folders among `homes`: a home holding the homes of two
+/// folders or more is a cluster folder, not a node (its own files are
+/// strays); any other home is a node, and the homes inside a node are
+/// part of it.
+fn node_folders(homes: &BTreeSet<String>) -> BTreeSet<String> {
+    let is_node = |home: &str| {
+        let mut below: Option<&str> = None;
+        let start = if home.is_empty() {
+            String::new()
+        } else {
+            format!("{home}/")
+        };
+        for inner in homes.range(start.clone()..) {
+            if !inner.starts_with(&start) {
+                break;
+            }
+            if inner == home {
+                continue;
+            }
+            let first = first_below(inner, home);
+            match below {
+                None => below = Some(first),
+                Some(seen) if seen != first => return false,
+                Some(_) => {}
+            }
+        }
+        true
+    };
+    let mut nodes = BTreeSet::new();
+    for home in homes {
+        if !is_node(home) {
+            continue;
+        }
+        // An enclosing home that is a node takes this one in.
+        let mut enclosed = false;
+        let mut at = home.as_str();
+        while !at.is_empty() {
+            at = parent(at);
+            if homes.contains(at) && is_node(at) {
+                enclosed = true;
+                break;
+            }
+        }
+        if !enclosed {
+            nodes.insert(home.clone());
+        }
+    }
+    nodes
+}
+
+/// Whether `inner` is a folder strictly inside `outer` (`""` is the top).
+fn is_inside(inner: &str, outer: &str) -> bool {
+    if outer.is_empty() {
+        !inner.is_empty()
+    } else {
+        inner.len() > outer.len()
+            && inner.starts_with(outer)
+            && inner.as_bytes()[outer.len()] == b'/'
+    }
+}
+
+/// The first folder of `inner` below `outer`.
+fn first_below<'a>(inner: &'a str, outer: &str) -> &'a str {
+    let rest = if outer.is_empty() {
+        inner
+    } else {
+        &inner[outer.len() + 1..]
+    };
+    let end = rest
+        .find('/')
+        .map_or(inner.len(), |i| inner.len() - rest.len() + i);
+    &inner[..end]
+}
+
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(p, _)| p)
+}
+
+/// The Liferay Workspace and environment a portal file lies in: a
+/// `<workspace>/configs/<environment>/` folder, where the workspace holds
+/// a build file or a `configs/common` folder.
+fn workspace_of(path: &str, listing: &Listing, base: &Path) -> Option<(String, String)> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let at = parts
+        .iter()
+        .take(parts.len().saturating_sub(2))
+        .position(|p| *p == layout::WORKSPACE_CONFIGS)?;
+    let workspace = parts[..at].join("/");
+    let environment = parts[at + 1].to_string();
+    let configs = if workspace.is_empty() {
+        layout::WORKSPACE_CONFIGS.to_string()
+    } else {
+        format!("{workspace}/{}", layout::WORKSPACE_CONFIGS)
+    };
+    let on_disk = base.join(&workspace);
+    let marked = listing.workspace_markers.contains(&workspace)
+        || layout::WORKSPACE_MARKERS
+            .iter()
+            .any(|m| on_disk.join(m).is_file())
+        || base.join(&configs).join(layout::WORKSPACE_COMMON).is_dir();
+    marked.then_some((workspace, environment))
+}
+
+/// The environments of the workspace at `folder`: its `configs/*`
+/// folders but `common`.
+fn environments_on_disk(folder: &Path) -> BTreeSet<String> {
+    let Ok(entries) = std::fs::read_dir(folder.join(layout::WORKSPACE_CONFIGS)) else {
+        return BTreeSet::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| n != layout::WORKSPACE_COMMON && !n.starts_with('.'))
+        .collect()
+}
+
+/// The clusters in or around the folder `dir` (absolute), looking no
+/// higher than `ceiling`.
+fn plan_folder(dir: &Path, ceiling: &Path) -> Vec<ClusterRoot> {
+    let base = base_of(dir, ceiling);
+    let listing = list(dir, &base, None, usize::MAX);
+    let shape = shape_of(&listing, &base);
+    let here = dir.strip_prefix(&base).map(slashes).unwrap_or_default();
+
+    // Standing in a workspace (or one of its environments), or in the
+    // node of a cluster.
+    for (workspace, environments) in &shape.workspaces {
+        if !(here == *workspace || is_inside(&here, workspace)) {
+            continue;
+        }
+        let folder = base.join(workspace);
+        let probe = format!("{here}/x");
+        let inside = layout::workspace_environment(workspace, &probe);
+        let chosen: BTreeSet<String> = match inside {
+            Some(env) if env != layout::WORKSPACE_COMMON => [env.to_string()].into(),
+            _ => environments_on_disk(&folder)
+                .union(environments)
+                .cloned()
+                .collect(),
+        };
+        return workspace_clusters(&folder, &chosen);
+    }
+    if let Some(home) = shape
+        .homes
+        .iter()
+        .find(|h| here == **h || is_inside(&here, h))
+    {
+        return vec![cluster_around_node(&base.join(home), ceiling)];
+    }
+
+    let mut clusters: Vec<ClusterRoot> = Vec::new();
+    for manifest_folder in &shape.manifests {
+        if manifest_folder == &here || is_inside(manifest_folder, &here) {
+            clusters.push(ClusterRoot::new(base.join(manifest_folder)));
+        }
+    }
+    for (workspace, environments) in &shape.workspaces {
+        let folder = base.join(workspace);
+        let all = environments_on_disk(&folder)
+            .union(environments)
+            .cloned()
+            .collect();
+        clusters.extend(workspace_clusters(&folder, &all));
+    }
+    let mut by_parent: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for home in &shape.homes {
+        by_parent.entry(parent(home)).or_default().push(home);
+    }
+    let roots: Vec<&str> = by_parent.keys().copied().collect();
+    for root in &roots {
+        let mut cluster = ClusterRoot::new(base.join(root));
+        // Other clusters below this one are not its nodes.
+        for other in roots.iter().filter(|o| is_inside(o, root)) {
+            cluster.excluded.push(relative_to(other, root));
+        }
+        for other in shape.manifests.iter().filter(|m| is_inside(m, root)) {
+            cluster.excluded.push(relative_to(other, root));
+        }
+        for workspace in shape.workspaces.keys().filter(|w| is_inside(w, root)) {
+            cluster.excluded.push(relative_to(workspace, root));
+        }
+        cluster.excluded.sort();
+        cluster.excluded.dedup();
+        clusters.push(cluster);
+    }
+    clusters.sort_by(|a, b| (&a.folder, &a.environment).cmp(&(&b.folder, &b.environment)));
+    clusters
+}
+
+/// The cluster of a configuration file (absolute), from its node.
+fn plan_file(file: &Path, format: Format, ceiling: &Path) -> Vec<ClusterRoot> {
+    let folder = file.parent().unwrap_or(file);
+    let base = base_of(folder, ceiling);
+    let Ok(rel) = file.strip_prefix(&base).map(slashes) else {
+        return Vec::new();
+    };
+    if layout::in_non_node_folder(&rel) {
+        return plan_folder(folder, ceiling);
+    }
+    if layout::is_liferay_format(format) {
+        let listing = Listing::default();
+        if let Some((workspace, environment)) = workspace_of(&rel, &listing, &base) {
+            let folder = base.join(&workspace);
+            let chosen = if environment == layout::WORKSPACE_COMMON {
+                environments_on_disk(&folder)
+            } else {
+                [environment].into()
+            };
+            return workspace_clusters(&folder, &chosen);
+        }
+    }
+    let home = layout::home_of(&rel, format);
+    vec![cluster_around_node(&base.join(home), ceiling)]
+}
+
+fn workspace_clusters(folder: &Path, environments: &BTreeSet<String>) -> Vec<ClusterRoot> {
+    environments
+        .iter()
+        .map(|env| ClusterRoot {
+            environment: Some(env.clone()),
+            ..ClusterRoot::new(folder.to_path_buf())
+        })
+        .collect()
+}
+
+/// The cluster of the node whose folder is `node`: the folder above it
+/// when that folder holds other nodes or deployment files, else the node
+/// alone.
+fn cluster_around_node(node: &Path, ceiling: &Path) -> ClusterRoot {
+    let alone = || ClusterRoot::new(node.to_path_buf());
+    let Some(above) = node.parent() else {
+        return alone();
+    };
+    if node == ceiling || !above.starts_with(ceiling) || above.parent().is_none() {
+        return alone();
+    }
+    let base = base_of(above, ceiling);
+    let listing = list(above, &base, Some(node), SCAN_BUDGET);
+    if listing.truncated {
+        return alone();
+    }
+    let shape = shape_of(&listing, &base);
+    let above_rel = above.strip_prefix(&base).map(slashes).unwrap_or_default();
+    let siblings = shape.homes.iter().any(|h| parent(h) == above_rel);
+    let deployment = std::fs::read_dir(above).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            (layout::is_non_node_folder(&name) && e.path().is_dir())
+                || crate::deploy::is_descriptor_name(&name)
+        })
+    });
+    if siblings || deployment {
+        let mut cluster = ClusterRoot::new(above.to_path_buf());
+        for home in &shape.homes {
+            if is_inside(home, &above_rel) && parent(home) != above_rel {
+                // A cluster of its own below; not this cluster's node.
+                cluster.excluded.push(relative_to(parent(home), &above_rel));
+            }
+        }
+        cluster.excluded.sort();
+        cluster.excluded.dedup();
+        cluster
+    } else {
+        alone()
+    }
+}
+
+/// `path` relative to `root` (both relative to one base).
+fn relative_to(path: &str, root: &str) -> String {
+    if root.is_empty() {
+        path.to_string()
+    } else {
+        path.strip_prefix(root)
+            .and_then(|p| p.strip_prefix('/'))
+            .unwrap_or(path)
+            .to_string()
     }
 }
 
@@ -72,37 +641,4 @@ fn slashes(path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_nearest_manifest_wins_then_the_repository() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join(".git")).unwrap();
-        std::fs::create_dir_all(root.join("prod/app1")).unwrap();
-        std::fs::create_dir_all(root.join("loose/app1")).unwrap();
-        std::fs::write(root.join("prod").join(manifest::FILE_NAME), "").unwrap();
-        let file = root.join("prod/app1/portal-ext.properties");
-        std::fs::write(&file, "a=1\n").unwrap();
-        assert_eq!(cluster_root_of(&file).unwrap(), root.join("prod"));
-        assert_eq!(cluster_root_of(&root.join("loose/app1/x")).unwrap(), root);
-        assert_eq!(
-            cluster_root_of(&root.join("prod")).unwrap(),
-            root.join("prod")
-        );
-    }
-
-    #[test]
-    fn paths_are_shown_from_the_current_folder() {
-        assert_eq!(
-            display_relative(Path::new("/a/b/c"), Path::new("/a")),
-            "b/c"
-        );
-        assert_eq!(display_relative(Path::new("/a"), Path::new("/a")), ".");
-        assert_eq!(display_relative(Path::new("/x/y"), Path::new("/a")), "/x/y");
-    }
 }

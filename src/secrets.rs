@@ -120,6 +120,59 @@ pub fn is_secret_key(key: &str) -> bool {
     secret && !NOT_SECRET.iter().any(|s| ends_with_ignore_case(key, s)) && !is_nginx_pass(key)
 }
 
+/// The secret values a deployment descriptor's launch holds: variables
+/// with a secret's name (or a `LIFERAY_*` name decoding to one), values
+/// carrying `-Dname=value` options of secret names (`GATEWAY_OPTS`), and
+/// the argument of a command-line option with a secret's name
+/// (`--requirepass X`, `-Dkeystore.password=X`).
+fn deployment_secrets(launch: &crate::deploy::Launch) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    let secret_option = |word: &str| {
+        let name = word.trim_start_matches('-');
+        let name = name
+            .strip_prefix('D')
+            .filter(|_| word.starts_with("-D"))
+            .unwrap_or(name);
+        let name = name.split('=').next().unwrap_or(name);
+        !name.is_empty() && is_secret_key(name)
+    };
+    for var in &launch.env {
+        let Some(value) = &var.value else { continue };
+        let name = &var.name.value;
+        let decoded = crate::model::liferay::env_to_property(name).unwrap_or_default();
+        if is_secret_key(name)
+            || is_secret_key(&decoded)
+            || value
+                .value
+                .split_whitespace()
+                .any(|w| w.starts_with('-') && secret_option(w))
+        {
+            out.push(value.range);
+        }
+    }
+    for command in &launch.commands {
+        for (name, value) in &command.assignments {
+            if is_secret_key(&name.value) {
+                out.push(value.range);
+            }
+        }
+        let mut after_secret_option = false;
+        for word in &command.words {
+            if after_secret_option
+                || (word.value.contains('=')
+                    && word.value.starts_with('-')
+                    && secret_option(&word.value))
+            {
+                out.push(word.range);
+            }
+            after_secret_option = word.value.starts_with("--")
+                && !word.value.contains('=')
+                && secret_option(&word.value);
+        }
+    }
+    out
+}
+
 /// Records on `file` the ranges of the secret values `document` holds.
 pub fn mark(file: &mut SourceFile, document: &Document) {
     let text = file.text.clone();
@@ -213,6 +266,11 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
                     .filter(|o| is_secret_key(&o.name))
                     .map(|o| o.value_range),
             );
+        }
+        Document::Deployment(doc) => {
+            for launch in &doc.launches {
+                ranges.extend(deployment_secrets(launch));
+            }
         }
         // Key material: the whole file.
         Document::Pem(_) | Document::Csync2Key(_) => {

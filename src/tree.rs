@@ -179,9 +179,56 @@ pub fn lower(document: &Document, text: &str) -> ConfigTree {
             (entries, true)
         }
         Document::Xml(doc) => (doc.root.iter().map(element).collect(), false),
+        Document::Deployment(doc) => (deployment(doc), false),
         Document::Pem(_) | Document::Csync2Key(_) | Document::NotParsed => (Vec::new(), true),
     };
     ConfigTree { entries, flat }
+}
+
+/// A descriptor: `service[NAME]/environment/VAR` (or `environment/VAR`
+/// for a Dockerfile, env file or script).
+fn deployment(doc: &crate::deploy::DeploymentDocument) -> Vec<TreeNode> {
+    let environment = |launch: &crate::deploy::Launch| {
+        let entries: Vec<TreeNode> = launch
+            .env
+            .iter()
+            .map(|v| {
+                let values = v.value.iter().map(|t| value(&t.value, t.range)).collect();
+                let range = v
+                    .value
+                    .as_ref()
+                    .map_or(v.name.range, |t| v.name.range.cover(t.range));
+                TreeNode::leaf(&v.name.value, v.name.range, values, range)
+            })
+            .collect();
+        let range = entries
+            .iter()
+            .map(|e| e.range)
+            .reduce(TextRange::cover)
+            .unwrap_or_default();
+        TreeNode {
+            name: "environment".to_string(),
+            name_range: range,
+            values: Vec::new(),
+            children: entries,
+            range,
+        }
+    };
+    let mut out = Vec::new();
+    for launch in &doc.launches {
+        let env = environment(launch);
+        match &launch.service {
+            Some(service) => out.push(TreeNode {
+                name: "service".to_string(),
+                name_range: service.range,
+                values: vec![value(&service.value, service.range)],
+                range: service.range.cover(env.range),
+                children: vec![env],
+            }),
+            None => out.push(env),
+        }
+    }
+    out
 }
 
 fn nginx(directives: &[crate::formats::nginx::Directive], text: &str) -> Vec<TreeNode> {

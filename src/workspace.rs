@@ -19,8 +19,8 @@ use crate::manifest::{self, Manifest};
 use crate::model::{self, Cluster, ClusterFile, Include, Node, NodeId, liferay};
 use crate::report::Report;
 use crate::rules::core::{
-    include_cycle, include_glob_empty, include_not_found, manifest_error, parse_error,
-    unreadable_file,
+    include_cycle, include_glob_empty, include_not_found, layout_uncertain, manifest_error,
+    parse_error, unreadable_file,
 };
 use crate::secrets;
 use crate::source::{FileId, SourceFile, Span, TextRange};
@@ -108,6 +108,12 @@ enum Content {
     /// Shared, so that an unchanged file is recognised by its allocation.
     Memory(Arc<[u8]>),
     Disk(PathBuf),
+    /// A symbolic link, with its target as written. An absolute target is
+    /// the node's own path (the node folder is its `/`), never this host's.
+    Link(String),
+    /// A symbolic link whose absolute target lies in the cluster's own
+    /// folder: the cluster path it names.
+    LinkInCluster(String),
     /// A directory the walk could not enter, or a link it does not follow:
     /// what to tell the user.
     Unlistable(String),
@@ -131,6 +137,10 @@ pub struct Workspace {
     cache: Option<Arc<ParseCache>>,
     /// The limits the manifest's `[limits]` is laid over.
     limits: Limits,
+    /// The Liferay Workspace environment this cluster is, if it is one.
+    environment: Option<String>,
+    /// The name of a node whose folder is the root itself.
+    root_name: String,
 }
 
 impl Default for Workspace {
@@ -159,7 +169,43 @@ impl Workspace {
             files: Vec::new(),
             cache: None,
             limits: Limits::default(),
+            environment: None,
+            root_name: String::new(),
         }
+    }
+
+    /// Checks the Liferay Workspace held in the files as its environment
+    /// `name` (`configs/common` overlaid by `configs/<name>`).
+    pub fn set_environment(&mut self, name: &str) {
+        self.environment = Some(name.to_string());
+    }
+
+    /// The Liferay Workspace environment this cluster is, if any.
+    #[must_use]
+    pub fn environment(&self) -> Option<&str> {
+        self.environment.as_deref()
+    }
+
+    /// Names the node whose folder is the cluster root itself (a folder of
+    /// one node's files); by default the root folder's name.
+    pub fn set_root_name(&mut self, name: &str) {
+        self.root_name = name.to_string();
+    }
+
+    /// The cluster a [`crate::roots::ClusterRoot`] describes: its folder
+    /// without the folders of other clusters, as its environment, with the
+    /// settings found above it.
+    pub fn from_root(root: &crate::roots::ClusterRoot) -> Result<Self, Error> {
+        let mut workspace = Self::from_dir_excluding(&root.folder, &root.excluded)?;
+        if let Some(environment) = &root.environment {
+            workspace.set_environment(environment);
+        }
+        if workspace.manifest.is_none()
+            && let Some(settings) = &root.settings
+        {
+            workspace.set_manifest_file(settings);
+        }
+        Ok(workspace)
     }
 
     /// Adds a file; `path` is relative to the cluster root (`app1/portal-ext.properties`).
@@ -269,6 +315,13 @@ impl Workspace {
     /// Lists the files under `root` (hidden files and `.gitignore`d ones
     /// excepted). Nothing is read yet.
     pub fn from_dir(root: &Path) -> Result<Self, Error> {
+        Self::from_dir_excluding(root, &[])
+    }
+
+    /// [`Workspace::from_dir`] without the folders `excluded` (cluster
+    /// paths) and without folders below the root that hold a manifest of
+    /// their own (other clusters).
+    pub fn from_dir_excluding(root: &Path, excluded: &[String]) -> Result<Self, Error> {
         let metadata = std::fs::metadata(root).map_err(|source| Error::Unreadable {
             path: root.to_path_buf(),
             source,
@@ -280,14 +333,26 @@ impl Workspace {
             path: root.to_path_buf(),
             source,
         })?;
+        let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         let mut workspace = Self {
             root: Some(root.to_path_buf()),
+            root_name: canonical_root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             ..Self::new()
         };
-        let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let skipped: Vec<PathBuf> = excluded.iter().map(|e| root.join(e)).collect();
+        let top = root.to_path_buf();
         let walker = ignore::WalkBuilder::new(root)
             .follow_links(false)
             .sort_by_file_name(Ord::cmp)
+            .filter_entry(move |entry| {
+                let path = entry.path();
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                !(skipped.iter().any(|s| s == path)
+                    || (is_dir && path != top && path.join(manifest::FILE_NAME).is_file()))
+            })
             .build();
         for entry in walker {
             let entry = match entry {
@@ -308,21 +373,34 @@ impl Workspace {
                 continue;
             }
             let path = relative(root, entry.path());
-            // A link to a file in the cluster is read through; a broken link
-            // is kept too, so that reading it reports the problem. Links out
-            // of the cluster and loops of links are reported, not followed.
+            // A link is resolved inside the cluster's tree, never on this
+            // host: an absolute target is the node's own path (see
+            // `resolve_link`). Links to folders are not walked.
             if entry.path_is_symlink() {
-                match refused_link(&canonical_root, entry.path()) {
-                    Some(message) => {
+                let content = match std::fs::read_link(entry.path()) {
+                    Ok(target) => match link_content(&target, root, &canonical_root) {
+                        Some(content) => content,
+                        None => continue,
+                    },
+                    Err(e) => Content::Unlistable(format!("cannot read this symbolic link: {e}")),
+                };
+                if entry.path().is_dir() {
+                    // Links to folders are not walked; one that leaves the
+                    // cluster is said.
+                    if let Content::Link(target) = &content
+                        && target.starts_with('/')
+                    {
                         workspace.files.push(InputFile {
                             path,
-                            content: Content::Unlistable(message),
+                            content: Content::Unlistable(format!(
+                                "this symbolic link leads out of the cluster, to `{target}`; it is not followed"
+                            )),
                         });
-                        continue;
                     }
-                    None if entry.path().is_dir() => continue,
-                    None => {}
+                    continue;
                 }
+                workspace.files.push(InputFile { path, content });
+                continue;
             } else if !entry.file_type().is_some_and(|t| t.is_file()) {
                 continue;
             }
@@ -336,7 +414,44 @@ impl Workspace {
             }
         }
         workspace.files.sort_by(|a, b| a.path.cmp(&b.path));
+        workspace.mark_link_loops();
         Ok(workspace)
+    }
+
+    /// Links that lead back to themselves within the tree are unreadable,
+    /// whatever their name: said, not followed.
+    fn mark_link_loops(&mut self) {
+        let mut looping = Vec::new();
+        for (i, file) in self.files.iter().enumerate() {
+            if !matches!(file.content, Content::Link(_) | Content::LinkInCluster(_)) {
+                continue;
+            }
+            let mut current = file.path.clone();
+            let mut hops = 0;
+            while let Some(at) = self.index_of(&current) {
+                let next = match &self.files[at].content {
+                    Content::LinkInCluster(path) => path.clone(),
+                    Content::Link(target) if !target.starts_with('/') => {
+                        match join_lexically(includes::parent(&current), target) {
+                            Some(next) => next,
+                            None => break,
+                        }
+                    }
+                    _ => break,
+                };
+                hops += 1;
+                if hops > MAX_LINK_HOPS {
+                    looping.push(i);
+                    break;
+                }
+                current = next;
+            }
+        }
+        for i in looping {
+            self.files[i].content = Content::Unlistable(
+                "this symbolic link is part of a loop of links; it is not followed".to_string(),
+            );
+        }
     }
 
     fn read(content: &Content, max_size: u64) -> Result<Vec<u8>, String> {
@@ -365,12 +480,16 @@ impl Workspace {
                 }
                 Ok(bytes)
             }
+            Content::Link(target) | Content::LinkInCluster(target) => Err(format!(
+                "this symbolic link to `{target}` leads to no file of the cluster"
+            )),
             Content::Unlistable(message) => Err(message.clone()),
         }
     }
 
-    /// Reads and parses the file at cluster path `path`, or takes the parse
-    /// the cache holds for the same content under the same id.
+    /// Reads and parses the file at cluster path `path` (of a node whose
+    /// folders are `layers`), or takes the parse the cache holds for the
+    /// same content under the same id.
     fn load_path(
         &self,
         id: FileId,
@@ -378,15 +497,24 @@ impl Workspace {
         format: Format,
         fragment: bool,
         limits: &Limits,
+        layers: Option<&[String]>,
     ) -> (ClusterFile, Vec<Diagnostic>) {
-        let content = self
-            .files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .ok()
-            .map(|at| &self.files[at].content);
-        let read = || self.read_path(path, limits.max_file_size);
+        let resolved = self.resolve(path, layers);
+        let read = || {
+            resolved
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|file| Self::read(&file.content, limits.max_file_size))
+        };
         let depth = limits.max_nesting_depth;
-        let (Some(cache), Some(Content::Memory(bytes))) = (&self.cache, content) else {
+        let (
+            Some(cache),
+            Ok(InputFile {
+                content: Content::Memory(bytes),
+                ..
+            }),
+        ) = (&self.cache, &resolved)
+        else {
             return load(id, path, format, fragment, depth, read());
         };
         let key = CacheKey {
@@ -403,22 +531,53 @@ impl Workspace {
         loaded
     }
 
-    /// Reads the file at cluster path `path`.
-    fn read_path(&self, path: &str, max_size: u64) -> Result<Vec<u8>, String> {
+    fn index_of(&self, path: &str) -> Option<usize> {
         self.files
             .binary_search_by(|f| f.path.as_str().cmp(path))
-            .map_or_else(
-                |_| Err("missing".to_string()),
-                |at| Self::read(&self.files[at].content, max_size),
-            )
+            .ok()
+    }
+
+    /// The file at cluster path `path`, symbolic links followed inside the
+    /// cluster's tree (see [`resolve_link`]); `layers` are the folders of
+    /// the node reading it, when known.
+    fn resolve(&self, path: &str, layers: Option<&[String]>) -> Result<&InputFile, String> {
+        let mut current = path.to_string();
+        for _ in 0..MAX_LINK_HOPS {
+            let file = &self.files[self.index_of(&current).ok_or("missing")?];
+            match &file.content {
+                Content::Link(target) => {
+                    current =
+                        resolve_link(&current, target, layers, &|p| self.index_of(p).is_some())?;
+                }
+                Content::LinkInCluster(path) => {
+                    if self.index_of(path).is_none() {
+                        return Err(format!(
+                            "this symbolic link points to `{path}`, which is not among the cluster's files"
+                        ));
+                    }
+                    current.clone_from(path);
+                }
+                Content::Memory(_) | Content::Disk(_) => {
+                    // Git's stand-in for a link where links cannot be made:
+                    // a small file holding only the target's path.
+                    if let Some(target) = link_stand_in(&file.content)
+                        && let Ok(next) =
+                            resolve_link(&current, &target, layers, &|p| self.index_of(p).is_some())
+                    {
+                        current = next;
+                        continue;
+                    }
+                    return Ok(file);
+                }
+                Content::Unlistable(message) => return Err(message.clone()),
+            }
+        }
+        Err("this symbolic link is part of a loop of links; it is not followed".to_string())
     }
 
     /// The first bytes of a file, for guessing its format from its content.
     fn head(&self, path: &str) -> Option<Vec<u8>> {
-        let file = &self.files[self
-            .files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .ok()?];
+        let file = self.resolve(path, None).ok()?;
         match &file.content {
             Content::Memory(bytes) => Some(bytes[..bytes.len().min(4096)].to_vec()),
             Content::Disk(p) => {
@@ -430,7 +589,7 @@ impl Workspace {
                     .ok()?;
                 Some(head)
             }
-            Content::Unlistable(_) => None,
+            Content::Link(_) | Content::LinkInCluster(_) | Content::Unlistable(_) => None,
         }
     }
 
@@ -453,13 +612,18 @@ impl Workspace {
             .filter(|f| !matches!(f.content, Content::Unlistable(_)))
             .map(|f| f.path.clone())
             .collect();
-        let sniff = |path: &str| self.head(path).and_then(|head| discover::sniff(&head));
+        let head = |path: &str| self.head(path);
+        let context = discover::Context {
+            root_name: &self.root_name,
+            environment: self.environment.as_deref(),
+        };
         let Discovery {
             nodes,
             mut files,
             ignored,
             manifest_errors,
-        } = discover::discover(&paths, manifest_ref, &sniff);
+            notes,
+        } = discover::discover(&paths, manifest_ref, &head, context);
         let limits = self.limits.with_manifest(manifest_ref);
         let over_limit = (files.len() > limits.max_files).then(|| {
             let dropped = files.len() - limits.max_files;
@@ -488,6 +652,8 @@ impl Workspace {
                 addresses: Vec::new(),
                 hostname: None,
                 files: Vec::new(),
+                layers: nodes[index].layers.clone(),
+                aliases: Vec::new(),
                 manifest_span: None,
             });
         }
@@ -498,8 +664,11 @@ impl Workspace {
             .enumerate()
             .map(|(i, found)| {
                 let id = FileId((first_id + i) as u32);
-                let mut loaded = self.load_path(id, &found.path, found.format, false, &limits);
-                loaded.0.node = Some(node_id[found.node]);
+                let node = found.node.map(|n| node_id[n]);
+                let layers = node.map(|n| cluster.nodes[n.index()].layers.as_slice());
+                let mut loaded =
+                    self.load_path(id, &found.path, found.format, false, &limits, layers);
+                loaded.0.node = node;
                 loaded
             })
             .collect();
@@ -516,11 +685,13 @@ impl Workspace {
             cluster.files.push(ClusterFile {
                 source: SourceFile::new(first.path, ""),
                 format: Some(first.format),
-                node: Some(node_id[first.node]),
+                node: first.node.map(|n| node_id[n]),
                 document: Arc::new(Document::NotParsed),
                 includes: Vec::new(),
             });
-            cluster.nodes[node_id[first.node].index()].files.push(id);
+            if let Some(node) = first.node {
+                cluster.nodes[node_id[node].index()].files.push(id);
+            }
             diagnostics.push(
                 Diagnostic::new(
                     Span::file_start(id),
@@ -533,6 +704,7 @@ impl Workspace {
                 .with_rule(unreadable_file::RULE.id, Severity::Error),
             );
         }
+        Self::report_layout_notes(&notes, &node_id, &mut cluster, &mut diagnostics);
         let mut ignored = ignored;
         self.follow_liferay_includes(
             &mut cluster,
@@ -599,11 +771,14 @@ impl Workspace {
             let path = &file.source.path;
             let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
             let node = file.node;
+            let layers: Vec<String> = node
+                .map(|n| cluster.nodes[n.index()].layers.clone())
+                .unwrap_or_default();
             let targets: Vec<String> = liferay::include_items(doc, &file.source.text)
                 .iter()
                 .filter_map(|item| liferay::include_path(&item.text, path, dir))
-                // Only within the including file's node folder.
-                .filter(|target| target.split('/').next() == path.split('/').next())
+                // Only within the including file's node (any of its layers).
+                .flat_map(|target| liferay::in_layers(&target, &layers))
                 .collect();
             for target in targets {
                 let Some(at) = ignored.iter().position(|p| *p == target) else {
@@ -611,8 +786,14 @@ impl Workspace {
                 };
                 ignored.remove(at);
                 let new_id = FileId(cluster.files.len() as u32);
-                let (mut file, mut found) =
-                    self.load_path(new_id, &target, Format::LiferayProperties, false, limits);
+                let (mut file, mut found) = self.load_path(
+                    new_id,
+                    &target,
+                    Format::LiferayProperties,
+                    false,
+                    limits,
+                    Some(&layers),
+                );
                 file.node = node;
                 if let Some(node) = node {
                     cluster.nodes[node.index()].files.push(new_id);
@@ -639,8 +820,12 @@ impl Workspace {
         limits: &Limits,
     ) {
         let paths: Vec<String> = self.files.iter().map(|f| f.path.clone()).collect();
-        let mut ids: HashMap<String, FileId> = (0..cluster.files.len())
-            .map(|i| (cluster.files[i].source.path.clone(), FileId(i as u32)))
+        // A file several nodes read is one file per node.
+        let mut ids: HashMap<(String, Option<NodeId>), FileId> = (0..cluster.files.len())
+            .map(|i| {
+                let file = &cluster.files[i];
+                ((file.source.path.clone(), file.node), FileId(i as u32))
+            })
             .collect();
         // Shallow files first, so that a main `nginx.conf` sets the prefix
         // of the files it includes before they are visited themselves.
@@ -653,7 +838,7 @@ impl Workspace {
             .collect();
         wave.sort_by_key(|(id, _)| cluster.files[id.index()].source.path.matches('/').count());
         let mut visited: HashSet<FileId> = wave.iter().map(|(id, _)| *id).collect();
-        let mut unloaded: HashSet<String> = ignored.iter().cloned().collect();
+        let unloaded: HashSet<String> = ignored.iter().cloned().collect();
         let mut fragments: HashSet<FileId> = HashSet::new();
         // How deep the next wave's files are included, and how many files
         // includes brought in so far.
@@ -666,11 +851,18 @@ impl Workspace {
             for (id, base) in std::mem::take(&mut wave) {
                 let file = &cluster.files[id.index()];
                 let Some(format) = file.format else { continue };
+                let layers: &[String] = file
+                    .node
+                    .map_or(&[], |n| cluster.nodes[n.index()].layers.as_slice());
                 let mut resolved = Vec::new();
                 for reference in file.document.references(&file.source.text) {
-                    let Some(located) =
-                        includes::locate(&reference.value, &file.source.path, &base, format)
-                    else {
+                    let Some(located) = includes::locate(
+                        &reference.value,
+                        &file.source.path,
+                        &base,
+                        format,
+                        layers,
+                    ) else {
                         continue;
                     };
                     let found = located
@@ -679,7 +871,10 @@ impl Workspace {
                         .map(|c| includes::matching(c, reference.kind, &paths))
                         .find(|found| !found.is_empty())
                         .unwrap_or_default();
-                    if found.is_empty() && located.certain {
+                    if found.is_empty()
+                        && located.certain
+                        && !includes::may_be_absent(format, &reference.value, reference.kind)
+                    {
                         if let Some(d) = unresolved(id, &reference, &located.candidates[0]) {
                             diagnostics.push(d);
                         }
@@ -687,7 +882,8 @@ impl Workspace {
                     }
                     let mut targets = Vec::new();
                     for path in found {
-                        let target = match ids.get(path) {
+                        let key = (path.to_string(), file.node);
+                        let target = match ids.get(&key) {
                             Some(&target) => target,
                             None if unloaded.contains(path)
                                 && (depth > limits.max_include_depth
@@ -702,7 +898,7 @@ impl Workspace {
                                 ));
                                 continue;
                             }
-                            None if unloaded.remove(path) => {
+                            None if unloaded.contains(path) => {
                                 included += 1;
                                 let target = FileId((cluster.files.len() + to_load.len()) as u32);
                                 to_load.push((
@@ -711,7 +907,7 @@ impl Workspace {
                                     file.node,
                                     reference.fragment,
                                 ));
-                                ids.insert(path.to_string(), target);
+                                ids.insert(key, target);
                                 target
                             }
                             None => continue,
@@ -760,12 +956,14 @@ impl Workspace {
                 .par_iter()
                 .enumerate()
                 .map(|(i, (path, format, node, fragment))| {
+                    let layers = node.map(|n| cluster.nodes[n.index()].layers.as_slice());
                     let (mut file, found) = self.load_path(
                         FileId((first_new + i) as u32),
                         path,
                         *format,
                         *fragment,
                         limits,
+                        layers,
                     );
                     file.node = *node;
                     (file, found)
@@ -781,6 +979,46 @@ impl Workspace {
             }
             wave = next;
             depth += 1;
+        }
+    }
+
+    /// What discovery was unsure of, as `core/layout-uncertain` notes at
+    /// the node's first file (or the stray file itself).
+    fn report_layout_notes(
+        notes: &[discover::LayoutNote],
+        node_id: &[NodeId],
+        cluster: &mut Cluster,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        for note in notes {
+            let at = match (&note.path, note.node) {
+                (Some(path), _) => {
+                    // A stray file is in the report as a file of no node,
+                    // its text unread (nothing of it is shown).
+                    let id = FileId(cluster.files.len() as u32);
+                    let source = SourceFile::new(path.as_str(), "");
+                    cluster.files.push(ClusterFile {
+                        source,
+                        format: None,
+                        node: None,
+                        document: Arc::new(Document::NotParsed),
+                        includes: Vec::new(),
+                    });
+                    Some(id)
+                }
+                (None, Some(node)) => cluster.nodes[node_id[node].index()].files.first().copied(),
+                (None, None) => None,
+            };
+            if let Some(file) = at {
+                diagnostics.push(
+                    Diagnostic::new(Span::file_start(file), note.message.clone())
+                        .help("name the nodes in a clusterlint.toml (`[nodes.NAME]` with `files`), or `clusterlint check --show-settings` to see what was found")
+                        .with_rule(
+                            layout_uncertain::RULE.id,
+                            layout_uncertain::RULE.default_severity,
+                        ),
+                );
+            }
         }
     }
 
@@ -873,28 +1111,152 @@ fn over_include_limit(
     .with_rule(unreadable_file::RULE.id, Severity::Error)
 }
 
-/// Why the link at `path` is not followed: it is part of a loop, or it
-/// leads out of the cluster (whose files are all the check may read).
-fn refused_link(canonical_root: &Path, path: &Path) -> Option<String> {
-    match std::fs::canonicalize(path) {
-        Ok(target) if !target.starts_with(canonical_root) => Some(format!(
-            "this symbolic link leads out of the cluster, to `{}`; it is not followed",
-            target.display()
-        )),
-        Ok(_) => None,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) if e.raw_os_error() == Some(LINK_LOOP) => {
-            Some("this symbolic link is part of a loop of links; it is not followed".to_string())
-        }
-        Err(e) => Some(format!("cannot follow this symbolic link: {e}")),
-    }
+/// How many links one path may go through.
+const MAX_LINK_HOPS: usize = 8;
+
+/// Whether a link's absolute target is a file a package installs outside
+/// any configuration folder (Debian's `modules-enabled/*.conf` point into
+/// `/usr/share/nginx/modules-available/`).
+fn is_package_path(target: &str) -> bool {
+    ["/usr/share/", "/usr/lib/", "/lib/"]
+        .iter()
+        .any(|p| target.starts_with(p))
 }
 
-/// `ELOOP`.
-#[cfg(target_os = "linux")]
-const LINK_LOOP: i32 = 40;
-#[cfg(not(target_os = "linux"))]
-const LINK_LOOP: i32 = 62;
+/// The cluster path a link at `link` to `target` names. A relative target
+/// is read from the link's folder and must stay in the cluster. An
+/// absolute one is the node's own path: it is looked for under each of
+/// the node's `layers` (else each folder above the link, nearest first),
+/// as mirrored there or, for a flat node, without its `/etc/<program>/`
+/// (`/etc/nginx/sites-available/x` in `lb/sites-available/x`). Never
+/// resolved on this host.
+fn resolve_link(
+    link: &str,
+    target: &str,
+    layers: Option<&[String]>,
+    exists: &dyn Fn(&str) -> bool,
+) -> Result<String, String> {
+    let folder = includes::parent(link);
+    let Some(absolute) = target.strip_prefix('/') else {
+        let joined = join_lexically(folder, target).ok_or_else(|| {
+            format!(
+                "this symbolic link leads out of the cluster, to `{target}`; it is not followed"
+            )
+        })?;
+        return if exists(&joined) {
+            Ok(joined)
+        } else {
+            Err(format!(
+                "this symbolic link points to `{target}`, which is not among the cluster's files"
+            ))
+        };
+    };
+    let above: Vec<String> = layers.map_or_else(
+        || {
+            let mut folders = Vec::new();
+            let mut at = folder;
+            loop {
+                folders.push(at.to_string());
+                if at.is_empty() {
+                    break;
+                }
+                at = includes::parent(at);
+            }
+            folders
+        },
+        <[String]>::to_vec,
+    );
+    let flat = flat_config_path(absolute);
+    for base in &above {
+        for candidate in std::iter::once(absolute).chain(flat) {
+            if let Some(path) = join_lexically(base, candidate)
+                && exists(&path)
+            {
+                return Ok(path);
+            }
+        }
+    }
+    Err(format!(
+        "this symbolic link leads out of the cluster, to `{target}`: it is read as the node's own `{target}`, which the node's folder does not hold (it is never followed on this machine)"
+    ))
+}
+
+/// What a symbolic link to `target` found under `root` stands for: a path
+/// of the cluster when its absolute target lies in the cluster's folder,
+/// else the target as written; `None` for a module a package installs
+/// (Debian's `modules-enabled/*.conf` point into
+/// `/usr/share/nginx/modules-available/`), which is not the cluster's.
+fn link_content(target: &Path, root: &Path, canonical_root: &Path) -> Option<Content> {
+    if target.is_absolute() {
+        for base in [canonical_root, root] {
+            if let Ok(inside) = target.strip_prefix(base) {
+                return Some(Content::LinkInCluster(relative(Path::new(""), inside)));
+            }
+        }
+    }
+    let target = target.to_string_lossy().replace('\\', "/");
+    (!is_package_path(&target)).then_some(Content::Link(target))
+}
+
+/// `etc/nginx/x` → `x`: where a flat node keeps a program's files.
+fn flat_config_path(absolute: &str) -> Option<&str> {
+    let rest = absolute
+        .strip_prefix("usr/local/etc/")
+        .or_else(|| absolute.strip_prefix("etc/"))?;
+    let (_, inside) = rest.split_once('/')?;
+    (!inside.is_empty()).then_some(inside)
+}
+
+/// `folder/relative` with `.` and `..` resolved; `None` above the root.
+fn join_lexically(folder: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The target a small file names when it is git's stand-in for a link
+/// (checked out where links cannot be made): one path and nothing else.
+fn link_stand_in(content: &Content) -> Option<String> {
+    const MAX: usize = 512;
+    let bytes = match content {
+        Content::Memory(bytes) => bytes.to_vec(),
+        Content::Disk(path) => {
+            let metadata = std::fs::symlink_metadata(path).ok()?;
+            if !metadata.is_file() || metadata.len() as usize > MAX {
+                return None;
+            }
+            let mut bytes = Vec::with_capacity(MAX);
+            std::fs::File::open(path)
+                .ok()?
+                .take(MAX as u64 + 1)
+                .read_to_end(&mut bytes)
+                .ok()?;
+            bytes
+        }
+        _ => return None,
+    };
+    if bytes.len() > MAX {
+        return None;
+    }
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    let plausible = (text.starts_with('/') || text.starts_with("../") || text.starts_with("./"))
+        && text.len() > 1
+        && !text.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, ';' | '{' | '}' | '=' | '#' | '"' | '\'' | '<')
+        });
+    plausible.then(|| text.to_string())
+}
 
 fn too_large(size: u64, limit: u64) -> String {
     format!("the file is {size} bytes, over the limit of {limit} bytes")

@@ -171,11 +171,17 @@ fn links_out_of_the_cluster_and_loops_of_links_are_reported_not_followed() {
 #[test]
 fn a_root_without_nodes_has_no_nodes() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("portal-ext.properties"), SECRET).unwrap();
+    fs::write(dir.path().join("README.md"), "notes\n").unwrap();
     let report = clusterlint::lint_dir(dir.path()).unwrap();
     assert!(report.cluster.nodes.is_empty());
     assert!(report.diagnostics.is_empty());
-    assert_eq!(report.ignored, ["portal-ext.properties"]);
+    assert_eq!(report.ignored, ["README.md"]);
+    // A root holding one node's files is that node.
+    fs::write(dir.path().join("portal-ext.properties"), SECRET).unwrap();
+    let report = clusterlint::lint_dir(dir.path()).unwrap();
+    assert_eq!(report.cluster.nodes.len(), 1);
+    let name = dir.path().file_name().unwrap().to_string_lossy();
+    assert_eq!(report.cluster.nodes[0].name, name);
     assert!(clusterlint::lint_dir(&dir.path().join("missing")).is_err());
     assert!(clusterlint::lint_dir(&dir.path().join("portal-ext.properties")).is_err());
 }

@@ -364,7 +364,7 @@ fn the_tool_failing_is_exit_code_two() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("holds no nodes"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("holds no cluster"));
 
     let bad_manifest = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(bad_manifest.path().join("app1")).unwrap();

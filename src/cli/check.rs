@@ -16,10 +16,11 @@ use crate::{Severity, Workspace};
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Cluster roots (one folder per node inside), or files of clusters
-    /// (each stands for the cluster around it: the nearest folder upward
-    /// with a clusterlint.toml, else the git repository's root). Default:
-    /// the current directory.
+    /// Folders or files. A folder stands for the clusters in or around it:
+    /// the cluster of the nearest clusterlint.toml upward, else every
+    /// cluster below it, or the cluster of the node it is in. A file stands
+    /// for its own cluster, and only findings touching it are shown.
+    /// Default: the current directory.
     paths: Vec<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
@@ -42,6 +43,11 @@ pub struct CheckArgs {
     /// without `--fix`).
     #[arg(long)]
     diff: bool,
+    /// Print what each cluster was found to be (its root, manifest, nodes
+    /// with their folders, roles and files, the versions and editions
+    /// assumed) instead of checking it.
+    #[arg(long)]
+    show_settings: bool,
 }
 
 fn parse_severity(text: &str) -> Result<(String, Severity), String> {
@@ -54,6 +60,8 @@ fn parse_severity(text: &str) -> Result<(String, Severity), String> {
 pub struct Checked {
     /// The root as shown.
     pub shown: String,
+    /// How headings name the cluster (its root, and its environment).
+    pub label: String,
     pub report: Report,
 }
 
@@ -85,14 +93,28 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         eprintln!("error: `{}` does not exist", path.display());
         failed = true;
     }
+    for path in &resolved.empty {
+        eprintln!(
+            "error: `{}` holds no cluster: no clusterlint.toml above it, and no folder in or around it holds a node's configuration files",
+            path.display()
+        );
+        failed = true;
+    }
     for path in &resolved.outside {
         note(
             args,
             &format!(
-                "`{}` is in no cluster (no clusterlint.toml above it, no git repository); not checked",
+                "`{}` is in no cluster (no clusterlint.toml above it, and no node's folder around it); not checked",
                 path.display()
             ),
         );
+    }
+    if let Err(message) = check_selectors(&resolved.clusters, &options) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
+    if args.show_settings {
+        return show_settings(&resolved.clusters, args, failed);
     }
     let mut checked = Vec::new();
     let mut diff = String::new();
@@ -117,7 +139,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             } else {
                 eprintln!(
                     "error: `{}` holds no nodes: a cluster root has one folder per node (or a clusterlint.toml naming them)",
-                    target.shown
+                    target.label()
                 );
                 failed = true;
             }
@@ -135,6 +157,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         }
         checked.push(Checked {
             shown: target.shown.clone(),
+            label: target.label(),
             report,
         });
     }
@@ -167,11 +190,75 @@ fn note(args: &CheckArgs, message: &str) {
     }
 }
 
-fn lint(target: &Target, args: &CheckArgs, options: &LintOptions) -> Result<Report, String> {
-    let mut workspace = Workspace::from_dir(&target.root).map_err(|e| e.to_string())?;
+/// The workspace of a target, with `--config` applied.
+fn workspace_of(target: &Target, args: &CheckArgs) -> Result<Workspace, String> {
+    let mut workspace = Workspace::from_root(&target.cluster).map_err(|e| e.to_string())?;
     if let Some(config) = &args.config {
         workspace.set_manifest_file(config);
     }
+    Ok(workspace)
+}
+
+/// Checks the command line's rule selectors against the rules, packs and
+/// the clusters' own checks: a misspelt one must not pass silently.
+fn check_selectors(targets: &[Target], options: &LintOptions) -> Result<(), String> {
+    let custom: Vec<String> = targets
+        .iter()
+        .filter_map(|t| {
+            crate::roots::manifest_above(t.root()).or_else(|| t.cluster.settings.clone())
+        })
+        .filter_map(|root| {
+            let file = if root.is_file() {
+                root
+            } else {
+                root.join(crate::manifest::FILE_NAME)
+            };
+            std::fs::read_to_string(file).ok()
+        })
+        .flat_map(|text| {
+            crate::manifest::parse(&text)
+                .checks
+                .into_iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    options.validate_known(&custom)
+}
+
+/// `--show-settings`: what each cluster was found to be.
+fn show_settings(targets: &[Target], args: &CheckArgs, failed: bool) -> ExitCode {
+    let mut out = String::new();
+    let mut failed = failed;
+    for target in targets {
+        match workspace_of(target, args) {
+            Ok(workspace) => {
+                let analysis = workspace.analyze();
+                out.push_str(&crate::report::settings::describe(
+                    &target.label(),
+                    &target.cluster,
+                    &analysis,
+                ));
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                failed = true;
+            }
+        }
+    }
+    if let Err(message) = output::emit(&args.output, &out) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
+    if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn lint(target: &Target, args: &CheckArgs, options: &LintOptions) -> Result<Report, String> {
+    let workspace = workspace_of(target, args)?;
     let mut report = workspace.lint(options);
     if let Some(only) = &target.only {
         keep_touching(&mut report, only);
@@ -241,11 +328,11 @@ fn fix(
     report: Report,
 ) -> (Report, Vec<Outcome>) {
     let mut target = Target {
-        root: target.root.clone(),
+        cluster: target.cluster.clone(),
         shown: target.shown.clone(),
         only: target.only.clone(),
     };
-    let root = target.root.clone();
+    let root = target.root().to_path_buf();
     crate::fix::fix_until_done(report, &root, |round| {
         if let Some(only) = &mut target.only {
             for outcome in round {

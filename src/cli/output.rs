@@ -95,11 +95,14 @@ pub fn render(args: &OutputArgs, checked: &[Checked]) -> String {
         Format::Github => github::render(&reports),
         Format::Junit => junit::render(&reports),
         Format::Concise => concise::render(&reports),
-        Format::Human => human_text(args, &reports),
+        Format::Human => {
+            let labels: Vec<&str> = checked.iter().map(|c| c.label.as_str()).collect();
+            human_text(args, &reports, &labels)
+        }
     }
 }
 
-fn human_text(args: &OutputArgs, reports: &[(&str, &Report)]) -> String {
+fn human_text(args: &OutputArgs, reports: &[(&str, &Report)], labels: &[&str]) -> String {
     let terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         Color::Always => true,
@@ -112,9 +115,9 @@ fn human_text(args: &OutputArgs, reports: &[(&str, &Report)]) -> String {
         width: if terminal { 120 } else { 100 },
     };
     let mut out = String::new();
-    for (root, report) in reports {
+    for ((_, report), label) in reports.iter().zip(labels) {
         if reports.len() > 1 && !(args.quiet && report.diagnostics.is_empty()) {
-            let _ = writeln!(out, "== {root}");
+            let _ = writeln!(out, "== {label}");
         }
         out.push_str(&human::render_diagnostics(report, options));
         if !args.quiet {

@@ -1,19 +1,18 @@
-//! From the paths on the command line to the clusters to check: a folder
-//! is a cluster root; a file (as pre-commit passes them) stands for the
-//! cluster it belongs to, and only findings touching the given files are
-//! reported.
+//! From the paths on the command line to the clusters to check (see
+//! `roots.rs`): a folder stands for the clusters in or around it; a file
+//! (as pre-commit passes them) for its own cluster, of which only the
+//! findings touching the given files are reported.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::manifest;
-use crate::roots;
+use crate::roots::{self, ClusterRoot};
 
 /// One cluster to check.
 #[derive(Debug)]
 pub struct Target {
-    /// The root as given (folders) or found (files).
-    pub root: PathBuf,
+    pub cluster: ClusterRoot,
     /// The root as reports show it, from the current folder.
     pub shown: String,
     /// Cluster paths of the files given on the command line; `None`: the
@@ -21,13 +20,30 @@ pub struct Target {
     pub only: Option<BTreeSet<String>>,
 }
 
+impl Target {
+    /// The cluster's folder.
+    pub fn root(&self) -> &Path {
+        &self.cluster.folder
+    }
+
+    /// How headings name the cluster: its folder, and its environment.
+    pub fn label(&self) -> String {
+        match &self.cluster.environment {
+            Some(env) => format!("{} (environment `{env}`)", self.shown),
+            None => self.shown.clone(),
+        }
+    }
+}
+
 /// Targets in command-line order, plus what could not be used: paths that
-/// do not exist (errors) and files in no cluster (notes).
+/// do not exist (errors), files in no cluster and folders holding none
+/// (notes and errors).
 #[derive(Debug, Default)]
 pub struct Targets {
     pub clusters: Vec<Target>,
     pub missing: Vec<PathBuf>,
     pub outside: Vec<PathBuf>,
+    pub empty: Vec<PathBuf>,
 }
 
 /// Sorts the command line's paths into targets.
@@ -41,47 +57,84 @@ pub fn resolve(paths: &[PathBuf]) -> Targets {
             continue;
         };
         if metadata.is_dir() {
-            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-            match out.position(&absolute) {
-                Some(at) => out.clusters[at].only = None,
-                None => out.clusters.push(Target {
-                    root: path.clone(),
-                    shown: path.to_string_lossy().replace('\\', "/"),
-                    only: None,
-                }),
+            let found = roots::clusters_for_folder(path);
+            if found.is_empty() {
+                out.empty.push(path.clone());
+            }
+            for cluster in found {
+                match out.position(&cluster) {
+                    Some(at) => out.clusters[at].only = None,
+                    None => out.clusters.push(Target {
+                        shown: shown(&cluster.folder, &cwd),
+                        cluster,
+                        only: None,
+                    }),
+                }
             }
             continue;
         }
-        let Some(root) = roots::cluster_root_of(path) else {
+        let found = roots::clusters_for_file(path);
+        if found.is_empty() {
             out.outside.push(path.clone());
             continue;
-        };
+        }
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-        let in_cluster = roots::display_relative(&absolute, &root);
-        let at = out.position(&root).unwrap_or_else(|| {
-            out.clusters.push(Target {
-                shown: roots::display_relative(&root, &cwd),
-                root: root.clone(),
-                only: Some(BTreeSet::new()),
+        for cluster in found {
+            let in_cluster = roots::display_relative(&absolute, &cluster.folder);
+            let at = out.position(&cluster).unwrap_or_else(|| {
+                out.clusters.push(Target {
+                    shown: shown(&cluster.folder, &cwd),
+                    cluster,
+                    only: Some(BTreeSet::new()),
+                });
+                out.clusters.len() - 1
             });
-            out.clusters.len() - 1
-        });
-        let target = &mut out.clusters[at];
-        // The manifest shapes every finding: a change to it checks all.
-        if in_cluster == manifest::FILE_NAME {
-            target.only = None;
-        } else if let Some(only) = &mut target.only {
-            only.insert(in_cluster);
+            let target = &mut out.clusters[at];
+            // The manifest shapes every finding: a change to it checks all.
+            if in_cluster == manifest::FILE_NAME {
+                target.only = None;
+            } else if let Some(only) = &mut target.only {
+                only.insert(in_cluster);
+            }
         }
     }
     out
 }
 
+/// A folder as reports show it: relative to the current folder when it
+/// lies inside it, else as an absolute path.
+fn shown(folder: &Path, cwd: &Path) -> String {
+    match folder.strip_prefix(cwd) {
+        Ok(_) => roots::display_relative(folder, cwd),
+        Err(_) => relative_upward(folder, cwd)
+            .unwrap_or_else(|| folder.to_string_lossy().replace('\\', "/")),
+    }
+}
+
+/// `../x` forms for a folder near the current one (up to three levels).
+fn relative_upward(folder: &Path, cwd: &Path) -> Option<String> {
+    let mut up = String::new();
+    let mut at = cwd;
+    for _ in 0..3 {
+        at = at.parent()?;
+        up.push_str("../");
+        if let Ok(rest) = folder.strip_prefix(at) {
+            let rest = roots::display_relative(rest, Path::new(""));
+            return Some(if rest.is_empty() || rest == "." {
+                up.trim_end_matches('/').to_string()
+            } else {
+                format!("{up}{rest}")
+            });
+        }
+    }
+    None
+}
+
 impl Targets {
-    /// The target whose root is `absolute`.
-    fn position(&self, absolute: &Path) -> Option<usize> {
-        self.clusters
-            .iter()
-            .position(|t| std::path::absolute(&t.root).is_ok_and(|root| root == absolute))
+    /// The target checking the same cluster.
+    fn position(&self, cluster: &ClusterRoot) -> Option<usize> {
+        self.clusters.iter().position(|t| {
+            t.cluster.folder == cluster.folder && t.cluster.environment == cluster.environment
+        })
     }
 }

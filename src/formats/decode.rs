@@ -23,7 +23,7 @@ impl Encoding {
     #[must_use]
     pub const fn of(format: Format) -> Self {
         match format {
-            Format::GluuSetup | Format::OsgiCfg => Self::Latin1,
+            Format::GluuSetup | Format::OsgiCfg | Format::GradleProperties => Self::Latin1,
             Format::LiferayProperties | Format::OsgiConfig => Self::Utf8Strict,
             Format::KaazingXml => Self::Xml,
             Format::TomcatSetenv
@@ -33,7 +33,11 @@ impl Encoding {
             | Format::Csync2
             | Format::Hosts
             | Format::Pem
-            | Format::Csync2Key => Self::Utf8Bytes,
+            | Format::Csync2Key
+            | Format::Compose
+            | Format::Dockerfile
+            | Format::EnvFile
+            | Format::ShellScript => Self::Utf8Bytes,
         }
     }
 }

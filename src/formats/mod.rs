@@ -45,10 +45,21 @@ pub enum Format {
     Pem,
     /// A csync2 pre-shared key file a csync2 group points at.
     Csync2Key,
+    /// A Docker Compose file (deployment: services, environment, commands).
+    Compose,
+    /// A Dockerfile (deployment: the image's environment and command).
+    Dockerfile,
+    /// An environment file (`.env`, compose `env_file`).
+    EnvFile,
+    /// A start script (`start.sh`, `docker-entrypoint.sh`).
+    ShellScript,
+    /// A Gradle project's `gradle.properties` (a Liferay Workspace's
+    /// product and bundle).
+    GradleProperties,
 }
 
 impl Format {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 18] = [
         Self::LiferayProperties,
         Self::OsgiConfig,
         Self::OsgiCfg,
@@ -62,6 +73,11 @@ impl Format {
         Self::Hosts,
         Self::Pem,
         Self::Csync2Key,
+        Self::Compose,
+        Self::Dockerfile,
+        Self::EnvFile,
+        Self::ShellScript,
+        Self::GradleProperties,
     ];
 
     /// The name used in `clusterlint.toml` `[files]` and in `--verbose` output.
@@ -81,6 +97,38 @@ impl Format {
             Self::Hosts => "hosts",
             Self::Pem => "pem",
             Self::Csync2Key => "csync2-key",
+            Self::Compose => "compose",
+            Self::Dockerfile => "dockerfile",
+            Self::EnvFile => "env-file",
+            Self::ShellScript => "shell-script",
+            Self::GradleProperties => "gradle-properties",
+        }
+    }
+
+    /// Whether files of this format say how nodes are started rather than
+    /// configure a program: they attach to nodes, and never make one.
+    #[must_use]
+    pub const fn is_deployment(self) -> bool {
+        matches!(
+            self,
+            Self::Compose
+                | Self::Dockerfile
+                | Self::EnvFile
+                | Self::ShellScript
+                | Self::GradleProperties
+        )
+    }
+
+    /// The descriptor kind of a deployment format.
+    #[must_use]
+    pub const fn descriptor(self) -> Option<crate::deploy::DescriptorKind> {
+        use crate::deploy::DescriptorKind;
+        match self {
+            Self::Compose => Some(DescriptorKind::Compose),
+            Self::Dockerfile => Some(DescriptorKind::Dockerfile),
+            Self::EnvFile => Some(DescriptorKind::EnvFile),
+            Self::ShellScript => Some(DescriptorKind::Script),
+            _ => None,
         }
     }
 
@@ -135,6 +183,8 @@ pub enum Document {
     Pem(pem::PemDocument),
     Csync2Key(csync2_key::Csync2KeyDocument),
     Xml(xml::XmlDocument),
+    /// A deployment descriptor (compose file, Dockerfile, env file, script).
+    Deployment(crate::deploy::DeploymentDocument),
     /// A format this version classifies but does not parse.
     NotParsed,
 }
@@ -188,6 +238,7 @@ impl Document {
             Self::Pem(doc) => &doc.errors,
             Self::Csync2Key(doc) => &doc.errors,
             Self::Xml(doc) => &doc.errors,
+            Self::Deployment(doc) => &doc.errors,
             Self::Hosts(_) | Self::NotParsed => &[],
         }
     }
@@ -205,7 +256,7 @@ impl Document {
             Self::Csync2(doc) => &doc.comments,
             Self::Hosts(doc) => &doc.comments,
             Self::Xml(doc) => &doc.comments,
-            Self::Pem(_) | Self::Csync2Key(_) | Self::NotParsed => &[],
+            Self::Pem(_) | Self::Csync2Key(_) | Self::Deployment(_) | Self::NotParsed => &[],
         }
     }
 
@@ -387,9 +438,22 @@ impl Document {
                     }
                 }
             }
+            Self::Deployment(doc) => {
+                for launch in &doc.launches {
+                    out.extend(crate::deploy::texts(launch).map(|t| t.range));
+                }
+            }
             Self::NotParsed => {}
         }
         out
+    }
+
+    #[must_use]
+    pub fn as_deployment(&self) -> Option<&crate::deploy::DeploymentDocument> {
+        match self {
+            Self::Deployment(doc) => Some(doc),
+            _ => None,
+        }
     }
 
     #[must_use]
@@ -502,7 +566,7 @@ pub fn parse(format: Format, text: &str) -> Document {
         Format::LiferayProperties => {
             Document::Properties(properties::parse(text, Dialect::Liferay))
         }
-        Format::OsgiCfg | Format::GluuSetup => {
+        Format::OsgiCfg | Format::GluuSetup | Format::GradleProperties => {
             Document::Properties(properties::parse(text, Dialect::Jdk))
         }
         Format::OsgiConfig => Document::OsgiConfig(osgi_config::parse(text)),
@@ -515,5 +579,11 @@ pub fn parse(format: Format, text: &str) -> Document {
         Format::Pem => Document::Pem(pem::parse(text)),
         Format::Csync2Key => Document::Csync2Key(csync2_key::parse(text)),
         Format::KaazingXml => Document::Xml(xml::parse(text)),
+        Format::Compose | Format::Dockerfile | Format::EnvFile | Format::ShellScript => {
+            match format.descriptor() {
+                Some(kind) => Document::Deployment(crate::deploy::parse(kind, text)),
+                None => Document::NotParsed,
+            }
+        }
     }
 }

@@ -15,6 +15,8 @@ use crate::workspace::Workspace;
 /// One open cluster.
 pub struct Cluster {
     pub root: PathBuf,
+    /// What the cluster is (its folder, environment, excluded folders).
+    spec: roots::ClusterRoot,
     workspace: Workspace,
     /// The editor's buffers by cluster path; they override the disk.
     buffers: BTreeMap<String, String>,
@@ -28,11 +30,12 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// Reads the cluster under `root` into memory.
-    pub fn open(root: &Path) -> Result<Self, String> {
+    /// Reads the cluster `spec` describes into memory.
+    pub fn open(spec: &roots::ClusterRoot) -> Result<Self, String> {
         Ok(Self {
-            root: root.to_path_buf(),
-            workspace: read(root)?,
+            root: spec.folder.clone(),
+            spec: spec.clone(),
+            workspace: read(spec)?,
             buffers: BTreeMap::new(),
             reread: false,
             report: None,
@@ -131,7 +134,7 @@ impl Cluster {
             return false;
         }
         if std::mem::take(&mut self.reread) {
-            match read(&self.root) {
+            match read(&self.spec) {
                 Ok(workspace) => self.workspace = workspace,
                 // The root went away: what the buffers hold is all there is.
                 Err(_) => self.workspace = Workspace::new(),
@@ -160,25 +163,30 @@ impl Cluster {
     }
 }
 
-fn read(root: &Path) -> Result<Workspace, String> {
-    let mut workspace = Workspace::from_dir(root).map_err(|e| e.to_string())?;
+fn read(spec: &roots::ClusterRoot) -> Result<Workspace, String> {
+    let mut workspace = Workspace::from_root(spec).map_err(|e| e.to_string())?;
     workspace.read_into_memory();
     workspace.enable_parse_cache();
     Ok(workspace)
 }
 
-/// The root of the cluster `file` belongs to: the nearest folder upward
-/// with a `clusterlint.toml`; else the innermost workspace folder holding
-/// it; else its git repository's root.
+/// The cluster `file` belongs to: the nearest folder upward with a
+/// `clusterlint.toml`, else the cluster the folders' shape shows (see
+/// `roots.rs`; for a file a Liferay Workspace shares, its first
+/// environment), else the innermost workspace folder holding it.
 #[must_use]
-pub fn root_of(file: &Path, workspace_folders: &[PathBuf]) -> Option<PathBuf> {
-    if let Some(root) = roots::manifest_root_of(file) {
-        return Some(root);
+pub fn root_of(file: &Path, workspace_folders: &[PathBuf]) -> Option<roots::ClusterRoot> {
+    if let Some(found) = roots::clusters_for_file(file).into_iter().next() {
+        return Some(found);
     }
     workspace_folders
         .iter()
         .filter(|folder| file.starts_with(folder) && file != folder.as_path())
         .max_by_key(|folder| folder.components().count())
-        .cloned()
-        .or_else(|| roots::cluster_root_of(file))
+        .map(|folder| roots::ClusterRoot {
+            folder: folder.clone(),
+            environment: None,
+            excluded: Vec::new(),
+            settings: None,
+        })
 }

@@ -425,9 +425,10 @@ impl Server {
 
     /// The root of the cluster `path` belongs to, opening it if needed.
     fn cluster_root_for(&mut self, path: &Path) -> Option<PathBuf> {
-        let root = clusters::root_of(path, &self.folders)?;
+        let spec = clusters::root_of(path, &self.folders)?;
+        let root = spec.folder.clone();
         if !self.clusters.contains_key(&root) {
-            match Cluster::open(&root) {
+            match Cluster::open(&spec) {
                 Ok(cluster) => {
                     self.clusters.insert(
                         root.clone(),

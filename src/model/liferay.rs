@@ -459,6 +459,34 @@ pub fn include_path(value: &str, including_file: &str, home_dir: &str) -> Option
     Some(normalize(&joined))
 }
 
+/// The paths a cluster path `path` of a node stands for in each of the
+/// node's `layers` (its own first): a workspace environment's file may
+/// lie in `common`. Empty when `path` is in none of them.
+#[must_use]
+pub fn in_layers(path: &str, layers: &[String]) -> Vec<String> {
+    let Some(own) = layers
+        .iter()
+        .find(|l| l.is_empty() || path.starts_with(&format!("{l}/")))
+    else {
+        return Vec::new();
+    };
+    let inside = if own.is_empty() {
+        path
+    } else {
+        &path[own.len() + 1..]
+    };
+    std::iter::once(own)
+        .chain(layers.iter().filter(|l| *l != own))
+        .map(|l| {
+            if l.is_empty() {
+                inside.to_string()
+            } else {
+                format!("{l}/{inside}")
+            }
+        })
+        .collect()
+}
+
 /// Resolves `.` and `..` in a relative path.
 fn normalize(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();

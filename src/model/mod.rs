@@ -2,6 +2,7 @@
 //! (Liferay portal properties, OSGi configurations, JVM options) built once
 //! from the parsed documents. Rules read the model; they never parse.
 
+pub mod deployment;
 pub mod gluu;
 pub mod kaazing;
 pub mod liferay;
@@ -61,6 +62,12 @@ pub struct Node {
     pub hostname: Option<String>,
     /// The node's files, by path.
     pub files: Vec<FileId>,
+    /// The folders (cluster paths, `""` for the root) standing for the
+    /// node's `/` or its product's home, the first laid over the others.
+    pub layers: Vec<String>,
+    /// Other names the node answers to (compose services, container names,
+    /// network aliases and links), for name resolution.
+    pub aliases: Vec<String>,
     /// The node's table header in the manifest, if it has one.
     pub manifest_span: Option<Span>,
 }
@@ -112,6 +119,10 @@ pub struct Cluster {
     pub stunnel: stunnel::Stunnel,
     pub kaazing: Vec<kaazing::Gateway>,
     pub net: net::Net,
+    /// What starts each node (compose services, Dockerfiles, scripts).
+    pub deployment: deployment::Deployment,
+    /// The product versions and editions the checks assume.
+    pub versions: crate::versions::Versions,
 }
 
 impl Cluster {
@@ -199,6 +210,23 @@ pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
             node.hostname = entry.hostname.as_ref().map(|h| h.value.clone());
         }
     }
+    cluster.deployment = deployment::build(cluster);
+    for index in 0..cluster.nodes.len() {
+        let id = NodeId(index as u32);
+        cluster.nodes[index].aliases = deployment::aliases(cluster, id);
+        if cluster.nodes[index].hostname.is_none() {
+            let hostname = cluster.deployment.of(id).find_map(|l| {
+                let doc = cluster.file(l.file).document.as_deployment()?;
+                doc.launches
+                    .get(l.index)?
+                    .hostname
+                    .as_ref()
+                    .map(|h| h.value.clone())
+            });
+            cluster.nodes[index].hostname = hostname.filter(|h| !h.contains("${"));
+        }
+    }
+    cluster.versions = crate::versions::infer(cluster);
     cluster.liferay = liferay::build(cluster, diagnostics);
     cluster.gluu = gluu::build(cluster);
     cluster.nginx = nginx::build(cluster);

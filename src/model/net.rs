@@ -331,6 +331,7 @@ pub(crate) fn index_nodes(cluster: &Cluster, net: &mut Net) {
         }
         let mut names = vec![node.name.to_ascii_lowercase()];
         names.extend(node.hostname.iter().map(|h| h.to_ascii_lowercase()));
+        names.extend(node.aliases.iter().map(|a| a.to_ascii_lowercase()));
         for name in names {
             let owners = net.node_of_name.entry(name).or_default();
             if !owners.contains(&node.id) {

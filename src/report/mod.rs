@@ -11,6 +11,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod settings;
 pub mod statistics;
 
 use std::path::PathBuf;

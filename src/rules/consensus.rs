@@ -144,6 +144,8 @@ mod tests {
                 addresses: Vec::new(),
                 hostname: None,
                 files: Vec::new(),
+                layers: vec![(*name).to_string()],
+                aliases: Vec::new(),
                 manifest_span: None,
             });
         }

@@ -119,6 +119,7 @@ pub static ALL: &[&Rule] = &[
     &core::include_not_found::RULE,
     &core::include_cycle::RULE,
     &core::include_glob_empty::RULE,
+    &core::layout_uncertain::RULE,
     &core::unresolved_role::RULE,
     &core::unresolved_address::RULE,
     &core::unused_suppression::RULE,

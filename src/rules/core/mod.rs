@@ -3,6 +3,7 @@
 pub mod include_cycle;
 pub mod include_glob_empty;
 pub mod include_not_found;
+pub mod layout_uncertain;
 pub mod manifest_error;
 pub mod parse_error;
 pub mod unreadable_file;
