@@ -415,7 +415,50 @@ impl Workspace {
         }
         workspace.files.sort_by(|a, b| a.path.cmp(&b.path));
         workspace.mark_link_loops();
+        if workspace.manifest.is_none() {
+            workspace.environment = workspace.default_environment();
+        }
         Ok(workspace)
+    }
+
+    /// For a root that is a Liferay Workspace: the environment its build
+    /// uses, `liferay.workspace.environment` in `gradle.properties`, else
+    /// `local` (the workspace's default), else its first environment.
+    fn default_environment(&self) -> Option<String> {
+        let environments: Vec<&str> = self
+            .files
+            .iter()
+            .filter(|f| {
+                discover::classify(&f.path).is_some_and(crate::layout::is_liferay_format)
+            })
+            .filter_map(|f| crate::layout::workspace_environment("", &f.path))
+            .filter(|e| *e != crate::layout::WORKSPACE_COMMON)
+            .collect();
+        let marked = crate::layout::WORKSPACE_MARKERS
+            .iter()
+            .any(|m| self.index_of(m).is_some())
+            || self.files.iter().any(|f| {
+                f.path
+                    .starts_with(&format!("{}/{}/", crate::layout::WORKSPACE_CONFIGS, crate::layout::WORKSPACE_COMMON))
+            });
+        if environments.is_empty() || !marked {
+            return None;
+        }
+        let configured = self
+            .resolve("gradle.properties", None)
+            .ok()
+            .and_then(|f| Self::read(&f.content, self.limits.max_file_size).ok())
+            .and_then(|bytes| {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let doc = crate::formats::properties::parse(&text, crate::formats::properties::Dialect::Jdk);
+                doc.entries_for(&text, "liferay.workspace.environment")
+                    .last()
+                    .map(|e| e.value(&text).trim().to_string())
+            });
+        configured
+            .filter(|c| environments.contains(&c.as_str()))
+            .or_else(|| environments.contains(&"local").then(|| "local".to_string()))
+            .or_else(|| environments.iter().min().map(|e| (*e).to_string()))
     }
 
     /// Links that lead back to themselves within the tree are unreadable,

@@ -18,7 +18,8 @@ use crate::source::{FileId, Span, TextRange};
 pub enum Origin {
     /// A properties file.
     File,
-    /// A `LIFERAY_*` environment variable exported in `setenv.sh`.
+    /// A `LIFERAY_*` environment variable: exported in `setenv.sh`, or set
+    /// by the node's container or service (compose, env file, image).
     Environment,
 }
 
@@ -226,11 +227,23 @@ fn build_node(
     let property_files: Vec<FileId> = of(Format::LiferayProperties).collect();
     let config_files: Vec<FileId> = of(Format::OsgiConfig).chain(of(Format::OsgiCfg)).collect();
     let setenv_files: Vec<FileId> = of(Format::TomcatSetenv).collect();
+    // `LIFERAY_*` variables the node's container or service is started
+    // with (compose `environment`, env files, the image's `ENV`).
+    let environment: Vec<(FileId, &crate::deploy::EnvVar, String)> = cluster
+        .deployment
+        .vars(id)
+        .into_iter()
+        .filter_map(|(file, var)| {
+            var.value.as_ref()?;
+            Some((file, var, env_to_property(&var.name.value)?))
+        })
+        .collect();
     let anchor = property_files
         .first()
         .or(config_files.first())
         .or(setenv_files.first())
-        .copied()?;
+        .map(|&f| Span::file_start(f))
+        .or_else(|| environment.first().map(|(f, v, _)| Span::new(*f, v.name.range)))?;
 
     let home_file = home_file(cluster, &property_files);
     let order = home_file
@@ -271,6 +284,21 @@ fn build_node(
         }
     }
 
+    // The process environment replaces the value from every file; a
+    // variable `setenv.sh` exports is set later, and wins.
+    for (file, var, key) in environment {
+        let Some(value) = &var.value else { continue };
+        properties.insert(
+            key,
+            PortalProperty {
+                value: value.value.clone(),
+                key_span: Span::new(file, var.name.range),
+                value_span: Span::new(file, value.range),
+                origin: Origin::Environment,
+                definitions: Vec::new(),
+            },
+        );
+    }
     let mut system_properties = Vec::new();
     for &file in &setenv_files {
         let Some(doc) = cluster.file(file).document.as_setenv() else {
@@ -312,7 +340,7 @@ fn build_node(
         properties,
         configs,
         system_properties,
-        anchor: Span::file_start(anchor),
+        anchor,
     })
 }
 
@@ -399,12 +427,25 @@ fn visit(
         let Some(path) = include_path(&item.text, &source.path, home_dir) else {
             continue; // Outside the node's files; cannot be checked.
         };
-        match files
-            .iter()
-            .copied()
-            .find(|f| cluster.source(*f).path == path)
-        {
+        // A workspace environment's file may find its include in `common`.
+        let layers = cluster
+            .file(file)
+            .node
+            .map_or(&[][..], |n| cluster.node(n).layers.as_slice());
+        let mut candidates = in_layers(&path, layers);
+        if candidates.is_empty() {
+            candidates.push(path.clone());
+        }
+        let found = candidates.iter().find_map(|candidate| {
+            files
+                .iter()
+                .copied()
+                .find(|f| cluster.source(*f).path == *candidate)
+        });
+        match found {
             Some(target) => included.push(target),
+            // A file the portal ships in its own class path.
+            None if ships_with_portal(file_name(&path)) => {}
             None => diagnostics.push(
                 Diagnostic::new(
                     Span::new(file, item.range),
@@ -430,6 +471,17 @@ fn visit(
             insert_at += 1;
         }
     }
+}
+
+/// Whether the portal itself holds a properties file of this name (in
+/// `portal-impl.jar`, read from the class path): `portal-developer`,
+/// `portal`, `system` and the `portal-legacy-*` compatibility files.
+#[must_use]
+pub fn ships_with_portal(name: &str) -> bool {
+    matches!(
+        name,
+        "portal-developer.properties" | "portal.properties" | "system.properties"
+    ) || (name.starts_with("portal-legacy-") && name.ends_with(".properties"))
 }
 
 /// The values of a file's `include-and-override` lines, in order.
@@ -606,66 +658,105 @@ fn split_commas(text: &str, range: TextRange, escaped: bool, file: FileId) -> Ve
 }
 
 /// Decodes a `LIFERAY_*` environment variable name into the portal property
-/// it overrides: `_PERIOD_` is `.`, `_UPPERCASEP_` is `P`, and so on.
+/// it overrides, as the portal's `EnvPropertiesUtil` does: the rest of the
+/// name is lower-cased; each `_TOKEN_` is a character named in Liferay's
+/// `CharPool` (`_PERIOD_` is `.`, `_UPPERCASEP_` is `P`) or a decimal code
+/// point (`_46_`), compared without case; an unknown `_token_` is kept as
+/// written, both its underscores with it. `None` for other variables and
+/// for `include-and-override`, which the portal skips.
 #[must_use]
 pub fn env_to_property(name: &str) -> Option<String> {
-    let rest = name.strip_prefix("LIFERAY_")?;
+    let rest = name.strip_prefix("LIFERAY_")?.to_ascii_lowercase();
     let mut out = String::with_capacity(rest.len());
     let mut i = 0;
-    let bytes = rest.as_bytes();
-    while i < bytes.len() {
-        if bytes[i] == b'_'
-            && let Some(len) = rest[i + 1..].find('_')
-        {
-            let token = &rest[i + 1..i + 1 + len];
-            if let Some(c) = env_token(token) {
-                out.push(c);
-                i += len + 2;
-                continue;
-            }
+    while i < rest.len() {
+        let Some(open) = rest[i..].find('_').map(|o| i + o) else {
+            out.push_str(&rest[i..]);
+            break;
+        };
+        out.push_str(&rest[i..open]);
+        let Some(close) = rest[open + 1..].find('_').map(|c| open + 1 + c) else {
+            // A `_` without its pair stays.
+            out.push_str(&rest[open..]);
+            break;
+        };
+        let token = &rest[open + 1..close];
+        match env_token(token) {
+            Some(c) => out.push(c),
+            None => out.push_str(&rest[open..=close]),
         }
-        out.push(char::from(bytes[i]).to_ascii_lowercase());
-        i += 1;
+        i = close + 1;
     }
     (out != "include-and-override").then_some(out)
 }
 
+/// A `CharPool` character by its name without underscores (upper-cased
+/// by the caller or not), or a decimal code point.
 fn env_token(token: &str) -> Option<char> {
-    if let Some(letter) = token.strip_prefix("UPPERCASE")
-        && letter.len() == 1
-    {
-        return letter.chars().next().filter(char::is_ascii_uppercase);
+    let token = token.to_ascii_uppercase();
+    let single = |prefix: &str| {
+        token
+            .strip_prefix(prefix)
+            .filter(|rest| rest.len() == 1)
+            .and_then(|rest| rest.chars().next())
+    };
+    if let Some(c) = single("UPPERCASE").filter(char::is_ascii_alphabetic) {
+        return Some(c);
     }
-    if let Some(digit) = token.strip_prefix("NUMBER")
-        && digit.len() == 1
-    {
-        return digit.chars().next().filter(char::is_ascii_digit);
+    if let Some(c) = single("LOWERCASE").filter(char::is_ascii_alphabetic) {
+        return Some(c.to_ascii_lowercase());
     }
-    Some(match token {
-        "PERIOD" => '.',
-        "MINUS" => '-',
-        "UNDERLINE" => '_',
-        "OPENBRACKET" => '[',
-        "CLOSEBRACKET" => ']',
-        "OPENCURLYBRACE" => '{',
-        "CLOSECURLYBRACE" => '}',
-        "OPENPARENTHESIS" => '(',
-        "CLOSEPARENTHESIS" => ')',
-        "QUOTE" => '"',
+    if let Some(c) = single("NUMBER").filter(char::is_ascii_digit) {
+        return Some(c);
+    }
+    Some(match token.as_str() {
+        "AMPERSAND" => '&',
         "APOSTROPHE" => '\'',
-        "COLON" => ':',
-        "SEMICOLON" => ';',
-        "COMMA" => ',',
-        "SPACE" => ' ',
-        "DOLLAR" => '$',
-        "SLASH" => '/',
-        "BACK_SLASH" | "BACKSLASH" => '\\',
-        "EQUAL" => '=',
-        "PLUS" => '+',
-        "STAR" => '*',
-        "POUND" => '#',
+        "ARABICDECIMALSEPARATOR" => '\u{066b}',
         "AT" => '@',
+        "BACKSLASH" => '\\',
+        "CARET" => '^',
+        "CLOSEBRACKET" => ']',
+        "CLOSECURLYBRACE" => '}',
+        "CLOSEPARENTHESIS" => ')',
+        "COLON" => ':',
+        "COMMA" => ',',
+        "DASH" | "MINUS" => '-',
+        "DELETE" => '\u{7f}',
+        "DOLLAR" => '$',
+        "EQUAL" => '=',
+        "EXCLAMATION" => '!',
+        "FIGURESPACE" => '\u{2007}',
+        "FORWARDSLASH" | "SLASH" => '/',
+        "GREATERTHAN" => '>',
+        "LESSTHAN" => '<',
+        "NARROWNOBREAKSPACE" => '\u{202f}',
+        "NEWLINE" => '\n',
+        "NOBREAKSPACE" => '\u{a0}',
+        "OPENBRACKET" => '[',
+        "OPENCURLYBRACE" => '{',
+        "OPENPARENTHESIS" => '(',
+        "PERCENT" => '%',
+        "PERIOD" => '.',
+        "PIPE" => '|',
+        "PLUS" => '+',
+        "POUND" => '#',
+        "PRIME" => '`',
+        "QUESTION" => '?',
+        "QUOTE" => '"',
+        "RAQUO" => '\u{bb}',
+        "RETURN" => '\r',
+        "SEMICOLON" => ';',
+        "SPACE" => ' ',
+        "STAR" => '*',
+        "TAB" => '\t',
+        "TILDE" => '~',
+        "UNDERLINE" => '_',
         _ => {
+            // `GetterUtil.get(encoded, -1)`: digits only.
+            if token.is_empty() || !token.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
             let code: u32 = token.parse().ok()?;
             return char::from_u32(code);
         }
@@ -688,6 +779,25 @@ mod tests {
             Some("jsp.engine.enablePooling")
         );
         assert_eq!(env_to_property("JAVA_HOME"), None);
+        // The portal's own test vectors (EnvPropertiesUtilTest) and worked
+        // examples: unknown tokens are kept with both underscores.
+        let decode = |s: &str| env_to_property(&format!("LIFERAY_{s}")).unwrap();
+        assert_eq!(decode("abcDEF"), "abcdef");
+        assert_eq!(
+            decode("abc_COLON_D_COMMA__CARET_E_OPENBRACKET_F_CLOSEBRACKET__LOWERCASEG__UNDERLINE__UPPERCASEH_"),
+            "abc:d,^e[f]g_H"
+        );
+        assert_eq!(decode("abc_58_D_44__94_E_91_F_93_"), "abc:d,^e[f]");
+        assert_eq!(decode("A_B_PERIOD_C"), "a_b_period_c");
+        assert_eq!(decode("FOO__PERIOD_BAR"), "foo__period_bar");
+        assert_eq!(decode("X_46_Y"), "x.y");
+        assert_eq!(decode("JVM_OPTS"), "jvm_opts");
+        assert_eq!(
+            decode("HIBERNATE_PERIOD_JDBC_PERIOD_BATCH_UNDERLINE_SIZE"),
+            "hibernate.jdbc.batch_size"
+        );
+        assert_eq!(decode("a_period_b"), "a.b");
+        assert_eq!(env_to_property("LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE"), None);
     }
 
     #[test]

@@ -233,7 +233,28 @@ pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
     cluster.redis = redis::build(cluster);
     cluster.stunnel = stunnel::build(cluster);
     cluster.kaazing = kaazing::build(cluster, diagnostics);
-    infer_roles(cluster);
+    // A node found to play several roles may be several nodes in one
+    // folder: said, with the roles found.
+    for index in infer_roles(cluster) {
+        let node = &cluster.nodes[index];
+        let Some(&file) = node.files.first() else {
+            continue;
+        };
+        let roles: Vec<&str> = node.roles.iter().map(|(r, _)| r.name()).collect();
+        let rule = &crate::rules::core::layout_uncertain::RULE;
+        diagnostics.push(
+            Diagnostic::new(
+                Span::file_start(file),
+                format!(
+                    "`{}` was found to be {}: if these are several machines, give each its own folder or name them in a clusterlint.toml",
+                    node.name,
+                    roles.join(" and ")
+                ),
+            )
+            .help("`[nodes.NAME]` with `role` and `files` says which node plays which role")
+            .with_rule(rule.id, rule.default_severity),
+        );
+    }
     infer_addresses(cluster);
     let mut net = net::Net::default();
     net::build_hosts(cluster, &mut net);
@@ -243,7 +264,8 @@ pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Roles from the files, for nodes the manifest gives none.
-fn infer_roles(cluster: &mut Cluster) {
+fn infer_roles(cluster: &mut Cluster) -> Vec<usize> {
+    let mut several_roles = Vec::new();
     for index in 0..cluster.nodes.len() {
         if !cluster.nodes[index].roles.is_empty() {
             continue;
@@ -273,21 +295,37 @@ fn infer_roles(cluster: &mut Cluster) {
         }
         // Enterprise Shield: a DMZ gateway has a public front plane; an
         // internal gateway only names the DMZ back plane it connects to.
+        // With reverse connectivity (SOCKS), the DMZ gateway connects
+        // back through the connection the internal one opens: `socks.mode
+        // reverse` in its connect options, the internal one's in its
+        // accept options.
         for gateway in cluster.kaazing.iter().filter(|g| g.node == id) {
+            let reverse = |options: &[(String, kaazing::Resolved)]| {
+                options
+                    .iter()
+                    .any(|(name, value)| name == "socks.mode" && value.text.eq_ignore_ascii_case("reverse"))
+            };
             if gateway
                 .property("dmz.cluster.frontplane.hostname")
                 .is_some()
+                || gateway.services.iter().any(|s| reverse(&s.connect_options))
             {
                 roles.push(Role::DmzGateway);
-            } else if gateway.property("dmz.cluster.backplane.hostname").is_some() {
+            } else if gateway.property("dmz.cluster.backplane.hostname").is_some()
+                || gateway.services.iter().any(|s| reverse(&s.accept_options))
+            {
                 roles.push(Role::InternalGateway);
             }
+        }
+        if roles.len() > 1 && cluster.manifest.is_none() {
+            several_roles.push(index);
         }
         roles.dedup();
         cluster.nodes[index]
             .roles
             .extend(roles.into_iter().map(|r| (r, RoleSource::Inferred)));
     }
+    several_roles
 }
 
 /// Addresses from the files, for nodes the manifest gives none: a Gluu

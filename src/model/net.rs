@@ -183,6 +183,11 @@ impl Net {
         if let Ok(ip) = bare.parse::<IpAddr>() {
             return vec![ip];
         }
+        // `@eth0` (KAAZING): the addresses of that interface, on the machine
+        // that reads it.
+        if bare.starts_with('@') {
+            return cluster.node(from).addresses.iter().map(|a| a.ip).collect();
+        }
         let name = host.to_ascii_lowercase();
         if let Some(entry) = self.first_hosts_line(from, &name) {
             return vec![entry.ip];

@@ -4,10 +4,13 @@
 //! type, accept options, cross-site constraints) and the `<cluster>`.
 //!
 //! Substitution follows `ConfigParameter.resolveAndReplace`: `${name}` is
-//! looked up among the `<properties>` (values whitespace-collapsed, never
-//! substituted themselves); an empty value counts as missing; `$${name}`
-//! is the literal `${name}` (one `$` dropped); there is no `name:default`.
-//! Every value keeps the span of the text the user wrote.
+//! looked up among the Java system properties the gateway is started with
+//! (`-Dname=value` in `GATEWAY_OPTS` or `JAVA_OPTS`, from the node's
+//! compose service, env files, image or start script), then among the
+//! `<properties>` (values whitespace-collapsed, never substituted
+//! themselves); an empty value counts as missing; `$${name}` is the
+//! literal `${name}` (one `$` dropped); there is no `name:default`. Every
+//! value keeps the span of the text the user wrote.
 
 mod schema;
 
@@ -41,6 +44,26 @@ pub enum Dialect {
 }
 
 impl Dialect {
+    /// The release line whose own namespace this is (4.0 wrote
+    /// `.com/2012/09`, open-source 5.0 `.org/2014/09`, 5.1 `2015/11`, 5.2
+    /// and later `2016/06`).
+    #[must_use]
+    pub fn native_version(self, uri: Option<&str>) -> Option<crate::versions::KaazingVersion> {
+        let (major, minor) = match self {
+            Self::June2016 => (5, 2),
+            Self::November2015 => (5, 1),
+            Self::September2014 => (5, 0),
+            Self::Unsupported => match uri?.to_ascii_lowercase().as_str() {
+                "http://xmlns.kaazing.com/2012/09/gateway" => (4, 0),
+                "http://xmlns.kaazing.com/2012/08/gateway" => (3, 5),
+                "http://xmlns.kaazing.com/2012/03/gateway" => (3, 3),
+                _ => (3, 0),
+            },
+            Self::Unknown => return None,
+        };
+        Some(crate::versions::KaazingVersion { major, minor })
+    }
+
     /// `GatewayConfigNamespace.fromURI`: compared without case.
     #[must_use]
     pub fn of(uri: Option<&str>) -> Self {
@@ -182,6 +205,10 @@ pub struct Service {
     pub balances: Vec<Resolved>,
     /// `<accept-options>` children by name (`tcp.bind`, `ssl.ciphers`, ...).
     pub accept_options: Vec<(String, Resolved)>,
+    /// `<connect-options>` children by name (`socks.mode`, ...).
+    pub connect_options: Vec<(String, Resolved)>,
+    /// `<realm-name>`: the service authenticates its clients.
+    pub realm: Option<Resolved>,
     pub cross_site: Vec<CrossSite>,
 }
 
@@ -190,6 +217,15 @@ impl Service {
     #[must_use]
     pub fn kind(&self) -> Option<String> {
         self.kind.as_ref().map(|k| k.text.to_ascii_lowercase())
+    }
+
+    /// A `<connect-options>` value by name.
+    #[must_use]
+    pub fn connect_option(&self, name: &str) -> Option<&Resolved> {
+        self.connect_options
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 
     #[must_use]
@@ -219,6 +255,15 @@ pub struct Gateway {
     pub node: NodeId,
     pub file: FileId,
     pub dialect: Dialect,
+    /// The gateway's version: the manifest's or the deployment's, else the
+    /// release whose own namespace the file is written in.
+    pub version: Option<crate::versions::KaazingVersion>,
+    /// The edition: the manifest's or the deployment's, else Enterprise
+    /// when the file uses Enterprise-only elements (`None`: unknown).
+    pub edition: Option<crate::versions::KaazingEdition>,
+    /// `-Dname=value` options the gateway's JVM is started with; they win
+    /// over `<properties>`.
+    pub system_properties: Vec<Property>,
     /// Whether the namespace is written exactly as the schema's (the
     /// gateway recognises it without case, but validation then fails).
     pub namespace_exact: bool,
@@ -237,11 +282,149 @@ pub struct Gateway {
 }
 
 impl Gateway {
-    /// The effective value of a property (the last definition wins).
+    /// The effective value of a property: a system property of that name
+    /// (the last `-D` wins), else the last `<property>` definition.
     #[must_use]
     pub fn property(&self, name: &str) -> Option<&Property> {
-        self.properties.iter().rev().find(|p| p.name == name)
+        self.system_properties
+            .iter()
+            .rev()
+            .find(|p| p.name == name && !p.value.is_empty())
+            .or_else(|| self.properties.iter().rev().find(|p| p.name == name))
     }
+
+    /// The back plane this gateway names, as a host name and where it is
+    /// written: `dmz.cluster.backplane.hostname`, else the host of the
+    /// `socks.transport` of a reverse connection (the connect options of a
+    /// DMZ gateway, the accept options of an internal one).
+    #[must_use]
+    pub fn backplane(&self) -> Option<(String, Span)> {
+        if let Some(p) = self.property(BACKPLANE_HOSTNAME) {
+            return Some((p.value.clone(), p.value_span));
+        }
+        self.services.iter().find_map(|service| {
+            [&service.connect_options, &service.accept_options]
+                .into_iter()
+                .find_map(|options| {
+                    let reverse = options.iter().any(|(n, v)| {
+                        n == "socks.mode" && v.text.eq_ignore_ascii_case("reverse")
+                    });
+                    let transport = options
+                        .iter()
+                        .find(|(n, v)| n == "socks.transport" && v.known)
+                        .map(|(_, v)| v)?;
+                    let uri = Uri::parse(&transport.text)?;
+                    (reverse && !uri.host.is_empty()).then(|| (uri.host, transport.span))
+                })
+        })
+    }
+
+    /// Whether the Enterprise elements and options are the gateway's own
+    /// (not when the manifest or the deployment says it is the open-source
+    /// gateway).
+    #[must_use]
+    pub fn allows_enterprise(&self) -> bool {
+        !matches!(self.edition, Some(crate::versions::KaazingEdition::Community))
+    }
+
+    /// Whether the gateway loads a file in this namespace: 4.x reads the
+    /// `.com` namespaces of its time; the Enterprise Edition 5.x upgrades
+    /// them on start; the open-source 5.x refuses them.
+    #[must_use]
+    pub fn loads_dialect(&self) -> bool {
+        match self.dialect {
+            Dialect::Unknown => false,
+            Dialect::Unsupported => {
+                self.version.is_none_or(|v| v.major < 5)
+                    || self.edition.is_some_and(crate::versions::KaazingEdition::is_enterprise)
+            }
+            _ => true,
+        }
+    }
+}
+
+/// The Java system properties a node's gateway is started with: each
+/// `-Dname=value` word of `GATEWAY_OPTS` and `JAVA_OPTS` (the start script
+/// passes both to the JVM) and of a `gateway.start` command line.
+fn system_properties(cluster: &Cluster, node: NodeId) -> Vec<Property> {
+    let mut out = Vec::new();
+    let mut take = |file: FileId, word: &str, range: TextRange, precise: bool| {
+        let Some(option) = word.strip_prefix("-D") else {
+            return;
+        };
+        let (name, value) = option.split_once('=').unwrap_or((option, ""));
+        if name.is_empty() {
+            return;
+        }
+        let value_range = if precise {
+            let start = range.start + 2 + name.len() as u32 + 1;
+            TextRange::new(start.min(range.end), range.end)
+        } else {
+            range
+        };
+        out.push(Property {
+            name: name.to_string(),
+            value: collapse(value),
+            name_span: Span::new(file, range),
+            value_span: Span::new(file, value_range),
+        });
+    };
+    for (file, var) in cluster.deployment.vars(node) {
+        if !matches!(var.name.value.as_str(), "GATEWAY_OPTS" | "JAVA_OPTS") {
+            continue;
+        }
+        let Some(value) = &var.value else { continue };
+        let source = &cluster.source(file).text;
+        // Words placed at their own text where the value is written as is.
+        let exact = source.get(value.range.as_usize()) == Some(value.value.as_str());
+        let mut at = 0usize;
+        for word in value.value.split_whitespace() {
+            let offset = value.value[at..].find(word).map_or(at, |o| at + o);
+            at = offset + word.len();
+            let range = if exact {
+                TextRange::new(
+                    value.range.start + offset as u32,
+                    value.range.start + at as u32,
+                )
+            } else {
+                value.range
+            };
+            take(file, word, range, exact);
+        }
+    }
+    for (file, command) in cluster.deployment.commands(node) {
+        let runs_gateway = command
+            .words
+            .first()
+            .is_some_and(|w| w.value.rsplit('/').next().is_some_and(|n| n.starts_with("gateway.start")));
+        if runs_gateway {
+            for word in &command.words[1..] {
+                take(file, &word.value, word.range, true);
+            }
+        }
+    }
+    out
+}
+
+/// The configuration files a node's `gateway.start --config PATH` names
+/// (relative to the gateway's home, the node's folder).
+fn started_configs(cluster: &Cluster, node: NodeId) -> Vec<String> {
+    let mut out = Vec::new();
+    for (_, command) in cluster.deployment.commands(node) {
+        let words = &command.words;
+        let runs_gateway = words
+            .first()
+            .is_some_and(|w| w.value.rsplit('/').next().is_some_and(|n| n.starts_with("gateway.start")));
+        if !runs_gateway {
+            continue;
+        }
+        for pair in words.windows(2) {
+            if pair[0].value == "--config" {
+                out.push(pair[1].value.trim_start_matches("./").to_string());
+            }
+        }
+    }
+    out
 }
 
 /// Builds the gateway view of every node. A file read as a gateway
@@ -250,8 +433,21 @@ impl Gateway {
 pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<Gateway> {
     let mut out = Vec::new();
     for node in &cluster.nodes {
+        let started = started_configs(cluster, node.id);
+        let properties = system_properties(cluster, node.id);
         for &file in &node.files {
             if cluster.file(file).format != Some(Format::KaazingXml) {
+                continue;
+            }
+            // `--config` picks the node's configuration among several.
+            let path = &cluster.source(file).path;
+            if !started.is_empty()
+                && !started.iter().any(|s| {
+                    node.layers
+                        .iter()
+                        .any(|l| *path == if l.is_empty() { s.clone() } else { format!("{l}/{s}") })
+                })
+            {
                 continue;
             }
             let Some(root) = cluster
@@ -278,17 +474,73 @@ pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<Gatewa
                 );
                 continue;
             }
-            out.push(gateway(node.id, file, root));
+            let mut gateway = gateway(node.id, file, root, properties.clone());
+            let versions = &cluster.versions;
+            gateway.version = versions
+                .kaazing
+                .as_ref()
+                .map(|g| g.value)
+                .or_else(|| gateway.dialect.native_version(root.namespace.as_deref()));
+            gateway.edition = versions
+                .kaazing_edition
+                .as_ref()
+                .map(|g| g.value)
+                .or_else(|| uses_enterprise(&gateway).then_some(crate::versions::KaazingEdition::Enterprise));
+            gateway.schema_problems = schema::check(&gateway, root);
+            out.push(gateway);
         }
     }
     out
 }
 
-fn gateway(node: NodeId, file: FileId, root: &Element) -> Gateway {
+/// Service types only the Enterprise and JMS editions have.
+pub const ENTERPRISE_SERVICE_TYPES: &[&str] = &[
+    "jms",
+    "jms.proxy",
+    "kerberos5.proxy",
+    "redis",
+    "ibmmq",
+    "turn.proxy",
+];
+
+/// Accept and connect options only the Enterprise edition has (reverse
+/// connectivity, rate limits), and options it documents that no
+/// open-source schema declares.
+pub const ENTERPRISE_OPTIONS: &[&str] = &[
+    "socks.mode",
+    "socks.timeout",
+    "socks.transport",
+    "socks.bind",
+    "socks.retry.maximum.interval",
+    "socks.ssl.ciphers",
+    "socks.ssl.protocols",
+    "socks.ssl.verify-client",
+    "tcp.maximum.outbound.rate",
+    "http.server.header",
+    "udp.bind",
+    "ssl.verify-client",
+];
+
+/// Whether a configuration uses what only the Enterprise edition reads.
+fn uses_enterprise(gateway: &Gateway) -> bool {
+    gateway.services.iter().any(|s| {
+        s.kind()
+            .is_some_and(|k| ENTERPRISE_SERVICE_TYPES.contains(&k.as_str()))
+            || s.accept_options
+                .iter()
+                .chain(&s.connect_options)
+                .any(|(name, _)| name.starts_with("socks.") || name == "tcp.maximum.outbound.rate")
+    })
+}
+
+fn gateway(node: NodeId, file: FileId, root: &Element, system: Vec<Property>) -> Gateway {
     let mut gateway = Gateway {
         node,
         file,
         dialect: Dialect::of(root.namespace.as_deref()),
+        version: None,
+        edition: None,
+        system_properties: system,
         namespace_exact: root.namespace.as_deref().is_some_and(|ns| {
             matches!(
                 ns,
@@ -367,7 +619,6 @@ fn gateway(node: NodeId, file: FileId, root: &Element) -> Gateway {
             }
         }
     }
-    gateway.schema_problems = schema::check(&gateway, root);
     gateway
 }
 
@@ -439,10 +690,8 @@ pub const BACKPLANE_HOSTNAME: &str = "dmz.cluster.backplane.hostname";
 /// matches pairs; call it once roles are known.
 #[must_use]
 pub fn backplane_partner<'a>(cluster: &'a Cluster, internal: &Gateway) -> Option<&'a Gateway> {
-    let wanted = internal.property(BACKPLANE_HOSTNAME)?;
-    let named = cluster
-        .net
-        .nodes_named(cluster, internal.node, &wanted.value);
+    let (wanted, _) = internal.backplane()?;
+    let named = cluster.net.nodes_named(cluster, internal.node, &wanted);
     cluster
         .kaazing
         .iter()
@@ -452,8 +701,8 @@ pub fn backplane_partner<'a>(cluster: &'a Cluster, internal: &Gateway) -> Option
                 .has_role(crate::model::Role::DmzGateway)
         })
         .find(|d| {
-            d.property(BACKPLANE_HOSTNAME)
-                .is_some_and(|p| p.value.eq_ignore_ascii_case(&wanted.value))
+            d.backplane()
+                .is_some_and(|(name, _)| name.eq_ignore_ascii_case(&wanted))
                 || named.contains(&d.node)
         })
 }
@@ -514,6 +763,8 @@ impl Reader<'_> {
             connects: Vec::new(),
             balances: Vec::new(),
             accept_options: Vec::new(),
+            connect_options: Vec::new(),
+            realm: None,
             cross_site: Vec::new(),
         };
         for child in element.elements() {
@@ -523,15 +774,19 @@ impl Reader<'_> {
                 "accept" => service.accepts.extend(self.text_of(child)),
                 "connect" => service.connects.extend(self.text_of(child)),
                 "balance" => service.balances.extend(self.text_of(child)),
-                "accept-options" => {
+                "accept-options" | "connect-options" => {
                     for option in child.elements() {
                         if let Some(value) = self.text_of(option) {
-                            service
-                                .accept_options
-                                .push((option.local_name().to_string(), value));
+                            let options = if child.local_name() == "accept-options" {
+                                &mut service.accept_options
+                            } else {
+                                &mut service.connect_options
+                            };
+                            options.push((option.local_name().to_string(), value));
                         }
                     }
                 }
+                "realm-name" => service.realm = self.text_of(child),
                 "cross-site-constraint" => {
                     let mut constraint = CrossSite { allow_origin: None };
                     for part in child.elements() {

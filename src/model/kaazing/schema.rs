@@ -227,6 +227,27 @@ impl Walker<'_> {
         }
     }
 
+    /// Whether an element is one the schema has no declaration for but
+    /// the gateway reads: a service of a type only the Enterprise edition
+    /// has (or `management.jmx`, declared in a schema of its own), and the
+    /// Enterprise options. Such elements are not checked.
+    fn beyond_schema(&self, parent: &str, element: &Element) -> bool {
+        let enterprise = self.gateway.allows_enterprise();
+        match element.local_name() {
+            "service" => element.child("type").and_then(|t| self.text(t)).is_some_and(|(t, _)| {
+                let t = t.trim().to_ascii_lowercase();
+                t == "management.jmx"
+                    || (enterprise && crate::model::kaazing::ENTERPRISE_SERVICE_TYPES.contains(&t.as_str()))
+            }),
+            "authorization-timeout" => enterprise && parent == "authentication",
+            name => {
+                enterprise
+                    && matches!(parent, "accept-options" | "connect-options")
+                    && crate::model::kaazing::ENTERPRISE_OPTIONS.contains(&name)
+            }
+        }
+    }
+
     fn complex(&mut self, element: &Element, type_name: &'static str) {
         let local = element.local_name();
         // The stylesheet's `xsi:type`, from the (substituted) `type` child.
@@ -246,7 +267,10 @@ impl Walker<'_> {
                 );
             }
         }
-        let children: Vec<&Element> = element.elements().collect();
+        let children: Vec<&Element> = element
+            .elements()
+            .filter(|c| !self.beyond_schema(local, c))
+            .collect();
         let names: Vec<Cow<'_, str>> = children.iter().map(|c| self.schema_name(c)).collect();
         let name_refs: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
         let mut skip = vec![false; children.len()];

@@ -11,8 +11,11 @@ declare_rule! {
     /// gateway's own `dmz.cluster.backplane.hostname`, or a name or address
     /// of its node), no two internal gateways may pair with one DMZ
     /// gateway, and every DMZ gateway needs its internal partner. Roles
-    /// come from `clusterlint.toml` (`dmz-gateway`, `internal-gateway`) or
-    /// from the `dmz.cluster.*` properties.
+    /// come from `clusterlint.toml` (`dmz-gateway`, `internal-gateway`),
+    /// from the `dmz.cluster.*` properties, or from reverse connectivity
+    /// (`socks.mode reverse` in the connect options of the DMZ gateway and
+    /// in the accept options of the internal one, whose `socks.transport`
+    /// then names its DMZ partner, as a KWIC cloud/on-premise pair does).
     ///
     /// ## Why is this bad?
     /// In a highly available Enterprise Shield, each internal gateway
@@ -51,12 +54,12 @@ fn check(cx: &mut RuleContext<'_>) {
     }
     let dmz_names: Vec<String> = dmz
         .iter()
-        .filter_map(|g| g.property(BACKPLANE).map(|p| p.value.to_ascii_lowercase()))
+        .filter_map(|g| g.backplane().map(|(name, _)| name.to_ascii_lowercase()))
         .collect();
     // Which DMZ gateway each internal gateway pairs with.
     let mut paired: Vec<Option<usize>> = vec![None; dmz.len()];
     for gateway in &internal {
-        let Some(name) = gateway.property(BACKPLANE) else {
+        let Some((name, name_span)) = gateway.backplane() else {
             cx.report(
                 Diagnostic::new(
                     gateway.root,
@@ -71,21 +74,21 @@ fn check(cx: &mut RuleContext<'_>) {
             );
             continue;
         };
-        let wanted = name.value.to_ascii_lowercase();
+        let wanted = name.to_ascii_lowercase();
         let target = dmz.iter().position(|d| {
-            d.property(BACKPLANE)
-                .is_some_and(|p| p.value.eq_ignore_ascii_case(&wanted))
+            d.backplane()
+                .is_some_and(|(n, _)| n.eq_ignore_ascii_case(&wanted))
                 || cluster
                     .net
-                    .nodes_named(cluster, gateway.node, &name.value)
+                    .nodes_named(cluster, gateway.node, &name)
                     .contains(&d.node)
         });
         let Some(target) = target else {
             let hint = suggest::did_you_mean(&wanted, dmz_names.iter().map(String::as_str));
             cx.report(
                 Diagnostic::new(
-                    name.value_span,
-                    format!("`{}` names no DMZ gateway of the cluster{hint}", name.value),
+                    name_span,
+                    format!("`{name}` names no DMZ gateway of the cluster{hint}"),
                 )
                 .label("no such DMZ gateway")
                 .help("use the back-plane host name of one of the DMZ gateways"),
@@ -95,7 +98,7 @@ fn check(cx: &mut RuleContext<'_>) {
         if let Some(earlier) = paired[target] {
             let other = internal[earlier];
             let mut diagnostic = Diagnostic::new(
-                name.value_span,
+                name_span,
                 format!(
                     "`{}` pairs with the DMZ gateway `{}`, like `{}`: each DMZ gateway takes one internal gateway",
                     cluster.node(gateway.node).name,
@@ -105,9 +108,9 @@ fn check(cx: &mut RuleContext<'_>) {
             )
             .label("already paired")
             .help("point this internal gateway at its own DMZ member");
-            if let Some(p) = other.property(BACKPLANE) {
+            if let Some((_, span)) = other.backplane() {
                 diagnostic = diagnostic.related(
-                    p.value_span,
+                    span,
                     format!("`{}` pairs here", cluster.node(other.node).name),
                 );
             }
@@ -120,9 +123,7 @@ fn check(cx: &mut RuleContext<'_>) {
         if paired[i].is_some() {
             continue;
         }
-        let span = gateway
-            .property(BACKPLANE)
-            .map_or(gateway.root, |p| p.value_span);
+        let span = gateway.backplane().map_or(gateway.root, |(_, span)| span);
         cx.report(
             Diagnostic::new(
                 span,

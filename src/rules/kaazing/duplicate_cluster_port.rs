@@ -42,11 +42,13 @@ fn check(cx: &mut RuleContext<'_>) {
             let Some((port, span)) = cluster_port(cluster, gateway, c) else {
                 continue;
             };
-            // Plain members on different machines may share a port.
+            // Plain members on different machines may share a port. An
+            // interface name (`@eth0`) is each machine's own address.
             let host = (!dmz).then(|| {
                 c.accepts
                     .iter()
                     .find_map(|a| Uri::parse(&a.text))
+                    .filter(|u| !u.host.starts_with('@'))
                     .map_or_else(|| cluster.node(gateway.node).name.clone(), |u| u.host)
             });
             match first.get(&(port, host.clone())) {

@@ -9,11 +9,21 @@ declare_rule! {
     /// Warns about a `.cfg` file under `osgi/configs` on a node whose portal
     /// properties do not set `module.framework.file.install.cfg.enabled=true`.
     ///
+    /// ## Version
+    /// Only where the portal is Liferay 7.4 or later (a quarterly release
+    /// included). The version is `[liferay] version` in clusterlint.toml,
+    /// else what the files tell: a Liferay Workspace's
+    /// `liferay.workspace.product`, `.docker.image.liferay` or
+    /// `.bundle.url`, the Liferay image a compose service or Dockerfile
+    /// runs, a bundle folder such as `liferay-ce-portal-7.0-ga4/`. Where
+    /// nothing tells, 7.4 or later is assumed and the message says so.
+    ///
     /// ## Why is this bad?
     /// Liferay 7.4 and later read only `.config` files by default: a `.cfg`
     /// file is skipped with "Unable to install .cfg file ..., please use
     /// .config file instead", so its settings never take effect. Liferay
-    /// 7.0 to 7.3 still read `.cfg` files.
+    /// 7.0 to 7.3 still read `.cfg` files (their Felix File Install reads
+    /// both formats), so there the file is fine.
     ///
     /// ## Example
     /// ```text
@@ -32,6 +42,16 @@ const CFG_ENABLED: &str = "module.framework.file.install.cfg.enabled";
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
+    if cluster.versions.liferay_reads_cfg() {
+        return;
+    }
+    let version = cluster.versions.liferay.as_ref().map_or_else(
+        || {
+            " (the Liferay version is not known: 7.4 or later is assumed; say `[liferay] version` in clusterlint.toml)"
+                .to_string()
+        },
+        |g| format!(" (Liferay {} here, from {})", g.value, g.source),
+    );
     for node in &cluster.nodes {
         let Some(liferay) = cluster.liferay.node(node.id) else {
             continue;
@@ -51,7 +71,10 @@ fn check(cx: &mut RuleContext<'_>) {
             cx.report(
                 Diagnostic::new(
                     Span::file_start(config.file),
-                    format!("Liferay 7.4 and later skip this `.cfg` file on `{}`: `{CFG_ENABLED}` is not true", node.name),
+                    format!(
+                        "Liferay 7.4 and later skip this `.cfg` file on `{}`: `{CFG_ENABLED}` is not true{version}",
+                        node.name
+                    ),
                 )
                 .label("not read by default")
                 .help(format!(
