@@ -446,6 +446,16 @@ fn infer_nodes(
         }
         return;
     }
+    // A node folder that mirrors a machine's `/` holds its programs'
+    // folders, not other nodes.
+    let rooted: HashSet<&str> = paths
+        .iter()
+        .filter_map(|p| {
+            let (top, rest) = p.split_once('/')?;
+            let (first, _) = rest.split_once('/')?;
+            layout::ROOT_FOLDERS.contains(&first).then_some(top)
+        })
+        .collect();
     for (name, inner) in &folders {
         let node = discovery.nodes.len();
         discovery.nodes.push(DiscoveredNode {
@@ -454,7 +464,7 @@ fn infer_nodes(
             layers: vec![(*name).to_string()],
         });
         by_name.insert(name, node);
-        if inner.len() >= 2 {
+        if inner.len() >= 2 && !rooted.contains(name) {
             let mut names: Vec<&str> = inner.iter().copied().take(4).collect();
             if inner.len() > 4 {
                 names.push("…");
@@ -606,6 +616,7 @@ pub fn classify(path: &str) -> Option<Format> {
             crate::deploy::DescriptorKind::Dockerfile => Format::Dockerfile,
             crate::deploy::DescriptorKind::EnvFile => Format::EnvFile,
             crate::deploy::DescriptorKind::Script => Format::ShellScript,
+            crate::deploy::DescriptorKind::Supervisor => Format::Supervisor,
         });
     }
     let pattern = |prefix: &str, suffix: &str| name.starts_with(prefix) && name.ends_with(suffix);
@@ -646,7 +657,91 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
             }
         }
     }
-    None
+    looks_like_redis(&text).then_some(Format::Redis)
+}
+
+/// Directives nearly every `redis.conf` or `sentinel.conf` writes.
+const REDIS_DIRECTIVES: &[&str] = &[
+    "port",
+    "bind",
+    "save",
+    "dir",
+    "dbfilename",
+    "appendonly",
+    "appendfilename",
+    "daemonize",
+    "pidfile",
+    "logfile",
+    "loglevel",
+    "databases",
+    "maxmemory",
+    "maxmemory-policy",
+    "requirepass",
+    "masterauth",
+    "masteruser",
+    "replicaof",
+    "slaveof",
+    "protected-mode",
+    "tcp-backlog",
+    "tcp-keepalive",
+    "timeout",
+    "cluster-enabled",
+    "cluster-config-file",
+    "cluster-node-timeout",
+    "sentinel",
+    "tls-port",
+    "tls-cert-file",
+    "tls-key-file",
+    "notify-keyspace-events",
+    "repl-diskless-sync",
+    "repl-diskless-sync-delay",
+    "supervised",
+    "always-show-logo",
+    "rdbcompression",
+    "rdbchecksum",
+    "stop-writes-on-bgsave-error",
+    "replica-read-only",
+    "slave-read-only",
+    "lazyfree-lazy-eviction",
+    "io-threads",
+    "aclfile",
+    "user",
+    "include",
+    "loadmodule",
+    "enable-debug-command",
+    "appendfsync",
+];
+
+/// Whether a `.conf` of no known name is a Redis configuration: several
+/// lines, every one a `name args` line whose name Redis configurations
+/// use (no `=`, `{` or `;` as stunnel and nginx write).
+fn looks_like_redis(text: &str) -> bool {
+    let mut known = 0;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.contains(['{', '}', ';'])
+            || line
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| w.contains('='))
+        {
+            return false;
+        }
+        let name = line
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if REDIS_DIRECTIVES.contains(&name.as_str()) {
+            known += 1;
+        } else if !name.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+            return false;
+        }
+    }
+    known >= 2
 }
 
 /// The name of the first element of an XML text, skipping the prolog.
@@ -713,6 +808,12 @@ mod tests {
             Some(Format::Stunnel)
         );
         assert_eq!(sniff(b"port 6379\n"), None);
+        assert_eq!(
+            sniff(b"# primary\nport 6382\nrepl-diskless-sync yes\nsave \"\"\n"),
+            Some(Format::Redis)
+        );
+        assert_eq!(sniff(b"worker_processes 1;\nevents { }\n"), None);
+        assert_eq!(sniff(b"[program:x]\ncommand=redis-server a.conf\n"), None);
     }
 
     #[test]

@@ -61,6 +61,18 @@ pub fn clusters_for_folder(dir: &Path) -> Vec<ClusterRoot> {
     }
     let ceiling = ceiling_of(&dir, settings.as_deref());
     let mut clusters = plan_folder(&dir, &ceiling);
+    // A folder of deployment files (compose files, Dockerfiles, scripts)
+    // beside the nodes stands for the cluster it deploys.
+    let mut at = dir.clone();
+    while clusters.is_empty() && at != ceiling && at.starts_with(&ceiling) && holds_deployment(&at)
+    {
+        let Some(above) = at.parent() else { break };
+        clusters = plan_folder(above, &ceiling)
+            .into_iter()
+            .filter(|c| c.folder == above)
+            .collect();
+        at = above.to_path_buf();
+    }
     let settings_file = settings.map(|root| root.join(manifest::FILE_NAME));
     for cluster in &mut clusters {
         if !cluster.folder.join(manifest::FILE_NAME).is_file() {
@@ -92,16 +104,22 @@ pub fn clusters_for_file(file: &Path) -> Vec<ClusterRoot> {
     let mut clusters = Vec::new();
     // A configuration file places its node; any other file is placed by
     // the nearest folder upward that is, or lies in, a cluster.
-    let format = format_of(&file, &base_of(folder, &ceiling));
+    // Deployment files place nothing: they are placed by their folder.
+    let format = format_of(&file, &base_of(folder, &ceiling)).filter(|f| !f.is_deployment());
     let mut at = folder.to_path_buf();
     loop {
         let found = match format {
             Some(format) => plan_file(&file, format, &ceiling),
             None => plan_folder(&at, &ceiling),
         };
+        // Climbing from a file that is no configuration file: a cluster
+        // above counts when the climb stood in one of its nodes, or the file
+        // is in the cluster's own folder, never for a file in some folder
+        // beside its nodes.
         let holding: Vec<ClusterRoot> = found
             .into_iter()
             .filter(|c| file.starts_with(&c.folder))
+            .filter(|c| format.is_some() || c.folder == folder || at != c.folder)
             .filter(|c| c.environment.is_none() || workspace_file_in_environment(c, &file))
             .collect();
         if !holding.is_empty() {
@@ -118,6 +136,20 @@ pub fn clusters_for_file(file: &Path) -> Vec<ClusterRoot> {
         }
     }
     clusters
+}
+
+/// Whether a folder is a deployment folder (`_deploy`) or holds deployment
+/// descriptors.
+fn holds_deployment(dir: &Path) -> bool {
+    let named = dir
+        .file_name()
+        .is_some_and(|n| layout::is_non_node_folder(&n.to_string_lossy()));
+    named
+        || std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                crate::deploy::DescriptorKind::of_name(&e.file_name().to_string_lossy()).is_some()
+            })
+        })
 }
 
 /// Whether a workspace file lies in the environment cluster `c` (its own
@@ -330,6 +362,29 @@ fn shape_of(listing: &Listing, base: &Path) -> Shape {
         }
         homes.insert(layout::home_of(path, *format).to_string());
     }
+    // A folder that mirrors a machine's `/` (it holds `etc/`, `usr/`, ...
+    // with files) is one node: homes below it are its own folders.
+    let rooted: BTreeSet<&str> = listing
+        .files
+        .iter()
+        .filter_map(|(path, _)| {
+            let folders: Vec<&str> = path.split('/').collect();
+            let at = folders[..folders.len() - 1]
+                .iter()
+                .position(|f| layout::ROOT_FOLDERS.contains(f))?;
+            (at > 0).then(|| &path[..folders[..at].iter().map(|f| f.len() + 1).sum::<usize>() - 1])
+        })
+        .collect();
+    homes = homes
+        .into_iter()
+        .map(|h| {
+            rooted
+                .iter()
+                .filter(|r| h == **r || is_inside(&h, r))
+                .min_by_key(|r| r.len())
+                .map_or(h, |r| (*r).to_string())
+        })
+        .collect();
     // Homes inside a workspace's folder belong to it (its `docker/` files).
     homes.retain(|h| {
         !shape
@@ -585,7 +640,26 @@ fn cluster_around_node(node: &Path, ceiling: &Path) -> ClusterRoot {
     }
     let shape = shape_of(&listing, &base);
     let above_rel = above.strip_prefix(&base).map(slashes).unwrap_or_default();
-    let siblings = shape.homes.iter().any(|h| parent(h) == above_rel);
+    // Node folders beside this one, and most of the folder's folders nodes:
+    // a folder of unrelated things (a temporary or home folder) is no
+    // cluster.
+    let sibling_homes = shape
+        .homes
+        .iter()
+        .filter(|h| parent(h) == above_rel)
+        .count();
+    let folders = std::fs::read_dir(above).map_or(0, |entries| {
+        entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                !name.starts_with('.') && !layout::is_non_node_folder(&name)
+            })
+            .count()
+    });
+    let siblings = sibling_homes >= 1 && 2 * (sibling_homes + 1) >= folders;
     let deployment = std::fs::read_dir(above).is_ok_and(|entries| {
         entries.flatten().any(|e| {
             let name = e.file_name();

@@ -414,6 +414,7 @@ impl Workspace {
             }
         }
         workspace.files.sort_by(|a, b| a.path.cmp(&b.path));
+        workspace.read_through_unlisted_links(&canonical_root);
         workspace.mark_link_loops();
         if workspace.manifest.is_none() {
             workspace.environment = workspace.default_environment();
@@ -428,9 +429,7 @@ impl Workspace {
         let environments: Vec<&str> = self
             .files
             .iter()
-            .filter(|f| {
-                discover::classify(&f.path).is_some_and(crate::layout::is_liferay_format)
-            })
+            .filter(|f| discover::classify(&f.path).is_some_and(crate::layout::is_liferay_format))
             .filter_map(|f| crate::layout::workspace_environment("", &f.path))
             .filter(|e| *e != crate::layout::WORKSPACE_COMMON)
             .collect();
@@ -438,8 +437,11 @@ impl Workspace {
             .iter()
             .any(|m| self.index_of(m).is_some())
             || self.files.iter().any(|f| {
-                f.path
-                    .starts_with(&format!("{}/{}/", crate::layout::WORKSPACE_CONFIGS, crate::layout::WORKSPACE_COMMON))
+                f.path.starts_with(&format!(
+                    "{}/{}/",
+                    crate::layout::WORKSPACE_CONFIGS,
+                    crate::layout::WORKSPACE_COMMON
+                ))
             });
         if environments.is_empty() || !marked {
             return None;
@@ -450,7 +452,10 @@ impl Workspace {
             .and_then(|f| Self::read(&f.content, self.limits.max_file_size).ok())
             .and_then(|bytes| {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
-                let doc = crate::formats::properties::parse(&text, crate::formats::properties::Dialect::Jdk);
+                let doc = crate::formats::properties::parse(
+                    &text,
+                    crate::formats::properties::Dialect::Jdk,
+                );
                 doc.entries_for(&text, "liferay.workspace.environment")
                     .last()
                     .map(|e| e.value(&text).trim().to_string())
@@ -459,6 +464,28 @@ impl Workspace {
             .filter(|c| environments.contains(&c.as_str()))
             .or_else(|| environments.contains(&"local").then(|| "local".to_string()))
             .or_else(|| environments.iter().min().map(|e| (*e).to_string()))
+    }
+
+    /// A link to a file inside the cluster's folder that the listing left
+    /// out (a hidden or ignored one) is read through to that file.
+    fn read_through_unlisted_links(&mut self, canonical_root: &Path) {
+        let Some(root) = self.root.clone() else {
+            return;
+        };
+        for i in 0..self.files.len() {
+            let Content::LinkInCluster(target) = &self.files[i].content else {
+                continue;
+            };
+            if self.index_of(target).is_some() {
+                continue;
+            }
+            let on_disk = root.join(target);
+            let inside = std::fs::canonicalize(&on_disk)
+                .is_ok_and(|real| real.starts_with(canonical_root) && real.is_file());
+            if inside {
+                self.files[i].content = Content::Disk(on_disk);
+            }
+        }
     }
 
     /// Links that lead back to themselves within the tree are unreadable,
@@ -572,6 +599,20 @@ impl Workspace {
         let loaded = load(id, path, format, fragment, depth, read());
         cache.put(key, bytes.clone(), id, &loaded);
         loaded
+    }
+
+    /// Whether the cluster holds the folder at cluster path `folder`: some
+    /// of its files lie in it, or (on disk) it is there, with hidden files
+    /// only.
+    fn folder_exists(&self, sorted_paths: &[String], folder: &str) -> bool {
+        let prefix = format!("{folder}/");
+        let at = sorted_paths.partition_point(|p| p.as_str() < prefix.as_str());
+        sorted_paths.get(at).is_some_and(|p| p.starts_with(&prefix))
+            || self.root.as_ref().is_some_and(|root| {
+                let path = root.join(folder);
+                // Only inside the cluster's folder, never through a link.
+                std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir())
+            })
     }
 
     fn index_of(&self, path: &str) -> Option<usize> {
@@ -914,10 +955,17 @@ impl Workspace {
                         .map(|c| includes::matching(c, reference.kind, &paths))
                         .find(|found| !found.is_empty())
                         .unwrap_or_default();
-                    if found.is_empty()
-                        && located.certain
-                        && !includes::may_be_absent(format, &reference.value, reference.kind)
-                    {
+                    // A folder the package creates empty, or a file it
+                    // installs, may be missing; a folder with files none of
+                    // which match is still said.
+                    let package_default =
+                        includes::may_be_absent(format, &reference.value, reference.kind)
+                            && (reference.kind != ReferenceKind::Glob
+                                || !self.folder_exists(
+                                    &paths,
+                                    includes::parent(&located.candidates[0]),
+                                ));
+                    if found.is_empty() && located.certain && !package_default {
                         if let Some(d) = unresolved(id, &reference, &located.candidates[0]) {
                             diagnostics.push(d);
                         }

@@ -317,10 +317,27 @@ fn a_file_stands_for_its_cluster_and_only_its_findings_are_shown() {
         note.stderr
     );
 
-    // A file in no cluster at all: a note, exit 0.
+    // A configuration file outside any repository or manifest is its own
+    // node's: checked, not passed over.
     let lone = tempfile::tempdir().unwrap();
     fs::write(lone.path().join("redis.conf"), "port 6379\n").unwrap();
-    let outside = run(&["check", "redis.conf"], Some(lone.path()));
+    let alone = run(
+        &["check", "--format", "json", "redis.conf"],
+        Some(lone.path()),
+    );
+    assert_eq!(alone.code, 1, "{}", alone.stderr);
+    assert!(
+        rules_in(&alone.stdout)
+            .iter()
+            .any(|f| f.ends_with("redis/no-password")),
+        "{}",
+        alone.stdout
+    );
+
+    // A file in no cluster at all: a note, exit 0.
+    let empty = tempfile::tempdir().unwrap();
+    fs::write(empty.path().join("NOTES.txt"), "x\n").unwrap();
+    let outside = run(&["check", "NOTES.txt"], Some(empty.path()));
     assert_eq!(outside.code, 0, "{}", outside.stderr);
     assert!(
         outside.stderr.contains("is in no cluster"),

@@ -65,7 +65,7 @@ pub fn resolve(paths: &[PathBuf]) -> Targets {
                 match out.position(&cluster) {
                     Some(at) => out.clusters[at].only = None,
                     None => out.clusters.push(Target {
-                        shown: shown(&cluster.folder, &cwd),
+                        shown: shown(&cluster.folder, path, &cwd),
                         cluster,
                         only: None,
                     }),
@@ -83,7 +83,7 @@ pub fn resolve(paths: &[PathBuf]) -> Targets {
             let in_cluster = roots::display_relative(&absolute, &cluster.folder);
             let at = out.position(&cluster).unwrap_or_else(|| {
                 out.clusters.push(Target {
-                    shown: shown(&cluster.folder, &cwd),
+                    shown: shown(&cluster.folder, Path::new(""), &cwd),
                     cluster,
                     only: Some(BTreeSet::new()),
                 });
@@ -101,33 +101,21 @@ pub fn resolve(paths: &[PathBuf]) -> Targets {
     out
 }
 
-/// A folder as reports show it: relative to the current folder when it
-/// lies inside it, else as an absolute path.
-fn shown(folder: &Path, cwd: &Path) -> String {
-    match folder.strip_prefix(cwd) {
-        Ok(_) => roots::display_relative(folder, cwd),
-        Err(_) => relative_upward(folder, cwd)
-            .unwrap_or_else(|| folder.to_string_lossy().replace('\\', "/")),
+/// A folder as reports show it: as typed when it is the path given;
+/// relative to the current folder when it lies inside it or around it
+/// (`..`); else absolute.
+fn shown(folder: &Path, typed: &Path, cwd: &Path) -> String {
+    if std::path::absolute(typed).is_ok_and(|t| t == folder) {
+        return typed.to_string_lossy().replace('\\', "/");
     }
-}
-
-/// `../x` forms for a folder near the current one (up to three levels).
-fn relative_upward(folder: &Path, cwd: &Path) -> Option<String> {
-    let mut up = String::new();
-    let mut at = cwd;
-    for _ in 0..3 {
-        at = at.parent()?;
-        up.push_str("../");
-        if let Ok(rest) = folder.strip_prefix(at) {
-            let rest = roots::display_relative(rest, Path::new(""));
-            return Some(if rest.is_empty() || rest == "." {
-                up.trim_end_matches('/').to_string()
-            } else {
-                format!("{up}{rest}")
-            });
-        }
+    if folder.starts_with(cwd) {
+        return roots::display_relative(folder, cwd);
     }
-    None
+    if let Ok(rest) = cwd.strip_prefix(folder) {
+        let up = rest.components().count();
+        return vec![".."; up.max(1)].join("/");
+    }
+    folder.to_string_lossy().replace('\\', "/")
 }
 
 impl Targets {

@@ -25,6 +25,8 @@ pub enum DescriptorKind {
     Dockerfile,
     EnvFile,
     Script,
+    /// supervisord's program list (`[program:x]` with `command=`).
+    Supervisor,
 }
 
 impl DescriptorKind {
@@ -44,6 +46,8 @@ impl DescriptorKind {
             Some(Self::EnvFile)
         } else if lower.ends_with(".sh") && lower != "setenv.sh" {
             Some(Self::Script)
+        } else if lower == "supervisord.conf" {
+            Some(Self::Supervisor)
         } else {
             None
         }
@@ -180,6 +184,7 @@ pub fn parse(kind: DescriptorKind, text: &str) -> DeploymentDocument {
         DescriptorKind::Dockerfile => (vec![dockerfile(text)], Vec::new()),
         DescriptorKind::EnvFile => (vec![env_file(text)], Vec::new()),
         DescriptorKind::Script => (vec![script(text)], Vec::new()),
+        DescriptorKind::Supervisor => (vec![supervisor(text)], Vec::new()),
     };
     DeploymentDocument {
         kind,
@@ -631,6 +636,57 @@ fn env_file(text: &str) -> Launch {
     launch
 }
 
+/// supervisord's `[program:x]` sections: each `command=` line (and the
+/// indented lines continuing it) is a command line.
+fn supervisor(text: &str) -> Launch {
+    let mut launch = Launch::default();
+    let mut in_program = false;
+    let mut at = 0u32;
+    let mut lines = text.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        let start = at;
+        at += line.len() as u32;
+        let body = line.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim();
+        if trimmed.starts_with('[') {
+            in_program = trimmed.starts_with("[program:");
+            continue;
+        }
+        if !in_program || trimmed.starts_with([';', '#']) {
+            continue;
+        }
+        let Some((key, value)) = body.split_once('=') else {
+            continue;
+        };
+        if key.trim() != "command" {
+            continue;
+        }
+        let value_start = start + key.len() as u32 + 1;
+        let mut command = value.to_string();
+        // Continuation lines are indented.
+        while let Some(next) = lines.peek() {
+            if !next.starts_with([' ', '\t']) || next.trim().is_empty() {
+                break;
+            }
+            at += next.len() as u32;
+            command.push(' ');
+            command.push_str(next.trim_end_matches(['\n', '\r']));
+            lines.next();
+        }
+        // Offsets hold for the first line; words past it point at it.
+        let first_len = value.len() as u32;
+        for mut parsed in shell::commands(&command, value_start) {
+            for word in &mut parsed.words {
+                if word.range.end > value_start + first_len {
+                    word.range = TextRange::new(value_start, value_start + first_len);
+                }
+            }
+            launch.commands.push(parsed);
+        }
+    }
+    launch
+}
+
 fn script(text: &str) -> Launch {
     let mut launch = Launch::default();
     for command in shell::commands(text, 0) {
@@ -731,5 +787,25 @@ mod tests {
             "secret"
         );
         assert_eq!(launch.env[1].value.as_ref().unwrap().value, "x");
+
+        let text = "[supervisord]\nnodaemon=true\n[program:primary-6379]\ndirectory=/data/Basic\ncommand=/usr/local/bin/redis-server /data/Basic/primary-6379.conf\n[program:sentinel-26379]\ncommand=/usr/local/bin/redis-server /data/Sentinel/sentinel-26379.conf\n  --sentinel\n";
+        let launch = &parse(DescriptorKind::Supervisor, text).launches[0];
+        let words: Vec<Vec<&str>> = launch
+            .commands
+            .iter()
+            .map(|c| c.words.iter().map(|w| w.value.as_str()).collect())
+            .collect();
+        assert_eq!(
+            words[0],
+            [
+                "/usr/local/bin/redis-server",
+                "/data/Basic/primary-6379.conf"
+            ]
+        );
+        assert_eq!(words[1][2], "--sentinel");
+        assert_eq!(
+            launch.commands[0].words[1].range.slice(text),
+            "/data/Basic/primary-6379.conf"
+        );
     }
 }

@@ -37,7 +37,8 @@ impl Encoding {
             | Format::Compose
             | Format::Dockerfile
             | Format::EnvFile
-            | Format::ShellScript => Self::Utf8Bytes,
+            | Format::ShellScript
+            | Format::Supervisor => Self::Utf8Bytes,
         }
     }
 }

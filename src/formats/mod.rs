@@ -53,13 +53,15 @@ pub enum Format {
     EnvFile,
     /// A start script (`start.sh`, `docker-entrypoint.sh`).
     ShellScript,
+    /// supervisord's program list (`supervisord.conf`).
+    Supervisor,
     /// A Gradle project's `gradle.properties` (a Liferay Workspace's
     /// product and bundle).
     GradleProperties,
 }
 
 impl Format {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::LiferayProperties,
         Self::OsgiConfig,
         Self::OsgiCfg,
@@ -77,6 +79,7 @@ impl Format {
         Self::Dockerfile,
         Self::EnvFile,
         Self::ShellScript,
+        Self::Supervisor,
         Self::GradleProperties,
     ];
 
@@ -101,6 +104,7 @@ impl Format {
             Self::Dockerfile => "dockerfile",
             Self::EnvFile => "env-file",
             Self::ShellScript => "shell-script",
+            Self::Supervisor => "supervisor",
             Self::GradleProperties => "gradle-properties",
         }
     }
@@ -115,6 +119,7 @@ impl Format {
                 | Self::Dockerfile
                 | Self::EnvFile
                 | Self::ShellScript
+                | Self::Supervisor
                 | Self::GradleProperties
         )
     }
@@ -128,6 +133,7 @@ impl Format {
             Self::Dockerfile => Some(DescriptorKind::Dockerfile),
             Self::EnvFile => Some(DescriptorKind::EnvFile),
             Self::ShellScript => Some(DescriptorKind::Script),
+            Self::Supervisor => Some(DescriptorKind::Supervisor),
             _ => None,
         }
     }
@@ -579,11 +585,13 @@ pub fn parse(format: Format, text: &str) -> Document {
         Format::Pem => Document::Pem(pem::parse(text)),
         Format::Csync2Key => Document::Csync2Key(csync2_key::parse(text)),
         Format::KaazingXml => Document::Xml(xml::parse(text)),
-        Format::Compose | Format::Dockerfile | Format::EnvFile | Format::ShellScript => {
-            match format.descriptor() {
-                Some(kind) => Document::Deployment(crate::deploy::parse(kind, text)),
-                None => Document::NotParsed,
-            }
-        }
+        Format::Compose
+        | Format::Dockerfile
+        | Format::EnvFile
+        | Format::ShellScript
+        | Format::Supervisor => match format.descriptor() {
+            Some(kind) => Document::Deployment(crate::deploy::parse(kind, text)),
+            None => Document::NotParsed,
+        },
     }
 }

@@ -174,7 +174,6 @@ fn balancer_edges(b: &mut Builder<'_>) {
                 }
                 let to = match nginx::server_node(cluster, config.node, server) {
                     Some(node) => node.index(),
-                    // `server_node` leaves out the balancer itself.
                     None if own(&server.host_text) => config.node.index(),
                     None => b.external(&server.host_text),
                 };

@@ -208,7 +208,8 @@ pub fn build(cluster: &Cluster) -> Deployment {
                             .collect()
                     }
                 }
-                crate::deploy::DescriptorKind::Script => owner.into_iter().collect(),
+                crate::deploy::DescriptorKind::Script
+                | crate::deploy::DescriptorKind::Supervisor => owner.into_iter().collect(),
                 crate::deploy::DescriptorKind::EnvFile => Vec::new(),
             };
             for node in nodes {

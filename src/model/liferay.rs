@@ -243,7 +243,11 @@ fn build_node(
         .or(config_files.first())
         .or(setenv_files.first())
         .map(|&f| Span::file_start(f))
-        .or_else(|| environment.first().map(|(f, v, _)| Span::new(*f, v.name.range)))?;
+        .or_else(|| {
+            environment
+                .first()
+                .map(|(f, v, _)| Span::new(*f, v.name.range))
+        })?;
 
     let home_file = home_file(cluster, &property_files);
     let order = home_file
@@ -784,7 +788,9 @@ mod tests {
         let decode = |s: &str| env_to_property(&format!("LIFERAY_{s}")).unwrap();
         assert_eq!(decode("abcDEF"), "abcdef");
         assert_eq!(
-            decode("abc_COLON_D_COMMA__CARET_E_OPENBRACKET_F_CLOSEBRACKET__LOWERCASEG__UNDERLINE__UPPERCASEH_"),
+            decode(
+                "abc_COLON_D_COMMA__CARET_E_OPENBRACKET_F_CLOSEBRACKET__LOWERCASEG__UNDERLINE__UPPERCASEH_"
+            ),
             "abc:d,^e[f]g_H"
         );
         assert_eq!(decode("abc_58_D_44__94_E_91_F_93_"), "abc:d,^e[f]");
@@ -797,7 +803,10 @@ mod tests {
             "hibernate.jdbc.batch_size"
         );
         assert_eq!(decode("a_period_b"), "a.b");
-        assert_eq!(env_to_property("LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE"), None);
+        assert_eq!(
+            env_to_property("LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE"),
+            None
+        );
     }
 
     #[test]

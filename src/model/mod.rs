@@ -273,12 +273,12 @@ fn infer_roles(cluster: &mut Cluster) -> Vec<usize> {
         let id = NodeId(index as u32);
         let mut roles = Vec::new();
         if cluster.liferay.node(id).is_some() {
+            // `staging`, `staging2`, `liferay-staging`, `lr_staging_1`.
             let name = cluster.nodes[index].name.to_ascii_lowercase();
-            roles.push(if name.starts_with("staging") {
-                Role::Staging
-            } else {
-                Role::Live
-            });
+            let staging = name
+                .split(['-', '_', '.'])
+                .any(|word| word.trim_end_matches(|c: char| c.is_ascii_digit()) == "staging");
+            roles.push(if staging { Role::Staging } else { Role::Live });
         }
         if cluster
             .nginx
@@ -301,9 +301,9 @@ fn infer_roles(cluster: &mut Cluster) -> Vec<usize> {
         // accept options.
         for gateway in cluster.kaazing.iter().filter(|g| g.node == id) {
             let reverse = |options: &[(String, kaazing::Resolved)]| {
-                options
-                    .iter()
-                    .any(|(name, value)| name == "socks.mode" && value.text.eq_ignore_ascii_case("reverse"))
+                options.iter().any(|(name, value)| {
+                    name == "socks.mode" && value.text.eq_ignore_ascii_case("reverse")
+                })
             };
             if gateway
                 .property("dmz.cluster.frontplane.hostname")

@@ -80,16 +80,150 @@ impl RedisServer {
     }
 }
 
-/// Builds the Redis view of every node.
+/// Builds the Redis view of every node: each main file once, or once per
+/// command line that starts a server with it (`redis-server FILE --port
+/// 6391` in a start script or a compose `command`, its options read as
+/// lines after the file's, as Redis does), and each command line that
+/// starts a server from options alone.
 #[must_use]
 pub fn build(cluster: &Cluster) -> Vec<RedisServer> {
     let mut servers = Vec::new();
-    for (node, file) in cluster.main_files(Format::Redis) {
+    let launches = launches(cluster);
+    let mains = cluster.main_files(Format::Redis);
+    for &(node, file) in &mains {
         let mut lines = Vec::new();
         flatten(cluster, file, &mut vec![file], &mut lines);
-        servers.push(server(cluster, node, file, &lines));
+        let started: Vec<&Launch> = launches
+            .iter()
+            .filter(|l| l.node == node && l.config == Some(file))
+            .collect();
+        if started.is_empty() {
+            servers.push(server(cluster, node, file, &lines, false));
+        }
+        for launch in started {
+            let mut all = lines.clone();
+            all.extend(launch.options.iter().map(|d| (launch.file, d)));
+            servers.push(server(cluster, node, file, &all, launch.sentinel));
+        }
+    }
+    for launch in launches.iter().filter(|l| l.config.is_none()) {
+        let lines: Vec<(FileId, &RedisDirective)> =
+            launch.options.iter().map(|d| (launch.file, d)).collect();
+        servers.push(server(
+            cluster,
+            launch.node,
+            launch.file,
+            &lines,
+            launch.sentinel,
+        ));
     }
     servers
+}
+
+/// A `redis-server` (or `redis-sentinel`) command line of a node.
+struct Launch {
+    node: NodeId,
+    /// The file the command line is written in.
+    file: FileId,
+    /// The configuration file it names, among the node's.
+    config: Option<FileId>,
+    /// `--name value...` options, as configuration lines.
+    options: Vec<RedisDirective>,
+    sentinel: bool,
+}
+
+/// Options that only ask the binary something; such a command line
+/// starts no server.
+const NOT_A_SERVER: &[&str] = &["version", "help", "test-memory", "check-system"];
+
+fn launches(cluster: &Cluster) -> Vec<Launch> {
+    let mut out = Vec::new();
+    for node in &cluster.nodes {
+        for (file, command) in cluster.deployment.commands(node.id) {
+            let Some(program) = command.words.first() else {
+                continue;
+            };
+            let name = program.value.rsplit('/').next().unwrap_or(&program.value);
+            if name != "redis-server" && name != "redis-sentinel" {
+                continue;
+            }
+            let args = &command.words[1..];
+            let (config_word, rest) = match args.first() {
+                Some(w) if !w.value.starts_with('-') => (Some(w), &args[1..]),
+                _ => (None, args),
+            };
+            let mut options: Vec<RedisDirective> = Vec::new();
+            let mut sentinel = name == "redis-sentinel";
+            let mut only_asks = false;
+            for word in rest {
+                if let Some(option) = word.value.strip_prefix("--") {
+                    let option = option.to_ascii_lowercase();
+                    if option == "sentinel" {
+                        sentinel = true;
+                        continue;
+                    }
+                    only_asks |= NOT_A_SERVER.contains(&option.as_str());
+                    options.push(RedisDirective {
+                        name: option,
+                        name_range: word.range,
+                        args: Vec::new(),
+                        range: word.range,
+                    });
+                } else if let Some(last) = options.last_mut() {
+                    last.args.push(crate::formats::redis::Arg {
+                        text: word.value.clone(),
+                        range: word.range,
+                    });
+                    last.range = last.range.cover(word.range);
+                }
+            }
+            if only_asks || (config_word.is_none() && options.is_empty()) {
+                continue;
+            }
+            let config = config_word.and_then(|w| config_file(cluster, node.id, &w.value));
+            if config_word.is_some() && config.is_none() {
+                // A file the cluster does not hold: nothing to say of it.
+                continue;
+            }
+            out.push(Launch {
+                node: node.id,
+                file,
+                config,
+                options,
+                sentinel,
+            });
+        }
+    }
+    out
+}
+
+/// The node's Redis file a command line names: an absolute path in the
+/// node's folder, else the one file of that name.
+fn config_file(cluster: &Cluster, node: NodeId, path: &str) -> Option<FileId> {
+    let node = cluster.node(node);
+    let redis_files = || {
+        node.files
+            .iter()
+            .copied()
+            .filter(|&f| cluster.file(f).format == Some(Format::Redis))
+    };
+    if let Some(absolute) = path.strip_prefix('/') {
+        for layer in &node.layers {
+            let wanted = if layer.is_empty() {
+                absolute.to_string()
+            } else {
+                format!("{layer}/{absolute}")
+            };
+            if let Some(f) = redis_files().find(|&f| cluster.source(f).path == wanted) {
+                return Some(f);
+            }
+        }
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let mut named =
+        redis_files().filter(|&f| cluster.source(f).path.rsplit('/').next() == Some(name));
+    let first = named.next()?;
+    named.next().is_none().then_some(first)
 }
 
 /// The directives of `file` with includes read in place.
@@ -128,12 +262,14 @@ fn server(
     node: NodeId,
     file: FileId,
     lines: &[(FileId, &RedisDirective)],
+    started_as_sentinel: bool,
 ) -> RedisServer {
     let last = |name: &str| lines.iter().rev().find(|(_, d)| d.name == name);
     let span = |(f, d): &(FileId, &RedisDirective)| Span::new(*f, d.range);
     let file_name = cluster.source(file).path.rsplit('/').next().unwrap_or("");
-    let sentinel =
-        file_name.contains("sentinel") || lines.iter().any(|(_, d)| d.name == "sentinel");
+    let sentinel = started_as_sentinel
+        || file_name.contains("sentinel")
+        || lines.iter().any(|(_, d)| d.name == "sentinel");
     let default_port = if sentinel {
         DEFAULT_SENTINEL_PORT
     } else {

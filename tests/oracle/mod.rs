@@ -309,12 +309,20 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
         .collect()
 }
 
-/// Copies every file of `from` into `to`, keeping the layout.
+/// Copies every file of `from` into `to`, keeping the layout. A link to
+/// an absolute path is the node's own path (`from` is the node's `/`, as
+/// clusterlint reads it): its target in the tree is copied in its place.
 pub fn copy_tree(from: &Path, to: &Path) {
     for path in common::files_under(from) {
         let target = to.join(path.strip_prefix(from).unwrap());
         fs::create_dir_all(target.parent().unwrap()).unwrap();
-        fs::copy(&path, &target).unwrap();
+        let source = match fs::read_link(&path) {
+            Ok(link) if link.is_absolute() => from.join(link.strip_prefix("/").unwrap()),
+            _ => path.clone(),
+        };
+        if source.is_file() {
+            fs::copy(&source, &target).unwrap();
+        }
     }
 }
 

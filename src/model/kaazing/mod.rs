@@ -306,15 +306,15 @@ impl Gateway {
             [&service.connect_options, &service.accept_options]
                 .into_iter()
                 .find_map(|options| {
-                    let reverse = options.iter().any(|(n, v)| {
-                        n == "socks.mode" && v.text.eq_ignore_ascii_case("reverse")
-                    });
+                    let reverse = options
+                        .iter()
+                        .any(|(n, v)| n == "socks.mode" && v.text.eq_ignore_ascii_case("reverse"));
                     let transport = options
                         .iter()
                         .find(|(n, v)| n == "socks.transport" && v.known)
                         .map(|(_, v)| v)?;
                     let uri = Uri::parse(&transport.text)?;
-                    (reverse && !uri.host.is_empty()).then(|| (uri.host, transport.span))
+                    (reverse && !uri.host.is_empty()).then_some((uri.host, transport.span))
                 })
         })
     }
@@ -324,7 +324,10 @@ impl Gateway {
     /// gateway).
     #[must_use]
     pub fn allows_enterprise(&self) -> bool {
-        !matches!(self.edition, Some(crate::versions::KaazingEdition::Community))
+        !matches!(
+            self.edition,
+            Some(crate::versions::KaazingEdition::Community)
+        )
     }
 
     /// Whether the gateway loads a file in this namespace: 4.x reads the
@@ -336,7 +339,9 @@ impl Gateway {
             Dialect::Unknown => false,
             Dialect::Unsupported => {
                 self.version.is_none_or(|v| v.major < 5)
-                    || self.edition.is_some_and(crate::versions::KaazingEdition::is_enterprise)
+                    || self
+                        .edition
+                        .is_some_and(crate::versions::KaazingEdition::is_enterprise)
             }
             _ => true,
         }
@@ -393,10 +398,12 @@ fn system_properties(cluster: &Cluster, node: NodeId) -> Vec<Property> {
         }
     }
     for (file, command) in cluster.deployment.commands(node) {
-        let runs_gateway = command
-            .words
-            .first()
-            .is_some_and(|w| w.value.rsplit('/').next().is_some_and(|n| n.starts_with("gateway.start")));
+        let runs_gateway = command.words.first().is_some_and(|w| {
+            w.value
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| n.starts_with("gateway.start"))
+        });
         if runs_gateway {
             for word in &command.words[1..] {
                 take(file, &word.value, word.range, true);
@@ -412,9 +419,12 @@ fn started_configs(cluster: &Cluster, node: NodeId) -> Vec<String> {
     let mut out = Vec::new();
     for (_, command) in cluster.deployment.commands(node) {
         let words = &command.words;
-        let runs_gateway = words
-            .first()
-            .is_some_and(|w| w.value.rsplit('/').next().is_some_and(|n| n.starts_with("gateway.start")));
+        let runs_gateway = words.first().is_some_and(|w| {
+            w.value
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| n.starts_with("gateway.start"))
+        });
         if !runs_gateway {
             continue;
         }
@@ -443,9 +453,14 @@ pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<Gatewa
             let path = &cluster.source(file).path;
             if !started.is_empty()
                 && !started.iter().any(|s| {
-                    node.layers
-                        .iter()
-                        .any(|l| *path == if l.is_empty() { s.clone() } else { format!("{l}/{s}") })
+                    node.layers.iter().any(|l| {
+                        *path
+                            == if l.is_empty() {
+                                s.clone()
+                            } else {
+                                format!("{l}/{s}")
+                            }
+                    })
                 })
             {
                 continue;
@@ -485,7 +500,9 @@ pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<Gatewa
                 .kaazing_edition
                 .as_ref()
                 .map(|g| g.value)
-                .or_else(|| uses_enterprise(&gateway).then_some(crate::versions::KaazingEdition::Enterprise));
+                .or_else(|| {
+                    uses_enterprise(&gateway).then_some(crate::versions::KaazingEdition::Enterprise)
+                });
             gateway.schema_problems = schema::check(&gateway, root);
             out.push(gateway);
         }
@@ -868,7 +885,10 @@ mod tests {
 
     fn gateway_of(text: &str) -> Gateway {
         let doc = xml::parse(text);
-        gateway(NodeId(0), FileId(0), doc.root.as_ref().unwrap())
+        let root = doc.root.as_ref().unwrap();
+        let mut gateway = gateway(NodeId(0), FileId(0), root, Vec::new());
+        gateway.schema_problems = schema::check(&gateway, root);
+        gateway
     }
 
     #[test]

@@ -234,12 +234,20 @@ impl Walker<'_> {
     fn beyond_schema(&self, parent: &str, element: &Element) -> bool {
         let enterprise = self.gateway.allows_enterprise();
         match element.local_name() {
-            "service" => element.child("type").and_then(|t| self.text(t)).is_some_and(|(t, _)| {
-                let t = t.trim().to_ascii_lowercase();
-                t == "management.jmx"
-                    || (enterprise && crate::model::kaazing::ENTERPRISE_SERVICE_TYPES.contains(&t.as_str()))
-            }),
+            "service" => element
+                .child("type")
+                .and_then(|t| self.text(t))
+                .is_some_and(|(t, _)| {
+                    let t = t.trim().to_ascii_lowercase();
+                    t == "management.jmx"
+                        || (enterprise
+                            && crate::model::kaazing::ENTERPRISE_SERVICE_TYPES
+                                .contains(&t.as_str()))
+                }),
             "authorization-timeout" => enterprise && parent == "authentication",
+            // The open-source schema has `ssl.verify-client` in accept
+            // options only; the Enterprise edition takes it on connect.
+            "ssl.verify-client" => enterprise && parent == "connect-options",
             name => {
                 enterprise
                     && matches!(parent, "accept-options" | "connect-options")

@@ -10,8 +10,9 @@ declare_rule! {
     /// because a wrong guess would hide real findings.
     ///
     /// ## Example
-    /// Live nodes configure `tunneling.servlet.shared.secret`, but no node is
-    /// named `staging*` and the manifest gives no node `role = "staging"`.
+    /// Live nodes configure `tunneling.servlet.shared.secret`, but no node's
+    /// name has the word `staging` (`staging`, `liferay-staging`,
+    /// `staging2`) and the manifest gives no node `role = "staging"`.
     ///
     /// ## How to fix
     /// Name the role in the manifest:

@@ -1,5 +1,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
+use crate::model::gluu::GluuSetup;
 use crate::rules::consensus::{agree, node_list};
 use crate::rules::gluu::{PER_NODE_KEYS, gluu_setups};
 use crate::rules::{RuleContext, declare_rule};
@@ -10,7 +11,11 @@ declare_rule! {
     /// ## What it does
     /// Compares the `setup.properties` of every Gluu node (or
     /// `setup.properties.last`, what `setup.py` last ran with) key by key.
-    /// Only `ip` may differ; `hostname` has its own rule. The value most
+    /// Only `ip` may differ; `hostname` has its own rule. A node that
+    /// installs no LDAP (`installLDAP=False`) is no replica of the others
+    /// but a node of a split deployment (oxAuth alone, say): which
+    /// components it installs (`install*`) is its own choice, and only its
+    /// other keys are compared. The value most
     /// nodes hold is the reference; each node that differs is reported at
     /// its own value (secret values, such as passwords, are never shown).
     /// A node that differs in many keys gets one finding listing them.
@@ -58,18 +63,36 @@ fn check(cx: &mut RuleContext<'_>) {
     }
     // Per outlier node: the findings, and the keys they are about.
     let mut found: Vec<Vec<(String, Diagnostic)>> = vec![Vec::new(); setups.len()];
+    // A node without LDAP (`installLDAP=False`) is no replica: it serves
+    // the components chosen for it (an oxAuth-only node of a split
+    // deployment) from another node's LDAP. Its `install*` choices are its
+    // own; every other key must still agree.
+    let replica = |setup: &GluuSetup| {
+        !setup.entries.iter().any(|e| {
+            e.key.eq_ignore_ascii_case("installLDAP")
+                && e.value.trim().eq_ignore_ascii_case("false")
+        })
+    };
     for key in keys {
-        let values: Vec<(NodeId, Option<&str>)> = setups
+        let component = key.starts_with("install");
+        let compared: Vec<usize> = (0..setups.len())
+            .filter(|&i| !component || replica(setups[i]))
+            .collect();
+        if compared.len() < 2 {
+            continue;
+        }
+        let values: Vec<(NodeId, Option<&str>)> = compared
             .iter()
-            .map(|s| (s.node, s.get(key).map(|e| e.value.as_str())))
+            .map(|&i| (setups[i].node, setups[i].get(key).map(|e| e.value.as_str())))
             .collect();
         let Some(agreement) = agree(cluster, &values) else {
             continue;
         };
         let reference_nodes = node_list(cluster, agreement.reference.iter().map(|&i| values[i].0));
-        let reference = setups[agreement.representative(cluster, &values)];
+        let reference = setups[compared[agreement.representative(cluster, &values)]];
         let secret = is_secret_key(key);
-        for &i in &agreement.outliers {
+        for &outlier in &agreement.outliers {
+            let i = compared[outlier];
             let setup = setups[i];
             let node = &cluster.node(setup.node).name;
             let diagnostic = match (setup.get(key), reference.get(key)) {

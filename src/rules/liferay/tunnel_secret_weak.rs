@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::liferay::{SECRET, key_bytes, secret};
+use crate::rules::liferay::{SECRET, decode_hex, hex_enabled, key_bytes, secret};
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
@@ -10,6 +10,9 @@ declare_rule! {
     /// value, a key shorter than 16 bytes (128 bits), or text with little
     /// entropy (few distinct characters, one block repeated, a run such as
     /// `123456...`). The message says why, never what the secret is.
+    /// With `tunneling.servlet.shared.secret.hex=true` the key is what the
+    /// hex digits decode to, and that is what is judged: hex that spells
+    /// `abcdefghijklmnop` is as weak as the text itself.
     ///
     /// ## Why is this bad?
     /// Anyone who can reach the tunnel servlet of a live node and guess the
@@ -114,6 +117,43 @@ fn weakness(value: &str, key_len: usize) -> Option<String> {
     None
 }
 
+/// Why a key the secret's hex digits decode to is weak, if it is: the
+/// text checks when the bytes are printable text (a typed word, hex
+/// encoded), else the checks that hold for any key (examples, few distinct
+/// bytes, runs, repeats, length).
+fn weakness_of_key(key: &[u8]) -> Option<String> {
+    if let Ok(text) = std::str::from_utf8(key)
+        && text.chars().all(|c| c.is_ascii_graphic() || c == ' ')
+    {
+        return weakness(text, key.len())
+            .map(|why| format!("its hex digits decode to text, and {why}"));
+    }
+    let mut distinct = key.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let run = key.len() >= 6
+        && key
+            .windows(2)
+            .all(|w| i16::from(w[1]) - i16::from(w[0]) == i16::from(key[1]) - i16::from(key[0]))
+        && (i16::from(key[1]) - i16::from(key[0])).abs() == 1;
+    let period = (1..=key.len() / 2)
+        .find(|&p| key.len().is_multiple_of(p) && key.chunks(p).all(|c| c == &key[..p]));
+    if distinct.len() <= 2 {
+        Some(format!(
+            "its key has only {} distinct byte(s)",
+            distinct.len()
+        ))
+    } else if run {
+        Some("its key is a run of consecutive bytes".to_string())
+    } else if let Some(period) = period {
+        Some(format!("its key repeats a block of {period} bytes"))
+    } else if key.len() < 16 {
+        Some(format!("its key is {} bits, under 128", key.len() * 8))
+    } else {
+        None
+    }
+}
+
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for node in &cluster.nodes {
@@ -123,8 +163,21 @@ fn check(cx: &mut RuleContext<'_>) {
         let Some(secret) = secret(liferay) else {
             continue;
         };
-        let key_len = key_bytes(liferay).map_or(secret.value.len(), |k| k.len());
-        let Some(why) = weakness(&secret.value, key_len) else {
+        let why = if hex_enabled(liferay) {
+            // Not hex at all is its own finding (`tunnel-secret-not-hex`).
+            let lower = secret.value.to_ascii_lowercase();
+            decode_hex(&secret.value).and_then(|key| {
+                if EXAMPLES.contains(&lower.as_str()) {
+                    Some("it is a well-known example value".to_string())
+                } else {
+                    weakness_of_key(&key)
+                }
+            })
+        } else {
+            let key_len = key_bytes(liferay).map_or(secret.value.len(), |k| k.len());
+            weakness(&secret.value, key_len)
+        };
+        let Some(why) = why else {
             continue;
         };
         cx.report(
@@ -149,5 +202,17 @@ mod tests {
         assert!(weakness("deadbeefdeadbeefdeadbeefdeadbeef", 16).is_some());
         assert!(weakness("9f86d081884c7d659a2feaa0c55ad015", 16).is_none());
         assert!(weakness("Xq7#pL2!vR9@mK4$", 16).is_none());
+        // Hex judged by what it decodes to.
+        assert!(weakness_of_key(b"abcdefghijklmnop").is_some());
+        assert!(weakness_of_key(&[7; 16]).is_some());
+        assert!(
+            weakness_of_key(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]).is_some()
+        );
+        let random = [
+            0x9f, 0x86, 0xd0, 0x81, 0x88, 0x4c, 0x7d, 0x65, 0x9a, 0x2f, 0xea, 0xa0, 0xc5, 0x5a,
+            0xd0, 0x15,
+        ];
+        assert!(weakness_of_key(&random).is_none());
+        assert!(weakness_of_key(&random[..8]).is_some());
     }
 }

@@ -10,24 +10,30 @@ use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
-    /// Checks that every live node carries the same TunnelAuthVerifier
-    /// configuration: either all have one or none has, and the settings
-    /// (`enabled`, `hostsAllowed`, `serviceAccessPolicyName`, `urlsIncludes`,
+    /// Checks that the live nodes carrying a TunnelAuthVerifier
+    /// configuration carry the same one: the settings (`enabled`,
+    /// `hostsAllowed`, `serviceAccessPolicyName`, `urlsIncludes`,
     /// `urlsExcludes`) agree. Lists compare as sets, so order does not
-    /// matter. The configuration most live nodes carry is the reference.
+    /// matter. The configuration most of them carry is the reference. A
+    /// live node without the file is not reported: Liferay keeps what a
+    /// `.config` file sets in its database, which the cluster shares, so the
+    /// file on one node configures every node (the Liferay clustering
+    /// guide says so).
     ///
     /// ## Why is this bad?
-    /// A `.config` file configures only the node it is on. Behind a balancer
-    /// the staging server reaches whichever node the balancer picks, so a
-    /// node configured differently makes publication fail some of the time.
+    /// Each node that starts with the file writes its settings to the
+    /// shared configuration; with two different files the cluster ends up
+    /// with whichever node started last, and publication from the staging
+    /// server works or fails depending on restarts.
     ///
     /// ## Example
-    /// `app1` and `app2` have
-    /// `osgi/configs/...TunnelAuthVerifierConfiguration~default.config`,
-    /// `app3` has none.
+    /// `app3` carries `hostsAllowed="127.0.0.1,SERVER_IP,192.0.2.51"` (an
+    /// old staging server), `app1` and `app2` `...,192.0.2.50`.
     ///
     /// ## How to fix
-    /// Copy the configuration file to every live node.
+    /// Give every live node that carries the file the same file. Deploying
+    /// it to every node is the safe choice: a node that starts without it
+    /// removes the shared copy its file wrote.
     id: "liferay/tunnel-verifier-inconsistent",
     severity: Error,
     check: Some(check),
@@ -78,60 +84,62 @@ fn check(cx: &mut RuleContext<'_>) {
     if configs.iter().all(Vec::is_empty) {
         return;
     }
-    let values: Vec<(NodeId, Vec<Vec<Option<String>>>)> = live
+    // Only the nodes that carry the file are compared: one node's file
+    // configures the cluster through the shared database.
+    let carrying: Vec<usize> = (0..live.len())
+        .filter(|&i| !configs[i].is_empty())
+        .collect();
+    if carrying.len() < 2 {
+        return;
+    }
+    let values: Vec<(NodeId, Vec<Vec<Option<String>>>)> = carrying
         .iter()
-        .zip(&configs)
-        .map(|((n, _), c)| (n.id, signature(c)))
+        .map(|&i| (live[i].0.id, signature(&configs[i])))
         .collect();
     let Some(agreement) = agree(cluster, &values) else {
         return;
     };
-    let reference = agreement.reference[0];
+    let reference = carrying[agreement.reference[0]];
     let reference_nodes = node_list(cluster, agreement.reference.iter().map(|&i| values[i].0));
-    for &i in &agreement.outliers {
-        let (node, liferay) = live[i];
-        let diagnostic = match (configs[i].first(), configs[reference].first()) {
-            (None, Some(theirs)) => Diagnostic::new(
-                liferay.anchor(),
-                format!("live node `{}` has no TunnelAuthVerifier configuration, while {reference_nodes} have one", node.name),
-            )
-            .label("no TunnelAuthVerifier configuration on this node")
-            .related(Span::file_start(theirs.file), format!("the configuration of `{}`", cluster.node(values[reference].0).name))
-            .help(format!("copy this configuration file to `{}`", node.name)),
-            (Some(mine), None) => Diagnostic::new(
-                Span::file_start(mine.file),
-                format!("live node `{}` has a TunnelAuthVerifier configuration that {reference_nodes} lack", node.name),
-            )
-            .label("only some live nodes carry this file")
-            .related(live[reference].1.anchor(), format!("`{}` has none", cluster.node(values[reference].0).name))
-            .help("give every live node the same TunnelAuthVerifier configuration"),
-            (Some(mine), Some(theirs)) => {
-                let key = KEYS.iter().copied().find(|k| setting(mine, k) != setting(theirs, k));
-                let (span, other, what) = match key {
-                    Some(key) => (
-                        mine.get(key).map_or(Span::file_start(mine.file), |v| v.value_span),
-                        theirs.get(key).map_or(Span::file_start(theirs.file), |v| v.value_span),
-                        format!("in `{key}`"),
-                    ),
-                    None => (
-                        Span::file_start(mine.file),
-                        Span::file_start(theirs.file),
-                        "in the number of configurations".to_string(),
-                    ),
-                };
-                Diagnostic::new(
-                    span,
-                    format!(
-                        "the TunnelAuthVerifier configuration on `{}` differs from the one on {reference_nodes} {what}",
-                        node.name
-                    ),
-                )
-                .label("differs")
-                .related(other, format!("the setting on `{}`", cluster.node(values[reference].0).name))
-                .help("give every live node the same TunnelAuthVerifier configuration")
-            }
-            (None, None) => continue,
+    for &outlier in &agreement.outliers {
+        let i = carrying[outlier];
+        let node = live[i].0;
+        let (Some(mine), Some(theirs)) = (configs[i].first(), configs[reference].first()) else {
+            continue;
         };
-        cx.report(diagnostic);
+        let key = KEYS
+            .iter()
+            .copied()
+            .find(|k| setting(mine, k) != setting(theirs, k));
+        let (span, other, what) = match key {
+            Some(key) => (
+                mine.get(key)
+                    .map_or(Span::file_start(mine.file), |v| v.value_span),
+                theirs
+                    .get(key)
+                    .map_or(Span::file_start(theirs.file), |v| v.value_span),
+                format!("in `{key}`"),
+            ),
+            None => (
+                Span::file_start(mine.file),
+                Span::file_start(theirs.file),
+                "in the number of configurations".to_string(),
+            ),
+        };
+        cx.report(
+            Diagnostic::new(
+                span,
+                format!(
+                    "the TunnelAuthVerifier configuration on `{}` differs from the one on {reference_nodes} {what}",
+                    node.name
+                ),
+            )
+            .label("differs")
+            .related(
+                other,
+                format!("the setting on `{}`", cluster.node(live[reference].0.id).name),
+            )
+            .help("give every live node that carries the file the same TunnelAuthVerifier configuration"),
+        );
     }
 }

@@ -34,7 +34,8 @@ pub(crate) struct Balanced {
 }
 
 /// The node an upstream server's address belongs to, seen from the
-/// balancer (its `/etc/hosts` resolves names).
+/// balancer (its `/etc/hosts` resolves names). The balancer's own node
+/// counts: nginx on a Gluu node balances over that node too.
 pub(crate) fn server_node(
     cluster: &Cluster,
     balancer: NodeId,
@@ -45,7 +46,6 @@ pub(crate) fn server_node(
         Host::Name(name) => cluster.net.target(cluster, balancer, name).map(|t| t.node),
         Host::Unix(_) => None,
     }
-    .filter(|&n| n != balancer)
 }
 
 pub(crate) fn balanced(cluster: &Cluster, config: &NginxConfig, upstream: &Upstream) -> Balanced {

@@ -15,7 +15,10 @@ declare_rule! {
     /// the role it balances. The role is inferred from the nodes its
     /// servers' addresses belong to (the upstream with the Gluu nodes'
     /// addresses balances the `gluu` role); every other node of that role
-    /// must be a server of it too.
+    /// must be a server of it too. Where a balancer's upstreams split the
+    /// role's nodes between them on purpose (each node in exactly one
+    /// upstream, every node in one: oxTrust on one Gluu node, oxAuth on
+    /// another, each behind its own paths), none of them is incomplete.
     ///
     /// ## Why is this bad?
     /// A node missing from the balancer gets no traffic: the cluster runs
@@ -43,12 +46,44 @@ declare_rule! {
     check: Some(check),
 }
 
+/// Whether the upstreams of a configuration that balance `role` split its
+/// nodes between them on purpose: two or more of them, no node in two,
+/// every node of the role in one (a Gluu node serving oxTrust, another
+/// oxAuth, each behind its own paths).
+fn partitioned(cluster: &Cluster, config: &NginxConfig, role: Role) -> bool {
+    let sets: Vec<Vec<NodeId>> = proxied_upstreams(config)
+        .into_iter()
+        .map(|u| balanced(cluster, config, u))
+        .filter(|b| b.role == Some(role))
+        .map(|b| {
+            let mut nodes: Vec<NodeId> = b.matched.iter().map(|(_, n)| *n).collect();
+            nodes.sort_unstable();
+            nodes.dedup();
+            nodes
+        })
+        .collect();
+    if sets.len() < 2 {
+        return false;
+    }
+    let mut all: Vec<NodeId> = sets.iter().flatten().copied().collect();
+    let total = all.len();
+    all.sort_unstable();
+    all.dedup();
+    all.len() == total
+        && cluster
+            .nodes_with(role)
+            .all(|n| n.id == config.node || all.contains(&n.id))
+}
+
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for config in &cluster.nginx {
         for upstream in proxied_upstreams(config) {
             let balanced = balanced(cluster, config, upstream);
             let Some(role) = balanced.role else { continue };
+            if partitioned(cluster, config, role) {
+                continue;
+            }
             let missing: Vec<NodeId> = cluster
                 .nodes_with(role)
                 .map(|n| n.id)

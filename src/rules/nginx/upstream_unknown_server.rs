@@ -54,8 +54,14 @@ fn check(cx: &mut RuleContext<'_>) {
                 {
                     continue;
                 }
-                let hint =
-                    suggest::did_you_mean(&server.host_text, candidates.iter().map(String::as_str));
+                // Never the address it rejects as a suggestion.
+                let hint = suggest::did_you_mean(
+                    &server.host_text,
+                    candidates
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|c| *c != server.host_text),
+                );
                 cx.report(
                     Diagnostic::new(
                         server.address,

@@ -49,7 +49,7 @@ fn check(cx: &mut RuleContext<'_>) {
             ),
         )
         .label("not a client")
-        .related(server.span, "the tunnel it connects to accepts TLS here")
+        .related(server, "the tunnel it connects to accepts TLS here")
         .help("add `client = yes` to the service");
         if let Some(fix) = fix(cluster, tunnel) {
             diagnostic = diagnostic.fix(fix);

@@ -1,6 +1,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::net::Program;
-use crate::rules::stunnel::{connect_target, service_name};
+use crate::rules::stunnel::{connect_target, service_name, unreadable_accept};
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
@@ -44,7 +44,10 @@ fn check(cx: &mut RuleContext<'_>) {
                 .net
                 .listening_at(target.node, target.ip, port)
                 .collect();
-            if there.iter().any(|l| l.tls) {
+            if there.iter().any(|l| l.tls)
+                || (there.is_empty()
+                    && unreadable_accept(cluster, target.node, port, tunnel).is_some())
+            {
                 continue;
             }
             let node = &cluster.node(target.node).name;

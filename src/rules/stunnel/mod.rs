@@ -11,8 +11,9 @@ pub mod server_target_mismatch;
 pub mod weak_key;
 
 use crate::model::Cluster;
-use crate::model::net::{Listener, Program, Target};
+use crate::model::net::{Program, Target};
 use crate::model::stunnel::{Endpoint, Tunnel};
+use crate::source::Span;
 
 /// Where a tunnel's `connect` leads: the node, the address and the port.
 /// A port alone connects to the local host.
@@ -29,19 +30,47 @@ pub(crate) fn connect_target(
 }
 
 /// The other stunnel's TLS `accept` a service connects to, if any: such a
-/// service is meant as the client end of a tunnel.
-pub(crate) fn tls_peer<'a>(
-    cluster: &'a Cluster,
-    tunnel: &Tunnel,
-) -> Option<(Target, &'a Listener)> {
+/// service is meant as the client end of a tunnel. Where the other end's
+/// `accept` address cannot be read (a typo, its own finding), its port on
+/// the node the connection reaches still tells: one fault never hides
+/// another.
+pub(crate) fn tls_peer(cluster: &Cluster, tunnel: &Tunnel) -> Option<(Target, Span)> {
     tunnel.connects.iter().find_map(|connect| {
         let (target, port) = connect_target(cluster, tunnel, connect)?;
         let listener = cluster
             .net
             .listening_at(target.node, target.ip, port)
             .filter(|l| !tunnel.accepts.iter().any(|a| a.span == l.span))
-            .find(|l| l.program == Program::Stunnel && l.tls)?;
-        Some((target, listener))
+            .find(|l| l.program == Program::Stunnel && l.tls);
+        if let Some(listener) = listener {
+            return Some((target, listener.span));
+        }
+        let unreadable = unreadable_accept(cluster, target.node, port, tunnel)?;
+        Some((target, unreadable.span))
+    })
+}
+
+/// A server tunnel's `accept` on `node` with `port` whose address stunnel
+/// cannot read (a typo, reported as `net/invalid-address`): where it is,
+/// nothing can be said of what listens there.
+pub(crate) fn unreadable_accept<'a>(
+    cluster: &'a Cluster,
+    node: crate::model::NodeId,
+    port: u16,
+    except: &Tunnel,
+) -> Option<&'a Endpoint> {
+    cluster.stunnel.tunnels.iter().find_map(|other| {
+        if other.node != node || other.client || std::ptr::eq(other, except) {
+            return None;
+        }
+        other.accepts.iter().find(|a| {
+            a.inet().is_some_and(|(_, p)| p == port)
+                && cluster
+                    .stunnel
+                    .bad_addresses
+                    .iter()
+                    .any(|b| b.span == a.span)
+        })
     })
 }
 

@@ -1,5 +1,5 @@
 use crate::diagnostic::Diagnostic;
-use crate::rules::stunnel::{connect_target, service_name};
+use crate::rules::stunnel::{connect_target, service_name, unreadable_accept};
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 
@@ -52,6 +52,7 @@ fn check(cx: &mut RuleContext<'_>) {
                 .listening_at(target.node, target.ip, port)
                 .next()
                 .is_some()
+                || unreadable_accept(cluster, target.node, port, tunnel).is_some()
             {
                 continue;
             }
