@@ -73,6 +73,48 @@ pub fn clusters_for_folder(dir: &Path) -> Vec<ClusterRoot> {
             .collect();
         at = above.to_path_buf();
     }
+    // A folder of a node whose files are no configuration clusterlint
+    // reads (a database's, a search engine's): the cluster around it.
+    // Anywhere in a Liferay Workspace's `configs/<environment>/`: that
+    // environment (every one for `common`).
+    if clusters.is_empty()
+        && let Some((workspace, environment)) = workspace_around(&dir)
+    {
+        let chosen = if environment == layout::WORKSPACE_COMMON {
+            environments_on_disk(&workspace)
+        } else {
+            [environment].into()
+        };
+        clusters = workspace_clusters(&workspace, &chosen);
+    }
+    if clusters.is_empty() {
+        // Inside such a node's `/` (`elastic-1/usr/share/...`), the node is
+        // the folder above it.
+        let is_root_folder = |p: &Path| {
+            p.file_name()
+                .is_some_and(|n| layout::ROOT_FOLDERS.contains(&n.to_string_lossy().as_ref()))
+        };
+        let node = dir
+            .ancestors()
+            .take_while(|a| a.starts_with(&ceiling) && *a != ceiling && a.parent().is_some())
+            .find_map(|a| {
+                if is_root_folder(a) {
+                    return a.parent();
+                }
+                let mirrors = std::fs::read_dir(a).is_ok_and(|entries| {
+                    entries
+                        .flatten()
+                        .any(|e| e.path().is_dir() && is_root_folder(&e.path()))
+                });
+                mirrors.then_some(a)
+            })
+            .filter(|p| p.parent().is_some())
+            .map_or_else(|| dir.clone(), Path::to_path_buf);
+        let around = cluster_around_node(&node, &ceiling);
+        if around.folder != node {
+            clusters.push(around);
+        }
+    }
     let settings_file = settings.map(|root| root.join(manifest::FILE_NAME));
     for cluster in &mut clusters {
         if !cluster.folder.join(manifest::FILE_NAME).is_file() {
@@ -136,6 +178,27 @@ pub fn clusters_for_file(file: &Path) -> Vec<ClusterRoot> {
         }
     }
     clusters
+}
+
+/// The Liferay Workspace and environment a folder lies in, by the
+/// `configs/<environment>` above it and the workspace's marks on disk.
+fn workspace_around(dir: &Path) -> Option<(PathBuf, String)> {
+    for at in dir.ancestors() {
+        let parent = at.parent()?;
+        if parent
+            .file_name()
+            .is_some_and(|n| n == layout::WORKSPACE_CONFIGS)
+        {
+            let workspace = parent.parent()?;
+            let marked = layout::WORKSPACE_MARKERS
+                .iter()
+                .any(|m| workspace.join(m).is_file())
+                || parent.join(layout::WORKSPACE_COMMON).is_dir();
+            let environment = at.file_name()?.to_string_lossy().into_owned();
+            return marked.then(|| (workspace.to_path_buf(), environment));
+        }
+    }
+    None
 }
 
 /// Whether a folder is a deployment folder (`_deploy`) or holds deployment

@@ -242,7 +242,10 @@ pub fn infer(cluster: &crate::model::Cluster) -> Versions {
             declared: true,
         });
     }
-    for file in &cluster.files {
+    // The workspace's own product key first, then what deployments run.
+    let mut files: Vec<&crate::model::ClusterFile> = cluster.files.iter().collect();
+    files.sort_by_key(|f| f.format != Some(Format::GradleProperties));
+    for file in files {
         let path = &file.source.path;
         if file.format == Some(Format::GradleProperties)
             && let Some(doc) = file.document.as_properties()

@@ -432,3 +432,122 @@ fn rule_documentation() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("liferay/tunnel-key-length"));
 }
+
+fn real(cluster: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/real")
+        .join(cluster)
+}
+
+/// `check --format json` run from `cwd` with `args`.
+fn json_in(cwd: &Path, args: &[&str]) -> (Value, i32) {
+    let output = clusterlint()
+        .current_dir(cwd)
+        .args(["check", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
+    let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {} {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (value, output.status.code().unwrap_or(-1))
+}
+
+#[test]
+fn where_the_user_stands_does_not_change_what_is_found() {
+    let cluster = real("kaazing-kwic-compose");
+    let (alone, code) = json_in(&cluster, &[]);
+    assert_eq!(code, 0, "warnings only");
+    let expected = findings_of(&alone);
+    assert!(!expected.is_empty());
+    // Standing in a node folder, or deeper in it.
+    for inside in ["cloud", "onpremise/conf"] {
+        let (json, _) = json_in(&cluster.join(inside), &[]);
+        assert_eq!(findings_of(&json), expected, "from {inside}");
+    }
+    // The folder of every real cluster: this one's findings, its path in front.
+    let (all, _) = json_in(&real(""), &[]);
+    let prefixed: Vec<String> = findings_of(&all)
+        .into_iter()
+        .filter_map(|f| f.strip_prefix("kaazing-kwic-compose/").map(str::to_string))
+        .collect();
+    assert_eq!(prefixed, expected);
+    // A file argument: its own cluster, its findings only.
+    let (file, _) = json_in(&cluster, &["cloud/conf/kwic-cloud-gateway-config.xml"]);
+    let only: Vec<&String> = expected
+        .iter()
+        .filter(|f| f.starts_with("cloud/"))
+        .collect();
+    assert_eq!(findings_of(&file).iter().collect::<Vec<_>>(), only);
+}
+
+#[test]
+fn an_unknown_selector_on_the_command_line_is_an_error() {
+    let output = clusterlint()
+        .args(["check", "--select", "ngnix", example().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("did you mean `nginx`"), "{stderr}");
+    let output = clusterlint()
+        .args([
+            "check",
+            "--ignore",
+            "liferay/tunel-secret-weak",
+            example().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("liferay/tunnel-secret-weak"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn show_settings_tells_roots_nodes_roles_and_versions() {
+    let output = clusterlint()
+        .args([
+            "check",
+            "--show-settings",
+            real("kaazing-kwic-compose").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    for wanted in [
+        "manifest: none",
+        "KAAZING Gateway version: 4.0",
+        "KAAZING Gateway edition: jms",
+        "node `cloud`",
+        "roles: dmz-gateway (inferred)",
+        "also named: gateway.example.com",
+        "started by service `cloud` of _deploy/kwic.yml",
+    ] {
+        assert!(text.contains(wanted), "{wanted} missing in:\n{text}");
+    }
+    let output = clusterlint()
+        .args([
+            "check",
+            "--show-settings",
+            real("liferay-workspace-deltares").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    for wanted in [
+        "(environment `prod`)",
+        "node `prod` (folder configs/prod/ over configs/common/)",
+        "Liferay version: 7.4",
+    ] {
+        assert!(text.contains(wanted), "{wanted} missing in:\n{text}");
+    }
+}

@@ -128,6 +128,8 @@ pub struct Launch {
     /// URLs a Dockerfile downloads or adds from (what they name tells the
     /// product's edition and version).
     pub mentions: Vec<Text>,
+    /// Fixed addresses on its networks (`ipv4_address`, `ipv6_address`).
+    pub addresses: Vec<Text>,
 }
 
 /// A parsed descriptor.
@@ -174,6 +176,7 @@ pub fn texts(launch: &Launch) -> impl Iterator<Item = &Text> {
         }))
         .chain(launch.mounts.iter().flat_map(|m| [&m.source, &m.target]))
         .chain(&launch.mentions)
+        .chain(&launch.addresses)
 }
 
 /// Parses a descriptor of `kind`.
@@ -377,6 +380,11 @@ fn compose_service(name: &yaml::Scalar, service: &Yaml, text: &str) -> Launch {
         for (_, network) in networks.entries() {
             for alias in network.get("aliases").map(Yaml::items).unwrap_or_default() {
                 launch.aliases.extend(alias.as_scalar().map(text_of));
+            }
+            for key in ["ipv4_address", "ipv6_address"] {
+                launch
+                    .addresses
+                    .extend(network.get(key).and_then(Yaml::as_scalar).map(text_of));
             }
         }
     }

@@ -82,6 +82,7 @@ pub fn parse(text: &str) -> (Option<Yaml>, Vec<ParseError>) {
         anchors: HashMap::new(),
         root: None,
         nodes: 0,
+        duplicates: Vec::new(),
     };
     let mut errors = Vec::new();
     for event in Parser::new_from_str(text) {
@@ -104,6 +105,12 @@ pub fn parse(text: &str) -> (Option<Yaml>, Vec<ParseError>) {
                 break;
             }
         }
+    }
+    for (range, key) in std::mem::take(&mut builder.duplicates) {
+        errors.push(ParseError::new(
+            range,
+            format!("`{key}` is given twice in this mapping: Docker Compose refuses a file with a duplicate key"),
+        ));
     }
     (builder.finish(), errors)
 }
@@ -149,6 +156,8 @@ struct Builder {
     anchors: HashMap<usize, Yaml>,
     root: Option<Yaml>,
     nodes: usize,
+    /// Keys written twice in one mapping (the merge key aside).
+    duplicates: Vec<(TextRange, String)>,
 }
 
 impl Builder {
@@ -213,7 +222,15 @@ impl Builder {
                     entries.push((key, node));
                 } else {
                     let key = match node {
-                        Yaml::Scalar(s) => s,
+                        Yaml::Scalar(s) => {
+                            if s.text != "<<"
+                                && s.range != TextRange::empty(0)
+                                && entries.iter().any(|(k, _)| k.text == s.text)
+                            {
+                                self.duplicates.push((s.range, s.text.clone()));
+                            }
+                            s
+                        }
                         // A complex key: kept as its text's place only.
                         _ => Scalar {
                             text: String::new(),
@@ -322,6 +339,18 @@ mod tests {
             .get("command")
             .unwrap();
         assert_eq!(command.items().len(), 3);
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let text = "services:\n  a:\n    volumes:\n      - x:/x\n    volumes:\n      - y:/y\n";
+        let (_, errors) = parse(text);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].range.slice(text), "volumes");
+        assert_eq!(
+            errors[0].range.start as usize,
+            text.rfind("volumes").unwrap()
+        );
     }
 
     #[test]

@@ -353,6 +353,22 @@ fn infer_addresses(cluster: &mut Cluster) {
             ))
         })
         .collect();
+    // A compose service's fixed address on its network.
+    for launch in &cluster.deployment.launches {
+        let Some(l) = cluster
+            .file(launch.file)
+            .document
+            .as_deployment()
+            .and_then(|d| d.launches.get(launch.index))
+        else {
+            continue;
+        };
+        for address in &l.addresses {
+            if let Ok(ip) = address.value.parse() {
+                declared.push((launch.node, ip, Span::new(launch.file, address.range)));
+            }
+        }
+    }
     declared.extend(cluster.kaazing.iter().filter_map(|gateway| {
         let property = gateway.property("gateway.ip.address")?;
         Some((

@@ -97,7 +97,12 @@ pub fn build(cluster: &Cluster) -> Vec<RedisServer> {
             .iter()
             .filter(|l| l.node == node && l.config == Some(file))
             .collect();
-        if started.is_empty() {
+        // A process manager's list (supervisord) is every process the
+        // node runs: a file it starts no server with is not running.
+        let listed_elsewhere = launches
+            .iter()
+            .any(|l| l.node == node && l.config.is_some() && l.process_list);
+        if started.is_empty() && !listed_elsewhere {
             servers.push(server(cluster, node, file, &lines, false));
         }
         for launch in started {
@@ -130,6 +135,8 @@ struct Launch {
     /// `--name value...` options, as configuration lines.
     options: Vec<RedisDirective>,
     sentinel: bool,
+    /// Written in a process manager's list of every process it runs.
+    process_list: bool,
 }
 
 /// Options that only ask the binary something; such a command line
@@ -191,6 +198,7 @@ fn launches(cluster: &Cluster) -> Vec<Launch> {
                 config,
                 options,
                 sentinel,
+                process_list: cluster.file(file).format == Some(Format::Supervisor),
             });
         }
     }
