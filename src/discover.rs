@@ -11,7 +11,7 @@
 //! by `configs/<environment>`. Deployment folders (`_deploy/`, Ansible
 //! roles and inventories) and the manifest's `exclude` hold no node.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 
@@ -29,6 +29,9 @@ pub struct DiscoveredNode {
     /// node's `/` or its product's home, the first one laid over the
     /// others: one folder, or a workspace environment over `common`.
     pub layers: Vec<String>,
+    /// Absolute paths of the node's file system and the cluster paths
+    /// mounted there (a compose service's bind mounts).
+    pub mounts: Vec<(String, String)>,
 }
 
 /// A file of a node. A file several nodes read is listed once per node;
@@ -70,6 +73,9 @@ pub struct Context<'a> {
     pub root_name: &'a str,
     /// The Liferay Workspace environment the cluster is.
     pub environment: Option<&'a str>,
+    /// What compose services mount or build from the cluster's files: each
+    /// such service is a node reading them.
+    pub claims: &'a [crate::deploy::Claim],
 }
 
 /// Sorts `paths` into nodes and formats. `head` reads the start of a file
@@ -83,11 +89,27 @@ pub fn discover(
     let mut discovery = Discovery::default();
     let empty = Manifest::default();
     let manifest = manifest.unwrap_or(&empty);
-    let formats = formats_of(paths, manifest, head, &mut discovery);
+    let mounted_at: HashMap<&str, &str> = context
+        .claims
+        .iter()
+        .filter(|c| !c.folder)
+        .filter_map(|c| Some((c.source.as_str(), c.target.as_deref()?)))
+        .collect();
+    let formats = formats_of(paths, manifest, head, &mounted_at, &mut discovery);
     let excluded = excluded_paths(paths, manifest, &mut discovery);
     // Owners of each path: several nodes may read one file.
     let mut owners: Vec<Vec<usize>> = vec![Vec::new(); paths.len()];
-    let claimed = claim_by_manifest(paths, manifest, &mut owners, &mut discovery);
+    let mut claimed = claim_by_manifest(paths, manifest, &mut owners, &mut discovery);
+    if manifest.nodes.is_empty() {
+        claim_by_deployment(
+            paths,
+            context.claims,
+            &excluded,
+            &mut claimed,
+            &mut owners,
+            &mut discovery,
+        );
+    }
 
     if let Some(environment) = context.environment {
         workspace_node(
@@ -143,6 +165,7 @@ fn formats_of(
     paths: &[String],
     manifest: &Manifest,
     head: &dyn Fn(&str) -> Option<Vec<u8>>,
+    mounted_at: &HashMap<&str, &str>,
     discovery: &mut Discovery,
 ) -> Vec<Option<Format>> {
     let overrides: Vec<(GlobMatcher, Format)> = manifest
@@ -159,7 +182,14 @@ fn formats_of(
                 return Some(overrides[k].1);
             }
             let name = path.rsplit('/').next().unwrap_or(path);
-            match classify(path) {
+            // A file mounted into a container is what its place there says
+            // (`./conf/master.conf` at `/etc/redis/redis.conf`).
+            let by_place = || {
+                mounted_at
+                    .get(path.as_str())
+                    .and_then(|target| classify(target.trim_start_matches('/')))
+            };
+            match classify(path).or_else(by_place) {
                 Some(Format::Hosts) => match head(path) {
                     Some(text) if is_ansible_inventory(&text) => None,
                     _ => Some(Format::Hosts),
@@ -254,6 +284,7 @@ fn claim_by_manifest(
             name: node.name.clone(),
             manifest_index: Some(index),
             layers,
+            mounts: Vec::new(),
         });
         if let Some(node_globs) = &node.files {
             for (k, glob) in node_globs.iter().enumerate() {
@@ -324,6 +355,70 @@ fn claim_by_manifest(
     claimed
 }
 
+/// The index of the node called `name`, added without folders if there is
+/// none yet.
+fn node_named(discovery: &mut Discovery, name: &str) -> usize {
+    if let Some(node) = discovery.nodes.iter().position(|n| n.name == name) {
+        return node;
+    }
+    discovery.nodes.push(DiscoveredNode {
+        name: name.to_string(),
+        manifest_index: None,
+        layers: Vec::new(),
+        mounts: Vec::new(),
+    });
+    discovery.nodes.len() - 1
+}
+
+/// The nodes of compose services that mount or build from the cluster's
+/// files: named after the service, reading each file it mounts (one file
+/// mounted into two services is read by both) and every file of a folder
+/// it mounts or builds from.
+fn claim_by_deployment(
+    paths: &[String],
+    claims: &[crate::deploy::Claim],
+    excluded: &[bool],
+    claimed: &mut [bool],
+    owners: &mut [Vec<usize>],
+    discovery: &mut Discovery,
+) {
+    for claim in claims {
+        let node = node_named(discovery, &claim.service);
+        if let Some(target) = &claim.target {
+            discovery.nodes[node].mounts.push((
+                target.trim_end_matches('/').to_string(),
+                claim.source.clone(),
+            ));
+        }
+        let prefix = format!("{}/", claim.source);
+        for (i, path) in paths.iter().enumerate() {
+            let taken = if claim.folder {
+                path.starts_with(&prefix)
+            } else {
+                *path == claim.source
+            };
+            if taken
+                && !owners[i].contains(&node)
+                && (claim.folder || !excluded[i] || claim.target.is_some())
+            {
+                owners[i].push(node);
+                claimed[i] = true;
+            }
+        }
+    }
+    // A node made of mounts lives where its files do, for the rest.
+    for node in 0..discovery.nodes.len() {
+        if discovery.nodes[node].layers.is_empty() && discovery.nodes[node].manifest_index.is_none()
+        {
+            let mine: Vec<&str> = (0..paths.len())
+                .filter(|&i| owners[i].contains(&node))
+                .map(|i| paths[i].as_str())
+                .collect();
+            discovery.nodes[node].layers = vec![common_folder(&mine)];
+        }
+    }
+}
+
 /// The longest folder all `paths` lie in (`""` if none).
 fn common_folder(paths: &[&str]) -> String {
     let mut iter = paths.iter();
@@ -368,6 +463,7 @@ fn workspace_node(
         name: environment.to_string(),
         manifest_index: None,
         layers: vec![own.clone(), common.clone()],
+        mounts: Vec::new(),
     });
     let in_own: HashSet<&str> = paths
         .iter()
@@ -438,6 +534,7 @@ fn infer_nodes(
             },
             manifest_index: None,
             layers: vec![String::new()],
+            mounts: Vec::new(),
         });
         for i in 0..paths.len() {
             if !claimed[i] && !excluded[i] {
@@ -457,12 +554,9 @@ fn infer_nodes(
         })
         .collect();
     for (name, inner) in &folders {
-        let node = discovery.nodes.len();
-        discovery.nodes.push(DiscoveredNode {
-            name: (*name).to_string(),
-            manifest_index: None,
-            layers: vec![(*name).to_string()],
-        });
+        // A folder named like a compose service's node is that node.
+        let node = node_named(discovery, name);
+        discovery.nodes[node].layers.push((*name).to_string());
         by_name.insert(name, node);
         if inner.len() >= 2 && !rooted.contains(name) {
             let mut names: Vec<&str> = inner.iter().copied().take(4).collect();
@@ -595,6 +689,16 @@ pub fn classify(path: &str) -> Option<Format> {
     if name.ends_with(".conf") && folders.contains(&"stunnel") {
         return Some(Format::Stunnel);
     }
+    // nginx's own include folders: the sites and `conf.d` files a stock
+    // `nginx.conf` includes, read on their own where the node leaves that
+    // file out (the official image's `conf.d/default.conf` mount).
+    if let [.., program, folder] = folders
+        && (*program == "nginx" || program.starts_with("nginx-"))
+        && ((matches!(*folder, "conf.d" | "http.d") && name.ends_with(".conf"))
+            || *folder == "sites-enabled")
+    {
+        return Some(Format::Nginx);
+    }
     let exact = match name {
         "portal-ext.properties" => Some(Format::LiferayProperties),
         "nginx.conf" => Some(Format::Nginx),
@@ -622,7 +726,7 @@ pub fn classify(path: &str) -> Option<Format> {
     let pattern = |prefix: &str, suffix: &str| name.starts_with(prefix) && name.ends_with(suffix);
     if pattern("portal-", ".properties") {
         Some(Format::LiferayProperties)
-    } else if name.ends_with(".config") {
+    } else if name.ends_with(".config") && is_pid_file_name(name, folders) {
         Some(Format::OsgiConfig)
     } else if pattern("redis-", ".conf") {
         Some(Format::Redis)
@@ -633,6 +737,22 @@ pub fn classify(path: &str) -> Option<Format> {
     } else {
         None
     }
+}
+
+/// Whether a `.config` file is an OSGi configuration: in `osgi/configs/`,
+/// or named after a dotted PID (`com.example.Thing.config`,
+/// `...Configuration~default.config`); not a .NET `Web.config`,
+/// `App.config` or `packages.config`.
+fn is_pid_file_name(name: &str, folders: &[&str]) -> bool {
+    if folders.windows(2).any(|w| w == ["osgi", "configs"]) {
+        return true;
+    }
+    let stem = name.strip_suffix(".config").unwrap_or(name);
+    let pid = stem.split(['~', '-', '_']).next().unwrap_or(stem);
+    pid.matches('.').count() >= 2
+        && pid
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// Guesses a format from the first bytes of a file: an XML root element
@@ -794,6 +914,26 @@ mod tests {
         assert_eq!(classify("a/etc/hosts"), Some(Format::Hosts));
         assert_eq!(classify("a/csync2_prod.cfg"), Some(Format::Csync2));
         assert_eq!(classify("a/README.md"), None);
+        assert_eq!(classify("a/WebApp/Web.config"), None);
+        assert_eq!(classify("a/packages.config"), None);
+        assert_eq!(
+            classify("a/com.example.portal.Thing~default.config"),
+            Some(Format::OsgiConfig)
+        );
+        assert_eq!(
+            classify("a/osgi/configs/Odd.config"),
+            Some(Format::OsgiConfig)
+        );
+        assert_eq!(
+            classify("lb/etc/nginx/conf.d/site.conf"),
+            Some(Format::Nginx)
+        );
+        assert_eq!(
+            classify("lb/etc/nginx/sites-enabled/default"),
+            Some(Format::Nginx)
+        );
+        assert_eq!(classify("lb/etc/nginx/sites-available/default"), None);
+        assert_eq!(classify("app/conf.d/site.conf"), None);
     }
 
     #[test]
@@ -877,6 +1017,7 @@ mod tests {
             Context {
                 root_name: "app1",
                 environment: None,
+                claims: &[],
             },
         );
         assert_eq!(names(&d), ["app1"]);
@@ -894,10 +1035,13 @@ mod tests {
             Context {
                 root_name: "lb",
                 environment: None,
+                claims: &[],
             },
         );
         assert_eq!(names(&d), ["lb"]);
-        assert_eq!(d.ignored, ["etc/nginx/conf.d/a.conf"]);
+        // nginx's own include folder belongs to it.
+        assert!(d.ignored.is_empty(), "{:?}", d.ignored);
+        assert_eq!(files_of(&d, "lb").len(), 3);
     }
 
     #[test]
@@ -954,6 +1098,7 @@ mod tests {
             Context {
                 root_name: "ws",
                 environment: Some("prod"),
+                claims: &[],
             },
         );
         assert_eq!(names(&d), ["prod"]);

@@ -112,10 +112,29 @@ pub fn locate(
     base: &str,
     format: Format,
     layers: &[String],
+    mounts: &[(String, String)],
 ) -> Option<Located> {
     let value = value.trim();
     if value.is_empty() || value.contains('$') {
         return None;
+    }
+    // A path the node's container has mounted from the cluster's files.
+    if value.starts_with('/')
+        && let Some((target, source)) = mounts
+            .iter()
+            .filter(|(target, _)| {
+                value == target
+                    || value
+                        .strip_prefix(target.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+            .max_by_key(|(target, _)| target.len())
+    {
+        let rest = &value[target.len()..];
+        return Some(Located {
+            candidates: vec![format!("{source}{rest}")],
+            certain: true,
+        });
     }
     let layer = layers
         .iter()
@@ -339,18 +358,30 @@ mod tests {
             "lb",
             Format::Nginx,
             &node("lb"),
+            &[],
         )
         .unwrap();
         assert_eq!(l.candidates, ["lb/conf.d/*.conf"]);
         assert!(l.certain);
-        assert!(locate("../../x", "lb/nginx.conf", "lb", Format::Nginx, &node("lb")).is_none());
+        assert!(
+            locate(
+                "../../x",
+                "lb/nginx.conf",
+                "lb",
+                Format::Nginx,
+                &node("lb"),
+                &[]
+            )
+            .is_none()
+        );
         assert!(
             locate(
                 "../other/x",
                 "lb/a/nginx.conf",
                 "lb",
                 Format::Nginx,
-                &node("lb")
+                &node("lb"),
+                &[]
             )
             .is_none()
         );
@@ -364,6 +395,7 @@ mod tests {
             "lb/etc/nginx",
             Format::Nginx,
             &node("lb"),
+            &[],
         )
         .unwrap();
         assert_eq!(rooted.candidates, ["lb/etc/nginx/conf.d/a.conf"]);
@@ -373,6 +405,7 @@ mod tests {
             "lb",
             Format::Nginx,
             &node("lb"),
+            &[],
         )
         .unwrap();
         assert_eq!(flat.candidates[0], "lb/conf.d/a.conf");
@@ -383,6 +416,7 @@ mod tests {
             "lb",
             Format::Nginx,
             &node("lb"),
+            &[],
         )
         .unwrap();
         assert!(!elsewhere.certain);
@@ -392,6 +426,7 @@ mod tests {
             "gluu1",
             Format::Csync2,
             &node("gluu1"),
+            &[],
         )
         .unwrap();
         assert_eq!(key.candidates[0], "gluu1/csync2.key");
@@ -401,6 +436,7 @@ mod tests {
             "redis/stunnel",
             Format::Stunnel,
             &node("redis"),
+            &[],
         )
         .unwrap();
         assert_eq!(pem.candidates[0], "redis/stunnel/secureredis.pem");
@@ -412,6 +448,7 @@ mod tests {
             "configs/prod",
             Format::LiferayProperties,
             &layers,
+            &[],
         )
         .unwrap();
         assert_eq!(
@@ -427,10 +464,35 @@ mod tests {
                 "lb/nginx.conf",
                 "lb",
                 Format::Nginx,
-                &node("lb")
+                &node("lb"),
+                &[]
             )
             .is_none()
         );
+    }
+
+    #[test]
+    fn mounted_paths_come_from_the_cluster() {
+        let mounts = vec![
+            (
+                "/etc/nginx/conf.d".to_string(),
+                "compose/nginx/sites".to_string(),
+            ),
+            (
+                "/etc/nginx/nginx.conf".to_string(),
+                "compose/nginx/main.conf".to_string(),
+            ),
+        ];
+        let l = locate(
+            "/etc/nginx/conf.d/*.conf",
+            "compose/nginx/main.conf",
+            "compose/nginx",
+            Format::Nginx,
+            &node("compose"),
+            &mounts,
+        )
+        .unwrap();
+        assert_eq!(l.candidates, ["compose/nginx/sites/*.conf"]);
     }
 
     #[test]

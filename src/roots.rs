@@ -61,59 +61,14 @@ pub fn clusters_for_folder(dir: &Path) -> Vec<ClusterRoot> {
     }
     let ceiling = ceiling_of(&dir, settings.as_deref());
     let mut clusters = plan_folder(&dir, &ceiling);
-    // A folder of deployment files (compose files, Dockerfiles, scripts)
-    // beside the nodes stands for the cluster it deploys.
-    let mut at = dir.clone();
-    while clusters.is_empty() && at != ceiling && at.starts_with(&ceiling) && holds_deployment(&at)
-    {
-        let Some(above) = at.parent() else { break };
-        clusters = plan_folder(above, &ceiling)
-            .into_iter()
-            .filter(|c| c.folder == above)
-            .collect();
-        at = above.to_path_buf();
-    }
-    // A folder of a node whose files are no configuration clusterlint
-    // reads (a database's, a search engine's): the cluster around it.
-    // Anywhere in a Liferay Workspace's `configs/<environment>/`: that
-    // environment (every one for `common`).
-    if clusters.is_empty()
-        && let Some((workspace, environment)) = workspace_around(&dir)
-    {
-        let chosen = if environment == layout::WORKSPACE_COMMON {
-            environments_on_disk(&workspace)
-        } else {
-            [environment].into()
-        };
-        clusters = workspace_clusters(&workspace, &chosen);
+    if clusters.is_empty() {
+        clusters = deployed_from(&dir, &ceiling);
     }
     if clusters.is_empty() {
-        // Inside such a node's `/` (`elastic-1/usr/share/...`), the node is
-        // the folder above it.
-        let is_root_folder = |p: &Path| {
-            p.file_name()
-                .is_some_and(|n| layout::ROOT_FOLDERS.contains(&n.to_string_lossy().as_ref()))
-        };
-        let node = dir
-            .ancestors()
-            .take_while(|a| a.starts_with(&ceiling) && *a != ceiling && a.parent().is_some())
-            .find_map(|a| {
-                if is_root_folder(a) {
-                    return a.parent();
-                }
-                let mirrors = std::fs::read_dir(a).is_ok_and(|entries| {
-                    entries
-                        .flatten()
-                        .any(|e| e.path().is_dir() && is_root_folder(&e.path()))
-                });
-                mirrors.then_some(a)
-            })
-            .filter(|p| p.parent().is_some())
-            .map_or_else(|| dir.clone(), Path::to_path_buf);
-        let around = cluster_around_node(&node, &ceiling);
-        if around.folder != node {
-            clusters.push(around);
-        }
+        clusters = workspace_environments_around(&dir);
+    }
+    if clusters.is_empty() {
+        clusters = around_unread_node(&dir, &ceiling);
     }
     let settings_file = settings.map(|root| root.join(manifest::FILE_NAME));
     for cluster in &mut clusters {
@@ -122,6 +77,69 @@ pub fn clusters_for_folder(dir: &Path) -> Vec<ClusterRoot> {
         }
     }
     clusters
+}
+
+/// A folder of deployment files (compose files, Dockerfiles, scripts)
+/// beside the nodes stands for the cluster it deploys, however deep.
+fn deployed_from(dir: &Path, ceiling: &Path) -> Vec<ClusterRoot> {
+    let mut at = dir.to_path_buf();
+    while at != ceiling && at.starts_with(ceiling) && holds_deployment(&at) {
+        let Some(above) = at.parent() else { break };
+        let clusters: Vec<ClusterRoot> = plan_folder(above, ceiling)
+            .into_iter()
+            .filter(|c| c.folder == above)
+            .collect();
+        if !clusters.is_empty() {
+            return clusters;
+        }
+        at = above.to_path_buf();
+    }
+    Vec::new()
+}
+
+/// Anywhere in a Liferay Workspace: in `configs/<environment>/`, that
+/// environment; elsewhere (`common`, `templates/`, `modules/`), every one.
+fn workspace_environments_around(dir: &Path) -> Vec<ClusterRoot> {
+    let Some((workspace, environment)) = workspace_around(dir) else {
+        return Vec::new();
+    };
+    let chosen = match environment {
+        Some(env) if env != layout::WORKSPACE_COMMON => [env].into(),
+        _ => environments_on_disk(&workspace),
+    };
+    workspace_clusters(&workspace, &chosen)
+}
+
+/// In the folder of a node whose files clusterlint does not read (a
+/// database's, a search engine's), or inside its `/`
+/// (`elastic-1/usr/share/...`): the cluster around that node.
+fn around_unread_node(dir: &Path, ceiling: &Path) -> Vec<ClusterRoot> {
+    let is_root_folder = |p: &Path| {
+        p.file_name()
+            .is_some_and(|n| layout::ROOT_FOLDERS.contains(&n.to_string_lossy().as_ref()))
+    };
+    let node = dir
+        .ancestors()
+        .take_while(|a| a.starts_with(ceiling) && *a != ceiling && a.parent().is_some())
+        .find_map(|a| {
+            if is_root_folder(a) {
+                return a.parent();
+            }
+            let mirrors = std::fs::read_dir(a).is_ok_and(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| e.path().is_dir() && is_root_folder(&e.path()))
+            });
+            mirrors.then_some(a)
+        })
+        .filter(|p| p.parent().is_some())
+        .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+    let around = cluster_around_node(&node, ceiling);
+    if around.folder == node {
+        Vec::new()
+    } else {
+        vec![around]
+    }
 }
 
 /// The clusters a file belongs to (several for a file a Liferay
@@ -180,23 +198,28 @@ pub fn clusters_for_file(file: &Path) -> Vec<ClusterRoot> {
     clusters
 }
 
-/// The Liferay Workspace and environment a folder lies in, by the
-/// `configs/<environment>` above it and the workspace's marks on disk.
-fn workspace_around(dir: &Path) -> Option<(PathBuf, String)> {
-    for at in dir.ancestors() {
-        let parent = at.parent()?;
-        if parent
-            .file_name()
-            .is_some_and(|n| n == layout::WORKSPACE_CONFIGS)
-        {
-            let workspace = parent.parent()?;
-            let marked = layout::WORKSPACE_MARKERS
-                .iter()
-                .any(|m| workspace.join(m).is_file())
-                || parent.join(layout::WORKSPACE_COMMON).is_dir();
-            let environment = at.file_name()?.to_string_lossy().into_owned();
-            return marked.then(|| (workspace.to_path_buf(), environment));
+/// The Liferay Workspace a folder lies in (a folder above it with a
+/// `configs/` folder and a build file or `configs/common/`), and the
+/// environment when the folder is in `configs/<environment>/`.
+fn workspace_around(dir: &Path) -> Option<(PathBuf, Option<String>)> {
+    for at in dir.ancestors().take(LOOK_UP_LEVELS + 2) {
+        let configs = at.join(layout::WORKSPACE_CONFIGS);
+        if !configs.is_dir() {
+            continue;
         }
+        let marked = layout::WORKSPACE_MARKERS
+            .iter()
+            .any(|m| at.join(m).is_file())
+            || configs.join(layout::WORKSPACE_COMMON).is_dir();
+        if !marked {
+            continue;
+        }
+        let environment = dir
+            .strip_prefix(&configs)
+            .ok()
+            .and_then(|rest| rest.components().next())
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        return Some((at.to_path_buf(), environment));
     }
     None
 }
@@ -438,14 +461,17 @@ fn shape_of(listing: &Listing, base: &Path) -> Shape {
             (at > 0).then(|| &path[..folders[..at].iter().map(|f| f.len() + 1).sum::<usize>() - 1])
         })
         .collect();
+    // The outermost such folder at or above each home, by its prefixes.
     homes = homes
         .into_iter()
         .map(|h| {
-            rooted
-                .iter()
-                .filter(|r| h == **r || is_inside(&h, r))
-                .min_by_key(|r| r.len())
-                .map_or(h, |r| (*r).to_string())
+            let outermost = h
+                .match_indices('/')
+                .map(|(at, _)| &h[..at])
+                .chain(std::iter::once(h.as_str()))
+                .find(|prefix| rooted.contains(prefix))
+                .map(str::to_string);
+            outermost.unwrap_or(h)
         })
         .collect();
     // Homes inside a workspace's folder belong to it (its `docker/` files).
@@ -486,6 +512,18 @@ fn node_folders(homes: &BTreeSet<String>) -> BTreeSet<String> {
             }
         }
         true
+    };
+    // Each home's answer once: many homes ask about one enclosing folder.
+    let known = std::cell::RefCell::new(std::collections::HashMap::<&str, bool>::new());
+    let is_node = |home: &str| -> bool {
+        if let Some(&answer) = known.borrow().get(home) {
+            return answer;
+        }
+        let answer = is_node(home);
+        if let Some(key) = homes.get(home) {
+            known.borrow_mut().insert(key.as_str(), answer);
+        }
+        answer
     };
     let mut nodes = BTreeSet::new();
     for home in homes {

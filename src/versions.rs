@@ -279,21 +279,21 @@ pub fn infer(cluster: &crate::model::Cluster) -> Versions {
                 .chain(&launch.mentions);
             for text in texts {
                 let value = text.value.as_str();
+                let shown = without_credentials(value);
                 if versions.liferay.is_none()
-                    && value.to_ascii_lowercase().contains("liferay")
-                    && let Some(v) = liferay_in(value)
+                    && let Some(v) = liferay_image_or_bundle(value)
                 {
-                    versions.liferay = Some(guess(v, format!("{path} `{value}`")));
+                    versions.liferay = Some(guess(v, format!("{path} `{shown}`")));
                 }
                 if let Some((edition, version)) = kaazing_in(value) {
                     if versions.kaazing_edition.is_none() {
                         versions.kaazing_edition =
-                            Some(guess(edition, format!("{path} `{value}`")));
+                            Some(guess(edition, format!("{path} `{shown}`")));
                     }
                     if versions.kaazing.is_none()
                         && let Some(version) = version
                     {
-                        versions.kaazing = Some(guess(version, format!("{path} `{value}`")));
+                        versions.kaazing = Some(guess(version, format!("{path} `{shown}`")));
                     }
                 }
             }
@@ -309,6 +309,56 @@ pub fn infer(cluster: &crate::model::Cluster) -> Versions {
         });
     }
     versions
+}
+
+/// A download URL or image name as `--show-settings` may print it: the
+/// user part of a URL (`https://user:password@host/`) left out.
+fn without_credentials(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        let authority_end = after.find(['/', '?', '#', ' ']).unwrap_or(after.len());
+        match after[..authority_end].rfind('@') {
+            Some(user_end) => {
+                out.push_str("…@");
+                rest = &after[user_end + 1..];
+            }
+            None => rest = after,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The portal's version in an image that runs the portal (`liferay/dxp`,
+/// `liferay/portal`, `liferay/commerce`, `liferaycloud/liferay-dxp`; not
+/// the other images of a Liferay Cloud project, such as
+/// `liferaycloud/elasticsearch`) or a bundle download.
+fn liferay_image_or_bundle(value: &str) -> Option<LiferayVersion> {
+    let lower = value.to_ascii_lowercase();
+    let is_url = lower.contains("://");
+    let bundle = is_url
+        && (lower.contains("liferay-ce-portal")
+            || lower.contains("liferay-dxp")
+            || lower.contains("liferay-portal"));
+    let image = !is_url && {
+        let name = lower.split(':').next().unwrap_or(&lower);
+        let mut parts = name.rsplit('/');
+        let repository = parts.next().unwrap_or("");
+        let owner = parts.next().unwrap_or("");
+        matches!(owner, "liferay" | "liferaycloud")
+            && matches!(
+                repository,
+                "dxp" | "portal" | "commerce" | "liferay-dxp" | "liferay-portal" | "liferay"
+            )
+    };
+    if bundle || image {
+        liferay_in(value)
+    } else {
+        None
+    }
 }
 
 /// A Liferay version in an image tag, a download URL, a product key or a
@@ -395,6 +445,16 @@ mod inference_tests {
         assert_eq!(v("liferay/dxp:2024.q1.1"), Some("7.4".into()));
         assert_eq!(v("liferay-ce-portal-7.1.3-ga4"), Some("7.1".into()));
         assert_eq!(v("liferay/portal:latest"), None);
+        let image = |s| liferay_image_or_bundle(s).map(|v| v.to_string());
+        assert_eq!(image("liferaycloud/elasticsearch:7.13.3-4.1.2"), None);
+        assert_eq!(
+            image("liferaycloud/liferay-dxp:7.2.10-sp5-3.0.0"),
+            Some("7.2".into())
+        );
+        assert_eq!(
+            image("registry.example.com/liferay/dxp:7.4.13-u77"),
+            Some("7.4".into())
+        );
         let k = |s| kaazing_in(s).map(|(e, v)| (e, v.map(|v| v.to_string())));
         assert_eq!(
             k(

@@ -697,9 +697,11 @@ impl Workspace {
             .map(|f| f.path.clone())
             .collect();
         let head = |path: &str| self.head(path);
+        let claims = self.compose_claims(&paths);
         let context = discover::Context {
             root_name: &self.root_name,
             environment: self.environment.as_deref(),
+            claims: &claims,
         };
         let Discovery {
             nodes,
@@ -737,6 +739,7 @@ impl Workspace {
                 hostname: None,
                 files: Vec::new(),
                 layers: nodes[index].layers.clone(),
+                mounts: nodes[index].mounts.clone(),
                 aliases: Vec::new(),
                 manifest_span: None,
             });
@@ -921,6 +924,14 @@ impl Workspace {
             })
             .collect();
         wave.sort_by_key(|(id, _)| cluster.files[id.index()].source.path.matches('/').count());
+        // Files of nginx's include folders start from the prefix of the
+        // main file that includes them; only those no file includes are
+        // followed on their own, from the folder above (the prefix a stock
+        // `nginx.conf` gives them).
+        let (mut deferred, first): (Vec<_>, Vec<_>) = wave
+            .into_iter()
+            .partition(|(id, _)| in_nginx_include_folder(&cluster.files[id.index()]));
+        wave = first;
         let mut visited: HashSet<FileId> = wave.iter().map(|(id, _)| *id).collect();
         let unloaded: HashSet<String> = ignored.iter().cloned().collect();
         let mut fragments: HashSet<FileId> = HashSet::new();
@@ -928,7 +939,17 @@ impl Workspace {
         // includes brought in so far.
         let mut depth = 1;
         let mut included = 0;
-        while !wave.is_empty() {
+        loop {
+            if wave.is_empty() {
+                wave = std::mem::take(&mut deferred)
+                    .into_iter()
+                    .filter(|(id, _)| visited.insert(*id))
+                    .map(|(id, folder)| (id, includes::parent(&folder).to_string()))
+                    .collect();
+                if wave.is_empty() {
+                    break;
+                }
+            }
             let mut to_load: Vec<(String, Format, Option<NodeId>, bool)> = Vec::new();
             let mut reparse: Vec<FileId> = Vec::new();
             let mut next = Vec::new();
@@ -938,6 +959,9 @@ impl Workspace {
                 let layers: &[String] = file
                     .node
                     .map_or(&[], |n| cluster.nodes[n.index()].layers.as_slice());
+                let mounts: &[(String, String)] = file
+                    .node
+                    .map_or(&[], |n| cluster.nodes[n.index()].mounts.as_slice());
                 let mut resolved = Vec::new();
                 for reference in file.document.references(&file.source.text) {
                     let Some(located) = includes::locate(
@@ -946,6 +970,7 @@ impl Workspace {
                         &base,
                         format,
                         layers,
+                        mounts,
                     ) else {
                         continue;
                     };
@@ -1071,6 +1096,38 @@ impl Workspace {
             wave = next;
             depth += 1;
         }
+    }
+
+    /// What the cluster's compose files mount or build from its files (see
+    /// [`crate::deploy::claims`]); compose files in folders that hold no
+    /// node (`_deploy/`) count too. Read before discovery, and once more
+    /// when loaded: they are small.
+    fn compose_claims(&self, sorted_paths: &[String]) -> Vec<crate::deploy::Claim> {
+        let mut out = Vec::new();
+        for path in sorted_paths {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            let compose = match crate::deploy::DescriptorKind::of_name(name) {
+                Some(kind) => kind == crate::deploy::DescriptorKind::Compose,
+                None => name.ends_with(".yml") || name.ends_with(".yaml"),
+            };
+            if !compose {
+                continue;
+            }
+            let Some(bytes) = self
+                .resolve(path, None)
+                .ok()
+                .and_then(|f| Self::read(&f.content, self.limits.max_file_size).ok())
+            else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            if !crate::deploy::looks_like_compose(&text) {
+                continue;
+            }
+            let doc = crate::deploy::parse(crate::deploy::DescriptorKind::Compose, &text);
+            out.extend(crate::deploy::claims(path, &doc, sorted_paths));
+        }
+        out
     }
 
     /// What discovery was unsure of, as `core/layout-uncertain` notes at
@@ -1448,6 +1505,16 @@ fn reparse_as_fragment(cluster: &mut Cluster, id: FileId, diagnostics: &mut Vec<
 }
 
 /// Formats whose files name other files.
+/// Whether `file` is an nginx file in one of the folders stock main
+/// files include (`conf.d/`, `http.d/`, `sites-enabled/`).
+fn in_nginx_include_folder(file: &ClusterFile) -> bool {
+    file.format == Some(Format::Nginx)
+        && includes::parent(&file.source.path)
+            .rsplit('/')
+            .next()
+            .is_some_and(|folder| matches!(folder, "conf.d" | "http.d" | "sites-enabled"))
+}
+
 fn names_files(format: Format) -> bool {
     matches!(
         format,

@@ -121,6 +121,7 @@ const NON_LEXICAL: &[(&str, &[&str])] = &[
 
 const NOT_LEXICAL_FIRST: &str = "nginx: stops first at a non-lexical error";
 const INCLUDE_OUTSIDE: &str = "nginx: include outside the checked tree";
+const PACKAGE_FILE: &str = "nginx: a file the nginx package installs, absent from the tree";
 const HOST_FILE: &str = "nginx: absolute include missing from the tree, present on this machine";
 const EOF_PLACE: &str = "nginx: end-of-file error placed at the end, clusterlint at what is open";
 const XP_LENIENT: &str =
@@ -394,8 +395,19 @@ fn check_nginx(
                             .split('"')
                             .nth(1)
                             .is_some_and(|p| !Path::new(p).starts_with(&prefix));
+                    let package_file = include_missing
+                        && e.message.split('"').nth(1).is_some_and(|p| {
+                            let name = p.rsplit('/').next().unwrap_or(p);
+                            clusterlint::includes::may_be_absent(
+                                clusterlint::formats::Format::Nginx,
+                                name,
+                                clusterlint::formats::ReferenceKind::File,
+                            )
+                        });
                     if outside {
                         tally.diverge(INCLUDE_OUTSIDE);
+                    } else if package_file {
+                        tally.diverge(PACKAGE_FILE);
                     } else {
                         problems.push(format!(
                             "{}: nginx -t refuses at {:?} ({}); clusterlint {}",

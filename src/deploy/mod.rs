@@ -44,7 +44,11 @@ impl DescriptorKind {
             Some(Self::Dockerfile)
         } else if lower == ".env" || lower.ends_with(".env") {
             Some(Self::EnvFile)
-        } else if lower.ends_with(".sh") && lower != "setenv.sh" {
+        } else if (lower.ends_with(".sh") && lower != "setenv.sh")
+            || (lower.starts_with("gateway.") && lower.ends_with(".start"))
+        {
+            // KAAZING's launcher is `bin/gateway.start`, and copies of it keep
+            // the name's shape (`gateway.openshift.start`).
             Some(Self::Script)
         } else if lower == "supervisord.conf" {
             Some(Self::Supervisor)
@@ -138,6 +142,97 @@ pub struct DeploymentDocument {
     pub kind: DescriptorKind,
     pub launches: Vec<Launch>,
     pub errors: Vec<ParseError>,
+}
+
+/// A folder or file of the cluster a compose service mounts or builds
+/// from: the service reads it, at `target` in its file system (`None` for
+/// a build context, copied in by its Dockerfile).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    pub service: String,
+    /// A cluster path: the file, or the folder all of whose files it takes.
+    pub source: String,
+    pub folder: bool,
+    /// The absolute path it is mounted at.
+    pub target: Option<String>,
+}
+
+/// What the services of the compose file at cluster path `compose` mount
+/// or build from the cluster's files (`sorted_paths`): bind mounts of
+/// relative paths (`./conf/redis-master.conf:/etc/redis.conf`) and build
+/// contexts. Named volumes, absolute host paths and paths with variables
+/// claim nothing.
+#[must_use]
+pub fn claims(compose: &str, doc: &DeploymentDocument, sorted_paths: &[String]) -> Vec<Claim> {
+    let folder = compose.rsplit_once('/').map_or("", |(f, _)| f);
+    let exists_file = |p: &str| sorted_paths.binary_search_by(|x| x.as_str().cmp(p)).is_ok();
+    let exists_folder = |p: &str| {
+        let prefix = format!("{p}/");
+        let at = sorted_paths.partition_point(|x| x.as_str() < prefix.as_str());
+        sorted_paths.get(at).is_some_and(|x| x.starts_with(&prefix))
+    };
+    let mut out = Vec::new();
+    for launch in &doc.launches {
+        let Some(service) = &launch.service else {
+            continue;
+        };
+        let sources = launch
+            .mounts
+            .iter()
+            .map(|m| (&m.source.value, Some(m.target.value.clone())))
+            .chain(
+                launch
+                    .build
+                    .iter()
+                    .map(|(context, _)| (&context.value, None)),
+            );
+        for (source, target) in sources {
+            let relative = source.starts_with("./") || source.starts_with("../") || source == ".";
+            if !relative || source.contains('$') {
+                continue;
+            }
+            let Some(path) = join_within(folder, source) else {
+                continue;
+            };
+            // The compose file's own folder or one above it is the whole
+            // project, not one service's files.
+            if path.is_empty() || folder == path || folder.starts_with(&format!("{path}/")) {
+                continue;
+            }
+            let target = target.map(|t| t.split(':').next().unwrap_or(&t).to_string());
+            if exists_file(&path) {
+                out.push(Claim {
+                    service: service.value.clone(),
+                    source: path,
+                    folder: false,
+                    target,
+                });
+            } else if exists_folder(&path) {
+                out.push(Claim {
+                    service: service.value.clone(),
+                    source: path,
+                    folder: true,
+                    target,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `folder/relative` with `.` and `..` resolved; `None` above the root.
+fn join_within(folder: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Every text a launch holds (for range invariants and secret marking).
@@ -753,6 +848,22 @@ mod tests {
         assert_eq!(site.env[0].value.as_ref().unwrap().range.slice(v3), "1");
         assert_eq!(site.mounts[0].source.value, "./site-a/stunnel.conf");
         assert!(!looks_like_compose("- hosts: all\n  roles: [x]\n"));
+
+        let text = "services:\n  redis-master:\n    volumes: [\"./conf/redis-master.conf:/etc/redis.conf:ro\", \"data:/data\"]\n  web:\n    build: ./web\n  all:\n    build: .\n";
+        let doc = parse(DescriptorKind::Compose, text);
+        let paths: Vec<String> = [
+            "deploy/conf/redis-master.conf",
+            "deploy/docker-compose.yml",
+            "deploy/web/nginx.conf",
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        let found = claims("deploy/docker-compose.yml", &doc, &paths);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].source, "deploy/conf/redis-master.conf");
+        assert_eq!(found[0].target.as_deref(), Some("/etc/redis.conf"));
+        assert!(found[1].folder && found[1].source == "deploy/web");
     }
 
     #[test]

@@ -83,6 +83,11 @@ pub fn parse(text: &str) -> HostsDocument {
             continue;
         };
         let address_text = &data[a..b];
+        // A byte-order mark before a comment (a file saved on Windows)
+        // leaves a line of nothing the resolver could use or lose.
+        if address_text == "\u{feff}" && fields.len() == 1 {
+            continue;
+        }
         let names = fields[1..]
             .iter()
             .map(|&(s, e)| HostName {
@@ -116,6 +121,13 @@ mod tests {
         assert!(doc.entries[2].address.is_none());
         assert!(doc.entries[3].address.is_none());
         assert_eq!(doc.comments.len(), 2);
+        let doc = parse("\u{feff}# hosts\n127.0.0.1 localhost\n");
+        assert_eq!(doc.entries.len(), 1);
+        let doc = parse("\u{feff}127.0.0.1 localhost\n");
+        assert!(
+            doc.entries[0].address.is_none(),
+            "the mark spoils the address"
+        );
     }
 
     #[test]

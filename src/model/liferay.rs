@@ -448,20 +448,22 @@ fn visit(
         });
         match found {
             Some(target) => included.push(target),
-            // A file the portal ships in its own class path.
-            None if ships_with_portal(file_name(&path)) => {}
-            None => diagnostics.push(
-                Diagnostic::new(
-                    Span::new(file, item.range),
-                    format!(
-                        "`include-and-override` names `{}`, which is not among the node's files",
-                        item.text
-                    ),
-                )
-                .label("no such file")
-                .help("fix the file name or add the file; Liferay skips a missing include silently")
-                .with_rule(include_not_found::RULE.id, Severity::Error),
-            ),
+            None => {
+                if let Some(why) = missing_include(cluster, file, &path, files) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Span::new(file, item.range),
+                            format!(
+                                "`include-and-override` names `{}`, which is not among the node's files ({why})",
+                                item.text
+                            ),
+                        )
+                        .label("no such file")
+                        .help("fix the file name or add the file; Liferay skips a missing include silently, and its settings never apply")
+                        .with_rule(include_not_found::RULE.id, Severity::Error),
+                    );
+                }
+            }
         }
     }
     // Included files outrank the file that includes them.
@@ -475,6 +477,63 @@ fn visit(
             insert_at += 1;
         }
     }
+}
+
+/// Why a missing include is a fault, if it is: a file of a near name
+/// beside it (a typo), or the file at the same place on another node (a
+/// copy forgotten on this one). Liferay skips a missing include silently,
+/// and a file the build or the machine writes (`portal-local.properties`,
+/// a gitignored overlay) is missing from every node alike: not said. Nor
+/// is a file the portal ships in its own class path.
+fn missing_include(
+    cluster: &Cluster,
+    including: FileId,
+    path: &str,
+    files: &[FileId],
+) -> Option<String> {
+    let name = file_name(path);
+    if ships_with_portal(name) {
+        return None;
+    }
+    // A typo: a name two edits away at most, not the including file's own.
+    let own = file_name(&cluster.source(including).path);
+    let near = files
+        .iter()
+        .map(|&f| file_name(&cluster.source(f).path))
+        .filter(|n| *n != own)
+        .filter_map(|n| Some((crate::suggest::edit_distance(name, n, 2)?, n)))
+        .min();
+    if let Some((_, near)) = near {
+        return Some(format!("did you mean `{near}`?"));
+    }
+    let node = cluster.file(including).node?;
+    let layers = &cluster.node(node).layers;
+    let layer = layers
+        .iter()
+        .find(|l| l.is_empty() || path.starts_with(&format!("{l}/")))?;
+    let inside = if layer.is_empty() {
+        path
+    } else {
+        &path[layer.len() + 1..]
+    };
+    cluster
+        .nodes
+        .iter()
+        .filter(|n| n.id != node)
+        .find_map(|other| {
+            let holds = other.layers.iter().any(|l| {
+                let wanted = if l.is_empty() {
+                    inside.to_string()
+                } else {
+                    format!("{l}/{inside}")
+                };
+                other
+                    .files
+                    .iter()
+                    .any(|&f| cluster.source(f).path == wanted)
+            });
+            holds.then(|| format!("`{}` has it", other.name))
+        })
 }
 
 /// Whether the portal itself holds a properties file of this name (in

@@ -65,6 +65,9 @@ pub struct Node {
     /// The folders (cluster paths, `""` for the root) standing for the
     /// node's `/` or its product's home, the first laid over the others.
     pub layers: Vec<String>,
+    /// Absolute paths of the node's file system and the cluster paths
+    /// mounted there (a compose service's bind mounts), before `layers`.
+    pub mounts: Vec<(String, String)>,
     /// Other names the node answers to (compose services, container names,
     /// network aliases and links), for name resolution.
     pub aliases: Vec<String>,

@@ -215,6 +215,12 @@ fn config_file(cluster: &Cluster, node: NodeId, path: &str) -> Option<FileId> {
             .copied()
             .filter(|&f| cluster.file(f).format == Some(Format::Redis))
     };
+    if path.starts_with('/')
+        && let Some((_, source)) = node.mounts.iter().find(|(target, _)| target == path)
+        && let Some(f) = redis_files().find(|&f| cluster.source(f).path == *source)
+    {
+        return Some(f);
+    }
     if let Some(absolute) = path.strip_prefix('/') {
         for layer in &node.layers {
             let wanted = if layer.is_empty() {

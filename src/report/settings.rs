@@ -64,6 +64,9 @@ pub fn describe(label: &str, root: &ClusterRoot, analysis: &Analysis) -> String 
             node.name,
             folders.join(" over ")
         );
+        for (target, source) in &node.mounts {
+            let _ = writeln!(out, "    mounts {source} at {target}");
+        }
         let roles: Vec<String> = node
             .roles
             .iter()

@@ -145,6 +145,7 @@ mod tests {
                 hostname: None,
                 files: Vec::new(),
                 layers: vec![(*name).to_string()],
+                mounts: Vec::new(),
                 aliases: Vec::new(),
                 manifest_span: None,
             });

@@ -398,13 +398,7 @@ fn system_properties(cluster: &Cluster, node: NodeId) -> Vec<Property> {
         }
     }
     for (file, command) in cluster.deployment.commands(node) {
-        let runs_gateway = command.words.first().is_some_and(|w| {
-            w.value
-                .rsplit('/')
-                .next()
-                .is_some_and(|n| n.starts_with("gateway.start"))
-        });
-        if runs_gateway {
+        if runs_gateway(command) {
             for word in &command.words[1..] {
                 take(file, &word.value, word.range, true);
             }
@@ -413,19 +407,29 @@ fn system_properties(cluster: &Cluster, node: NodeId) -> Vec<Property> {
     out
 }
 
+/// Whether a command line starts the gateway: its launcher
+/// (`gateway.start`, or a copy such as `gateway.openshift.start`), or the
+/// JVM on the gateway's main class.
+fn runs_gateway(command: &crate::deploy::shell::ShellCommand) -> bool {
+    let Some(program) = command.words.first() else {
+        return false;
+    };
+    let name = program.value.rsplit('/').next().unwrap_or(&program.value);
+    (name.starts_with("gateway.") && name.ends_with("start"))
+        || (name == "java"
+            && command.words.iter().any(|w| {
+                w.value.starts_with("org.kaazing.gateway")
+                    || w.value.starts_with("com.kaazing.gateway")
+            }))
+}
+
 /// The configuration files a node's `gateway.start --config PATH` names
 /// (relative to the gateway's home, the node's folder).
 fn started_configs(cluster: &Cluster, node: NodeId) -> Vec<String> {
     let mut out = Vec::new();
     for (_, command) in cluster.deployment.commands(node) {
         let words = &command.words;
-        let runs_gateway = words.first().is_some_and(|w| {
-            w.value
-                .rsplit('/')
-                .next()
-                .is_some_and(|n| n.starts_with("gateway.start"))
-        });
-        if !runs_gateway {
+        if !runs_gateway(command) {
             continue;
         }
         for pair in words.windows(2) {
@@ -679,6 +683,11 @@ pub(crate) fn substitute(
             let span = Span::new(file, value.raw_range(TextRange::from_usize(i..close + 1)));
             let property = gateway.property(name).filter(|p| !p.value.is_empty());
             if let Some(p) = property {
+                // A value the shell fills in (`-Dhost=$HOST_IP`) is set, but
+                // not known here.
+                if p.value.contains('$') {
+                    known = false;
+                }
                 out.push_str(&p.value);
             } else {
                 known = false;

@@ -6,7 +6,11 @@ declare_rule! {
     /// ## What it does
     /// Reports `${name}` in a gateway configuration where no `<property>`
     /// defines `name`, or defines it as empty (the gateway counts an empty
-    /// value as missing). `${hostname}`, `${cloud.host}` and
+    /// value as missing), and no Java system property of the gateway sets
+    /// it. System properties come first: `-Dname=value` in `GATEWAY_OPTS`
+    /// or `JAVA_OPTS` of the node's compose service, env file, image or
+    /// start script (`gateway.start` hands both to the JVM), or on its
+    /// `gateway.start` line. `${hostname}`, `${cloud.host}` and
     /// `${cloud.instanceId}` are resolved by the gateway itself; `$${name}`
     /// is a literal `${name}` and no use.
     ///
@@ -24,7 +28,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Use a property the configuration defines, or define it in
-    /// `<properties>`.
+    /// `<properties>` (or pass `-Dname=value` in `GATEWAY_OPTS`).
     id: "kaazing/undefined-property",
     severity: Error,
     check: Some(check),

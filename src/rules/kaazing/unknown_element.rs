@@ -11,6 +11,18 @@ declare_rule! {
     /// in the wrong place or order (`<properties>` after a `<service>`,
     /// `<type>` before `<name>`), with the nearest known name.
     ///
+    /// ## Version and edition
+    /// The schema is the open-source gateway's for the file's namespace
+    /// (2014/09, 2015/11, 2016/06); a 4.x file is not checked against it.
+    /// What only the Enterprise and JMS editions read is known unless
+    /// `[kaazing] edition = "community"` says otherwise: their service types
+    /// (`jms`, `jms.proxy`, `kerberos5.proxy`, `redis`, `ibmmq`,
+    /// `turn.proxy`, whose services are not checked inside) and options
+    /// (`socks.*`, `tcp.maximum.outbound.rate`, `http.server.header`,
+    /// `udp.bind`, `ssl.verify-client` in connect options,
+    /// `authorization-timeout`). `management.jmx` services are the
+    /// open-source gateway's, declared in a schema of their own.
+    ///
     /// ## Why is this bad?
     /// The gateway validates its configuration against its schema at
     /// startup and refuses to start on any element the schema does not

@@ -63,9 +63,11 @@ pub(crate) const KNOWN: &[(&str, bool)] = &[
         "com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConfiguration",
         false,
     ),
+    // A factory: one file per remote connection,
+    // `ElasticsearchConnectionConfiguration-<connectionId>.config` (7.3+).
     (
         "com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConnectionConfiguration",
-        false,
+        true,
     ),
     (
         "com.liferay.portal.cluster.multiple.configuration.ClusterExecutorConfiguration",

@@ -3,7 +3,10 @@ use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports `protected-mode no`.
+    /// Reports `protected-mode no` on a Redis server. Not on a Sentinel:
+    /// Sentinel turns protected mode off itself (it must answer the other
+    /// sentinels), and the stock `sentinel.conf` of Redis 6.2 and later
+    /// says `protected-mode no`.
     ///
     /// ## Why is this bad?
     /// Protected mode is Redis's last guard: while the default user has no
@@ -25,7 +28,7 @@ declare_rule! {
 }
 
 fn check(cx: &mut RuleContext<'_>) {
-    for server in &cx.cluster.redis {
+    for server in cx.cluster.redis.iter().filter(|s| !s.sentinel) {
         if let Some((false, span)) = server.protected_mode {
             cx.report(
                 Diagnostic::new(span, "protected mode is off: without a password, Redis would serve clients from every network")
