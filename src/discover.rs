@@ -104,6 +104,7 @@ pub fn discover(
         claim_by_deployment(
             paths,
             context.claims,
+            &formats,
             &excluded,
             &mut claimed,
             &mut owners,
@@ -377,6 +378,7 @@ fn node_named(discovery: &mut Discovery, name: &str) -> usize {
 fn claim_by_deployment(
     paths: &[String],
     claims: &[crate::deploy::Claim],
+    formats: &[Option<Format>],
     excluded: &[bool],
     claimed: &mut [bool],
     owners: &mut [Vec<usize>],
@@ -385,10 +387,14 @@ fn claim_by_deployment(
     for claim in claims {
         let node = node_named(discovery, &claim.service);
         if let Some(target) = &claim.target {
-            discovery.nodes[node].mounts.push((
+            let mount = (
                 target.trim_end_matches('/').to_string(),
                 claim.source.clone(),
-            ));
+            );
+            // Alternative compose files may mount the same file alike.
+            if !discovery.nodes[node].mounts.contains(&mount) {
+                discovery.nodes[node].mounts.push(mount);
+            }
         }
         let prefix = format!("{}/", claim.source);
         for (i, path) in paths.iter().enumerate() {
@@ -406,6 +412,7 @@ fn claim_by_deployment(
             }
         }
     }
+    not_deployed(paths, claims, formats, claimed, discovery);
     // A node made of mounts lives where its files do, for the rest.
     for node in 0..discovery.nodes.len() {
         if discovery.nodes[node].layers.is_empty() && discovery.nodes[node].manifest_index.is_none()
@@ -417,6 +424,80 @@ fn claim_by_deployment(
             discovery.nodes[node].layers = vec![common_folder(&mine)];
         }
     }
+}
+
+/// Configuration files that compose services would mount but none does:
+/// a file beside the compose file, or beside files mounted one by one,
+/// of a format mounted from there (`config/echo-server-config.xml` when
+/// the services mount `config/cloud-config.xml` and
+/// `config/onprem-config.xml`). No container reads them; they are
+/// skipped with a note.
+fn not_deployed(
+    paths: &[String],
+    claims: &[crate::deploy::Claim],
+    formats: &[Option<Format>],
+    claimed: &mut [bool],
+    discovery: &mut Discovery,
+) {
+    let index: HashMap<&str, usize> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i))
+        .collect();
+    // Folder → formats mounted one file at a time from it, and the
+    // compose file mounting them.
+    let mut mounted: HashMap<&str, Vec<(Format, &str)>> = HashMap::new();
+    for claim in claims.iter().filter(|c| !c.folder && c.target.is_some()) {
+        let Some(format) = index.get(claim.source.as_str()).and_then(|&i| formats[i]) else {
+            continue;
+        };
+        if format.is_deployment() {
+            continue;
+        }
+        // The compose file's folder counts unless an image is built there
+        // (its Dockerfile may copy the file in).
+        let compose_folder = folder_of(&claim.compose);
+        let builds_there = paths.iter().any(|p| {
+            folder_of(p) == compose_folder
+                && crate::deploy::DescriptorKind::of_name(p.rsplit('/').next().unwrap_or(p))
+                    == Some(crate::deploy::DescriptorKind::Dockerfile)
+        });
+        let mut folders = vec![folder_of(&claim.source)];
+        if !builds_there {
+            folders.push(compose_folder);
+        }
+        for folder in folders {
+            mounted
+                .entry(folder)
+                .or_default()
+                .push((format, claim.compose.as_str()));
+        }
+    }
+    for (i, path) in paths.iter().enumerate() {
+        let Some(format) = formats[i] else { continue };
+        if claimed[i] {
+            continue;
+        }
+        let Some((_, compose)) = mounted
+            .get(folder_of(path))
+            .and_then(|m| m.iter().find(|(f, _)| *f == format))
+        else {
+            continue;
+        };
+        claimed[i] = true;
+        discovery.notes.push(LayoutNote {
+            node: None,
+            path: Some(path.clone()),
+            message: format!(
+                "no service of `{compose}` mounts `{path}`, though they mount files of its kind beside it: it was not checked"
+            ),
+        });
+    }
+}
+
+/// The folder part of a path (`""` at the top).
+fn folder_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(folder, _)| folder)
 }
 
 /// The longest folder all `paths` lie in (`""` if none).

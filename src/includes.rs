@@ -39,6 +39,24 @@ fn usual_folders(format: Format) -> &'static [&'static str] {
     }
 }
 
+/// Whether the node path `path` (relative to the node's `/`, no leading
+/// `/`) is where the program of `format` reads its main file by default
+/// (`etc/nginx/nginx.conf`).
+#[must_use]
+pub fn is_default_main(format: Format, path: &str) -> bool {
+    let name = match format {
+        Format::Nginx => "nginx.conf",
+        Format::Redis => "redis.conf",
+        Format::Stunnel => "stunnel.conf",
+        Format::Csync2 => "csync2.cfg",
+        _ => return false,
+    };
+    usual_folders(format).iter().any(|folder| {
+        path.strip_prefix(&folder[1..])
+            .is_some_and(|rest| rest == name)
+    })
+}
+
 /// Files nginx packages install in its configuration folder, which a
 /// repository holding a node's own files usually leaves out (Debian and
 /// Ubuntu's `nginx-common`, the nginx.org packages, Fedora, Alpine).
@@ -97,6 +115,10 @@ pub struct Located {
     /// Whether the first candidate is surely where the file must be, so
     /// that finding nothing there is a fault (not a path outside the tree).
     pub certain: bool,
+    /// For a node that mirrors a machine's `/`: the top folder the path
+    /// lies in (`var/` of `/var/www/x`), which the node must hold for the
+    /// path to be judged; a mirror holds only the folders it copied.
+    pub mirrored_top: Option<String>,
 }
 
 /// Maps `value`, as written in the file at cluster path `including` (whose
@@ -134,6 +156,7 @@ pub fn locate(
         return Some(Located {
             candidates: vec![format!("{source}{rest}")],
             certain: true,
+            mirrored_top: None,
         });
     }
     let layer = layers
@@ -157,9 +180,11 @@ pub fn locate(
             .next()
             .is_some_and(|top| ROOT_FOLDERS.contains(&top) && inside.contains('/'));
         if rooted {
+            let top = absolute.split('/').next().unwrap_or_default();
             return Some(Located {
                 candidates: in_layers(absolute),
                 certain: true,
+                mirrored_top: join(layer, top),
             });
         }
         let usual = usual_folders(format)
@@ -175,11 +200,13 @@ pub fn locate(
                 Located {
                     candidates,
                     certain: true,
+                    mirrored_top: None,
                 }
             }
             None => Located {
                 candidates: in_layers(absolute),
                 certain: false,
+                mirrored_top: None,
             },
         });
     }
@@ -188,6 +215,7 @@ pub fn locate(
     Some(Located {
         candidates: in_layers(relative),
         certain: true,
+        mirrored_top: None,
     })
 }
 

@@ -29,9 +29,10 @@ pub struct ClusterRoot {
 }
 
 impl ClusterRoot {
-    fn new(folder: PathBuf) -> Self {
+    fn new(folder: &Path) -> Self {
         Self {
-            folder,
+            // Without a trailing `/` or `.` (`check .` names the folder).
+            folder: folder.components().collect(),
             environment: None,
             excluded: Vec::new(),
             settings: None,
@@ -57,7 +58,7 @@ pub fn clusters_for_folder(dir: &Path) -> Vec<ClusterRoot> {
     if let Some(root) = &settings
         && manifest_names_nodes(root)
     {
-        return vec![ClusterRoot::new(root.clone())];
+        return vec![ClusterRoot::new(root)];
     }
     let ceiling = ceiling_of(&dir, settings.as_deref());
     let mut clusters = plan_folder(&dir, &ceiling);
@@ -70,6 +71,7 @@ pub fn clusters_for_folder(dir: &Path) -> Vec<ClusterRoot> {
     if clusters.is_empty() {
         clusters = around_unread_node(&dir, &ceiling);
     }
+    let mut clusters = lifted_to_deployments(clusters, &ceiling);
     let settings_file = settings.map(|root| root.join(manifest::FILE_NAME));
     for cluster in &mut clusters {
         if !cluster.folder.join(manifest::FILE_NAME).is_file() {
@@ -108,6 +110,73 @@ fn workspace_environments_around(dir: &Path) -> Vec<ClusterRoot> {
         _ => environments_on_disk(&workspace),
     };
     workspace_clusters(&workspace, &chosen)
+}
+
+/// Each cluster, or the cluster of a compose file a few folders above it
+/// that mounts or builds its files (`compose.yaml` beside `config/<service>/`).
+fn lifted_to_deployments(clusters: Vec<ClusterRoot>, ceiling: &Path) -> Vec<ClusterRoot> {
+    let mut out: Vec<ClusterRoot> = Vec::new();
+    for cluster in clusters {
+        let lifted = if cluster.environment.is_some()
+            || cluster.folder.join(manifest::FILE_NAME).is_file()
+        {
+            None
+        } else {
+            deployment_above(&cluster.folder, ceiling)
+        };
+        let cluster = lifted.unwrap_or(cluster);
+        if !out
+            .iter()
+            .any(|c| c.folder == cluster.folder && c.environment == cluster.environment)
+        {
+            out.push(cluster);
+        }
+    }
+    out
+}
+
+/// The cluster of a compose file in a folder above `folder` (up to
+/// [`LOOK_UP_LEVELS`], not above `ceiling`) whose services mount or build
+/// files of `folder`, when that cluster holds `folder`.
+fn deployment_above(folder: &Path, ceiling: &Path) -> Option<ClusterRoot> {
+    let holds_compose = |dir: &Path| {
+        std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                crate::deploy::DescriptorKind::of_name(&e.file_name().to_string_lossy())
+                    == Some(crate::deploy::DescriptorKind::Compose)
+            })
+        })
+    };
+    folder
+        .ancestors()
+        .skip(1)
+        .take(LOOK_UP_LEVELS)
+        .take_while(|a| a.starts_with(ceiling) && a.parent().is_some())
+        .filter(|a| holds_compose(a))
+        .find_map(|above| {
+            let base = base_of(above, ceiling);
+            let listing = list(above, &base, None, SCAN_BUDGET);
+            if listing.truncated {
+                return None;
+            }
+            let inside = folder.strip_prefix(&base).map(slashes).ok()?;
+            deployments(&listing, &base)
+                .into_iter()
+                .find(|(root, sources)| {
+                    is_inside(&inside, root)
+                        && sources
+                            .iter()
+                            .any(|s| s == &inside || is_inside(s, &inside) || is_inside(&inside, s))
+                })
+                .map(|(root, _)| ClusterRoot::new(&base.join(root)))
+        })
+        .map(|lifted| {
+            // The planner's view of that folder, with its exclusions.
+            plan_folder(&lifted.folder, ceiling)
+                .into_iter()
+                .find(|c| c.folder == lifted.folder)
+                .unwrap_or(lifted)
+        })
 }
 
 /// In the folder of a node whose files clusterlint does not read (a
@@ -157,7 +226,7 @@ pub fn clusters_for_file(file: &Path) -> Vec<ClusterRoot> {
     if let Some(root) = &settings
         && manifest_names_nodes(root)
     {
-        return vec![ClusterRoot::new(root.clone())];
+        return vec![ClusterRoot::new(root)];
     }
     let ceiling = ceiling_of(folder, settings.as_deref());
     let settings_file = settings.map(|root| root.join(manifest::FILE_NAME));
@@ -190,6 +259,7 @@ pub fn clusters_for_file(file: &Path) -> Vec<ClusterRoot> {
             break;
         }
     }
+    let mut clusters = lifted_to_deployments(clusters, &ceiling);
     for cluster in &mut clusters {
         if !cluster.folder.join(manifest::FILE_NAME).is_file() {
             cluster.settings.clone_from(&settings_file);
@@ -416,6 +486,9 @@ struct Shape {
     workspaces: BTreeMap<String, BTreeSet<String>>,
     /// Folders with their own manifest.
     manifests: BTreeSet<String>,
+    /// Cluster folders of compose files that mount or build configuration
+    /// files: the folder holding both the compose file and those files.
+    deployed: BTreeSet<String>,
 }
 
 fn shape_of(listing: &Listing, base: &Path) -> Shape {
@@ -474,6 +547,17 @@ fn shape_of(listing: &Listing, base: &Path) -> Shape {
             outermost.unwrap_or(h)
         })
         .collect();
+    // Homes whose files a compose file mounts or builds are its services'
+    // (one node per service, not per folder); the cluster is the
+    // deployment's.
+    for (root, sources) in deployments(listing, base) {
+        homes.retain(|h| {
+            !sources.iter().any(|source| {
+                h == source || is_inside(h, source) || (!h.is_empty() && is_inside(source, h))
+            })
+        });
+        shape.deployed.insert(root);
+    }
     // Homes inside a workspace's folder belong to it (its `docker/` files).
     homes.retain(|h| {
         !shape
@@ -578,6 +662,87 @@ fn parent(path: &str) -> &str {
 /// The Liferay Workspace and environment a portal file lies in: a
 /// `<workspace>/configs/<environment>/` folder, where the workspace holds
 /// a build file or a `configs/common` folder.
+/// The compose files of a listing that mount or build its configuration
+/// files: for each, the folder holding the compose file and those files
+/// (its cluster), and the paths it claims.
+fn deployments(listing: &Listing, base: &Path) -> Vec<(String, Vec<String>)> {
+    let mut sorted: Vec<String> = listing.files.iter().map(|(p, _)| p.clone()).collect();
+    sorted.sort();
+    let configuration: BTreeSet<&str> = listing
+        .files
+        .iter()
+        .filter(|(_, f)| f.is_some_and(|f| !f.is_deployment()))
+        .map(|(p, _)| p.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for (rel, _) in &listing.files {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        if !crate::deploy::may_be_compose(name) {
+            continue;
+        }
+        let Some(text) = small_text(&base.join(rel)) else {
+            continue;
+        };
+        let claims: Vec<crate::deploy::Claim> = crate::deploy::compose_claims(rel, &text, &sorted)
+            .into_iter()
+            .filter(|claim| {
+                if claim.folder {
+                    let prefix = format!("{}/", claim.source);
+                    configuration.iter().any(|p| p.starts_with(&prefix))
+                } else {
+                    configuration.contains(claim.source.as_str())
+                        || claim.target.as_deref().is_some_and(|t| {
+                            discover::classify(t.trim_start_matches('/')).is_some()
+                        })
+                }
+            })
+            .collect();
+        if claims.is_empty() {
+            continue;
+        }
+        let root = claims
+            .iter()
+            .flat_map(|c| {
+                let home = if c.folder {
+                    c.source.as_str()
+                } else {
+                    parent(&c.source)
+                };
+                [home, c.reach.as_str()]
+            })
+            .fold(parent(rel).to_string(), |common, path| {
+                common_folder(&common, path)
+            });
+        out.push((root, claims.into_iter().map(|c| c.source).collect()));
+    }
+    out
+}
+
+/// The deepest folder holding both folders `a` and `b`.
+fn common_folder(a: &str, b: &str) -> String {
+    let mut common = Vec::new();
+    for (x, y) in a.split('/').zip(b.split('/')) {
+        if x != y || x.is_empty() {
+            break;
+        }
+        common.push(x);
+    }
+    common.join("/")
+}
+
+/// The text of a small file (compose files are); `None` for a large or
+/// unreadable one.
+fn small_text(path: &Path) -> Option<String> {
+    const LIMIT: u64 = 1 << 20;
+    let metadata = std::fs::metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() > LIMIT {
+        return None;
+    }
+    std::fs::read(path)
+        .ok()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+}
+
 fn workspace_of(path: &str, listing: &Listing, base: &Path) -> Option<(String, String)> {
     let parts: Vec<&str> = path.split('/').collect();
     let at = parts
@@ -651,7 +816,7 @@ fn plan_folder(dir: &Path, ceiling: &Path) -> Vec<ClusterRoot> {
     let mut clusters: Vec<ClusterRoot> = Vec::new();
     for manifest_folder in &shape.manifests {
         if manifest_folder == &here || is_inside(manifest_folder, &here) {
-            clusters.push(ClusterRoot::new(base.join(manifest_folder)));
+            clusters.push(ClusterRoot::new(&base.join(manifest_folder)));
         }
     }
     for (workspace, environments) in &shape.workspaces {
@@ -666,9 +831,14 @@ fn plan_folder(dir: &Path, ceiling: &Path) -> Vec<ClusterRoot> {
     for home in &shape.homes {
         by_parent.entry(parent(home)).or_default().push(home);
     }
+    for deployed in &shape.deployed {
+        if deployed == &here || is_inside(deployed, &here) || is_inside(&here, deployed) {
+            by_parent.entry(deployed).or_default();
+        }
+    }
     let roots: Vec<&str> = by_parent.keys().copied().collect();
     for root in &roots {
-        let mut cluster = ClusterRoot::new(base.join(root));
+        let mut cluster = ClusterRoot::new(&base.join(root));
         // Other clusters below this one are not its nodes.
         for other in roots.iter().filter(|o| is_inside(o, root)) {
             cluster.excluded.push(relative_to(other, root));
@@ -718,7 +888,7 @@ fn workspace_clusters(folder: &Path, environments: &BTreeSet<String>) -> Vec<Clu
         .iter()
         .map(|env| ClusterRoot {
             environment: Some(env.clone()),
-            ..ClusterRoot::new(folder.to_path_buf())
+            ..ClusterRoot::new(folder)
         })
         .collect()
 }
@@ -727,7 +897,7 @@ fn workspace_clusters(folder: &Path, environments: &BTreeSet<String>) -> Vec<Clu
 /// when that folder holds other nodes or deployment files, else the node
 /// alone.
 fn cluster_around_node(node: &Path, ceiling: &Path) -> ClusterRoot {
-    let alone = || ClusterRoot::new(node.to_path_buf());
+    let alone = || ClusterRoot::new(node);
     let Some(above) = node.parent() else {
         return alone();
     };
@@ -770,7 +940,7 @@ fn cluster_around_node(node: &Path, ceiling: &Path) -> ClusterRoot {
         })
     });
     if siblings || deployment {
-        let mut cluster = ClusterRoot::new(above.to_path_buf());
+        let mut cluster = ClusterRoot::new(above);
         for home in &shape.homes {
             if is_inside(home, &above_rel) && parent(home) != above_rel {
                 // A cluster of its own below; not this cluster's node.

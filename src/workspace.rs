@@ -990,7 +990,12 @@ impl Workspace {
                                     &paths,
                                     includes::parent(&located.candidates[0]),
                                 ));
-                    if found.is_empty() && located.certain && !package_default {
+                    let judged = located.certain
+                        && located
+                            .mirrored_top
+                            .as_ref()
+                            .is_none_or(|top| self.folder_exists(&paths, top));
+                    if found.is_empty() && judged && !package_default {
                         if let Some(d) = unresolved(id, &reference, &located.candidates[0]) {
                             diagnostics.push(d);
                         }
@@ -1105,12 +1110,7 @@ impl Workspace {
     fn compose_claims(&self, sorted_paths: &[String]) -> Vec<crate::deploy::Claim> {
         let mut out = Vec::new();
         for path in sorted_paths {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            let compose = match crate::deploy::DescriptorKind::of_name(name) {
-                Some(kind) => kind == crate::deploy::DescriptorKind::Compose,
-                None => name.ends_with(".yml") || name.ends_with(".yaml"),
-            };
-            if !compose {
+            if !crate::deploy::may_be_compose(path.rsplit('/').next().unwrap_or(path)) {
                 continue;
             }
             let Some(bytes) = self
@@ -1121,11 +1121,7 @@ impl Workspace {
                 continue;
             };
             let text = String::from_utf8_lossy(&bytes);
-            if !crate::deploy::looks_like_compose(&text) {
-                continue;
-            }
-            let doc = crate::deploy::parse(crate::deploy::DescriptorKind::Compose, &text);
-            out.extend(crate::deploy::claims(path, &doc, sorted_paths));
+            out.extend(crate::deploy::compose_claims(path, &text, sorted_paths));
         }
         out
     }

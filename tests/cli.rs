@@ -551,3 +551,113 @@ fn show_settings_tells_roots_nodes_roles_and_versions() {
         assert!(text.contains(wanted), "{wanted} missing in:\n{text}");
     }
 }
+
+/// A compose file beside `config/<service>/` folders, each mounted into
+/// its service's container: the services are the nodes, and the cluster is
+/// the compose file's folder wherever one stands.
+#[test]
+fn a_compose_file_above_its_services_folders_makes_the_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let write = |path: &str, text: &str| {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "redis/compose.yaml",
+        "services:\n  redis-master:\n    image: redis:7\n    command: redis-server /etc/redis/redis.conf\n    volumes:\n      - ./config/master/redis.conf:/etc/redis/redis.conf\n  redis-replica:\n    image: redis:7\n    command: redis-server /etc/redis/redis.conf\n    volumes:\n      - ./config/replica/redis.conf:/etc/redis/redis.conf\n",
+    );
+    write(
+        "redis/config/master/redis.conf",
+        "port 6379\nrequirepass s3cret-a\n",
+    );
+    write(
+        "redis/config/replica/redis.conf",
+        "port 6379\nreplicaof redis-master 6379\nmasterauth s3cret-a\n",
+    );
+    for place in ["", "redis", "redis/config", "redis/config/replica"] {
+        let (json, code) = json_in(&root.join(place), &[]);
+        assert_eq!(code, 1, "from `{place}`");
+        let diagnostics = json["diagnostics"].as_array().unwrap();
+        assert_eq!(diagnostics.len(), 1, "from `{place}`: {json}");
+        let d = &diagnostics[0];
+        assert_eq!(d["rule"], "redis/no-password");
+        assert!(
+            d["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("config/replica/redis.conf"),
+            "{d}"
+        );
+        assert!(
+            d["message"].as_str().unwrap().contains("`redis-replica`"),
+            "from `{place}`: {d}"
+        );
+    }
+}
+
+/// A lone `default.conf` that compose mounts into the official nginx
+/// image's `conf.d/` is that image's balancer configuration.
+#[test]
+fn an_nginx_file_mounted_into_conf_d_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    std::fs::create_dir(root.join("nginx")).unwrap();
+    std::fs::write(
+        root.join("docker-compose.yml"),
+        "services:\n  lb:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("nginx/default.conf"),
+        "upstream backend { server app1:8080; }\nserver {\n    listen 80;\n    location / { proxy_pass http://backnd; }\n}\n",
+    )
+    .unwrap();
+    let (json, code) = json_in(root, &[]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(
+        findings_of(&json),
+        ["nginx/default.conf:4 nginx/proxy-pass-unknown-upstream"]
+    );
+}
+
+/// A Liferay Workspace's `configs/common/` file is checked once per
+/// environment; a finding on it is shown once.
+#[test]
+fn a_finding_on_a_file_environments_share_is_shown_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let write = |path: &str, text: &str| {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "settings.gradle",
+        "apply plugin: \"com.liferay.workspace\"\n",
+    );
+    write(
+        "gradle.properties",
+        "liferay.workspace.product=portal-7.4-ga112\n",
+    );
+    write(
+        "configs/common/osgi/configs/com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConfiguration.config",
+        "operationMode=REMOTE\n",
+    );
+    write(
+        "configs/prod/portal-ext.properties",
+        "web.server.protocol=https\n",
+    );
+    write(
+        "configs/uat/portal-ext.properties",
+        "web.server.protocol=https\n",
+    );
+    let (json, _) = json_in(root, &[]);
+    let findings = findings_of(&json);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].ends_with("core/parse-error"), "{findings:?}");
+}

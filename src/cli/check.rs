@@ -161,6 +161,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             report,
         });
     }
+    drop_repeated_findings(&mut checked);
     let text = if args.diff {
         diff
     } else {
@@ -181,6 +182,35 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     // would only delay the exit (tens of milliseconds on a large cluster).
     std::mem::forget(checked);
     code
+}
+
+/// A finding on a file several clusters share (a Liferay Workspace's
+/// `configs/common/`, checked once per environment) is shown once: later
+/// clusters drop what an earlier one of the same folder said word for
+/// word at the same place.
+fn drop_repeated_findings(checked: &mut [Checked]) {
+    let mut seen: std::collections::HashSet<(String, String, u32, u32, String, String)> =
+        std::collections::HashSet::new();
+    for c in checked.iter_mut() {
+        let report = &c.report;
+        let keep: Vec<bool> = report
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let span = d.primary.span;
+                seen.insert((
+                    c.shown.clone(),
+                    report.path(span).to_string(),
+                    span.range.start,
+                    span.range.end,
+                    d.rule.to_string(),
+                    d.message.clone(),
+                ))
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        c.report.diagnostics.retain(|_| keep.next().unwrap_or(true));
+    }
 }
 
 /// Notes go to stderr unless `--quiet`.

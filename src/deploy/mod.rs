@@ -155,6 +155,12 @@ pub struct Claim {
     pub folder: bool,
     /// The absolute path it is mounted at.
     pub target: Option<String>,
+    /// The cluster path of the compose file.
+    pub compose: String,
+    /// The highest folder the relative path passes through (`../../x`
+    /// climbs above the compose file's folder): a cluster holding the
+    /// claim holds this folder.
+    pub reach: String,
 }
 
 /// What the services of the compose file at cluster path `compose` mount
@@ -191,7 +197,7 @@ pub fn claims(compose: &str, doc: &DeploymentDocument, sorted_paths: &[String]) 
             if !relative || source.contains('$') {
                 continue;
             }
-            let Some(path) = join_within(folder, source) else {
+            let Some((path, reach)) = join_within(folder, source) else {
                 continue;
             };
             // The compose file's own folder or one above it is the whole
@@ -206,6 +212,8 @@ pub fn claims(compose: &str, doc: &DeploymentDocument, sorted_paths: &[String]) 
                     source: path,
                     folder: false,
                     target,
+                    reach,
+                    compose: compose.to_string(),
                 });
             } else if exists_folder(&path) {
                 out.push(Claim {
@@ -213,6 +221,8 @@ pub fn claims(compose: &str, doc: &DeploymentDocument, sorted_paths: &[String]) 
                     source: path,
                     folder: true,
                     target,
+                    reach,
+                    compose: compose.to_string(),
                 });
             }
         }
@@ -220,19 +230,51 @@ pub fn claims(compose: &str, doc: &DeploymentDocument, sorted_paths: &[String]) 
     out
 }
 
-/// `folder/relative` with `.` and `..` resolved; `None` above the root.
-fn join_within(folder: &str, relative: &str) -> Option<String> {
+/// Whether a file called `name` may be a compose file: a compose name, or
+/// any YAML file (recipes and overrides have names of their own; the text
+/// decides, see [`looks_like_compose`]).
+#[must_use]
+pub fn may_be_compose(name: &str) -> bool {
+    if let Some(kind) = DescriptorKind::of_name(name) {
+        return kind == DescriptorKind::Compose;
+    }
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".yml") || lower.ends_with(".yaml")
+}
+
+/// The claims of the file at cluster path `path` with text `text`, if it
+/// is a compose file (see [`claims`]).
+#[must_use]
+pub fn compose_claims(path: &str, text: &str, sorted_paths: &[String]) -> Vec<Claim> {
+    if !looks_like_compose(text) {
+        return Vec::new();
+    }
+    let doc = parse(DescriptorKind::Compose, text);
+    claims(path, &doc, sorted_paths)
+}
+
+/// `folder/relative` with `.` and `..` resolved, and the highest folder
+/// on the way; `None` above the root.
+fn join_within(folder: &str, relative: &str) -> Option<(String, String)> {
     let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    let mut highest = parts.len();
     for part in relative.split('/') {
         match part {
             "" | "." => {}
             ".." => {
                 parts.pop()?;
+                highest = highest.min(parts.len());
             }
             other => parts.push(other),
         }
     }
-    Some(parts.join("/"))
+    let reach = folder
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .take(highest)
+        .collect::<Vec<_>>()
+        .join("/");
+    Some((parts.join("/"), reach))
 }
 
 /// Every text a launch holds (for range invariants and secret marking).

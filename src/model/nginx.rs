@@ -12,6 +12,7 @@ use std::net::IpAddr;
 
 use crate::formats::Format;
 use crate::formats::nginx::{Directive, Word};
+use crate::includes;
 use crate::model::net::{BadAddress, BindAddress, host_problem, split_host_port};
 use crate::model::{Cluster, Include, NodeId};
 use crate::source::{FileId, Span};
@@ -291,7 +292,7 @@ impl<'a> Expander<'a> {
 #[must_use]
 pub fn build(cluster: &Cluster) -> Vec<NginxConfig> {
     let mut configs = Vec::new();
-    for (node, file) in cluster.main_files(Format::Nginx) {
+    for (node, file) in running_mains(cluster) {
         {
             let Some(doc) = cluster.file(file).document.as_nginx() else {
                 continue;
@@ -320,6 +321,46 @@ pub fn build(cluster: &Cluster) -> Vec<NginxConfig> {
         }
     }
     configs
+}
+
+/// The nginx main files nodes run. A machine runs one nginx: where a
+/// node holds several main files and one sits where nginx reads it
+/// (`/etc/nginx/nginx.conf`, or mounted there), the others are copies or
+/// another program's (a cache's sample `nginx.conf`), not run.
+fn running_mains(cluster: &Cluster) -> Vec<(NodeId, FileId)> {
+    let mains = cluster.main_files(Format::Nginx);
+    let at_default = |node: NodeId, file: FileId| {
+        let node = cluster.node(node);
+        let path = &cluster.file(file).source.path;
+        let mounted = node.mounts.iter().any(|(target, source)| {
+            source == path
+                && includes::is_default_main(Format::Nginx, target.trim_start_matches('/'))
+        });
+        mounted
+            || node.layers.iter().any(|layer| {
+                let inside = if layer.is_empty() {
+                    Some(path.as_str())
+                } else {
+                    path.strip_prefix(layer.as_str())
+                        .and_then(|p| p.strip_prefix('/'))
+                };
+                inside.is_some_and(|p| includes::is_default_main(Format::Nginx, p))
+            })
+    };
+    mains
+        .iter()
+        .copied()
+        .filter(|&(node, file)| {
+            let mine: Vec<FileId> = mains
+                .iter()
+                .filter(|(n, _)| *n == node)
+                .map(|(_, f)| *f)
+                .collect();
+            mine.len() < 2
+                || at_default(node, file)
+                || !mine.iter().any(|&other| at_default(node, other))
+        })
+        .collect()
 }
 
 struct Reader<'a, 'c> {

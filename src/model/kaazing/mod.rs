@@ -319,6 +319,29 @@ impl Gateway {
         })
     }
 
+    /// The DMZ hosts an internal gateway opens reverse connections to:
+    /// the hosts of `socks.transport` in every accept option with
+    /// `socks.mode reverse` (a KWIC on-premise gateway may serve several
+    /// cloud gateways, and a cloud gateway several tenants).
+    #[must_use]
+    pub fn reverse_partners(&self) -> Vec<(String, Span)> {
+        self.services
+            .iter()
+            .filter_map(|service| {
+                let options = &service.accept_options;
+                let reverse = options
+                    .iter()
+                    .any(|(n, v)| n == "socks.mode" && v.text.eq_ignore_ascii_case("reverse"));
+                let transport = options
+                    .iter()
+                    .find(|(n, v)| n == "socks.transport" && v.known)
+                    .map(|(_, v)| v)?;
+                let uri = Uri::parse(&transport.text)?;
+                (reverse && !uri.host.is_empty()).then_some((uri.host, transport.span))
+            })
+            .collect()
+    }
+
     /// Whether the Enterprise elements and options are the gateway's own
     /// (not when the manifest or the deployment says it is the open-source
     /// gateway).

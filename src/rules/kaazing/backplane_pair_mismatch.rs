@@ -10,7 +10,12 @@ declare_rule! {
     /// `dmz.cluster.backplane.hostname` must name a DMZ gateway (the DMZ
     /// gateway's own `dmz.cluster.backplane.hostname`, or a name or address
     /// of its node), no two internal gateways may pair with one DMZ
-    /// gateway, and every DMZ gateway needs its internal partner. Roles
+    /// gateway, and every DMZ gateway needs its internal partner. An
+    /// internal gateway that only opens reverse connections (no
+    /// `dmz.cluster.backplane.hostname`) serves every DMZ gateway its
+    /// `socks.transport` URIs name, and several may serve one: KAAZING's
+    /// own KWIC tutorials connect each on-premise gateway to both cloud
+    /// members, and many tenants to one cloud gateway. Roles
     /// come from `clusterlint.toml` (`dmz-gateway`, `internal-gateway`),
     /// from the `dmz.cluster.*` properties, or from reverse connectivity
     /// (`socks.mode reverse` in the connect options of the DMZ gateway and
@@ -58,7 +63,37 @@ fn check(cx: &mut RuleContext<'_>) {
         .collect();
     // Which DMZ gateway each internal gateway pairs with.
     let mut paired: Vec<Option<usize>> = vec![None; dmz.len()];
-    for gateway in &internal {
+    // The DMZ gateways a host name reaches (several behind one alias).
+    let names_dmz = |gateway: &Gateway, wanted: &str| -> Vec<usize> {
+        let named = cluster.net.nodes_named(cluster, gateway.node, wanted);
+        (0..dmz.len())
+            .filter(|&i| {
+                dmz[i]
+                    .backplane()
+                    .is_some_and(|(n, _)| n.eq_ignore_ascii_case(wanted))
+                    || named.contains(&dmz[i].node)
+            })
+            .collect()
+    };
+    for (index, gateway) in internal.iter().enumerate() {
+        // Reverse connectivity without the walkthrough's property: the
+        // gateway serves every DMZ gateway it connects out to, and several
+        // may serve one (high availability, tenants).
+        if gateway.property(BACKPLANE).is_none() {
+            let partners = gateway.reverse_partners();
+            for (name, span) in &partners {
+                let targets = names_dmz(gateway, &name.to_ascii_lowercase());
+                if targets.is_empty() {
+                    report_unknown(cx, name, *span, &dmz_names);
+                }
+                for target in targets {
+                    paired[target].get_or_insert(index);
+                }
+            }
+            if !partners.is_empty() {
+                continue;
+            }
+        }
         let Some((name, name_span)) = gateway.backplane() else {
             cx.report(
                 Diagnostic::new(
@@ -74,25 +109,8 @@ fn check(cx: &mut RuleContext<'_>) {
             );
             continue;
         };
-        let wanted = name.to_ascii_lowercase();
-        let target = dmz.iter().position(|d| {
-            d.backplane()
-                .is_some_and(|(n, _)| n.eq_ignore_ascii_case(&wanted))
-                || cluster
-                    .net
-                    .nodes_named(cluster, gateway.node, &name)
-                    .contains(&d.node)
-        });
-        let Some(target) = target else {
-            let hint = suggest::did_you_mean(&wanted, dmz_names.iter().map(String::as_str));
-            cx.report(
-                Diagnostic::new(
-                    name_span,
-                    format!("`{name}` names no DMZ gateway of the cluster{hint}"),
-                )
-                .label("no such DMZ gateway")
-                .help("use the back-plane host name of one of the DMZ gateways"),
-            );
+        let Some(&target) = names_dmz(gateway, &name.to_ascii_lowercase()).first() else {
+            report_unknown(cx, &name, name_span, &dmz_names);
             continue;
         };
         if let Some(earlier) = paired[target] {
@@ -116,7 +134,7 @@ fn check(cx: &mut RuleContext<'_>) {
             }
             cx.report(diagnostic);
         } else {
-            paired[target] = internal.iter().position(|g| std::ptr::eq(*g, *gateway));
+            paired[target] = Some(index);
         }
     }
     for (i, gateway) in dmz.iter().enumerate() {
@@ -138,4 +156,23 @@ fn check(cx: &mut RuleContext<'_>) {
             .help("give each DMZ gateway one internal gateway whose back-plane host name names it"),
         );
     }
+}
+
+/// A back-plane host that names none of the DMZ gateways.
+fn report_unknown(
+    cx: &mut RuleContext<'_>,
+    name: &str,
+    span: crate::source::Span,
+    dmz_names: &[String],
+) {
+    let wanted = name.to_ascii_lowercase();
+    let hint = suggest::did_you_mean(&wanted, dmz_names.iter().map(String::as_str));
+    cx.report(
+        Diagnostic::new(
+            span,
+            format!("`{name}` names no DMZ gateway of the cluster{hint}"),
+        )
+        .label("no such DMZ gateway")
+        .help("use the back-plane host name of one of the DMZ gateways"),
+    );
 }

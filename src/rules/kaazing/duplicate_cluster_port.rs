@@ -10,8 +10,10 @@ declare_rule! {
     /// Checks that the members of one cluster use distinct cluster ports
     /// (the port of `<cluster><accept>`, else of a URI-like `<name>`, else
     /// the `cluster.port` property). The DMZ members of an Enterprise
-    /// Shield must always differ, as the walkthrough requires; other
-    /// cluster members only where they also share an address. The member
+    /// Shield must differ, as the walkthrough requires, unless each accepts
+    /// on its own machine's interface (`tcp://@eth0:5941`, as KAAZING's own
+    /// high-availability tutorial does); other cluster members only where
+    /// they also share an address. The member
     /// later by name is reported.
     ///
     /// ## Why is this bad?
@@ -43,14 +45,18 @@ fn check(cx: &mut RuleContext<'_>) {
                 continue;
             };
             // Plain members on different machines may share a port. An
-            // interface name (`@eth0`) is each machine's own address.
-            let host = (!dmz).then(|| {
-                c.accepts
-                    .iter()
-                    .find_map(|a| Uri::parse(&a.text))
-                    .filter(|u| !u.host.starts_with('@'))
-                    .map_or_else(|| cluster.node(gateway.node).name.clone(), |u| u.host)
-            });
+            // interface name (`@eth0`) is each machine's own address, for
+            // DMZ members too (KAAZING's own high-availability KWIC
+            // tutorial runs both cloud members on `tcp://@eth0:5941`).
+            let accept = c.accepts.iter().find_map(|a| Uri::parse(&a.text));
+            let own_interface = accept.as_ref().is_some_and(|u| u.host.starts_with('@'));
+            let host = if own_interface {
+                Some(cluster.node(gateway.node).name.clone())
+            } else if dmz {
+                None
+            } else {
+                Some(accept.map_or_else(|| cluster.node(gateway.node).name.clone(), |u| u.host))
+            };
             match first.get(&(port, host.clone())) {
                 Some(&j) => {
                     let (other, other_cluster) = group[j];
