@@ -319,6 +319,7 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
         Document::Hosts(_) | Document::NotParsed => {}
     }
     scan_lines(&text, &mut ranges);
+    scan_redis_cli_passwords(&text, &mut ranges);
     scan_url_passwords(&text, &mut ranges);
     // Several passes may find the same value.
     ranges.sort_by_key(|r| (r.start, r.end));
@@ -387,6 +388,77 @@ fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
                 ));
             }
             search = start;
+        }
+        // And long options of a command line: `--requirepass VALUE`,
+        // `--masterauth=VALUE`.
+        mask_long_options(content, offset, ranges);
+    }
+}
+
+/// The password of `redis-cli -a PASSWORD` (health checks, scripts), also
+/// written as a list (`["CMD", "redis-cli", "-a", "PASSWORD", "ping"]`).
+fn scan_redis_cli_passwords(text: &str, ranges: &mut Vec<TextRange>) {
+    let mut search = 0;
+    while let Some(at) = text[search..].find("redis-cli") {
+        let start = search + at + "redis-cli".len();
+        search = start;
+        let line_end = text[start..].find('\n').map_or(text.len(), |p| start + p);
+        let line = &text[start..line_end];
+        let separators = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',');
+        let mut rest = line;
+        while let Some(flag) = rest.find("-a") {
+            let before_ok = flag == 0 || rest[..flag].ends_with(separators);
+            let after = &rest[flag + 2..];
+            rest = after;
+            if !before_ok || !after.starts_with(separators) {
+                continue;
+            }
+            let value = after.trim_start_matches(separators);
+            let len = value.find(separators).unwrap_or(value.len());
+            if len > 0 {
+                let value_start = line_end - value.len();
+                ranges.push(TextRange::from_usize(value_start..value_start + len));
+            }
+        }
+    }
+}
+
+/// The values of `--name VALUE` and `--name=VALUE` options with a secret's
+/// name anywhere in `content` (a line starting at `offset`).
+fn mask_long_options(content: &str, offset: usize, ranges: &mut Vec<TextRange>) {
+    let token_end = |s: &str| {
+        s.find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .unwrap_or(s.len())
+    };
+    let mut search = 0;
+    while let Some(at) = content[search..].find("--") {
+        let start = search + at + 2;
+        search = start;
+        let rest = &content[start..];
+        let name_len = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '=' | '"' | '\''))
+            .unwrap_or(rest.len());
+        if name_len == 0 || !is_secret_key(&rest[..name_len]) {
+            continue;
+        }
+        let after = &rest[name_len..];
+        let value_at = if after.starts_with('=') {
+            start + name_len + 1
+        } else {
+            let trimmed = after.trim_start_matches([' ', '\t']);
+            if trimmed.is_empty() || trimmed.starts_with('-') {
+                continue;
+            }
+            start + name_len + (after.len() - trimmed.len())
+        };
+        let value = &content[value_at..];
+        let value = value.trim_start_matches(['"', '\'']);
+        let value_start = content.len() - value.len();
+        let len = token_end(value);
+        if len > 0 {
+            ranges.push(TextRange::from_usize(
+                offset + value_start..offset + value_start + len,
+            ));
         }
     }
 }
@@ -510,6 +582,20 @@ mod tests {
         );
         let nginx = "location / { proxy_pass http://backend; return 302 \"https://u:Zq9-nginx-pw@host/\"; }\n";
         assert_eq!(masked(Format::Nginx, nginx), ["Zq9-nginx-pw"]);
+    }
+
+    #[test]
+    fn long_options_of_any_line_are_secret() {
+        let mut ranges = Vec::new();
+        let text = "    command: redis-server /etc/redis.conf --requirepass Zq9-a --port 1\n  x: --masterauth=\"Zq9-b\" --appendonly yes\n  y: --requirepass --port 2\n";
+        scan_lines(text, &mut ranges);
+        let found: Vec<&str> = ranges.iter().map(|r| r.slice(text)).collect();
+        assert_eq!(found, ["Zq9-a", "Zq9-b"]);
+        let mut ranges = Vec::new();
+        let text = "test: [\"CMD\", \"redis-cli\", \"-a\", \"Zq9-c\", \"ping\"]\nx: redis-cli -h r1 -a Zq9-d info\ny: redis-cli -h master-a ping\n";
+        scan_redis_cli_passwords(text, &mut ranges);
+        let found: Vec<&str> = ranges.iter().map(|r| r.slice(text)).collect();
+        assert_eq!(found, ["Zq9-c", "Zq9-d"]);
     }
 
     #[test]

@@ -35,6 +35,11 @@ const PLANTED: &[&str] = &[
     "Nb7Vc9Xz1Lk3Jh5G",                 // gateway cluster AWS secret key
     "Wd4Rf6Tg8Yh0Uj2K",                 // password in a JDBC URL's user part
     "Mk5Nj7Bh9Vg1Cf3X",                 // password in a JDBC URL's parameters
+    "Fr4Gt6Hy8Ju0Ki2L",                 // LIFERAY_ secret in a compose service's environment
+    "Vb1Nm3Qw5Er7Ty9U",                 // -D...password= in a compose GATEWAY_OPTS
+    "Cd8Fv0Gb2Hn4Jm6K",                 // --requirepass on a compose command line
+    "Lp3Ok5Ij7Uh9Yg1T",                 // password in an env file
+    "Sx2Dc4Fv6Gb8Hn0M",                 // redis-cli -a in a compose health check
 ];
 
 fn planted_cluster(dir: &Path) {
@@ -121,6 +126,22 @@ fn planted_cluster(dir: &Path) {
         &format!(
             "<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <properties>\n    <property><name>keystore.password</name><value>{}</value></property>\n    <propertie/>\n  </properties>\n  <cluster>\n    <name>c</name>\n    <accept>tcp://192.0.2.61:5941</accept>\n    <connect>aws://security-group:5941/g</connect>\n    <connect-options>\n      <aws.access-key-id>AKIAEXAMPLE</aws.access-key-id>\n      <aws.secret-key>{}</aws.secret-key>\n      <aws.secret-kee/>\n    </connect-options>\n  </cluster>\n</gateway-config>\n",
             PLANTED[17], PLANTED[18]
+        ),
+    );
+    // Deployment descriptors: a compose file (with a duplicate key, a parse
+    // error beside the secrets) and an env file.
+    write(
+        "_deploy/docker-compose.yml",
+        &format!(
+            "services:\n  app1:\n    image: liferay/dxp:7.4.13-u100\n    env_file: app1.env\n    environment:\n      LIFERAY_TUNNELING_PERIOD_SERVLET_PERIOD_SHARED_PERIOD_SECRET: \"{}\"\n  dmz1:\n    image: kaazing/enterprise-gateway:5.6.0\n    environment:\n      GATEWAY_OPTS: \"-Dkeystore.password={} -Dx=1\"\n  redis:\n    image: redis:7\n    command: redis-server /etc/redis/redis.conf --requirepass {}\n    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"-a\", \"{}\", \"ping\"]\n    command: redis-server\n",
+            PLANTED[21], PLANTED[22], PLANTED[23], PLANTED[25]
+        ),
+    );
+    write(
+        "_deploy/app1.env",
+        &format!(
+            "LIFERAY_JDBC_PERIOD_DEFAULT_PERIOD_PASSWORD={}\n",
+            PLANTED[24]
         ),
     );
     write(
