@@ -89,6 +89,14 @@ for input in "${inputs[@]}"; do
     dir=$work/$input
     files=$(find "$dir" -type f | wc -l)
     mib=$(du -sb "$dir" | awk '{printf "%.1f", $1 / 1048576}')
+    # A figure is worth something only if the input was read: every file
+    # but the manifest.
+    configs=$(find "$dir" -type f ! -name clusterlint.toml | wc -l)
+    read_files=$("$bin" check --format json "$dir" | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["files"])' || true)
+    if [ "$read_files" != "$configs" ]; then
+        echo "error: clusterlint read ${read_files:-no} files of the $configs in $dir" >&2
+        exit 1
+    fi
     labels=("clusterlint check")
     commands=("$bin check --format json $dir")
     while IFS='|' read -r label command; do

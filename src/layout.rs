@@ -27,18 +27,22 @@ const TOOLING_FOLDERS: &[&str] = &[
     "inventories",
     "playbooks",
     "molecule",
-    "node_modules",
-    "target",
-    "build",
-    "dist",
-    "bundles",
 ];
+
+/// Folders of build output: what a build writes, not a node as deployed.
+const BUILD_OUTPUT_FOLDERS: &[&str] = &["node_modules", "target", "build", "dist", "bundles"];
 
 /// Whether a folder of this name holds no node: a deployment folder
 /// (`_deploy`, any name starting with `_`) or deployment tooling.
 #[must_use]
 pub fn is_non_node_folder(name: &str) -> bool {
-    name.starts_with('_') || TOOLING_FOLDERS.contains(&name)
+    name.starts_with('_') || TOOLING_FOLDERS.contains(&name) || is_build_output(name)
+}
+
+/// Whether a folder of this name is build output (`target`, `dist`, ...).
+#[must_use]
+pub fn is_build_output(name: &str) -> bool {
+    BUILD_OUTPUT_FOLDERS.contains(&name)
 }
 
 /// Whether any folder of `path` (not its file name) holds no node.

@@ -49,6 +49,7 @@ pub mod suggest;
 pub mod suppress;
 pub mod tree;
 pub mod versions;
+pub mod walk;
 pub mod workspace;
 
 #[cfg(feature = "cli")]

@@ -391,20 +391,24 @@ struct Listing {
     workspace_markers: BTreeSet<String>,
     /// Whether the budget ran out before the look was complete.
     truncated: bool,
+    /// The listed folder, relative to the base.
+    prefix: String,
 }
 
 /// Lists `dir` (hidden and git-ignored files excepted, links not
 /// followed), with paths relative to `base`.
 fn list(dir: &Path, base: &Path, skip: Option<&Path>, budget: usize) -> Listing {
-    let mut listing = Listing::default();
     let prefix = dir.strip_prefix(base).map(slashes).unwrap_or_default();
+    let mut listing = Listing {
+        prefix: prefix.clone(),
+        ..Listing::default()
+    };
     let join = |rel: &str| match (prefix.is_empty(), rel.is_empty()) {
         (true, _) => rel.to_string(),
         (false, true) => prefix.clone(),
         (false, false) => format!("{prefix}/{rel}"),
     };
-    let mut walker = ignore::WalkBuilder::new(dir);
-    walker.follow_links(false).sort_by_file_name(Ord::cmp);
+    let mut walker = crate::walk::tree(dir);
     if let Some(skip) = skip {
         let skip = skip.to_path_buf();
         walker.filter_entry(move |e| e.path() != skip);
@@ -505,7 +509,7 @@ fn shape_of(listing: &Listing, base: &Path) -> Shape {
     for (path, format) in &listing.files {
         let Some(format) = format else { continue };
         if under_manifest(path, &shape.manifests)
-            || layout::in_non_node_folder(path)
+            || in_non_node_folder(path, &listing.prefix)
             || format.is_deployment()
         {
             continue;
@@ -662,6 +666,24 @@ fn parent(path: &str) -> &str {
 /// The Liferay Workspace and environment a portal file lies in: a
 /// `<workspace>/configs/<environment>/` folder, where the workspace holds
 /// a build file or a `configs/common` folder.
+/// Whether a listed path lies in a folder that holds no node. Build
+/// output above the listed folder does not count: the user named a folder
+/// inside it (`target/bench/cluster`).
+fn in_non_node_folder(path: &str, prefix: &str) -> bool {
+    let below = if prefix.is_empty() {
+        path
+    } else {
+        path.strip_prefix(prefix)
+            .and_then(|p| p.strip_prefix('/'))
+            .unwrap_or(path)
+    };
+    layout::in_non_node_folder(below)
+        || (below.len() < path.len()
+            && prefix
+                .split('/')
+                .any(|f| layout::is_non_node_folder(f) && !layout::is_build_output(f)))
+}
+
 /// The compose files of a listing that mount or build its configuration
 /// files: for each, the folder holding the compose file and those files
 /// (its cluster), and the paths it claims.

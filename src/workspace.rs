@@ -344,9 +344,7 @@ impl Workspace {
         };
         let skipped: Vec<PathBuf> = excluded.iter().map(|e| root.join(e)).collect();
         let top = root.to_path_buf();
-        let walker = ignore::WalkBuilder::new(root)
-            .follow_links(false)
-            .sort_by_file_name(Ord::cmp)
+        let walker = crate::walk::tree(root)
             .filter_entry(move |entry| {
                 let path = entry.path();
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
