@@ -89,11 +89,14 @@ pub fn discover(
     let mut discovery = Discovery::default();
     let empty = Manifest::default();
     let manifest = manifest.unwrap_or(&empty);
-    let mounted_at: HashMap<&str, &str> = context
-        .claims
+    let mounted_at: HashMap<&str, String> = paths
         .iter()
-        .filter(|c| !c.folder)
-        .filter_map(|c| Some((c.source.as_str(), c.target.as_deref()?)))
+        .filter_map(|p| {
+            Some((
+                p.as_str(),
+                crate::deploy::place_in_container(context.claims, p)?,
+            ))
+        })
         .collect();
     let formats = formats_of(paths, manifest, head, &mounted_at, &mut discovery);
     let excluded = excluded_paths(paths, manifest, &mut discovery);
@@ -166,7 +169,7 @@ fn formats_of(
     paths: &[String],
     manifest: &Manifest,
     head: &dyn Fn(&str) -> Option<Vec<u8>>,
-    mounted_at: &HashMap<&str, &str>,
+    mounted_at: &HashMap<&str, String>,
     discovery: &mut Discovery,
 ) -> Vec<Option<Format>> {
     let overrides: Vec<(GlobMatcher, Format)> = manifest
@@ -190,12 +193,12 @@ fn formats_of(
                     .get(path.as_str())
                     .and_then(|target| classify(target.trim_start_matches('/')))
             };
-            match classify(path).or_else(by_place) {
+            let format = match classify(path).or_else(by_place) {
                 Some(Format::Hosts) => match head(path) {
                     Some(text) if is_ansible_inventory(&text) => None,
                     _ => Some(Format::Hosts),
                 },
-                Some(format) => Some(format),
+                Some(format) => confirmed(format, || head(path)),
                 None if name.ends_with(".xml") || name.ends_with(".conf") => {
                     head(path).and_then(|h| sniff(&h))
                 }
@@ -203,7 +206,8 @@ fn formats_of(
                     .filter(|h| crate::deploy::looks_like_compose(&String::from_utf8_lossy(h)))
                     .map(|_| Format::Compose),
                 None => None,
-            }
+            };
+            format.filter(|f| !is_distribution_sample(*f, path))
         })
         .collect();
     for (used, o) in override_used.iter().zip(&manifest.files) {
@@ -397,12 +401,35 @@ fn claim_by_deployment(
             }
         }
         let prefix = format!("{}/", claim.source);
+        // Of a mounted folder's files, those of a kind the command line
+        // names one of are the named ones only (`stunnel
+        // /etc/stunnel/srv.conf` runs srv.conf, not cli.conf beside it).
+        let place =
+            |path: &str| crate::deploy::place_in_container(std::slice::from_ref(claim), path);
+        let named_formats: Vec<Format> = if claim.folder {
+            paths
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.starts_with(&prefix))
+                .filter(|(_, p)| place(p).is_some_and(|t| claim.named.contains(&t)))
+                .filter_map(|(i, _)| formats[i])
+                .collect()
+        } else {
+            Vec::new()
+        };
         for (i, path) in paths.iter().enumerate() {
             let taken = if claim.folder {
                 path.starts_with(&prefix)
+                    && (formats[i].is_none_or(|f| !named_formats.contains(&f))
+                        || place(path).is_some_and(|t| claim.named.contains(&t)))
             } else {
                 *path == claim.source
             };
+            if claim.folder && path.starts_with(&prefix) && !taken {
+                // Another service's, or included by the named one.
+                claimed[i] = true;
+                continue;
+            }
             if taken
                 && !owners[i].contains(&node)
                 && (claim.folder || !excluded[i] || claim.target.is_some())
@@ -839,6 +866,64 @@ fn is_pid_file_name(name: &str, folders: &[&str]) -> bool {
 /// Guesses a format from the first bytes of a file: an XML root element
 /// `gateway-config` is KAAZING, an INI `[section]` with `accept`/`connect`
 /// is stunnel.
+#[must_use]
+/// A format a file's name gave, checked against its first bytes where
+/// names mislead: a stunnel configuration named after the service it
+/// tunnels (`redis-client.conf`), a template of a configuration (ERB,
+/// Jinja) rather than the configuration, a `setup.properties` of some
+/// other program than Gluu's setup.
+pub fn confirmed(format: Format, head: impl FnOnce() -> Option<Vec<u8>>) -> Option<Format> {
+    if !matches!(
+        format,
+        Format::Redis | Format::Nginx | Format::Stunnel | Format::Csync2 | Format::GluuSetup
+    ) {
+        return Some(format);
+    }
+    let Some(head) = head() else {
+        return Some(format);
+    };
+    let text = String::from_utf8_lossy(&head);
+    if ["<%", "{{", "{%"]
+        .iter()
+        .any(|marker| text.contains(marker))
+    {
+        return None;
+    }
+    match format {
+        Format::Redis if sniff(&head) == Some(Format::Stunnel) => Some(Format::Stunnel),
+        Format::GluuSetup if !looks_like_gluu_setup(&text) => None,
+        _ => Some(format),
+    }
+}
+
+/// Whether a file is one of the samples a product's distribution ships
+/// beside its configuration: the KAAZING gateway serves `web/` as static
+/// content, and its `web/extras/samples/cluster/*.xml` are examples.
+#[must_use]
+pub fn is_distribution_sample(format: Format, path: &str) -> bool {
+    format == Format::KaazingXml
+        && (path.starts_with("web/extras/") || path.contains("/web/extras/"))
+}
+
+/// Keys every Gluu `setup.properties` writes (the generic name is used by
+/// other programs too).
+fn looks_like_gluu_setup(text: &str) -> bool {
+    const GLUU_KEYS: &[&str] = &[
+        "installoxauth",
+        "installoxtrust",
+        "installldap",
+        "orgname",
+        "ldappass",
+        "oxauth",
+        "oxtrust",
+        "inumorg",
+        "admin_email",
+        "gluu",
+    ];
+    let lower = text.to_ascii_lowercase();
+    GLUU_KEYS.iter().any(|key| lower.contains(key))
+}
+
 #[must_use]
 pub fn sniff(head: &[u8]) -> Option<Format> {
     let text = String::from_utf8_lossy(head);

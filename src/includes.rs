@@ -210,6 +210,28 @@ pub fn locate(
             },
         });
     }
+    // Redis reads a relative include from its working directory, which
+    // the files do not say: the file's folder, the node's, and the
+    // program's usual folder are tried, and a miss is no fault.
+    if format == Format::Redis {
+        let mut candidates = Vec::new();
+        if let Some(relative) = join(base, value)
+            .as_deref()
+            .and_then(|j| node_relative(j, layer))
+        {
+            candidates.extend(in_layers(relative));
+        }
+        candidates.extend(in_layers(value));
+        for folder in usual_folders(format) {
+            candidates.extend(in_layers(&format!("{}{value}", &folder[1..])));
+        }
+        candidates.dedup();
+        return Some(Located {
+            candidates,
+            certain: false,
+            mirrored_top: None,
+        });
+    }
     let joined = join(base, value)?;
     let relative = node_relative(&joined, layer)?;
     Some(Located {

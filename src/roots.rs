@@ -448,17 +448,18 @@ fn list(dir: &Path, base: &Path, skip: Option<&Path>, budget: usize) -> Listing 
 /// by content where the name allows it.
 fn classify_on_disk(path: &Path, rel: &str) -> Option<Format> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    match discover::classify(rel) {
+    let format = match discover::classify(rel) {
         Some(Format::Hosts) => {
             let head = head_of(path)?;
             (!discover::is_ansible_inventory(&head)).then_some(Format::Hosts)
         }
-        Some(format) => Some(format),
+        Some(format) => discover::confirmed(format, || head_of(path)),
         None if name.ends_with(".xml") || name.ends_with(".conf") => {
             discover::sniff(&head_of(path)?)
         }
         None => None,
-    }
+    }?;
+    (!discover::is_distribution_sample(format, rel)).then_some(format)
 }
 
 fn head_of(path: &Path) -> Option<Vec<u8>> {
@@ -708,14 +709,24 @@ fn deployments(listing: &Listing, base: &Path) -> Vec<(String, Vec<String>)> {
         let claims: Vec<crate::deploy::Claim> = crate::deploy::compose_claims(rel, &text, &sorted)
             .into_iter()
             .filter(|claim| {
+                // A configuration file by its name here, or by its place
+                // in the container (`./proxy/` at `/etc/nginx/conf.d/`).
+                let configures = |path: &str| {
+                    configuration.contains(path)
+                        || crate::deploy::place_in_container(std::slice::from_ref(claim), path)
+                            .is_some_and(|t| {
+                                discover::classify(t.trim_start_matches('/')).is_some()
+                            })
+                };
                 if claim.folder {
                     let prefix = format!("{}/", claim.source);
-                    configuration.iter().any(|p| p.starts_with(&prefix))
+                    let at = sorted.partition_point(|p| p.as_str() < prefix.as_str());
+                    sorted[at..]
+                        .iter()
+                        .take_while(|p| p.starts_with(&prefix))
+                        .any(|p| configures(p))
                 } else {
-                    configuration.contains(claim.source.as_str())
-                        || claim.target.as_deref().is_some_and(|t| {
-                            discover::classify(t.trim_start_matches('/')).is_some()
-                        })
+                    configures(&claim.source)
                 }
             })
             .collect();

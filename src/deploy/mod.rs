@@ -157,6 +157,10 @@ pub struct Claim {
     pub target: Option<String>,
     /// The cluster path of the compose file.
     pub compose: String,
+    /// Absolute paths the service's command line names
+    /// (`stunnel /etc/stunnel/srv.conf`): of the files of a mounted
+    /// folder, the ones it runs.
+    pub named: Vec<String>,
     /// The highest folder the relative path passes through (`../../x`
     /// climbs above the compose file's folder): a cluster holding the
     /// claim holds this folder.
@@ -182,6 +186,13 @@ pub fn claims(compose: &str, doc: &DeploymentDocument, sorted_paths: &[String]) 
         let Some(service) = &launch.service else {
             continue;
         };
+        let named: Vec<String> = launch
+            .commands
+            .iter()
+            .flat_map(|c| &c.words)
+            .filter(|w| w.value.starts_with('/'))
+            .map(|w| w.value.clone())
+            .collect();
         let sources = launch
             .mounts
             .iter()
@@ -214,6 +225,7 @@ pub fn claims(compose: &str, doc: &DeploymentDocument, sorted_paths: &[String]) 
                     target,
                     reach,
                     compose: compose.to_string(),
+                    named: named.clone(),
                 });
             } else if exists_folder(&path) {
                 out.push(Claim {
@@ -223,11 +235,28 @@ pub fn claims(compose: &str, doc: &DeploymentDocument, sorted_paths: &[String]) 
                     target,
                     reach,
                     compose: compose.to_string(),
+                    named: named.clone(),
                 });
             }
         }
     }
     out
+}
+
+/// Where a claimed cluster file lies in its container: the target of a
+/// file mount, or the file's place below a mounted folder's target.
+#[must_use]
+pub fn place_in_container(claims: &[Claim], path: &str) -> Option<String> {
+    claims.iter().find_map(|claim| {
+        let target = claim.target.as_deref()?;
+        if !claim.folder {
+            return (claim.source == path).then(|| target.to_string());
+        }
+        let rest = path
+            .strip_prefix(claim.source.as_str())?
+            .strip_prefix('/')?;
+        Some(format!("{}/{rest}", target.trim_end_matches('/')))
+    })
 }
 
 /// Whether a file called `name` may be a compose file: a compose name, or

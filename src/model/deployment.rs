@@ -71,6 +71,10 @@ impl NodeLaunch {
 #[derive(Clone, Debug, Default)]
 pub struct Deployment {
     pub launches: Vec<NodeLaunch>,
+    /// Every name a compose service answers to on its networks (service
+    /// name, container name, host name, aliases, links), lower case,
+    /// whether or not the service is a node of the cluster.
+    pub service_names: std::collections::HashSet<String>,
 }
 
 impl Deployment {
@@ -96,6 +100,12 @@ impl Deployment {
             }
         }
         out
+    }
+
+    /// Whether some compose service of the cluster answers to `name`.
+    #[must_use]
+    pub fn is_service_name(&self, name: &str) -> bool {
+        self.service_names.contains(&name.to_ascii_lowercase())
     }
 
     /// Every command line run on `node`.
@@ -170,6 +180,7 @@ fn deployment_files(cluster: &Cluster) -> Vec<FileId> {
 pub fn build(cluster: &Cluster) -> Deployment {
     let files = deployment_files(cluster);
     let mut launches = Vec::new();
+    let mut service_names = std::collections::HashSet::new();
     let workspace_docker = workspace_docker_node(cluster);
     for &file in &files {
         let Some(doc) = cluster.file(file).document.as_deployment() else {
@@ -179,6 +190,25 @@ pub fn build(cluster: &Cluster) -> Deployment {
         let folder = crate::includes::parent(path);
         let owner = cluster.file(file).node;
         for (index, launch) in doc.launches.iter().enumerate() {
+            if doc.kind == crate::deploy::DescriptorKind::Compose {
+                let names = launch
+                    .service
+                    .iter()
+                    .chain(&launch.hostname)
+                    .chain(&launch.container_name)
+                    .chain(&launch.aliases)
+                    .chain(
+                        launch
+                            .links
+                            .iter()
+                            .flat_map(|(target, alias)| std::iter::once(target).chain(alias)),
+                    );
+                service_names.extend(
+                    names
+                        .filter(|n| !n.value.contains('$'))
+                        .map(|n| n.value.to_ascii_lowercase()),
+                );
+            }
             let nodes: Vec<NodeId> = match doc.kind {
                 crate::deploy::DescriptorKind::Compose => {
                     let mut nodes = service_nodes(cluster, folder, launch);
@@ -253,7 +283,10 @@ pub fn build(cluster: &Cluster) -> Deployment {
             }
         }
     }
-    Deployment { launches }
+    Deployment {
+        launches,
+        service_names,
+    }
 }
 
 /// The nodes a compose service starts: named like it, or whose folder it

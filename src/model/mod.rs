@@ -276,11 +276,15 @@ fn infer_roles(cluster: &mut Cluster) -> Vec<usize> {
         let id = NodeId(index as u32);
         let mut roles = Vec::new();
         if cluster.liferay.node(id).is_some() {
-            // `staging`, `staging2`, `liferay-staging`, `lr_staging_1`.
+            // `staging`, `staging2`, `liferay-staging`, `lr_staging_1`,
+            // `stg`, `stage`, `authoring` (the authoring environment).
             let name = cluster.nodes[index].name.to_ascii_lowercase();
-            let staging = name
-                .split(['-', '_', '.'])
-                .any(|word| word.trim_end_matches(|c: char| c.is_ascii_digit()) == "staging");
+            let staging = name.split(['-', '_', '.']).any(|word| {
+                matches!(
+                    word.trim_end_matches(|c: char| c.is_ascii_digit()),
+                    "staging" | "stage" | "stg" | "authoring"
+                )
+            });
             roles.push(if staging { Role::Staging } else { Role::Live });
         }
         if cluster

@@ -49,6 +49,9 @@ pub struct RedisServer {
     pub aclfile: Option<Span>,
     /// The effective `protected-mode`, if written, and whether it is off.
     pub protected_mode: Option<(bool, Span)>,
+    /// Whether an `include` of its files names nothing that was read: what
+    /// it sets is unknown.
+    pub unread_include: bool,
 }
 
 impl RedisServer {
@@ -57,7 +60,8 @@ impl RedisServer {
     /// line decides over `requirepass`; an `aclfile` is taken to.
     #[must_use]
     pub fn has_password(&self) -> bool {
-        if self.aclfile.is_some() {
+        // An `aclfile`, or an include that was not read, may well set one.
+        if self.aclfile.is_some() || self.unread_include {
             return true;
         }
         match (self.default_user, self.requirepass) {
@@ -102,7 +106,15 @@ pub fn build(cluster: &Cluster) -> Vec<RedisServer> {
         let listed_elsewhere = launches
             .iter()
             .any(|l| l.node == node && l.config.is_some() && l.process_list);
-        if started.is_empty() && !listed_elsewhere {
+        // A byte-for-byte copy of another main file of the node (a
+        // console and a service variant of one instance) is no second
+        // server.
+        let copy = mains.iter().any(|&(other_node, other)| {
+            other_node == node
+                && other < file
+                && cluster.source(other).text == cluster.source(file).text
+        });
+        if started.is_empty() && !listed_elsewhere && !copy {
             servers.push(server(cluster, node, file, &lines, false));
         }
         for launch in started {
@@ -363,7 +375,37 @@ fn server(
         default_user,
         aclfile,
         protected_mode,
+        unread_include: has_unread_include(cluster, file, lines),
     }
+}
+
+/// Whether an `include` in the main file or the files it brought in names
+/// no file that was read.
+fn has_unread_include(
+    cluster: &Cluster,
+    file: FileId,
+    lines: &[(FileId, &RedisDirective)],
+) -> bool {
+    let mut files: Vec<FileId> = lines.iter().map(|(f, _)| *f).collect();
+    files.push(file);
+    files.sort();
+    files.dedup();
+    files.into_iter().any(|f| {
+        let Some(doc) = cluster.file(f).document.as_redis() else {
+            return false;
+        };
+        let includes = &cluster.file(f).includes;
+        doc.directives
+            .iter()
+            .filter(|d| d.name == "include")
+            .filter_map(|d| d.args.first())
+            .any(|arg| {
+                includes
+                    .iter()
+                    .find(|i| i.range == arg.range)
+                    .is_none_or(|i| i.targets.is_empty())
+            })
+    })
 }
 
 /// A `bind` address: an IP, `*` (every IPv4 address) or `::*` (every IPv6

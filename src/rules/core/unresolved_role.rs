@@ -11,8 +11,9 @@ declare_rule! {
     ///
     /// ## Example
     /// Live nodes configure `tunneling.servlet.shared.secret`, but no node's
-    /// name has the word `staging` (`staging`, `liferay-staging`,
-    /// `staging2`) and the manifest gives no node `role = "staging"`.
+    /// name has the word `staging`, `stage`, `stg` or `authoring`
+    /// (`staging`, `liferay-staging`, `staging2`, `liferay-stg`) and the
+    /// manifest gives no node `role = "staging"`.
     ///
     /// ## How to fix
     /// Name the role in the manifest:

@@ -7,6 +7,10 @@ declare_rule! {
     /// ## What it does
     /// When there are two or more live nodes, checks that each sets
     /// `cluster.link.enabled` to true (the portal's default is false).
+    /// Live nodes none of which enables Cluster Link and which do not all
+    /// share one database are taken for separate portals (`dev/` and
+    /// `prod/` side by side), not a cluster, unless the manifest names
+    /// them live nodes.
     ///
     /// ## Why is this bad?
     /// Without Cluster Link the nodes do not tell each other about changes:
@@ -32,7 +36,7 @@ declare_rule! {
 fn check(cx: &mut RuleContext<'_>) {
     let live = with_role(cx.cluster, Role::Live);
     let count = live.len();
-    if count < 2 {
+    if count < 2 || crate::rules::liferay::separate_portals(cx.cluster) {
         return;
     }
     for (node, liferay) in live {

@@ -15,6 +15,11 @@ declare_rule! {
     /// node itself: neither can be shared. The database most live nodes use
     /// is the reference.
     ///
+    /// Live nodes none of which enables Cluster Link are separate
+    /// portals when their databases differ (`dev/` and `prod/` side by
+    /// side), and are not compared, unless the manifest names them live
+    /// nodes.
+    ///
     /// ## Why is this bad?
     /// The nodes of a Liferay cluster must share one database; a node on
     /// another database serves different content and loses what users write
@@ -38,7 +43,7 @@ declare_rule! {
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     let live = with_role(cluster, Role::Live);
-    if live.len() < 2 {
+    if live.len() < 2 || crate::rules::liferay::separate_portals(cluster) {
         return;
     }
     let databases: Vec<_> = live.iter().map(|(_, l)| database::of(l)).collect();

@@ -10,9 +10,12 @@ declare_rule! {
     /// configuration PIDs the portal knows. A name a few characters off a
     /// known PID, or with a known class in the wrong package (the older
     /// `...tunnel.module.configuration` and newer `...internal.tunnel.configuration`
-    /// mixed up), is reported with the right name. So is a factory
-    /// configuration, such as the TunnelAuthVerifier, written without an
-    /// instance name (`~default`), and a plain configuration written with one.
+    /// mixed up), is reported with the right name. So is an auth verifier's
+    /// factory configuration, such as the TunnelAuthVerifier's, written
+    /// without an instance name (`~default`, the instance the portal
+    /// configures), and a plain configuration written with one. Other
+    /// factory PIDs without an instance name are left alone: Declarative
+    /// Services gives such a singleton configuration to the component.
     ///
     /// The file name is the PID: the portal strips `.config`, and the first
     /// `~` (or `_`, or `-`) separates a factory PID from the instance name.
@@ -113,7 +116,12 @@ fn check(cx: &mut RuleContext<'_>) {
                         .fix(Fix { description: "drop the instance name".to_string(), edits: vec![Edit::Rename { file: config.file, to }] }),
                     );
                 }
-                if factory && config.instance.is_none() {
+                // Only where the portal itself writes the `~default`
+                // instance (the auth verifiers): elsewhere a configuration
+                // without an instance name is the component's singleton
+                // configuration, which Declarative Services hands to it
+                // (`ElasticsearchConnectionConfiguration.config`).
+                if factory && config.instance.is_none() && config.pid.contains(".auth.verifier.") {
                     let to = rename(&config.pid, "~default");
                     cx.report(
                         Diagnostic::new(

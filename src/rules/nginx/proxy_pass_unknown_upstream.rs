@@ -47,6 +47,11 @@ fn check(cx: &mut RuleContext<'_>) {
                     || !is_bare_name(&pass.host)
                     || config.upstream(&pass.host, server.context).is_some()
                     || cluster.net.is_known_name(cluster, config.node, &pass.host)
+                    || !cluster
+                        .net
+                        .nodes_named(cluster, config.node, &pass.host)
+                        .is_empty()
+                    || cluster.deployment.is_service_name(&pass.host)
                 {
                     continue;
                 }
@@ -56,6 +61,12 @@ fn check(cx: &mut RuleContext<'_>) {
                     .filter(|u| u.context == server.context)
                     .map(|u| u.name.text.as_str());
                 let hint = suggest::did_you_mean(&pass.host, names.clone());
+                // With a port the name is a host to nginx (an upstream's
+                // name takes none): only a near miss of an upstream's name
+                // is taken for a typo.
+                if pass.port.is_some() && hint.is_empty() {
+                    continue;
+                }
                 let mut diagnostic = Diagnostic::new(
                     pass.url.span,
                     format!("`{}` names no upstream defined here{hint}", pass.host),
