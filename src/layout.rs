@@ -27,6 +27,10 @@ const TOOLING_FOLDERS: &[&str] = &[
     "inventories",
     "playbooks",
     "molecule",
+    // Inputs a tool renders into deployments: Puppet and Chef templates,
+    // project archetypes.
+    "templates",
+    "archetypes",
 ];
 
 /// Folders of build output: what a build writes, not a node as deployed.

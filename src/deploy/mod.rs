@@ -183,7 +183,8 @@ pub fn claims(compose: &str, doc: &DeploymentDocument, sorted_paths: &[String]) 
     };
     let mut out = Vec::new();
     for launch in &doc.launches {
-        let Some(service) = &launch.service else {
+        // A service named by a variable (`${site}:`) has no name yet.
+        let Some(service) = launch.service.as_ref().filter(|s| !s.value.contains('$')) else {
             continue;
         };
         let named: Vec<String> = launch

@@ -76,6 +76,52 @@ const MAX_NODES: usize = 200_000;
 /// read is in the errors, and the tree holds what came before.
 #[must_use]
 pub fn parse(text: &str) -> (Option<Yaml>, Vec<ParseError>) {
+    let strict = parse_as(text, text);
+    let syntax_error =
+        |errors: &[ParseError]| errors.iter().any(|e| e.message.starts_with("invalid YAML"));
+    if !syntax_error(&strict.1) {
+        return strict;
+    }
+    // Docker Compose's reader (go-yaml, after libyaml) takes a flow
+    // collection closed on a line of its own at the key's indentation
+    // (`command: [` ... `]`), which YAML 1.2 refuses. Read such a file as
+    // if each lone closer ended the line before: the same characters at
+    // the same offsets, a newline turned into a blank.
+    if let Some(joined) = closers_joined(text) {
+        let lenient = parse_as(&joined, text);
+        if !syntax_error(&lenient.1) {
+            return lenient;
+        }
+    }
+    strict
+}
+
+/// `text` with the line break before every line that holds only a flow
+/// collection's closer (`]`, `}`, with a comma) turned into a blank;
+/// `None` if there is no such line.
+fn closers_joined(text: &str) -> Option<String> {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut changed = false;
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim();
+        let closer = matches!(content, "]" | "}" | "]," | "},");
+        if closer && line_start > 0 && bytes[line_start - 1] == b'\n' {
+            bytes[line_start - 1] = b' ';
+            if line_start >= 2 && bytes[line_start - 2] == b'\r' {
+                bytes[line_start - 2] = b' ';
+            }
+            changed = true;
+        }
+        line_start += line.len();
+    }
+    // Only ASCII bytes were replaced by ASCII bytes.
+    changed.then(|| String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// Parses `parse_text`, whose characters sit at the same offsets as
+/// `text`'s, taking values from `text`.
+fn parse_as(parse_text: &str, text: &str) -> (Option<Yaml>, Vec<ParseError>) {
     let offsets = CharOffsets::new(text);
     let mut builder = Builder {
         stack: Vec::new(),
@@ -85,7 +131,7 @@ pub fn parse(text: &str) -> (Option<Yaml>, Vec<ParseError>) {
         duplicates: Vec::new(),
     };
     let mut errors = Vec::new();
-    for event in Parser::new_from_str(text) {
+    for event in Parser::new_from_str(parse_text) {
         match event {
             Ok((event, span)) => {
                 let range = TextRange::new(
@@ -311,6 +357,24 @@ fn scalar_range(range: TextRange, style: ScalarStyle, text: &str) -> TextRange {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_flow_closer_at_the_keys_indentation_is_read_as_compose_reads_it() {
+        let text = "services:\n  s:\n    command: [\n      \"redis-sentinel\", \"/etc/s.conf\"\n    ]\n    image: redis\n";
+        let (tree, errors) = parse(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let service = tree
+            .unwrap()
+            .get("services")
+            .unwrap()
+            .get("s")
+            .unwrap()
+            .clone();
+        assert!(service.get("image").is_some());
+        // Still refused: a closer that is not alone on its line.
+        let (_, errors) = parse("a: [\n  1\nb: 2\n");
+        assert!(!errors.is_empty());
+    }
 
     #[test]
     fn a_compose_file_as_a_tree() {

@@ -543,7 +543,7 @@ fn listeners(cluster: &Cluster) -> Vec<net::Listener> {
                             address,
                             port: listen.port,
                             program: Program::Nginx,
-                            config: config.file,
+                            config: config.process,
                             shared: true,
                             tls: listen.ssl || server.ssl_on.is_some(),
                             span: listen.address_span,
@@ -554,6 +554,22 @@ fn listeners(cluster: &Cluster) -> Vec<net::Listener> {
         }
     }
     for server in &cluster.redis {
+        // Files side by side that no command line starts, one a replica of
+        // a master on another host, on the port of another server of the
+        // node: the replica's file is another machine's (`redis-master.conf`
+        // and `redis-slave.conf` in one folder), not a second server here.
+        let another_machine = server.started_in.is_none()
+            && server.remote_master
+            && cluster.redis.iter().any(|other| {
+                other.node == server.node
+                    && other.file != server.file
+                    && other.port == server.port
+                    && other.started_in.is_none()
+                    && !other.remote_master
+            });
+        if another_machine {
+            continue;
+        }
         let ports = std::iter::once((server.port, false, server.port_span))
             .chain(server.tls_port.map(|(p, s)| (p, true, Some(s))))
             .filter(|(p, _, _)| *p > 0);

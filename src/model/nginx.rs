@@ -197,6 +197,11 @@ pub struct NginxConfig {
     pub node: NodeId,
     /// The main file.
     pub file: FileId,
+    /// The nginx process it configures, named by a main file: its own, or
+    /// for files of an include folder that no main file of the node
+    /// includes (`conf.d/*.conf` mounted into the official image, whose
+    /// own `nginx.conf` includes them all), the first of them.
+    pub process: FileId,
     pub upstreams: Vec<Upstream>,
     pub servers: Vec<VirtualServer>,
     /// Every `ssl` directive, `on` or `off` (deprecated since 1.15.0, gone
@@ -292,7 +297,35 @@ impl<'a> Expander<'a> {
 #[must_use]
 pub fn build(cluster: &Cluster) -> Vec<NginxConfig> {
     let mut configs = Vec::new();
-    for (node, file) in running_mains(cluster) {
+    let mains = running_mains(cluster);
+    // Where the file is on its machine: through the node's mounts.
+    let in_include_folder = |node: NodeId, file: FileId| {
+        let path = cluster.source(file).path.as_str();
+        let placed = cluster
+            .node(node)
+            .mounts
+            .iter()
+            .find_map(|(target, source)| {
+                if path == source {
+                    return Some(target.clone());
+                }
+                let rest = path.strip_prefix(source.as_str())?.strip_prefix('/')?;
+                Some(format!("{target}/{rest}"))
+            });
+        includes::parent(placed.as_deref().unwrap_or(path))
+            .rsplit('/')
+            .next()
+            .is_some_and(|folder| matches!(folder, "conf.d" | "http.d" | "sites-enabled"))
+    };
+    for &(node, file) in &mains {
+        let process = if in_include_folder(node, file) {
+            mains
+                .iter()
+                .find(|&&(n, f)| n == node && in_include_folder(n, f))
+                .map_or(file, |&(_, f)| f)
+        } else {
+            file
+        };
         {
             let Some(doc) = cluster.file(file).document.as_nginx() else {
                 continue;
@@ -307,6 +340,7 @@ pub fn build(cluster: &Cluster) -> Vec<NginxConfig> {
             let mut config = NginxConfig {
                 node,
                 file,
+                process,
                 upstreams: Vec::new(),
                 servers: Vec::new(),
                 ssl_directives: Vec::new(),

@@ -52,6 +52,12 @@ pub struct RedisServer {
     /// Whether an `include` of its files names nothing that was read: what
     /// it sets is unknown.
     pub unread_include: bool,
+    /// Whether it is a replica of a master on another host (`replicaof`
+    /// an address or name other than the loopback).
+    pub remote_master: bool,
+    /// The file of the command line (a script, compose, supervisord) that
+    /// starts it; `None` when only its configuration file says it exists.
+    pub started_in: Option<FileId>,
 }
 
 impl RedisServer {
@@ -120,19 +126,17 @@ pub fn build(cluster: &Cluster) -> Vec<RedisServer> {
         for launch in started {
             let mut all = lines.clone();
             all.extend(launch.options.iter().map(|d| (launch.file, d)));
-            servers.push(server(cluster, node, file, &all, launch.sentinel));
+            let mut started = server(cluster, node, file, &all, launch.sentinel);
+            started.started_in = Some(launch.file);
+            servers.push(started);
         }
     }
     for launch in launches.iter().filter(|l| l.config.is_none()) {
         let lines: Vec<(FileId, &RedisDirective)> =
             launch.options.iter().map(|d| (launch.file, d)).collect();
-        servers.push(server(
-            cluster,
-            launch.node,
-            launch.file,
-            &lines,
-            launch.sentinel,
-        ));
+        let mut started = server(cluster, launch.node, launch.file, &lines, launch.sentinel);
+        started.started_in = Some(launch.file);
+        servers.push(started);
     }
     servers
 }
@@ -376,6 +380,18 @@ fn server(
         aclfile,
         protected_mode,
         unread_include: has_unread_include(cluster, file, lines),
+        remote_master: ["replicaof", "slaveof"]
+            .iter()
+            .filter_map(|name| last(name))
+            .filter_map(|(_, d)| d.args.first())
+            .any(|host| {
+                let host = host.text.trim_matches(['"', '\'']);
+                !(host.eq_ignore_ascii_case("localhost")
+                    || host.starts_with("127.")
+                    || host == "::1"
+                    || host.eq_ignore_ascii_case("no"))
+            }),
+        started_in: None,
     }
 }
 

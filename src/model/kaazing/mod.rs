@@ -305,17 +305,7 @@ impl Gateway {
         self.services.iter().find_map(|service| {
             [&service.connect_options, &service.accept_options]
                 .into_iter()
-                .find_map(|options| {
-                    let reverse = options
-                        .iter()
-                        .any(|(n, v)| n == "socks.mode" && v.text.eq_ignore_ascii_case("reverse"));
-                    let transport = options
-                        .iter()
-                        .find(|(n, v)| n == "socks.transport" && v.known)
-                        .map(|(_, v)| v)?;
-                    let uri = Uri::parse(&transport.text)?;
-                    (reverse && !uri.host.is_empty()).then_some((uri.host, transport.span))
-                })
+                .find_map(|options| reverse_host(options))
         })
     }
 
@@ -327,18 +317,7 @@ impl Gateway {
     pub fn reverse_partners(&self) -> Vec<(String, Span)> {
         self.services
             .iter()
-            .filter_map(|service| {
-                let options = &service.accept_options;
-                let reverse = options
-                    .iter()
-                    .any(|(n, v)| n == "socks.mode" && v.text.eq_ignore_ascii_case("reverse"));
-                let transport = options
-                    .iter()
-                    .find(|(n, v)| n == "socks.transport" && v.known)
-                    .map(|(_, v)| v)?;
-                let uri = Uri::parse(&transport.text)?;
-                (reverse && !uri.host.is_empty()).then_some((uri.host, transport.span))
-            })
+            .filter_map(|service| reverse_host(&service.accept_options))
             .collect()
     }
 
@@ -754,6 +733,34 @@ pub fn backplane_partner<'a>(cluster: &'a Cluster, internal: &Gateway) -> Option
                 .is_some_and(|(name, _)| name.eq_ignore_ascii_case(&wanted))
                 || named.contains(&d.node)
         })
+}
+
+/// The DMZ host of reverse connectivity in a service's options
+/// (`socks.mode reverse`): the host of `socks.transport`, else of the
+/// transport that runs over SOCKS (`http.transport
+/// socks+ssl://host:8001`, `pipe.transport socks://host`, as older
+/// gateways write it).
+fn reverse_host(options: &[(String, Resolved)]) -> Option<(String, Span)> {
+    let reverse = options
+        .iter()
+        .any(|(n, v)| n == "socks.mode" && v.text.eq_ignore_ascii_case("reverse"));
+    if !reverse {
+        return None;
+    }
+    let socks_transport = options
+        .iter()
+        .find(|(n, v)| n == "socks.transport" && v.known)
+        .map(|(_, v)| v);
+    let over_socks = || {
+        options
+            .iter()
+            .filter(|(n, v)| n.ends_with(".transport") && v.known)
+            .map(|(_, v)| v)
+            .find(|v| Uri::parse(&v.text).is_some_and(|u| u.scheme.starts_with("socks")))
+    };
+    let transport = socks_transport.or_else(over_socks)?;
+    let uri = Uri::parse(&transport.text)?;
+    (!uri.host.is_empty()).then_some((uri.host, transport.span))
 }
 
 /// XML Schema's `collapse`: trims and turns runs of blanks into one space.

@@ -240,6 +240,7 @@ impl Walker<'_> {
                 .is_some_and(|(t, _)| {
                     let t = t.trim().to_ascii_lowercase();
                     t == "management.jmx"
+                        || (t == "management.snmp" && self.snmp_may_load())
                         || (enterprise
                             && crate::model::kaazing::ENTERPRISE_SERVICE_TYPES
                                 .contains(&t.as_str()))
@@ -253,6 +254,18 @@ impl Walker<'_> {
                     && matches!(parent, "accept-options" | "connect-options")
                     && crate::model::kaazing::ENTERPRISE_OPTIONS.contains(&name)
             }
+        }
+    }
+
+    /// Whether the gateway may still take `management.snmp` services:
+    /// 4.x and open-source 5.0 and 5.1 had the type (in a schema of its
+    /// own); 5.2 dropped it. Unless the version says 5.2 or later, or the
+    /// file is written in 5.2's namespace.
+    fn snmp_may_load(&self) -> bool {
+        let before_5_2 = |v: &crate::versions::KaazingVersion| (v.major, v.minor) < (5, 2);
+        match self.gateway.version {
+            Some(version) => before_5_2(&version),
+            None => self.gateway.dialect != crate::model::kaazing::Dialect::June2016,
         }
     }
 
