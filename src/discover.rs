@@ -76,6 +76,9 @@ pub struct Context<'a> {
     /// What compose services mount or build from the cluster's files: each
     /// such service is a node reading them.
     pub claims: &'a [crate::deploy::Claim],
+    /// Compose services that run the portal: each is a node, with files or
+    /// configured by its environment alone.
+    pub services: &'a [String],
 }
 
 /// Sorts `paths` into nodes and formats. `head` reads the start of a file
@@ -103,6 +106,16 @@ pub fn discover(
     // Owners of each path: several nodes may read one file.
     let mut owners: Vec<Vec<usize>> = vec![Vec::new(); paths.len()];
     let mut claimed = claim_by_manifest(paths, manifest, &mut owners, &mut discovery);
+    // Nodes a compose file starts whatever their files (a portal configured
+    // by `LIFERAY_*` variables alone).
+    let mut started: Vec<usize> = Vec::new();
+    if manifest.nodes.is_empty() && context.environment.is_none() {
+        started = context
+            .services
+            .iter()
+            .map(|service| node_named(&mut discovery, service))
+            .collect();
+    }
     if manifest.nodes.is_empty() {
         claim_by_deployment(
             paths,
@@ -158,7 +171,7 @@ pub fn discover(
             _ => discovery.ignored.push(path.clone()),
         }
     }
-    drop_empty_nodes(&mut discovery);
+    drop_empty_nodes(&mut discovery, &started);
     discovery
 }
 
@@ -448,6 +461,11 @@ fn claim_by_deployment(
                 .filter(|&i| owners[i].contains(&node))
                 .map(|i| paths[i].as_str())
                 .collect();
+            if mine.is_empty() {
+                // A service configured by its environment: its folder, if
+                // any, comes from the folders' shape.
+                continue;
+            }
             discovery.nodes[node].layers = vec![common_folder(&mine)];
         }
     }
@@ -707,11 +725,12 @@ fn infer_nodes(
 }
 
 /// Removes the inferred nodes no file was found for, renumbering files.
-fn drop_empty_nodes(discovery: &mut Discovery) {
+fn drop_empty_nodes(discovery: &mut Discovery, started: &[usize]) {
     let mut keep: Vec<bool> = discovery
         .nodes
         .iter()
-        .map(|n| n.manifest_index.is_some())
+        .enumerate()
+        .map(|(i, n)| n.manifest_index.is_some() || started.contains(&i))
         .collect();
     for file in &discovery.files {
         if let Some(node) = file.node {
@@ -1184,6 +1203,7 @@ mod tests {
                 root_name: "app1",
                 environment: None,
                 claims: &[],
+                services: &[],
             },
         );
         assert_eq!(names(&d), ["app1"]);
@@ -1202,6 +1222,7 @@ mod tests {
                 root_name: "lb",
                 environment: None,
                 claims: &[],
+                services: &[],
             },
         );
         assert_eq!(names(&d), ["lb"]);
@@ -1265,6 +1286,7 @@ mod tests {
                 root_name: "ws",
                 environment: Some("prod"),
                 claims: &[],
+                services: &[],
             },
         );
         assert_eq!(names(&d), ["prod"]);

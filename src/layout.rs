@@ -43,6 +43,17 @@ pub fn is_non_node_folder(name: &str) -> bool {
     name.starts_with('_') || TOOLING_FOLDERS.contains(&name) || is_build_output(name)
 }
 
+/// Whether a folder of `path` (not its file name) is tooling, templates
+/// or build output: its compose files deploy nothing as they are (unlike
+/// those of a `_deploy/` folder).
+#[must_use]
+pub fn in_tooling_folder(path: &str) -> bool {
+    path.split('/')
+        .rev()
+        .skip(1)
+        .any(|f| is_non_node_folder(f) && !f.starts_with('_'))
+}
+
 /// Whether a folder of this name is build output (`target`, `dist`, ...).
 #[must_use]
 pub fn is_build_output(name: &str) -> bool {

@@ -700,13 +700,15 @@ fn deployments(listing: &Listing, base: &Path) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for (rel, _) in &listing.files {
         let name = rel.rsplit('/').next().unwrap_or(rel);
-        if !crate::deploy::may_be_compose(name) {
+        let below = rel.strip_prefix(listing.prefix.as_str()).unwrap_or(rel);
+        if !crate::deploy::may_be_compose(name) || layout::in_tooling_folder(below) {
             continue;
         }
         let Some(text) = small_text(&base.join(rel)) else {
             continue;
         };
-        let claims: Vec<crate::deploy::Claim> = crate::deploy::compose_claims(rel, &text, &sorted)
+        let (claims, portals) = crate::deploy::compose_services(rel, &text, &sorted);
+        let claims: Vec<crate::deploy::Claim> = claims
             .into_iter()
             .filter(|claim| {
                 // A configuration file by its name here, or by its place
@@ -730,7 +732,7 @@ fn deployments(listing: &Listing, base: &Path) -> Vec<(String, Vec<String>)> {
                 }
             })
             .collect();
-        if claims.is_empty() {
+        if claims.is_empty() && portals.is_empty() {
             continue;
         }
         let root = claims
@@ -743,12 +745,24 @@ fn deployments(listing: &Listing, base: &Path) -> Vec<(String, Vec<String>)> {
                 };
                 [home, c.reach.as_str()]
             })
-            .fold(parent(rel).to_string(), |common, path| {
+            .fold(deployed_cluster_folder(rel), |common, path| {
                 common_folder(&common, path)
             });
         out.push((root, claims.into_iter().map(|c| c.source).collect()));
     }
     out
+}
+
+/// The folder of the cluster a compose file at `rel` deploys: its own
+/// folder, or the folder above a deployment folder it lies in
+/// (`_deploy/docker-compose.yml` deploys the cluster around `_deploy/`).
+fn deployed_cluster_folder(rel: &str) -> String {
+    let folders: Vec<&str> = parent(rel).split('/').filter(|f| !f.is_empty()).collect();
+    let end = folders
+        .iter()
+        .position(|f| f.starts_with('_'))
+        .unwrap_or(folders.len());
+    folders[..end].join("/")
 }
 
 /// The deepest folder holding both folders `a` and `b`.

@@ -695,11 +695,12 @@ impl Workspace {
             .map(|f| f.path.clone())
             .collect();
         let head = |path: &str| self.head(path);
-        let claims = self.compose_claims(&paths);
+        let (claims, services) = self.compose_claims(&paths);
         let context = discover::Context {
             root_name: &self.root_name,
             environment: self.environment.as_deref(),
             claims: &claims,
+            services: &services,
         };
         let Discovery {
             nodes,
@@ -1102,13 +1103,16 @@ impl Workspace {
     }
 
     /// What the cluster's compose files mount or build from its files (see
-    /// [`crate::deploy::claims`]); compose files in folders that hold no
-    /// node (`_deploy/`) count too. Read before discovery, and once more
-    /// when loaded: they are small.
-    fn compose_claims(&self, sorted_paths: &[String]) -> Vec<crate::deploy::Claim> {
+    /// [`crate::deploy::claims`]), and their services that run the portal;
+    /// compose files in folders that hold no node (`_deploy/`) count too.
+    /// Read before discovery, and once more when loaded: they are small.
+    fn compose_claims(&self, sorted_paths: &[String]) -> (Vec<crate::deploy::Claim>, Vec<String>) {
         let mut out = Vec::new();
+        let mut services = Vec::new();
         for path in sorted_paths {
-            if !crate::deploy::may_be_compose(path.rsplit('/').next().unwrap_or(path)) {
+            if crate::layout::in_tooling_folder(path)
+                || !crate::deploy::may_be_compose(path.rsplit('/').next().unwrap_or(path))
+            {
                 continue;
             }
             let Some(bytes) = self
@@ -1119,9 +1123,11 @@ impl Workspace {
                 continue;
             };
             let text = String::from_utf8_lossy(&bytes);
-            out.extend(crate::deploy::compose_claims(path, &text, sorted_paths));
+            let (claims, portals) = crate::deploy::compose_services(path, &text, sorted_paths);
+            out.extend(claims);
+            services.extend(portals);
         }
-        out
+        (out, services)
     }
 
     /// What discovery was unsure of, as `core/layout-uncertain` notes at

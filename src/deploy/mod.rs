@@ -260,6 +260,39 @@ pub fn place_in_container(claims: &[Claim], path: &str) -> Option<String> {
     })
 }
 
+/// The services of a compose document that run the Liferay portal,
+/// configured or not by files of the cluster: an image of the portal
+/// (`liferay/dxp`, `liferay/portal`, `liferaycloud/liferay-dxp`), or
+/// `LIFERAY_*` variables (the portal image's way of taking properties).
+#[must_use]
+pub fn portal_services(doc: &DeploymentDocument) -> Vec<String> {
+    let portal_image = |image: &str| {
+        let lower = image.to_ascii_lowercase();
+        let repository = lower.split(':').next().unwrap_or(&lower);
+        let repository = repository.strip_prefix("docker.io/").unwrap_or(repository);
+        matches!(
+            repository,
+            "liferay/dxp" | "liferay/portal" | "liferay/commerce" | "liferaycloud/liferay-dxp"
+        )
+    };
+    doc.launches
+        .iter()
+        .filter(|launch| {
+            launch
+                .image
+                .as_ref()
+                .is_some_and(|i| portal_image(&i.value))
+                || launch
+                    .env
+                    .iter()
+                    .any(|v| v.name.value.starts_with("LIFERAY_"))
+        })
+        .filter_map(|launch| launch.service.as_ref())
+        .filter(|service| !service.value.contains('$'))
+        .map(|service| service.value.clone())
+        .collect()
+}
+
 /// Whether a file called `name` may be a compose file: a compose name, or
 /// any YAML file (recipes and overrides have names of their own; the text
 /// decides, see [`looks_like_compose`]).
@@ -276,11 +309,23 @@ pub fn may_be_compose(name: &str) -> bool {
 /// is a compose file (see [`claims`]).
 #[must_use]
 pub fn compose_claims(path: &str, text: &str, sorted_paths: &[String]) -> Vec<Claim> {
+    compose_services(path, text, sorted_paths).0
+}
+
+/// The claims of a compose file (see [`claims`]) and its services that run
+/// the portal (see [`portal_services`]); nothing if the text is no compose
+/// file.
+#[must_use]
+pub fn compose_services(
+    path: &str,
+    text: &str,
+    sorted_paths: &[String],
+) -> (Vec<Claim>, Vec<String>) {
     if !looks_like_compose(text) {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let doc = parse(DescriptorKind::Compose, text);
-    claims(path, &doc, sorted_paths)
+    (claims(path, &doc, sorted_paths), portal_services(&doc))
 }
 
 /// `folder/relative` with `.` and `..` resolved, and the highest folder

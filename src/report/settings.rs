@@ -58,12 +58,16 @@ pub fn describe(label: &str, root: &ClusterRoot, analysis: &Analysis) -> String 
                 }
             })
             .collect();
-        let _ = writeln!(
-            out,
-            "  node `{}` (folder {})",
-            node.name,
-            folders.join(" over ")
-        );
+        if folders.is_empty() {
+            let _ = writeln!(out, "  node `{}` (no folder of its own)", node.name);
+        } else {
+            let _ = writeln!(
+                out,
+                "  node `{}` (folder {})",
+                node.name,
+                folders.join(" over ")
+            );
+        }
         for (target, source) in &node.mounts {
             let _ = writeln!(out, "    mounts {source} at {target}");
         }
