@@ -557,14 +557,9 @@ fn show_settings_tells_roots_nodes_roles_and_versions() {
 /// the compose file's folder wherever one stands.
 #[test]
 fn a_compose_file_above_its_services_folders_makes_the_cluster() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = repository();
     let root = dir.path();
-    std::fs::create_dir(root.join(".git")).unwrap();
-    let write = |path: &str, text: &str| {
-        let path = root.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |path: &str, text: &str| write_file(root, path, text);
     write(
         "redis/compose.yaml",
         "services:\n  redis-master:\n    image: redis:7\n    command: redis-server /etc/redis/redis.conf\n    volumes:\n      - ./config/master/redis.conf:/etc/redis/redis.conf\n  redis-replica:\n    image: redis:7\n    command: redis-server /etc/redis/redis.conf\n    volumes:\n      - ./config/replica/redis.conf:/etc/redis/redis.conf\n",
@@ -602,20 +597,18 @@ fn a_compose_file_above_its_services_folders_makes_the_cluster() {
 /// image's `conf.d/` is that image's balancer configuration.
 #[test]
 fn an_nginx_file_mounted_into_conf_d_is_read() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = repository();
     let root = dir.path();
-    std::fs::create_dir(root.join(".git")).unwrap();
-    std::fs::create_dir(root.join("nginx")).unwrap();
-    std::fs::write(
-        root.join("docker-compose.yml"),
+    write_file(
+        root,
+        "docker-compose.yml",
         "services:\n  lb:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("nginx/default.conf"),
+    );
+    write_file(
+        root,
+        "nginx/default.conf",
         "upstream backend { server app1:8080; }\nserver {\n    listen 80;\n    location / { proxy_pass http://backnd; }\n}\n",
-    )
-    .unwrap();
+    );
     let (json, code) = json_in(root, &[]);
     assert_eq!(code, 1, "{json}");
     assert_eq!(
@@ -628,14 +621,9 @@ fn an_nginx_file_mounted_into_conf_d_is_read() {
 /// environment; a finding on it is shown once.
 #[test]
 fn a_finding_on_a_file_environments_share_is_shown_once() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = repository();
     let root = dir.path();
-    std::fs::create_dir(root.join(".git")).unwrap();
-    let write = |path: &str, text: &str| {
-        let path = root.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |path: &str, text: &str| write_file(root, path, text);
     write(
         "settings.gradle",
         "apply plugin: \"com.liferay.workspace\"\n",
@@ -660,4 +648,18 @@ fn a_finding_on_a_file_environments_share_is_shown_once() {
     let findings = findings_of(&json);
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert!(findings[0].ends_with("core/parse-error"), "{findings:?}");
+}
+
+/// An empty folder that is a repository of its own (the search for a
+/// cluster's root stops there).
+fn repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    dir
+}
+
+fn write_file(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
 }

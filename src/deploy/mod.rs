@@ -352,8 +352,10 @@ fn join_within(folder: &str, relative: &str) -> Option<(String, String)> {
     Some((parts.join("/"), reach))
 }
 
-/// Every text a launch holds (for range invariants and secret marking).
-pub fn texts(launch: &Launch) -> impl Iterator<Item = &Text> {
+/// The names a launch brings onto its networks: its service, host and
+/// container names, its aliases, and the services it links with their
+/// link aliases.
+pub fn network_names(launch: &Launch) -> impl Iterator<Item = &Text> {
     launch
         .service
         .iter()
@@ -366,6 +368,11 @@ pub fn texts(launch: &Launch) -> impl Iterator<Item = &Text> {
                 .iter()
                 .flat_map(|(t, a)| std::iter::once(t).chain(a)),
         )
+}
+
+/// Every text a launch holds (for range invariants and secret marking).
+pub fn texts(launch: &Launch) -> impl Iterator<Item = &Text> {
+    network_names(launch)
         .chain(&launch.image)
         .chain(
             launch

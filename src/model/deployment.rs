@@ -191,18 +191,7 @@ pub fn build(cluster: &Cluster) -> Deployment {
         let owner = cluster.file(file).node;
         for (index, launch) in doc.launches.iter().enumerate() {
             if doc.kind == crate::deploy::DescriptorKind::Compose {
-                let names = launch
-                    .service
-                    .iter()
-                    .chain(&launch.hostname)
-                    .chain(&launch.container_name)
-                    .chain(&launch.aliases)
-                    .chain(
-                        launch
-                            .links
-                            .iter()
-                            .flat_map(|(target, alias)| std::iter::once(target).chain(alias)),
-                    );
+                let names = crate::deploy::network_names(launch);
                 service_names.extend(
                     names
                         .filter(|n| !n.value.contains('$'))
