@@ -489,7 +489,10 @@ fn a_broken_file_does_not_hide_findings_in_other_formats() {
             "cache/redis.conf",
             b"bind 127.0.0.1\nprotected-mode no\nrequirepass x\n",
         ),
-        ("gluu1/setup.properties", b"ip=192.0.2.11\n\xff\x00"),
+        (
+            "gluu1/setup.properties",
+            b"orgName=Example\nip=192.0.2.11\n\xff\x00",
+        ),
     ]);
     let found = findings(&report);
     for expected in [

@@ -122,6 +122,7 @@ const NON_LEXICAL: &[(&str, &[&str])] = &[
 const NOT_LEXICAL_FIRST: &str = "nginx: stops first at a non-lexical error";
 const INCLUDE_OUTSIDE: &str = "nginx: include outside the checked tree";
 const PACKAGE_FILE: &str = "nginx: a file the nginx package installs, absent from the tree";
+const TEMPLATE: &str = "nginx: a template of a configuration, not a deployed one";
 const HOST_FILE: &str = "nginx: absolute include missing from the tree, present on this machine";
 const EOF_PLACE: &str = "nginx: end-of-file error placed at the end, clusterlint at what is open";
 const XP_LENIENT: &str =
@@ -408,6 +409,8 @@ fn check_nginx(
                         tally.diverge(INCLUDE_OUTSIDE);
                     } else if package_file {
                         tally.diverge(PACKAGE_FILE);
+                    } else if clusterlint::layout::in_tooling_folder(&input.label) {
+                        tally.diverge(TEMPLATE);
                     } else {
                         problems.push(format!(
                             "{}: nginx -t refuses at {:?} ({}); clusterlint {}",

@@ -30,6 +30,8 @@ const OPTION_VALUE: &str = "redis: option value not checked";
 const SENTINEL: &str = "redis: Sentinel statement not modelled";
 const ENVIRONMENT: &str = "redis: missing folder or file on this machine";
 const INCLUDES_PENDING: &str = "redis: includes not followed by this build";
+const WORKING_DIRECTORY: &str =
+    "redis: a relative include, read from a working directory the files do not show";
 
 /// A line Redis refused.
 #[derive(Debug)]
@@ -441,6 +443,8 @@ fn check(input: &Input, names: &BTreeSet<String>, tally: &mut Tally) -> Vec<Stri
         }
         if verdict.loaded.len() < closure.len() || !verdict.loaded.contains(&main) {
             tally.diverge(INCLUDES_PENDING);
+        } else if !name.starts_with('/') {
+            tally.diverge(WORKING_DIRECTORY);
         } else {
             problems.push(format!(
                 "{}: redis cannot open include `{name}`, clusterlint does not say so",
