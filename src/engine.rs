@@ -348,5 +348,10 @@ pub fn run(
     found.dedup_by(|a, b| {
         a.rule == b.rule && a.primary.span == b.primary.span && a.message == b.message
     });
+    // Whatever a rule quoted, no secret value leaves in a message.
+    let redactor = crate::redact::Redactor::new(cluster);
+    for d in &mut found {
+        redactor.apply(d);
+    }
     found
 }

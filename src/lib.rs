@@ -40,6 +40,7 @@ pub mod lsp;
 pub mod manifest;
 pub mod model;
 pub mod outline;
+pub mod redact;
 pub mod report;
 pub mod roots;
 pub mod rules;

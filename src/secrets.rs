@@ -37,6 +37,10 @@ const SECRET: &[&str] = &[
     "access.key",
     "auth.value",
     "salt",
+    "token",
+    "api-key",
+    "pass_encoded",
+    "psk",
 ];
 
 /// Where the password of a `scheme://user:password@host/...` URL lies in it.
@@ -51,7 +55,10 @@ fn dsn_password(url: &str) -> Option<std::ops::Range<usize>> {
 }
 
 /// Words that mark a key as a secret's when they end it.
-const SECRET_ENDINGS: &[&str] = &["pass", "pwd", "pw"];
+// `key` and `pas` end many names that are no secret (`proxy_cache_key`,
+// a misspelt `requirepas`): masking those costs nothing, showing a secret
+// under such a name would.
+const SECRET_ENDINGS: &[&str] = &["pass", "pwd", "pw", "pas", "key"];
 
 /// For each lowercase byte, the set of lowercase letters that follow it at
 /// the start of a word of [`SECRET`] or [`SECRET_ENDINGS`] (bit `c - b'a'`):
@@ -117,7 +124,12 @@ pub fn is_secret_key(key: &str) -> bool {
     // Gluu writes `ldapPass`, `oxauthClient_pw`, `defaultTrustStorePW`.
     let secret = (0..key.len()).any(|i| may_start_word(key, i) && word_at(key, i, SECRET))
         || SECRET_ENDINGS.iter().any(|e| ends_with_ignore_case(key, e));
-    secret && !NOT_SECRET.iter().any(|s| ends_with_ignore_case(key, s)) && !is_nginx_pass(key)
+    // A bare `key` (csync2, stunnel) names a key file; the file itself is
+    // key material and masked whole.
+    secret
+        && !key.eq_ignore_ascii_case(b"key")
+        && !NOT_SECRET.iter().any(|s| ends_with_ignore_case(key, s))
+        && !is_nginx_pass(key)
 }
 
 /// The secret values a deployment descriptor's launch holds: variables
@@ -219,6 +231,13 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
                 let secret = *known.entry(name).or_insert_with(|| is_secret_key(name));
                 if secret {
                     ranges.extend(d.args.iter().map(|a| a.range));
+                } else if name == "set" {
+                    // `set $jwt_secret VALUE`
+                    if let [variable, value, ..] = d.args.as_slice()
+                        && is_secret_key(variable.text(&text).trim_start_matches('$'))
+                    {
+                        ranges.push(value.range);
+                    }
                 } else if name.ends_with("_set_header")
                     || name.ends_with("_param")
                     || name == "add_header"
@@ -294,11 +313,16 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
                 let texts = element.elements().filter(|c| {
                     (secret && c.local_name() == "value") || is_secret_key(c.local_name())
                 });
-                ranges.extend(
-                    texts
-                        .filter_map(crate::formats::xml::Element::text)
-                        .map(|t| t.range),
-                );
+                // Everything between the tags, whatever it holds (entities,
+                // child elements, comments).
+                ranges.extend(texts.filter_map(|c| {
+                    let start = c.start_tag.end;
+                    let whole = c.range.slice(&text);
+                    let end = whole
+                        .rfind("</")
+                        .map_or(c.range.end, |at| c.range.start + at as u32);
+                    (start < end).then(|| TextRange::new(start, end))
+                }));
             }
         }
         Document::Csync2(doc) => {
@@ -318,8 +342,12 @@ pub fn mark(file: &mut SourceFile, document: &Document) {
         }
         Document::Hosts(_) | Document::NotParsed => {}
     }
+    if matches!(document, Document::Stunnel(_)) {
+        scan_psk_lines(&text, &mut ranges);
+    }
     scan_lines(&text, &mut ranges);
     scan_redis_cli_passwords(&text, &mut ranges);
+    scan_oracle_passwords(&text, &mut ranges);
     scan_url_passwords(&text, &mut ranges);
     // Several passes may find the same value.
     ranges.sort_by_key(|r| (r.start, r.end));
@@ -392,6 +420,46 @@ fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
         // And long options of a command line: `--requirepass VALUE`,
         // `--masterauth=VALUE`.
         mask_long_options(content, offset, ranges);
+    }
+}
+
+/// The keys of a PSK file read as a stunnel configuration: on a line
+/// without `=` (no option) and no section, what follows `identity:`.
+fn scan_psk_lines(text: &str, ranges: &mut Vec<TextRange>) {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim();
+        if !content.is_empty()
+            && !content.starts_with([';', '#', '['])
+            && !content.contains('=')
+            && let Some(colon) = line.find(':')
+        {
+            let end = line.trim_end().len();
+            if colon + 1 < end {
+                ranges.push(TextRange::from_usize(offset + colon + 1..offset + end));
+            }
+        }
+        offset += line.len();
+    }
+}
+
+/// The password of an Oracle thin JDBC URL
+/// (`jdbc:oracle:thin:user/PASSWORD@//host:1521/service`).
+fn scan_oracle_passwords(text: &str, ranges: &mut Vec<TextRange>) {
+    let mut search = 0;
+    while let Some(at) = text[search..].find(":thin:") {
+        let start = search + at + ":thin:".len();
+        search = start;
+        let rest = &text[start..];
+        let token_end = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<'))
+            .unwrap_or(rest.len());
+        let token = &rest[..token_end];
+        if let (Some(slash), Some(at)) = (token.find('/'), token.find('@'))
+            && slash + 1 < at
+        {
+            ranges.push(TextRange::from_usize(start + slash + 1..start + at));
+        }
     }
 }
 
@@ -525,8 +593,21 @@ fn scan_url_passwords(text: &str, ranges: &mut Vec<TextRange>) {
             ranges.push(TextRange::from_usize(
                 start + password.start..start + password.end,
             ));
+        } else if let Some(user) = url_user(&text[start..end]) {
+            // A user part alone is often a token (`https://TOKEN@host/`).
+            ranges.push(TextRange::from_usize(start + user.start..start + user.end));
         }
     }
+}
+
+/// The user part of `scheme://user@host...` (no password in it).
+fn url_user(url: &str) -> Option<std::ops::Range<usize>> {
+    let authority_start = url.find("://")? + 3;
+    let authority_end = url[authority_start..]
+        .find('/')
+        .map_or(url.len(), |i| authority_start + i);
+    let at = url[authority_start..authority_end].rfind('@')? + authority_start;
+    (authority_start < at).then_some(authority_start..at)
 }
 
 /// Where the next word of [`SECRET`] or [`SECRET_ENDINGS`] starts in
@@ -621,6 +702,12 @@ mod tests {
             "oxauthClient_pw",
             "defaultTrustStorePW",
             "httpdKeyPass",
+            "pairwiseCalculationKey",
+            "oxauthClient_pass_encoded",
+            "X-Api-Key",
+            "requirepas",
+            "PSKsecrets",
+            "access_token",
         ] {
             assert!(is_secret_key(key), "{key}");
         }

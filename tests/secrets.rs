@@ -40,6 +40,27 @@ const PLANTED: &[&str] = &[
     "Cd8Fv0Gb2Hn4Jm6K",                 // --requirepass on a compose command line
     "Lp3Ok5Ij7Uh9Yg1T",                 // password in an env file
     "Sx2Dc4Fv6Gb8Hn0M",                 // redis-cli -a in a compose health check
+    "Jq3Wv5Ex7Rb9Tn1Y",                 // csync2 database password, gluu1
+    "Kp4Xw6Fy8Sc0Um2Z",                 // csync2 database password, gluu2
+    "Hd5Cx7Vz9Bn1Mq3L",                 // token in a csync2 `exec` URL
+    "Rw6Ty8Ui0Op2As4D",                 // password in a gateway <balance> URL
+    "Fg7Hj9Kl1Zx3Cv5B",                 // MySQL key-value JDBC URL password, app1
+    "Nm8Qw0Er2Ty4Ui6O",                 // MySQL address= JDBC URL password, staging
+    "Pa9Sd1Fg3Hj5Kl7Z",                 // password in a proxy_pass URL
+    "Xc0Vb2Nm4Qw6Er8T",                 // token as a redirect URL's user part
+    "Yu1Io3Pa5Sd7Fg9H",                 // Gluu pairwiseCalculationKey, gluu1
+    "Jk2Lz4Xc6Vb8Nm0Q",                 // Gluu pairwiseCalculationKey, gluu2
+    "We3Rt5Yu7Io9Pa1S",                 // Gluu *_pass_encoded, gluu1
+    "Df4Gh6Jk8Lz0Xc2V",                 // Gluu *_pass_encoded, gluu2
+    "Bn5Mq7We9Rt1Yu3I",                 // Oracle thin JDBC URL password
+    "Op6As8Df0Gh2Jk4L",                 // proxy_set_header X-Api-Key
+    "Zx7Cv9Bn1Mq3We5R",                 // nginx `set $jwt_secret`
+    "Ty8Ui0Op2As4Df6G",                 // inline PEM key in ssl_certificate_key
+    "Hj9Kl1Zx3Cv5Bn7M",                 // misspelt requirepas
+    "Qw0Er2Ty4Ui6Op8A",                 // stunnel PSK file read as a configuration
+    "Sd1Fg3Hj5Kl7Zx9C",                 // unclosed quote after a secret key
+    "Vb2Nm4Qw6Er8Ty0U",                 // gateway secret value with an entity
+    "Io3Pa5Sd7Fg9Hj1K",                 // gateway secret value around a child element
 ];
 
 fn planted_cluster(dir: &Path) {
@@ -144,19 +165,108 @@ fn planted_cluster(dir: &Path) {
             PLANTED[24]
         ),
     );
+    planted_in_messages(dir, &write);
     write(
         "clusterlint.toml",
         "[nodes.staging]\naddress = \"192.0.2.50\"\n",
     );
 }
 
+/// Values rules quote in their messages (a value that differs between
+/// nodes, a URL that is not valid), and lines whose findings show them.
+fn planted_in_messages(dir: &Path, write: &dyn Fn(&str, &str)) {
+    let _ = dir;
+    let p = |i: usize| PLANTED[26 + i];
+    for (node, db) in [("gluu1", p(0)), ("gluu2", p(1))] {
+        write(
+            &format!("{node}/etc/csync2/csync2.cfg"),
+            &format!(
+                "database \"pgsql://csync2:{db}@db.example.org/csync2\";\ngroup g {{\n host gluu1 gluu2;\n key /etc/csync2.key;\n include /opt/gluu;\n action {{ pattern /opt/gluu/*; exec \"curl https://hook:{}@hooks.example.org/x\"; }}\n}}\n",
+                p(2)
+            ),
+        );
+    }
+    write(
+        "dmz1/conf/gateway-balance.xml",
+        &format!(
+            "<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <properties>\n    <property><name>store.password</name><value>{}&amp;x</value></property>\n    <property><name>trust.password</name><value>a<b/>{}</value></property>\n  </properties>\n  <service>\n    <name>s</name>\n    <accept>wss://gw.example.org:8443/s</accept>\n    <balance>wss://user:{}@gw.example.org:8443/nope</balance>\n    <balance>wss://gw.example.org:8443/${{store.password}}</balance>\n    <type>echo</type>\n  </service>\n</gateway-config>\n",
+            p(19),
+            p(20),
+            p(3)
+        ),
+    );
+    // Three more live nodes, each on another database.
+    for (node, url) in [
+        (
+            "app3",
+            format!(
+                "jdbc:mysql://(host=db1.example.org,port=3306,user=lr,password={})/lportal",
+                p(4)
+            ),
+        ),
+        (
+            "app4",
+            format!(
+                "jdbc:mysql://address=(host=db2.example.org)(port=3306)(user=lr)(password={})/lportal",
+                p(5)
+            ),
+        ),
+        (
+            "app5",
+            format!("jdbc:oracle:thin:lr/{}@//db3.example.org:1521/ORCL", p(12)),
+        ),
+    ] {
+        write(
+            &format!("{node}/portal-ext.properties"),
+            &format!("cluster.link.enabled=true\njdbc.default.url={url}\n"),
+        );
+    }
+    write(
+        "lb/etc/nginx/nginx.conf",
+        &format!(
+            "events {{}}\nhttp {{\n  server {{\n    listen 443;\n    ssl on;\n    server_name a.example.org;\n    ssl_certificate_key \"data:-----BEGIN PRIVATE KEY-----{}\";\n    proxy_set_header X-Api-Key {};\n    set $jwt_secret {};\n    ssl on;\n    location / {{ proxy_pass https://svc:{}@bad host/; }}\n    location /r {{ return 301 https://{}@other.example.org/; }}\n  }}\n}}\n",
+            p(15),
+            p(13),
+            p(14),
+            p(6),
+            p(7)
+        ),
+    );
+    for (node, key, pass) in [("gluu1", p(8), p(10)), ("gluu2", p(9), p(11))] {
+        write(
+            &format!("{node}/setup.properties.last"),
+            &format!(
+                "hostname=idp.example.org\norgName=Example\nip=192.0.2.1{}\npairwiseCalculationKey={key}\noxauthClient_pass_encoded={pass}\nencode_salt={}\noxauthClient_pw={}\nldapPass={}\n",
+                if node == "gluu1" { 1 } else { 2 },
+                PLANTED[9],
+                PLANTED[10],
+                PLANTED[8]
+            ),
+        );
+    }
+    write(
+        "cache/redis.conf",
+        &format!(
+            "port 6380\nrequirepas {}\nmasterauth \"{}\nprotected-mode no\n",
+            p(16),
+            p(18)
+        ),
+    );
+    write(
+        "redis/etc/stunnel/psk.conf",
+        &format!("client1:{}\n", p(17)),
+    );
+}
+
 fn assert_clean(what: &str, output: &str) {
+    // In any case: a rule may change a value's case.
+    let lower = output.to_ascii_lowercase();
     for secret in PLANTED {
-        let chars: Vec<char> = secret.chars().collect();
+        let chars: Vec<char> = secret.to_ascii_lowercase().chars().collect();
         for window in chars.windows(4) {
             let piece: String = window.iter().collect();
             assert!(
-                !output.contains(&piece),
+                !lower.contains(&piece),
                 "{what} contains `{piece}`, a piece of a planted secret:\n{output}"
             );
         }

@@ -171,9 +171,64 @@ pub fn parse_url(url: &str) -> Identity {
 /// `hosts/name?params`
 fn server(kind: &str, rest: &str) -> Identity {
     let rest = strip_params(rest);
-    let (hosts, name) = rest.split_once('/').unwrap_or((rest, ""));
-    let hosts: Vec<String> = hosts.split(',').map(ToString::to_string).collect();
+    // The host list ends at the first `/` outside parentheses (MySQL's
+    // `(host=h,port=p,...)` and `address=(host=h)(port=p)` forms).
+    let mut depth = 0i32;
+    let split = rest.char_indices().find(|&(_, c)| {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        c == '/' && depth == 0
+    });
+    let (hosts, name) = split.map_or((rest, ""), |(at, _)| (&rest[..at], &rest[at + 1..]));
+    let hosts: Vec<String> = top_level_items(hosts).into_iter().map(host_of).collect();
     identity(kind, &hosts, name)
+}
+
+/// The comma-separated items of a host list, commas inside parentheses
+/// kept.
+fn top_level_items(list: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (at, c) in list.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(&list[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&list[start..]);
+    out
+}
+
+/// `host:port` of one host item: plain, `(host=h,port=p,...)` or
+/// `address=(host=h)(port=p)(...)`. Other keys (user, password) are left
+/// out.
+fn host_of(item: &str) -> String {
+    let item = item.trim();
+    let body = item.strip_prefix("address=").unwrap_or(item);
+    if !body.starts_with('(') {
+        return item.to_string();
+    }
+    let (mut host, mut port) = ("", "");
+    for pair in body.split(['(', ')', ',']).filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some((k, v)) if k.trim().eq_ignore_ascii_case("host") => host = v.trim(),
+            Some((k, v)) if k.trim().eq_ignore_ascii_case("port") => port = v.trim(),
+            _ => {}
+        }
+    }
+    if port.is_empty() {
+        host.to_string()
+    } else {
+        format!("{host}:{port}")
+    }
 }
 
 fn identity(kind: &str, hosts: &[String], name: &str) -> Identity {
@@ -229,6 +284,17 @@ mod tests {
             parse_url("jdbc:oracle:thin:@db:1521:ORCL"),
             server("db", "ORCL")
         );
+    }
+
+    #[test]
+    fn mysql_key_value_hosts_leave_their_credentials_out() {
+        let a =
+            parse_url("jdbc:mysql://(host=db.example.org,port=3306,user=lr,password=pw1)/lportal");
+        let b = parse_url(
+            "jdbc:mysql://address=(host=db.example.org)(port=3306)(password=pw2)/lportal",
+        );
+        assert_eq!(a, server("db.example.org", "lportal"));
+        assert_eq!(b, server("db.example.org", "lportal"));
     }
 
     #[test]
