@@ -26,6 +26,7 @@ pub mod custom;
 pub mod deploy;
 pub mod diagnostic;
 pub mod discover;
+pub mod disk;
 pub mod engine;
 pub mod fix;
 pub mod formats;

@@ -2,7 +2,7 @@
 //! label, help or fix description quotes of a secret value of the cluster
 //! (see [`crate::secrets`]) is masked, whichever rule wrote it and however
 //! the value got there (substituted into a URL, copied from a line that
-//! failed to parse).
+//! failed to parse); and what a message quotes is bounded.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -65,23 +65,53 @@ impl Redactor {
         out
     }
 
-    /// Masks every text of `diagnostic` that leaves the process.
+    /// Masks every text of `diagnostic` that leaves the process, then
+    /// bounds what each quotes.
     pub fn apply(&self, diagnostic: &mut Diagnostic) {
-        if self.finder.is_none() {
-            return;
-        }
-        diagnostic.message = self.mask(&diagnostic.message);
-        diagnostic.primary.message = self.mask(&diagnostic.primary.message);
-        for label in &mut diagnostic.related {
-            label.message = self.mask(&label.message);
-        }
-        if let Some(help) = &mut diagnostic.help {
-            *help = self.mask(help);
-        }
-        if let Some(fix) = &mut diagnostic.fix {
-            fix.description = self.mask(&fix.description);
+        let texts = std::iter::once(&mut diagnostic.message)
+            .chain(std::iter::once(&mut diagnostic.primary.message))
+            .chain(diagnostic.related.iter_mut().map(|l| &mut l.message))
+            .chain(diagnostic.help.as_mut())
+            .chain(diagnostic.fix.as_mut().map(|f| &mut f.description));
+        for text in texts {
+            *text = bounded(&self.mask(text));
         }
     }
+}
+
+/// The longest quotation (between backticks) a message keeps whole, and
+/// the longest message.
+const MAX_QUOTE: usize = 160;
+const MAX_MESSAGE: usize = 2_000;
+
+/// `text` with every quotation longer than [`MAX_QUOTE`] characters cut in
+/// its middle, and the whole cut at [`MAX_MESSAGE`]: a value of megabytes
+/// is not repeated in every output.
+fn bounded(text: &str) -> String {
+    if text.len() <= MAX_QUOTE {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len().min(MAX_MESSAGE + 8));
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let chars = part.chars().count();
+        if i % 2 == 1 && chars > MAX_QUOTE {
+            let head: String = part.chars().take(MAX_QUOTE / 2).collect();
+            let tail: String = part.chars().skip(chars - MAX_QUOTE / 4).collect();
+            out.push_str(&head);
+            out.push('…');
+            out.push_str(&tail);
+        } else {
+            out.push_str(part);
+        }
+    }
+    if out.chars().count() > MAX_MESSAGE {
+        out = out.chars().take(MAX_MESSAGE).collect();
+        out.push('…');
+    }
+    out
 }
 
 /// Adds a secret value and its pieces to `needles`.
@@ -126,6 +156,16 @@ mod tests {
                 .build(&needles)
                 .ok(),
         }
+    }
+
+    #[test]
+    fn long_quotations_and_messages_are_cut() {
+        let value = "x".repeat(100_000);
+        let message = bounded(&format!("`{value}` is not valid"));
+        assert!(message.len() < MAX_QUOTE * 2, "{}", message.len());
+        assert!(message.ends_with("` is not valid"));
+        assert!(bounded(&"y ".repeat(50_000)).chars().count() <= MAX_MESSAGE + 1);
+        assert_eq!(bounded("`short` stays"), "`short` stays");
     }
 
     #[test]

@@ -340,10 +340,10 @@ pub fn manifest_above(folder: &Path) -> Option<PathBuf> {
 /// Whether the manifest in `root` names nodes or claims files (then the
 /// folder is one cluster, whatever its shape).
 fn manifest_names_nodes(root: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(root.join(manifest::FILE_NAME)) else {
+    let Ok(bytes) = crate::disk::read_regular(&root.join(manifest::FILE_NAME), 1 << 20) else {
         return true;
     };
-    let parsed = manifest::parse(&text);
+    let parsed = manifest::parse(&String::from_utf8_lossy(&bytes));
     !parsed.nodes.is_empty() || !parsed.files.is_empty() || !parsed.errors.is_empty()
 }
 
@@ -463,13 +463,13 @@ fn classify_on_disk(path: &Path, rel: &str) -> Option<Format> {
 }
 
 fn head_of(path: &Path) -> Option<Vec<u8>> {
-    let metadata = std::fs::metadata(path).ok()?;
-    if !metadata.is_file() {
-        return None;
-    }
+    // Through a link inside the tree (its target is checked when read);
+    // never blocking on a FIFO.
+    let real = std::fs::canonicalize(path).ok()?;
     let mut head = Vec::with_capacity(4096);
-    std::fs::File::open(path)
+    crate::disk::open_regular(&real)
         .ok()?
+        .0
         .take(4096)
         .read_to_end(&mut head)
         .ok()?;
@@ -781,13 +781,13 @@ fn common_folder(a: &str, b: &str) -> String {
 /// unreadable one.
 fn small_text(path: &Path) -> Option<String> {
     const LIMIT: u64 = 1 << 20;
-    let metadata = std::fs::metadata(path).ok()?;
-    if !metadata.is_file() || metadata.len() > LIMIT {
+    let (file, metadata) = crate::disk::open_regular(path).ok()?;
+    if metadata.len() > LIMIT {
         return None;
     }
-    std::fs::read(path)
-        .ok()
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    let mut bytes = Vec::new();
+    file.take(LIMIT).read_to_end(&mut bytes).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn workspace_of(path: &str, listing: &Listing, base: &Path) -> Option<(String, String)> {

@@ -400,6 +400,16 @@ impl Workspace {
                 workspace.files.push(InputFile { path, content });
                 continue;
             } else if !entry.file_type().is_some_and(|t| t.is_file()) {
+                // A FIFO, device or socket is said when it would be read,
+                // never opened.
+                if let Ok(metadata) = entry.metadata()
+                    && !metadata.is_dir()
+                {
+                    workspace.files.push(InputFile {
+                        path,
+                        content: Content::Unlistable(crate::disk::kind_of(&metadata)),
+                    });
+                }
                 continue;
             }
             if path == manifest::FILE_NAME {
@@ -477,11 +487,13 @@ impl Workspace {
             if self.index_of(target).is_some() {
                 continue;
             }
-            let on_disk = root.join(target);
-            let inside = std::fs::canonicalize(&on_disk)
-                .is_ok_and(|real| real.starts_with(canonical_root) && real.is_file());
-            if inside {
-                self.files[i].content = Content::Disk(on_disk);
+            // The real path, links resolved, so that the file is opened
+            // without following any (see `disk::open_regular`).
+            let real = std::fs::canonicalize(root.join(target))
+                .ok()
+                .filter(|real| real.starts_with(canonical_root) && real.is_file());
+            if let Some(real) = real {
+                self.files[i].content = Content::Disk(real);
             }
         }
     }
@@ -531,11 +543,8 @@ impl Workspace {
                 Ok(bytes.to_vec())
             }
             Content::Disk(path) => {
-                let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-                let metadata = file.metadata().map_err(|e| e.to_string())?;
-                if !metadata.is_file() {
-                    return Err("not a regular file".to_string());
-                }
+                let (file, metadata) =
+                    crate::disk::open_regular(path).map_err(|e| e.to_string())?;
                 if metadata.len() > max_size {
                     return Err(too_large(metadata.len(), max_size));
                 }
@@ -664,8 +673,9 @@ impl Workspace {
             Content::Memory(bytes) => Some(bytes[..bytes.len().min(4096)].to_vec()),
             Content::Disk(p) => {
                 let mut head = Vec::with_capacity(4096);
-                std::fs::File::open(p)
+                crate::disk::open_regular(p)
                     .ok()?
+                    .0
                     .take(4096)
                     .read_to_end(&mut head)
                     .ok()?;
@@ -1377,16 +1387,12 @@ fn link_stand_in(content: &Content) -> Option<String> {
     let bytes = match content {
         Content::Memory(bytes) => bytes.to_vec(),
         Content::Disk(path) => {
-            let metadata = std::fs::symlink_metadata(path).ok()?;
-            if !metadata.is_file() || metadata.len() as usize > MAX {
+            let (file, metadata) = crate::disk::open_regular(path).ok()?;
+            if metadata.len() as usize > MAX {
                 return None;
             }
             let mut bytes = Vec::with_capacity(MAX);
-            std::fs::File::open(path)
-                .ok()?
-                .take(MAX as u64 + 1)
-                .read_to_end(&mut bytes)
-                .ok()?;
+            file.take(MAX as u64 + 1).read_to_end(&mut bytes).ok()?;
             bytes
         }
         _ => return None,

@@ -642,3 +642,66 @@ fn broken_xml_is_located_and_the_rest_is_checked() {
         "{found:?}"
     );
 }
+
+/// A FIFO in the tree, one behind a link, and a manifest that is a link
+/// to a FIFO: nothing blocks, and a FIFO that would be read is said.
+#[cfg(unix)]
+#[test]
+fn fifos_and_links_to_them_are_reported_not_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join(".git")).unwrap();
+    fs::create_dir_all(root.join("lb")).unwrap();
+    fs::create_dir_all(root.join("cache")).unwrap();
+    let fifo = |path: &std::path::Path| {
+        std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !fifo(&root.join("pipe")) || !fifo(&root.join("lb/nginx.conf")) {
+        eprintln!("mkfifo is not available; skipped");
+        return;
+    }
+    std::os::unix::fs::symlink("../pipe", root.join("cache/redis.conf")).unwrap();
+    std::os::unix::fs::symlink("pipe", root.join("clusterlint.toml")).unwrap();
+    fs::write(root.join("cache/sentinel.conf"), "port 26379\n").unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_clusterlint"))
+        .args(["check", "--format", "json"])
+        .arg(root)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let output = {
+        let mut child = output;
+        loop {
+            if child.try_wait().unwrap().is_some() {
+                break child.wait_with_output().unwrap();
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(60),
+                "clusterlint blocked on a FIFO"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    let code = output.status.code();
+    assert!(matches!(code, Some(0..=2)), "{code:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let unreadable: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "core/unreadable-file")
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        unreadable.iter().any(|p| p.ends_with("lb/nginx.conf")),
+        "{stdout}"
+    );
+}

@@ -243,7 +243,9 @@ fn check_selectors(targets: &[Target], options: &LintOptions) -> Result<(), Stri
             } else {
                 root.join(crate::manifest::FILE_NAME)
             };
-            std::fs::read_to_string(file).ok()
+            crate::disk::read_regular(&file, 1 << 20)
+                .ok()
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         })
         .flat_map(|text| {
             crate::manifest::parse(&text)

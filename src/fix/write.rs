@@ -74,7 +74,8 @@ fn write_text(
     if metadata.permissions().readonly() {
         return Err("it is read-only".to_string());
     }
-    let bytes = fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let bytes =
+        crate::disk::read_regular(path, u64::MAX).map_err(|e| format!("cannot read it: {e}"))?;
     let encode_back = original_encoding(&bytes, encoding, linted)?;
     let new_bytes = encode_back(text)?;
     let temporary = temporary_path(path);
@@ -133,9 +134,17 @@ fn temporary_path(path: &Path) -> PathBuf {
 }
 
 fn write_new(temporary: &Path, bytes: &[u8], original: &fs::Metadata) -> Result<(), String> {
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    // Created with the original's mode, owner-only at most, so that the
+    // new content (secrets of a 0600 file) is never readable by others,
+    // not even before the permissions are copied.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(creation_mode(original));
+    }
+    let mut file = options
         .open(temporary)
         .map_err(|e| format!("cannot create a file beside it: {e}"))?;
     file.write_all(bytes)
@@ -145,6 +154,13 @@ fn write_new(temporary: &Path, bytes: &[u8], original: &fs::Metadata) -> Result<
         .map_err(|e| format!("cannot keep its permissions: {e}"))?;
     keep_owner(temporary, original);
     Ok(())
+}
+
+/// The mode a new file is created with: the original's owner bits only.
+#[cfg(unix)]
+fn creation_mode(original: &fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    original.permissions().mode() & 0o700
 }
 
 /// Keeps the owner and group where the process may (as root); elsewhere
@@ -179,5 +195,25 @@ mod tests {
         assert!(latin1("€").is_err());
         assert!(original_encoding(b"a\xff", Encoding::Utf8Bytes, "a\u{fffd}").is_err());
         assert!(original_encoding(b"b", Encoding::Utf8Bytes, "a").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_new_content_is_never_readable_by_others() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let original = dir.path().join("redis.conf");
+        fs::write(&original, "requirepass a\n").unwrap();
+        for mode in [0o600, 0o644, 0o640] {
+            fs::set_permissions(&original, fs::Permissions::from_mode(mode)).unwrap();
+            let metadata = fs::metadata(&original).unwrap();
+            assert_eq!(creation_mode(&metadata) & 0o077, 0);
+            let temporary = temporary_path(&original);
+            write_new(&temporary, b"requirepass b\n", &metadata).unwrap();
+            // In the end the original's mode, as before.
+            let written = fs::metadata(&temporary).unwrap().permissions().mode() & 0o777;
+            assert_eq!(written, mode);
+            fs::remove_file(&temporary).unwrap();
+        }
     }
 }

@@ -98,7 +98,17 @@ impl Cluster {
     }
 
     fn reload_from_disk(&mut self, path: &str) {
-        match std::fs::read(self.root.join(path)) {
+        // Through links inside the root only; never a FIFO.
+        let inside = std::fs::canonicalize(self.root.join(path))
+            .ok()
+            .filter(|real| {
+                std::fs::canonicalize(&self.root).is_ok_and(|root| real.starts_with(root))
+            });
+        let read = inside.map_or_else(
+            || Err(std::io::Error::other("outside the root")),
+            |real| crate::disk::read_regular(&real, crate::limits::DEFAULT_MAX_FILE_SIZE),
+        );
+        match read {
             Ok(bytes) => self.workspace.add_file(path, bytes),
             Err(_) => {
                 self.workspace.remove_file(path);

@@ -98,6 +98,10 @@ fn read_frames(input: &mut impl BufRead, incoming: &Sender<Message>, out: &Mutex
     }
 }
 
+/// The longest header line read at once; a longer one is read in pieces,
+/// each taken for an unknown header.
+const MAX_HEADER_LINE: u64 = 8 * 1024;
+
 enum Frame {
     Body(Vec<u8>),
     TooLarge,
@@ -111,11 +115,18 @@ fn read_frame(input: &mut impl BufRead) -> Frame {
         let mut length: Option<usize> = None;
         let mut any_header = false;
         loop {
-            let mut line = String::new();
-            match input.read_line(&mut line) {
+            // Bytes, not text: a header line that is not UTF-8 is skipped
+            // like any unknown header, and a line is read only so far.
+            let mut raw = Vec::new();
+            match input
+                .by_ref()
+                .take(MAX_HEADER_LINE)
+                .read_until(b'\n', &mut raw)
+            {
                 Ok(0) | Err(_) => return Frame::End,
                 Ok(_) => {}
             }
+            let line = String::from_utf8_lossy(&raw);
             let line = line.trim_end_matches(['\r', '\n']);
             if line.is_empty() {
                 if any_header {
@@ -191,6 +202,18 @@ mod tests {
             answers.contains(r#""code":-32600"#) && answers.contains(r#""id":7"#),
             "{answers}"
         );
+    }
+
+    #[test]
+    fn a_header_line_that_is_not_utf8_is_skipped() {
+        let body = br#"{"jsonrpc":"2.0","method":"exit"}"#;
+        let mut input: Vec<u8> = b"X-Junk: \xff\xfe\r\n".to_vec();
+        input.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+        input.extend_from_slice(body);
+        match read_frame(&mut input.as_slice()) {
+            Frame::Body(read) => assert_eq!(read, body),
+            _ => panic!("the frame after a non-UTF-8 header line was lost"),
+        }
     }
 
     #[test]

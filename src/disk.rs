@@ -1,0 +1,92 @@
+//! Opening the cluster's files safely: a FIFO or a device is refused
+//! without blocking, and a file swapped for a link after the tree was
+//! listed is not followed out of the tree.
+
+use std::fs::{File, Metadata, OpenOptions};
+use std::io;
+use std::path::Path;
+
+/// Opens the regular file at `path` (not following a link at its last
+/// component) and returns it with its metadata; anything else is an error
+/// that says what it is.
+pub fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // Not blocking on a FIFO with no writer; not following a link
+        // put in the file's place since the tree was listed.
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    let file = options.open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(io::Error::other(kind_of(&metadata)));
+    }
+    Ok((file, metadata))
+}
+
+/// The bytes of the regular file at `path`, at most `max` of them (more is
+/// an error).
+pub fn read_regular(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let (file, metadata) = open_regular(path)?;
+    if metadata.len() > max {
+        return Err(io::Error::other(format!("over {max} bytes")));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(io::Error::other(format!("over {max} bytes")));
+    }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, in words.
+#[must_use]
+pub fn kind_of(metadata: &Metadata) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            return "a named pipe (FIFO), not a regular file; it is not read".to_string();
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device, not a regular file; it is not read".to_string();
+        }
+        if kind.is_socket() {
+            return "a socket, not a regular file; it is not read".to_string();
+        }
+    }
+    if metadata.is_dir() {
+        return "a folder, not a file".to_string();
+    }
+    "not a regular file; it is not read".to_string()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("redis.conf");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return;
+        }
+        let error = open_regular(&fifo).unwrap_err();
+        assert!(error.to_string().contains("FIFO"), "{error}");
+        // Behind a link too: the link is not followed.
+        let link = dir.path().join("nginx.conf");
+        std::os::unix::fs::symlink(&fifo, &link).unwrap();
+        assert!(open_regular(&link).is_err());
+        // A regular file opens.
+        let file = dir.path().join("a.conf");
+        std::fs::write(&file, "x").unwrap();
+        assert!(open_regular(&file).is_ok());
+    }
+}
