@@ -12,7 +12,8 @@ pub struct Limits {
     /// Files larger than this many bytes are not read (`max-file-size`).
     pub max_file_size: u64,
     /// nginx blocks and XML elements nested deeper than this are not read
-    /// (`max-nesting-depth`); `None`: each format's own default.
+    /// (`max-nesting-depth`, at most [`NESTING_DEPTH_CAP`]); `None`: each
+    /// format's own default.
     pub max_nesting_depth: Option<usize>,
     /// Files reached through more includes in a row than this are not
     /// read (`max-include-depth`).
@@ -26,6 +27,11 @@ pub struct Limits {
 
 /// Files larger than this are not read (`core/unreadable-file`).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// The deepest nesting a manifest may allow: parsers and models descend
+/// a nested block with a stack frame each, so a larger number would let a
+/// file end the process instead of being reported.
+pub const NESTING_DEPTH_CAP: usize = 512;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -59,7 +65,9 @@ impl Limits {
             let value = value.value;
             match key.value.as_str() {
                 "max-file-size" => self.max_file_size = value,
-                "max-nesting-depth" => self.max_nesting_depth = Some(as_count(value)),
+                "max-nesting-depth" => {
+                    self.max_nesting_depth = Some(as_count(value).min(NESTING_DEPTH_CAP));
+                }
                 "max-include-depth" => self.max_include_depth = as_count(value),
                 "max-includes" => self.max_includes = as_count(value),
                 "max-files" => self.max_files = as_count(value),

@@ -705,3 +705,35 @@ fn fifos_and_links_to_them_are_reported_not_opened() {
         "{stdout}"
     );
 }
+
+/// A manifest may not raise the nesting bound past what the stack holds:
+/// 5,000 nested nginx blocks and 50,000 XML levels are reported, not a
+/// crash.
+#[test]
+fn a_raised_nesting_limit_is_capped() {
+    let nginx = format!("{}{}", "a {\n".repeat(5_000), "}\n".repeat(5_000));
+    let xml = format!(
+        "<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">{}{}</gateway-config>\n",
+        "<x>".repeat(50_000),
+        "</x>".repeat(50_000)
+    );
+    let report = lint(&[
+        (
+            "clusterlint.toml",
+            b"[limits]\nmax-nesting-depth = 100000000\n",
+        ),
+        ("lb/nginx.conf", nginx.as_bytes()),
+        ("gw/conf/gateway-config.xml", xml.as_bytes()),
+    ]);
+    let errors = of_rule(&report, "core/parse-error");
+    assert!(
+        errors.iter().any(|e| e.starts_with("lb/nginx.conf")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("gw/conf/gateway-config.xml")),
+        "{errors:?}"
+    );
+}

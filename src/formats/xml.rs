@@ -222,7 +222,10 @@ impl XmlDocument {
 /// An element being read, with the namespaces it declares.
 struct Open {
     element: Element,
-    namespaces: HashMap<String, Arc<str>>,
+    /// The namespace prefixes in scope (its own declarations over its
+    /// parent's), shared down the tree while nothing is declared: one
+    /// lookup per element however deep it is.
+    scope: Arc<HashMap<String, Arc<str>>>,
     /// Deeper than [`MAX_DEPTH`]: read, not kept.
     dropped: bool,
 }
@@ -525,6 +528,8 @@ fn start_tag(text: &str, raw: TextRange, stack: &[Open], doc: &mut XmlDocument) 
     let name_range = TextRange::from_usize(base + i..base + name_end);
     i = name_end;
     let mut attributes: Vec<Attribute> = Vec::new();
+    // Names seen, for the duplicate check without a scan per attribute.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     loop {
         while i < b.len() && is_space(b[i]) {
             i += 1;
@@ -569,7 +574,7 @@ fn start_tag(text: &str, raw: TextRange, stack: &[Open], doc: &mut XmlDocument) 
         }
         let value_range = TextRange::from_usize(base + value_start..base + i.min(b.len()));
         i += 1;
-        if attributes.iter().any(|a| a.name == key) {
+        if !seen.insert(key) {
             doc.errors.push(ParseError::new(
                 key_range,
                 format!("attribute `{key}` is given twice"),
@@ -582,20 +587,27 @@ fn start_tag(text: &str, raw: TextRange, stack: &[Open], doc: &mut XmlDocument) 
             value,
         });
     }
-    let mut namespaces = HashMap::new();
+    let mut declared: Vec<(String, Arc<str>)> = Vec::new();
     for attribute in &attributes {
         if attribute.name == "xmlns" {
-            namespaces.insert(String::new(), Arc::from(attribute.value.text.as_str()));
+            declared.push((String::new(), Arc::from(attribute.value.text.as_str())));
         } else if let Some(prefix) = attribute.name.strip_prefix("xmlns:") {
-            namespaces.insert(prefix.to_string(), Arc::from(attribute.value.text.as_str()));
+            declared.push((prefix.to_string(), Arc::from(attribute.value.text.as_str())));
         }
     }
+    let parent = stack
+        .last()
+        .map(|o| Arc::clone(&o.scope))
+        .unwrap_or_default();
+    let scope = if declared.is_empty() {
+        parent
+    } else {
+        let mut scope = (*parent).clone();
+        scope.extend(declared);
+        Arc::new(scope)
+    };
     let prefix = name.split_once(':').map_or("", |(p, _)| p);
-    let namespace = namespaces
-        .get(prefix)
-        .or_else(|| stack.iter().rev().find_map(|o| o.namespaces.get(prefix)))
-        .cloned()
-        .filter(|ns| !ns.is_empty());
+    let namespace = scope.get(prefix).cloned().filter(|ns| !ns.is_empty());
     Open {
         element: Element {
             local_start: name.rfind(':').map_or(0, |colon| colon as u32 + 1),
@@ -607,7 +619,7 @@ fn start_tag(text: &str, raw: TextRange, stack: &[Open], doc: &mut XmlDocument) 
             start_tag: raw,
             range: raw,
         },
-        namespaces,
+        scope,
         dropped: false,
     }
 }
