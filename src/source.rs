@@ -127,6 +127,19 @@ pub struct LineCol {
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     starts: Vec<u32>,
+    /// Every character longer than one byte, in order, so that a column
+    /// is found in a binary search, not by counting a line that may be
+    /// megabytes long.
+    wide: Vec<WideChar>,
+}
+
+/// A character of more than one byte: where it starts, and how many bytes
+/// more than characters and than UTF-16 units the text has up to its end.
+#[derive(Clone, Copy, Debug)]
+struct WideChar {
+    offset: u32,
+    extra_bytes_per_char: u32,
+    extra_bytes_per_utf16: u32,
 }
 
 impl LineIndex {
@@ -145,7 +158,33 @@ impl LineIndex {
             };
             starts.push(i as u32);
         }
-        Self { starts }
+        let mut wide = Vec::new();
+        if !text.is_ascii() {
+            let (mut per_char, mut per_utf16) = (0, 0);
+            for (offset, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+                per_char += c.len_utf8() as u32 - 1;
+                per_utf16 += (c.len_utf8() - c.len_utf16()) as u32;
+                wide.push(WideChar {
+                    offset: offset as u32,
+                    extra_bytes_per_char: per_char,
+                    extra_bytes_per_utf16: per_utf16,
+                });
+            }
+        }
+        Self { starts, wide }
+    }
+
+    /// The number of characters (or, with `extra` the UTF-16 count, of
+    /// UTF-16 units) between two char boundaries `from <= to`.
+    fn units_between(&self, from: u32, to: u32, extra: fn(&WideChar) -> u32) -> u32 {
+        let extra_before = |offset: u32| {
+            // Characters starting before `offset` end at or before it.
+            let count = self.wide.partition_point(|c| c.offset < offset);
+            count
+                .checked_sub(1)
+                .map_or(0, |last| extra(&self.wide[last]))
+        };
+        (to - from) - (extra_before(to) - extra_before(from))
     }
 
     /// Number of lines (a trailing newline starts an empty last line).
@@ -190,8 +229,7 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
         let offset = clamp_to_char_boundary(text, offset);
         let line = self.line_of(offset);
-        let start = self.starts[line] as usize;
-        let column = text[start..offset as usize].chars().count() as u32 + 1;
+        let column = self.units_between(self.starts[line], offset, |c| c.extra_bytes_per_char) + 1;
         LineCol {
             line: line as u32 + 1,
             column,
@@ -211,12 +249,12 @@ impl LineIndex {
         let offset = clamp_to_char_boundary(text, offset);
         let line = self.line_of(offset);
         let range = self.line_range(line, text);
-        let within = &text[range.start as usize..offset.min(range.end) as usize];
+        let (from, to) = (range.start, offset.min(range.end));
         let column = match unit {
-            ColumnUnit::Utf8 => within.len(),
-            ColumnUnit::Utf16 => within.chars().map(char::len_utf16).sum(),
+            ColumnUnit::Utf8 => to - from,
+            ColumnUnit::Utf16 => self.units_between(from, to, |c| c.extra_bytes_per_utf16),
         };
-        (line as u32, column as u32)
+        (line as u32, column)
     }
 
     /// The byte offset of zero-based `line` and `column` (in `unit`s),
@@ -462,6 +500,18 @@ mod tests {
                     prop_assert!(offset <= text.len());
                     prop_assert!(text.is_char_boundary(offset));
                 }
+            }
+
+            #[test]
+            fn columns_are_the_characters_and_units_before_the_offset(text in any_text(), pick in 0usize..200) {
+                let index = LineIndex::new(&text);
+                let offset = clamp_to_char_boundary(&text, (pick % (text.len() + 1)) as u32);
+                let line = index.line_of(offset);
+                let before = &text[index.line_start(line) as usize..offset as usize];
+                prop_assert_eq!(index.line_col(&text, offset).column as usize, before.chars().count() + 1);
+                let before = &text[index.line_start(line) as usize..(offset.min(index.line_range(line, &text).end)) as usize];
+                let units: usize = before.chars().map(char::len_utf16).sum();
+                prop_assert_eq!(index.line_utf16(&text, offset).1 as usize, units);
             }
 
             #[test]

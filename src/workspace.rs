@@ -141,6 +141,9 @@ pub struct Workspace {
     environment: Option<String>,
     /// The name of a node whose folder is the root itself.
     root_name: String,
+    /// The root's real path: files read from disk must be inside it when
+    /// opened, whatever was swapped for a link since the listing.
+    confined_to: Option<PathBuf>,
 }
 
 impl Default for Workspace {
@@ -171,6 +174,7 @@ impl Workspace {
             limits: Limits::default(),
             environment: None,
             root_name: String::new(),
+            confined_to: None,
         }
     }
 
@@ -259,7 +263,8 @@ impl Workspace {
             .files
             .par_iter()
             .map(|f| match &f.content {
-                Content::Disk(_) => Self::read(&f.content, self.limits.max_file_size)
+                Content::Disk(_) => self
+                    .read(&f.content, self.limits.max_file_size)
                     .ok()
                     .map(Into::into),
                 _ => None,
@@ -274,7 +279,7 @@ impl Workspace {
             && let Some(bytes) = self
                 .manifest
                 .as_ref()
-                .and_then(|m| Self::read(m, self.limits.max_file_size).ok())
+                .and_then(|m| self.read(m, self.limits.max_file_size).ok())
         {
             self.manifest = Some(Content::Memory(bytes.into()));
         }
@@ -333,9 +338,11 @@ impl Workspace {
             path: root.to_path_buf(),
             source,
         })?;
-        let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let real_root = std::fs::canonicalize(root).ok();
+        let canonical_root = real_root.clone().unwrap_or_else(|| root.to_path_buf());
         let mut workspace = Self {
             root: Some(root.to_path_buf()),
+            confined_to: real_root,
             root_name: canonical_root
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -457,7 +464,7 @@ impl Workspace {
         let configured = self
             .resolve("gradle.properties", None)
             .ok()
-            .and_then(|f| Self::read(&f.content, self.limits.max_file_size).ok())
+            .and_then(|f| self.read(&f.content, self.limits.max_file_size).ok())
             .and_then(|bytes| {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let doc = crate::formats::properties::parse(
@@ -534,7 +541,7 @@ impl Workspace {
         }
     }
 
-    fn read(content: &Content, max_size: u64) -> Result<Vec<u8>, String> {
+    fn read(&self, content: &Content, max_size: u64) -> Result<Vec<u8>, String> {
         match content {
             Content::Memory(bytes) => {
                 if bytes.len() as u64 > max_size {
@@ -544,7 +551,8 @@ impl Workspace {
             }
             Content::Disk(path) => {
                 let (file, metadata) =
-                    crate::disk::open_regular(path).map_err(|e| e.to_string())?;
+                    crate::disk::open_regular_within(path, self.confined_to.as_deref())
+                        .map_err(|e| e.to_string())?;
                 if metadata.len() > max_size {
                     return Err(too_large(metadata.len(), max_size));
                 }
@@ -581,7 +589,7 @@ impl Workspace {
             resolved
                 .as_ref()
                 .map_err(Clone::clone)
-                .and_then(|file| Self::read(&file.content, limits.max_file_size))
+                .and_then(|file| self.read(&file.content, limits.max_file_size))
         };
         let depth = limits.max_nesting_depth;
         let (
@@ -673,7 +681,7 @@ impl Workspace {
             Content::Memory(bytes) => Some(bytes[..bytes.len().min(4096)].to_vec()),
             Content::Disk(p) => {
                 let mut head = Vec::with_capacity(4096);
-                crate::disk::open_regular(p)
+                crate::disk::open_regular_within(p, self.confined_to.as_deref())
                     .ok()?
                     .0
                     .take(4096)
@@ -823,7 +831,7 @@ impl Workspace {
             .filter(|f| matches!(f.content, Content::Unlistable(_)))
         {
             let id = FileId(cluster.files.len() as u32);
-            let message = Self::read(&unlistable.content, 0).err().unwrap_or_default();
+            let message = self.read(&unlistable.content, 0).err().unwrap_or_default();
             cluster.files.push(ClusterFile {
                 source: SourceFile::new(unlistable.path.clone(), ""),
                 format: None,
@@ -1128,7 +1136,7 @@ impl Workspace {
             let Some(bytes) = self
                 .resolve(path, None)
                 .ok()
-                .and_then(|f| Self::read(&f.content, self.limits.max_file_size).ok())
+                .and_then(|f| self.read(&f.content, self.limits.max_file_size).ok())
             else {
                 continue;
             };
@@ -1187,7 +1195,7 @@ impl Workspace {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> (FileId, Manifest) {
         let id = FileId(cluster.files.len() as u32);
-        let (text, error) = match Self::read(content, self.limits.max_file_size) {
+        let (text, error) = match self.read(content, self.limits.max_file_size) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => (text, None),
                 Err(err) => (

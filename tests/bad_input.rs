@@ -737,3 +737,60 @@ fn a_raised_nesting_limit_is_capped() {
         "{errors:?}"
     );
 }
+
+/// A node folder swapped for a link out of the cluster, back and forth
+/// while the cluster is read: whatever the listing saw, nothing from
+/// outside is ever read.
+#[cfg(unix)]
+#[test]
+fn a_folder_swapped_for_a_link_mid_run_never_lets_outside_files_in() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("cluster");
+    let outside = dir.path().join("outside");
+    let stash = dir.path().join("stash");
+    fs::create_dir_all(root.join("lb")).unwrap();
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(root.join("lb/nginx.conf"), "events {}\nhttp {}\n").unwrap();
+    fs::write(
+        outside.join("nginx.conf"),
+        "# OUTSIDE-THE-CLUSTER\nevents {}\nhttp {}\n",
+    )
+    .unwrap();
+    fs::write(root.join("app1.properties"), SECRET).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let swapper = {
+        let (stop, root, outside) = (stop.clone(), root.clone(), outside.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let _ = fs::rename(root.join("lb"), &stash);
+                let _ = std::os::unix::fs::symlink(&outside, root.join("lb"));
+                std::thread::sleep(std::time::Duration::from_micros(300));
+                let _ = fs::remove_file(root.join("lb"));
+                let _ = fs::rename(&stash, root.join("lb"));
+                std::thread::sleep(std::time::Duration::from_micros(300));
+            }
+        })
+    };
+    let started = std::time::Instant::now();
+    let mut runs = 0;
+    while runs < 300 && started.elapsed() < std::time::Duration::from_secs(5) {
+        runs += 1;
+        let Ok(workspace) = Workspace::from_dir(&root) else {
+            continue;
+        };
+        let report = workspace.lint(&LintOptions::default());
+        for file in &report.cluster.files {
+            assert!(
+                !file.source.text.contains("OUTSIDE-THE-CLUSTER"),
+                "run {runs} read {} from outside the cluster",
+                file.source.path
+            );
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    swapper.join().unwrap();
+    assert!(runs > 10, "only {runs} runs");
+}

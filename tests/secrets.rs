@@ -382,6 +382,20 @@ fn the_language_server_never_sends_a_planted_secret() {
         },
     })];
     messages.push(serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    // Where the findings are: a hover and the code actions on each.
+    let report = clusterlint::lint_dir(&root).unwrap();
+    let mut findings: Vec<(PathBuf, serde_json::Value, &str)> = Vec::new();
+    for d in &report.diagnostics {
+        let (start, end) = report.position(d.primary.span);
+        let at =
+            |line: u32, column: u32| serde_json::json!({"line": line - 1, "character": column - 1});
+        let range = serde_json::json!({
+            "start": at(start.line, start.column),
+            "end": at(end.line, end.column),
+        });
+        findings.push((root.join(report.path(d.primary.span)), range, &d.rule));
+    }
+    assert!(findings.len() >= 5, "{findings:?}");
     let mut id = 2;
     for file in common_files(&root) {
         let text = fs::read_to_string(&file).unwrap_or_default();
@@ -391,7 +405,7 @@ fn the_language_server_never_sends_a_planted_secret() {
             "params": {"textDocument": {"uri": uri(&file), "languageId": "plaintext", "version": 1, "text": text}},
         }));
         let whole = serde_json::json!({"start": {"line": 0, "character": 0}, "end": {"line": 999, "character": 0}});
-        for (method, params) in [
+        let mut requests = vec![
             (
                 "textDocument/documentSymbol",
                 serde_json::json!({"textDocument": document}),
@@ -404,7 +418,19 @@ fn the_language_server_never_sends_a_planted_secret() {
                 "textDocument/codeAction",
                 serde_json::json!({"textDocument": document, "range": whole, "context": {"diagnostics": []}}),
             ),
-        ] {
+        ];
+        for (_, range, rule) in findings.iter().filter(|(path, _, _)| *path == file) {
+            let diagnostic = serde_json::json!({"range": range, "code": rule, "source": "clusterlint", "message": ""});
+            requests.push((
+                "textDocument/hover",
+                serde_json::json!({"textDocument": document, "position": range["start"]}),
+            ));
+            requests.push((
+                "textDocument/codeAction",
+                serde_json::json!({"textDocument": document, "range": range, "context": {"diagnostics": [diagnostic]}}),
+            ));
+        }
+        for (method, params) in requests {
             messages.push(
                 serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
             );
@@ -418,10 +444,11 @@ fn the_language_server_never_sends_a_planted_secret() {
     let output = common::run_lsp(&input);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
-    // Findings were published, symbols and actions answered.
+    // Findings were published, symbols, hovers and actions answered.
     assert!(stdout.contains("publishDiagnostics"), "{stdout}");
     assert!(stdout.contains("redis/"), "{stdout}");
     assert!(stdout.contains("\"kind\""), "{stdout}");
+    assert!(stdout.contains("\"contents\""), "{stdout}");
     assert_clean("the language server's messages", &stdout);
     assert_clean(
         "the language server's stderr",

@@ -3,6 +3,7 @@
 //! from the parsed documents. Rules read the model; they never parse.
 
 pub mod deployment;
+mod expansion;
 pub mod gluu;
 pub mod kaazing;
 pub mod liferay;
@@ -232,9 +233,9 @@ pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
     cluster.versions = crate::versions::infer(cluster);
     cluster.liferay = liferay::build(cluster, diagnostics);
     cluster.gluu = gluu::build(cluster);
-    cluster.nginx = nginx::build(cluster);
-    cluster.redis = redis::build(cluster);
-    cluster.stunnel = stunnel::build(cluster);
+    cluster.nginx = nginx::build(cluster, diagnostics);
+    cluster.redis = redis::build(cluster, diagnostics);
+    cluster.stunnel = stunnel::build(cluster, diagnostics);
     cluster.kaazing = kaazing::build(cluster, diagnostics);
     // A node found to play several roles may be several nodes in one
     // folder: said, with the roles found.
@@ -263,7 +264,8 @@ pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
     net::build_hosts(cluster, &mut net);
     net::index_nodes(cluster, &mut net);
     cluster.net = net;
-    cluster.net.listeners = listeners(cluster);
+    let listeners = listeners(cluster);
+    cluster.net.set_listeners(listeners);
 }
 
 /// Roles from the files, for nodes the manifest gives none.

@@ -145,7 +145,14 @@ pub struct HostsName {
 /// Everything about addresses and names.
 #[derive(Clone, Debug, Default)]
 pub struct Net {
+    /// Every socket of the cluster; set with [`Net::set_listeners`], which
+    /// indexes them.
     pub listeners: Vec<Listener>,
+    /// Indexes into `listeners` by node and port, in order: a cluster may
+    /// bind a hundred thousand sockets, and each connection looks up one.
+    listeners_at: HashMap<(NodeId, u16), Vec<u32>>,
+    /// Indexes into `listeners` per node, in order.
+    listeners_by_node: Vec<Vec<u32>>,
     /// Per node: indexes into its `hosts_lines` of the first line mapping
     /// each name, sorted by name (a binary search finds a name without a
     /// second copy of every name).
@@ -252,7 +259,30 @@ impl Net {
 
     /// The listeners of a node.
     pub fn listeners_of(&self, node: NodeId) -> impl Iterator<Item = &Listener> {
-        self.listeners.iter().filter(move |l| l.node == node)
+        self.listeners_by_node
+            .get(node.index())
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&i| &self.listeners[i as usize])
+    }
+
+    /// Sets the cluster's sockets and indexes them by node and port.
+    pub fn set_listeners(&mut self, listeners: Vec<Listener>) {
+        self.listeners_at.clear();
+        self.listeners_by_node.clear();
+        for (i, listener) in listeners.iter().enumerate() {
+            let i = i as u32;
+            self.listeners_at
+                .entry((listener.node, listener.port))
+                .or_default()
+                .push(i);
+            let node = listener.node.index();
+            if self.listeners_by_node.len() <= node {
+                self.listeners_by_node.resize_with(node + 1, Vec::new);
+            }
+            self.listeners_by_node[node].push(i);
+        }
+        self.listeners = listeners;
     }
 
     /// The listeners on `node` that a connection to `ip:port` reaches.
@@ -262,8 +292,12 @@ impl Net {
         ip: IpAddr,
         port: u16,
     ) -> impl Iterator<Item = &Listener> {
-        self.listeners_of(node)
-            .filter(move |l| l.port == port && l.address.accepts(ip))
+        self.listeners_at
+            .get(&(node, port))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&i| &self.listeners[i as usize])
+            .filter(move |l| l.address.accepts(ip))
     }
 
     /// Every name the hosts files of `node` map, with each line's address.

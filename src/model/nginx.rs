@@ -10,9 +10,11 @@
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
+use crate::diagnostic::Diagnostic;
 use crate::formats::Format;
 use crate::formats::nginx::{Directive, Word};
 use crate::includes;
+use crate::model::expansion::Budget;
 use crate::model::net::{BadAddress, BindAddress, host_problem, split_host_port};
 use crate::model::{Cluster, Include, NodeId};
 use crate::source::{FileId, Span};
@@ -236,7 +238,7 @@ struct Expander<'a> {
     /// Per file: include ranges' start → resolved include.
     includes: HashMap<FileId, HashMap<u32, &'a Include>>,
     stack: Vec<FileId>,
-    budget: usize,
+    budget: Budget,
 }
 
 impl<'a> Expander<'a> {
@@ -251,10 +253,9 @@ impl<'a> Expander<'a> {
     fn expand(&mut self, file: FileId, list: &'a [Directive]) -> Vec<Item<'a>> {
         let mut out = Vec::with_capacity(list.len());
         for directive in list {
-            if self.budget == 0 {
+            if !self.budget.take(file) {
                 break;
             }
-            self.budget -= 1;
             let text = self.text(file);
             if directive.name(text) == "include"
                 && let [arg] = directive.args.as_slice()
@@ -277,6 +278,10 @@ impl<'a> Expander<'a> {
                     if self.stack.contains(&target) {
                         continue;
                     }
+                    if !self.budget.allows_include() {
+                        self.budget.cut_at(Span::new(file, directive.range));
+                        break;
+                    }
                     let Some(doc) = self.cluster.file(target).document.as_nginx() else {
                         continue;
                     };
@@ -284,6 +289,7 @@ impl<'a> Expander<'a> {
                     let spliced = self.expand(target, &doc.directives);
                     self.stack.pop();
                     out.extend(spliced);
+                    self.budget.cut_at(Span::new(file, directive.range));
                 }
                 continue;
             }
@@ -295,7 +301,7 @@ impl<'a> Expander<'a> {
 
 /// Builds the nginx view of every node.
 #[must_use]
-pub fn build(cluster: &Cluster) -> Vec<NginxConfig> {
+pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<NginxConfig> {
     let mut configs = Vec::new();
     let mains = running_mains(cluster);
     // Where the file is on its machine: through the node's mounts.
@@ -334,7 +340,7 @@ pub fn build(cluster: &Cluster) -> Vec<NginxConfig> {
                 cluster,
                 includes: HashMap::new(),
                 stack: vec![file],
-                budget: MAX_EXPANDED,
+                budget: Budget::new(file, MAX_EXPANDED),
             };
             let top = expander.expand(file, &doc.directives);
             let mut config = NginxConfig {
@@ -351,6 +357,7 @@ pub fn build(cluster: &Cluster) -> Vec<NginxConfig> {
                 config: &mut config,
             };
             reader.main(&top);
+            diagnostics.extend(reader.expander.budget.finding(cluster, "nginx"));
             configs.push(config);
         }
     }

@@ -5,8 +5,10 @@
 
 use std::net::IpAddr;
 
+use crate::diagnostic::Diagnostic;
 use crate::formats::Format;
 use crate::formats::redis::RedisDirective;
+use crate::model::expansion::{Budget, MAX_EXPANDED};
 use crate::model::net::BindAddress;
 use crate::model::{Cluster, NodeId};
 use crate::source::{FileId, Span};
@@ -96,13 +98,15 @@ impl RedisServer {
 /// lines after the file's, as Redis does), and each command line that
 /// starts a server from options alone.
 #[must_use]
-pub fn build(cluster: &Cluster) -> Vec<RedisServer> {
+pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<RedisServer> {
     let mut servers = Vec::new();
     let launches = launches(cluster);
     let mains = cluster.main_files(Format::Redis);
     for &(node, file) in &mains {
         let mut lines = Vec::new();
-        flatten(cluster, file, &mut vec![file], &mut lines);
+        let mut budget = Budget::new(file, MAX_EXPANDED);
+        flatten(cluster, file, &mut vec![file], &mut budget, &mut lines);
+        diagnostics.extend(budget.finding(cluster, "Redis"));
         let started: Vec<&Launch> = launches
             .iter()
             .filter(|l| l.node == node && l.config == Some(file))
@@ -261,6 +265,7 @@ fn flatten<'a>(
     cluster: &'a Cluster,
     file: FileId,
     stack: &mut Vec<FileId>,
+    budget: &mut Budget,
     out: &mut Vec<(FileId, &'a RedisDirective)>,
 ) {
     let Some(doc) = cluster.file(file).document.as_redis() else {
@@ -268,6 +273,9 @@ fn flatten<'a>(
     };
     let includes = &cluster.file(file).includes;
     for directive in &doc.directives {
+        if !budget.take(file) {
+            break;
+        }
         if directive.name == "include" {
             let targets = directive
                 .args
@@ -275,11 +283,15 @@ fn flatten<'a>(
                 .and_then(|a| includes.iter().find(|i| i.range == a.range))
                 .map_or(&[][..], |i| i.targets.as_slice());
             for &target in targets {
-                if !stack.contains(&target) {
+                if stack.contains(&target) {
+                    continue;
+                }
+                if budget.allows_include() {
                     stack.push(target);
-                    flatten(cluster, target, stack, out);
+                    flatten(cluster, target, stack, budget, out);
                     stack.pop();
                 }
+                budget.cut_at(Span::new(file, directive.range));
             }
             continue;
         }

@@ -2,11 +2,15 @@
 //! `include` folders read in place, as a list of tunnels (services) with
 //! the options they inherit from the global section.
 
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostic::Diagnostic;
 use crate::formats::Format;
 use crate::formats::stunnel::{self, StunnelOption};
+use crate::model::expansion::{Budget, MAX_EXPANDED};
 use crate::model::net::{BadAddress, host_problem, parse_port, port_problem};
 use crate::model::{Cluster, NodeId};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Span, TextRange};
 
 /// An `accept` or `connect` value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,6 +121,10 @@ pub struct Stunnel {
     pub tunnels: Vec<Tunnel>,
     /// `accept` and `connect` values stunnel cannot read.
     pub bad_addresses: Vec<BadAddress>,
+    /// Server tunnels' `accept`s whose address stunnel cannot read, by
+    /// node and port: indexes into `tunnels` and into the tunnel's
+    /// `accepts`.
+    pub unreadable_accepts: HashMap<(NodeId, u16), Vec<(usize, usize)>>,
 }
 
 /// Options that only the global section holds; they are not service
@@ -154,12 +162,25 @@ enum Event<'a> {
 
 /// Builds the stunnel view of every node.
 #[must_use]
-pub fn build(cluster: &Cluster) -> Stunnel {
+pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Stunnel {
     let mut out = Stunnel::default();
     for (node, file) in cluster.main_files(Format::Stunnel) {
         let mut events = Vec::new();
-        flatten(cluster, file, &mut vec![file], &mut events);
+        let mut budget = Budget::new(file, MAX_EXPANDED);
+        flatten(cluster, file, &mut vec![file], &mut budget, &mut events);
+        diagnostics.extend(budget.finding(cluster, "stunnel"));
         config(cluster, node, file, &events, &mut out);
+    }
+    let bad: HashSet<Span> = out.bad_addresses.iter().map(|b| b.span).collect();
+    for (index, tunnel) in out.tunnels.iter().enumerate().filter(|(_, t)| !t.client) {
+        for (at, accept) in tunnel.accepts.iter().enumerate() {
+            if let Some((_, port)) = accept.inet().filter(|_| bad.contains(&accept.span)) {
+                out.unreadable_accepts
+                    .entry((tunnel.node, port))
+                    .or_default()
+                    .push((index, at));
+            }
+        }
     }
     out
 }
@@ -168,14 +189,29 @@ fn flatten<'a>(
     cluster: &'a Cluster,
     file: FileId,
     stack: &mut Vec<FileId>,
+    budget: &mut Budget,
     out: &mut Vec<Event<'a>>,
 ) {
     let Some(doc) = cluster.file(file).document.as_stunnel() else {
         return;
     };
     let includes = &cluster.file(file).includes;
-    let options = |list: &'a [StunnelOption], out: &mut Vec<Event<'a>>, stack: &mut Vec<FileId>| {
-        for option in list {
+    let lists = std::iter::once((None, doc.global.as_slice())).chain(
+        doc.services
+            .iter()
+            .map(|service| (Some(service), service.options.as_slice())),
+    );
+    for (service, options) in lists {
+        if let Some(service) = service {
+            if !budget.take(file) {
+                return;
+            }
+            out.push(Event::Section(file, service));
+        }
+        for option in options {
+            if !budget.take(file) {
+                return;
+            }
             if option.name != "include" {
                 out.push(Event::Option(file, option));
                 continue;
@@ -185,18 +221,18 @@ fn flatten<'a>(
                 .find(|i| i.range == option.value_range)
                 .map_or(&[][..], |i| i.targets.as_slice());
             for &target in targets {
-                if !stack.contains(&target) {
+                if stack.contains(&target) {
+                    continue;
+                }
+                if budget.allows_include() {
                     stack.push(target);
-                    flatten(cluster, target, stack, out);
+                    flatten(cluster, target, stack, budget, out);
                     stack.pop();
                 }
+                let written = TextRange::new(option.name_range.start, option.value_range.end);
+                budget.cut_at(Span::new(file, written));
             }
         }
-    };
-    options(&doc.global, out, stack);
-    for service in &doc.services {
-        out.push(Event::Section(file, service));
-        options(&service.options, out, stack);
     }
 }
 

@@ -103,6 +103,83 @@ struct Windowed {
     name: String,
     text: Arc<String>,
     lines: Arc<LineIndex>,
+    /// For an excerpt of one long line: the zero-based line and column
+    /// (in characters) where the excerpt starts in the file.
+    line_base: usize,
+    column_base: usize,
+}
+
+/// Lines longer than this many bytes are drawn as an excerpt around the
+/// finding: one value may be megabytes long.
+const LONGEST_DRAWN_LINE: usize = 1_000;
+
+/// How many bytes of a long line an excerpt shows around what it marks,
+/// and of what it marks.
+const EXCERPT_MARGIN: usize = 80;
+const EXCERPT_MARKED: usize = 200;
+
+impl Windowed {
+    /// `labels` in this source, or, where the first one lies on a line too
+    /// long to draw, an excerpt of that line around it with the labels
+    /// that fit in it.
+    fn fitted(self, labels: Vec<LabeledSpan>) -> (Self, Vec<LabeledSpan>) {
+        let Some(first) = labels.first() else {
+            return (self, labels);
+        };
+        let text = self.text.as_str();
+        let line = self.lines.line_of(first.offset() as u32);
+        let range = self.lines.line_range(line, text);
+        let (line_start, line_end) = (range.start as usize, range.end as usize);
+        if line_end - line_start <= LONGEST_DRAWN_LINE {
+            return (self, labels);
+        }
+        let floor = |mut at: usize| {
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let ceil = |mut at: usize| {
+            while !text.is_char_boundary(at) {
+                at += 1;
+            }
+            at
+        };
+        let marked_end = (first.offset() + first.len()).min(first.offset() + EXCERPT_MARKED);
+        let from = floor(
+            first
+                .offset()
+                .saturating_sub(EXCERPT_MARGIN)
+                .max(line_start),
+        );
+        let to = ceil((marked_end + EXCERPT_MARGIN).min(line_end));
+        let head = if from > line_start { "…" } else { "" };
+        let tail = if to < line_end { "…" } else { "" };
+        let excerpt = format!("{head}{}{tail}", &text[from..to]);
+        let column = self.lines.line_col(text, from as u32).column as usize - 1;
+        let shift = |at: usize| at - from + head.len();
+        let labels = labels
+            .into_iter()
+            .filter(|l| l.offset() >= from && l.offset() <= to)
+            .map(|l| {
+                let end = (l.offset() + l.len()).min(to);
+                LabeledSpan::new_with_span(
+                    l.label().map(str::to_string),
+                    SourceSpan::new(shift(l.offset()).into(), end - l.offset()),
+                )
+            })
+            .collect();
+        let lines = LineIndex::new(&excerpt);
+        let excerpt = Self {
+            name: self.name,
+            text: Arc::new(excerpt),
+            lines: Arc::new(lines),
+            line_base: line,
+            // The excerpt's first character is the `…` before `from`.
+            column_base: column.saturating_sub(head.chars().count()),
+        };
+        (excerpt, labels)
+    }
 }
 
 impl SourceCode for Windowed {
@@ -130,6 +207,14 @@ impl SourceCode for Windowed {
         let window = &text[from..to];
         let inner = SourceSpan::new((span.offset() - from).into(), span.len());
         let contents = window.read_span(&inner, context_lines_before, context_lines_after)?;
+        // miette counts bytes; reports count characters.
+        let column = if context_lines_before == 0 {
+            let at = self.lines.line_col(text, span.offset() as u32);
+            let base = if at.line == 1 { self.column_base } else { 0 };
+            at.column as usize - 1 + base
+        } else {
+            0
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             contents.data(),
@@ -137,9 +222,9 @@ impl SourceCode for Windowed {
                 (contents.span().offset() + from).into(),
                 contents.span().len(),
             ),
-            contents.line() + from_line,
-            contents.column(),
-            contents.line_count() + from_line,
+            contents.line() + from_line + self.line_base,
+            column,
+            contents.line_count() + from_line + self.line_base,
         )))
     }
 }
@@ -162,6 +247,8 @@ impl Sources<'_> {
                     name: source.path.clone(),
                     text: Arc::new(text),
                     lines: Arc::new(lines),
+                    line_base: 0,
+                    column_base: 0,
                 }
             })
             .clone()
@@ -199,22 +286,26 @@ fn drawn(d: &Diagnostic, sources: &mut Sources<'_>) -> Drawn {
     }
     let related = others
         .into_iter()
-        .map(|(other, labels)| Drawn {
-            message: format!("related: {}", sources.report.cluster.source(other).path),
-            code: None,
-            severity: miette::Severity::Advice,
-            help: None,
-            source: sources.get(other),
-            labels,
-            related: Vec::new(),
+        .map(|(other, labels)| {
+            let (source, labels) = sources.get(other).fitted(labels);
+            Drawn {
+                message: format!("related: {}", sources.report.cluster.source(other).path),
+                code: None,
+                severity: miette::Severity::Advice,
+                help: None,
+                source,
+                labels,
+                related: Vec::new(),
+            }
         })
         .collect();
+    let (source, labels) = sources.get(file).fitted(labels);
     Drawn {
         message: d.message.clone(),
         code: Some(d.rule.to_string()),
         severity: severity(d.severity),
         help: d.help.clone(),
-        source: sources.get(file),
+        source,
         labels,
         related,
     }

@@ -59,19 +59,14 @@ pub(crate) fn unreadable_accept<'a>(
     port: u16,
     except: &Tunnel,
 ) -> Option<&'a Endpoint> {
-    cluster.stunnel.tunnels.iter().find_map(|other| {
-        if other.node != node || other.client || std::ptr::eq(other, except) {
-            return None;
-        }
-        other.accepts.iter().find(|a| {
-            a.inet().is_some_and(|(_, p)| p == port)
-                && cluster
-                    .stunnel
-                    .bad_addresses
-                    .iter()
-                    .any(|b| b.span == a.span)
-        })
-    })
+    let stunnel = &cluster.stunnel;
+    stunnel
+        .unreadable_accepts
+        .get(&(node, port))?
+        .iter()
+        .map(|&(tunnel, accept)| (&stunnel.tunnels[tunnel], accept))
+        .find(|(other, _)| !std::ptr::eq(*other, except))
+        .map(|(other, accept)| &other.accepts[accept])
 }
 
 /// `[name]`, or "the service" in inetd mode.
