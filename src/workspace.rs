@@ -279,7 +279,7 @@ impl Workspace {
             && let Some(bytes) = self
                 .manifest
                 .as_ref()
-                .and_then(|m| self.read(m, self.limits.max_file_size).ok())
+                .and_then(|m| Self::read_within(m, self.limits.max_file_size, None).ok())
         {
             self.manifest = Some(Content::Memory(bytes.into()));
         }
@@ -542,6 +542,16 @@ impl Workspace {
     }
 
     fn read(&self, content: &Content, max_size: u64) -> Result<Vec<u8>, String> {
+        Self::read_within(content, max_size, self.confined_to.as_deref())
+    }
+
+    /// The bytes of `content`; from disk only inside the folder `root`, if
+    /// given.
+    fn read_within(
+        content: &Content,
+        max_size: u64,
+        root: Option<&Path>,
+    ) -> Result<Vec<u8>, String> {
         match content {
             Content::Memory(bytes) => {
                 if bytes.len() as u64 > max_size {
@@ -551,8 +561,7 @@ impl Workspace {
             }
             Content::Disk(path) => {
                 let (file, metadata) =
-                    crate::disk::open_regular_within(path, self.confined_to.as_deref())
-                        .map_err(|e| e.to_string())?;
+                    crate::disk::open_regular_within(path, root).map_err(|e| e.to_string())?;
                 if metadata.len() > max_size {
                     return Err(too_large(metadata.len(), max_size));
                 }
@@ -1195,7 +1204,8 @@ impl Workspace {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> (FileId, Manifest) {
         let id = FileId(cluster.files.len() as u32);
-        let (text, error) = match self.read(content, self.limits.max_file_size) {
+        // The manifest may be named from anywhere (`--config`).
+        let (text, error) = match Self::read_within(content, self.limits.max_file_size, None) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => (text, None),
                 Err(err) => (

@@ -3,8 +3,13 @@ use crate::rules::declare_rule;
 declare_rule! {
     /// ## What it does
     /// Reports a file of the cluster that cannot be read at all: no
-    /// permission, not a regular file, larger than the size limit, or not text
-    /// (NUL bytes, such as a binary file or UTF-16).
+    /// permission, not a regular file (a named pipe, a device), larger than
+    /// the size limit, or not text (NUL bytes, such as a binary file or
+    /// UTF-16). Also reports where includes stop being read: past
+    /// `max-include-depth` or `max-includes`, or where files that include
+    /// each other several times would splice more into one nginx, Redis or
+    /// stunnel configuration than its budget (4,000,000 nginx directives,
+    /// 1,000,000 Redis or stunnel lines).
     ///
     /// ## Why is this bad?
     /// Nothing in the file can be checked, so faults in it stay hidden. The
@@ -15,7 +20,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Make the file readable, or save it as UTF-8 (or ISO-8859-1 for files
-    /// read by `java.util.Properties`).
+    /// read by `java.util.Properties`); include each file once.
     id: "core/unreadable-file",
     severity: Error,
     check: None,
