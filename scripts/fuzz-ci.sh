@@ -34,6 +34,17 @@ patterns_for() {
     esac
 }
 
+# The folder of real-world files of a target's format.
+corpus_for() {
+    case $1 in
+    properties_jdk | properties_liferay) echo properties ;;
+    osgi_config) echo osgi-config ;;
+    kaazing_xml) echo kaazing-xml ;;
+    nginx | redis | stunnel | csync2 | hosts) echo "$1" ;;
+    *) echo '' ;;
+    esac
+}
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for target in $targets; do
@@ -52,6 +63,12 @@ for target in $targets; do
             cp "$file" "$corpus/$(printf '%s' "$file" | cksum | cut -d' ' -f1)"
         done < <(find ../fixtures -type f -name "$pattern" -size -64k -print0)
     done
+    real=$(corpus_for "$target")
+    if [ -n "$real" ]; then
+        while IFS= read -r -d '' file; do
+            cp "$file" "$corpus/real-$(printf '%s' "$file" | cksum | cut -d' ' -f1)"
+        done < <(find "../corpus/$real" -type f -size -64k -print0)
+    fi
     echo "fuzz: $target for ${seconds}s ($(find "$corpus" -type f | wc -l) seeds)"
     crashes=$work/crashes-$target
     mkdir -p "$crashes"

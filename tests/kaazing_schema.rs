@@ -11,7 +11,7 @@
 //!   (valid exactly when the matcher finds no schema error), and the `xsi:type`
 //!   the annotate stylesheet derives for services and login modules.
 //!
-//! The XSDs are read from `../shared/reference/kaazing/`; probe schemas are
+//! The XSDs are read from `reference/kaazing/`; probe schemas are
 //! written to a temporary folder only.
 
 mod common;
@@ -36,14 +36,15 @@ const FILES: [(Namespace, &str); 3] = [
     (Namespace::V2014_09, "gateway-config-201409.xsd"),
 ];
 
-fn reference_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/kaazing");
-    if dir.join(FILES[0].1).is_file() {
-        Some(dir)
-    } else {
-        common::missing(&format!("the KAAZING XSDs in {}", dir.display()));
-        None
-    }
+/// The gateway's XSDs (`reference/kaazing/`); missing, the tests fail.
+fn reference_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/kaazing");
+    assert!(
+        dir.join(FILES[0].1).is_file(),
+        "the KAAZING XSDs are missing from {}",
+        dir.display()
+    );
+    dir
 }
 
 // ---------------------------------------------------------------------------
@@ -660,7 +661,7 @@ fn compare(
 
 #[test]
 fn the_table_holds_the_facts_of_the_xsds() {
-    let Some(dir) = reference_dir() else { return };
+    let dir = reference_dir();
     let mut problems = Vec::new();
     let mut patterns = BTreeMap::new();
     for (ns, f) in facts(&dir) {
@@ -682,7 +683,7 @@ fn the_table_holds_the_facts_of_the_xsds() {
 
 #[test]
 fn service_and_login_module_types_are_the_concrete_derived_ones() {
-    let Some(dir) = reference_dir() else { return };
+    let dir = reference_dir();
     for (ns, f) in facts(&dir) {
         let s = schema(ns);
         for (suffix, base, extra) in [
@@ -1463,7 +1464,7 @@ fn known_in(p: &XParticle, out: &mut Vec<String>) {
 
 #[test]
 fn values_and_content_models_agree_with_xmllint() {
-    let Some(dir) = reference_dir() else { return };
+    let dir = reference_dir();
     if !have("xmllint") {
         return;
     }
@@ -1547,7 +1548,7 @@ fn values_and_content_models_agree_with_xmllint() {
 
 #[test]
 fn the_annotate_stylesheet_names_the_types_we_derive() {
-    let Some(dir) = reference_dir() else { return };
+    let dir = reference_dir();
     if !have("xsltproc") {
         return;
     }

@@ -525,7 +525,8 @@ const TREE_CASES: &[(&str, &[(&str, &str)])] = &[
 
 fn inputs() -> (Vec<Input>, tempfile::TempDir) {
     let mut inputs = Vec::new();
-    if let Some(corpus) = common::corpus() {
+    {
+        let corpus = common::corpus();
         inputs.extend(oracle::corpus_inputs(&corpus, "csync2"));
     }
     inputs.extend(oracle::fixture_inputs(Format::Csync2));

@@ -707,7 +707,8 @@ struct Inputs {
 
 fn inputs() -> Inputs {
     let mut all = Vec::new();
-    if let Some(corpus) = common::corpus() {
+    {
+        let corpus = common::corpus();
         let base = corpus.join("nginx");
         for mut input in oracle::corpus_inputs(&corpus, "nginx") {
             // The tree is the source folder: includes resolve inside it.

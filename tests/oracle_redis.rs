@@ -480,7 +480,8 @@ const EDGE_CASES: &[(&str, &str)] = &[
 
 fn inputs() -> (Vec<Input>, tempfile::TempDir) {
     let mut inputs = Vec::new();
-    if let Some(corpus) = common::corpus() {
+    {
+        let corpus = common::corpus();
         inputs.extend(oracle::corpus_inputs(&corpus, "redis"));
     }
     inputs.extend(oracle::fixture_inputs(Format::Redis));

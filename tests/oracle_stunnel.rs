@@ -429,7 +429,8 @@ const TREE_CASES: &[(&str, &[(&str, &str)])] = &[
 
 fn inputs() -> (Vec<Input>, tempfile::TempDir) {
     let mut inputs = Vec::new();
-    if let Some(corpus) = common::corpus() {
+    {
+        let corpus = common::corpus();
         inputs.extend(oracle::corpus_inputs(&corpus, "stunnel"));
     }
     inputs.extend(oracle::fixture_inputs(Format::Stunnel));

@@ -18,7 +18,7 @@ fn inputs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut inputs = files_under(&root.join("fuzz/regressions"));
     inputs.extend(files_under(&root.join("fixtures")));
-    inputs.extend(corpus().map(|c| files_under(&c)).unwrap_or_default());
+    inputs.extend(files_under(&corpus()));
     inputs.sort();
     inputs
 }

@@ -31,7 +31,7 @@ use serde_json::Value;
 
 const SCHEMA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/reference/sarif/sarif-schema-2.1.0.json"
+    "/reference/sarif/sarif-schema-2.1.0.json"
 );
 
 /// What the command line would pass: every rule, documented.

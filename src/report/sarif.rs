@@ -1,5 +1,5 @@
 //! `--format sarif`: a SARIF 2.1.0 log (OASIS standard; the schema is
-//! `../shared/reference/sarif/sarif-schema-2.1.0.json`) for code-scanning
+//! `reference/sarif/sarif-schema-2.1.0.json`) for code-scanning
 //! services. The subset written here, by hand with serde:
 //!
 //! - one run; `tool.driver` names clusterlint, its version and *every* rule

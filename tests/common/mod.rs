@@ -38,15 +38,16 @@ pub fn missing(what: &str) {
     eprintln!("\n*** SKIPPED: {what} is missing; scripts/install-test-deps.sh installs it ***\n");
 }
 
-/// `../shared/corpus`, if present.
-pub fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        missing(&format!("the shared corpus {}", dir.display()));
-        None
-    }
+/// The corpus of real-world files (`corpus/`); a test that reads it fails
+/// when it is missing.
+pub fn corpus() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    assert!(
+        dir.join("SOURCES.md").is_file(),
+        "the corpus {} is missing",
+        dir.display()
+    );
+    dir
 }
 
 /// A copy of the bundled example cluster `name` in a temporary folder, as
