@@ -774,10 +774,9 @@ fn a_folder_swapped_for_a_link_mid_run_never_lets_outside_files_in() {
             }
         })
     };
-    let started = std::time::Instant::now();
-    let mut runs = 0;
-    while runs < 300 && started.elapsed() < std::time::Duration::from_secs(5) {
-        runs += 1;
+    // A fixed number of runs, however loaded the machine: without the
+    // check after opening, a few dozen read the outside file.
+    for runs in 1..=40 {
         let Ok(workspace) = Workspace::from_dir(&root) else {
             continue;
         };
@@ -792,5 +791,4 @@ fn a_folder_swapped_for_a_link_mid_run_never_lets_outside_files_in() {
     }
     stop.store(true, Ordering::Relaxed);
     swapper.join().unwrap();
-    assert!(runs > 10, "only {runs} runs");
 }

@@ -271,7 +271,7 @@ pub enum Pattern {
     /// `DataRateString`: digits and an optional `B/s`, `kB/s`, `KiB/s`, `MB/s` or `MiB/s`.
     DataRate,
     /// `CacheControlString`: directives (letters and `-`), each optionally
-    /// `=` [`m+`] digits [unit], separated by optional commas and spaces.
+    /// `=`, an optional `m+`, digits and an optional unit, separated by optional commas and spaces.
     CacheControl,
     /// `CustomLoginModuleType`'s `type`: `class:` and a dotted name whose
     /// parts are an ASCII letter followed by ASCII letters and digits.
