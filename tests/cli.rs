@@ -10,8 +10,12 @@ fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clusters/liferay-remote-staging")
 }
 
+/// The binary, with the terminal's settings of the one running the tests
+/// left out.
 fn clusterlint() -> Command {
-    Command::cargo_bin("clusterlint").expect("binary")
+    let mut command = Command::cargo_bin("clusterlint").expect("binary");
+    command.env_remove("COLUMNS").env_remove("FORCE_COLOR");
+    command
 }
 
 fn json_of(args: &[&str]) -> (Value, i32) {
@@ -662,4 +666,53 @@ fn write_file(root: &Path, path: &str, text: &str) {
     let path = root.join(path);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
+}
+
+/// `COLUMNS` sets the width messages and help are wrapped at (source
+/// lines are shown whole).
+#[test]
+fn columns_sets_the_report_width() {
+    let lines = |columns: &str| {
+        let output = clusterlint()
+            .env("COLUMNS", columns)
+            .args(["check", "--color", "never"])
+            .arg(example())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).lines().count()
+    };
+    let (narrow, wide) = (lines("60"), lines("200"));
+    assert!(narrow > wide, "{narrow} lines at 60 columns, {wide} at 200");
+}
+
+/// The completion scripts are valid for their shell where the shell is
+/// here; the manual page is roff with every subcommand.
+#[test]
+fn completions_and_the_manual_page() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let output = clusterlint().args(["completions", shell]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            script.contains("lsp") && script.contains("format"),
+            "{shell}"
+        );
+        if shell == "bash" {
+            let file = tempfile::NamedTempFile::new().unwrap();
+            std::fs::write(file.path(), &script).unwrap();
+            let checked = std::process::Command::new("bash")
+                .arg("-n")
+                .arg(file.path())
+                .status()
+                .unwrap();
+            assert!(checked.success(), "bash -n refuses the bash completions");
+        }
+    }
+    let output = clusterlint().arg("manpage").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let page = String::from_utf8(output.stdout).unwrap();
+    assert!(page.contains(".TH clusterlint 1"), "{page}");
+    for subcommand in ["check", "graph", "lsp", "rules", "rule"] {
+        assert!(page.contains(subcommand), "{subcommand} missing");
+    }
 }

@@ -14,7 +14,9 @@ const PID_FIXED: &str = "app2/osgi/configs/com.liferay.portal.security.auth.veri
 const HOSTS_FILE: &str = "app3/portal-ext.properties";
 
 fn clusterlint() -> Command {
-    Command::cargo_bin("clusterlint").expect("binary")
+    let mut command = Command::cargo_bin("clusterlint").expect("binary");
+    command.env_remove("COLUMNS").env_remove("FORCE_COLOR");
+    command
 }
 
 fn example() -> PathBuf {

@@ -8,7 +8,7 @@ mod targets;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 
 use crate::rules;
 
@@ -38,6 +38,14 @@ enum Command {
         /// The rule id, e.g. `liferay/tunnel-secret-mismatch`.
         id: String,
     },
+    /// Print a completion script for a shell (e.g. `clusterlint completions
+    /// bash > /etc/bash_completion.d/clusterlint`).
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `clusterlint manpage > clusterlint.1`.
+    Manpage,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -77,6 +85,25 @@ pub fn main() -> ExitCode {
             }
             output::print(&out);
             ExitCode::SUCCESS
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "clusterlint", &mut script);
+            output::print(&String::from_utf8_lossy(&script));
+            ExitCode::SUCCESS
+        }
+        Command::Manpage => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => {
+                    output::print(&String::from_utf8_lossy(&page));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    ExitCode::from(2)
+                }
+            }
         }
         Command::Rule { id } => {
             if let Some(rule) = rules::find(&id) {

@@ -107,12 +107,19 @@ fn human_text(args: &OutputArgs, reports: &[(&str, &Report)], labels: &[&str]) -
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        // A terminal that takes colours (or `FORCE_COLOR`), unless
+        // `NO_COLOR` says otherwise.
+        Color::Auto => {
+            args.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && supports_color::on(supports_color::Stream::Stdout).is_some()
+        }
     };
     let options = HumanOptions {
         color,
-        unicode: true,
-        width: if terminal { 120 } else { 100 },
+        // Files and pipes are read in UTF-8; a terminal says what it takes.
+        unicode: !terminal || supports_unicode::on(supports_unicode::Stream::Stdout),
+        width: width(terminal),
     };
     let mut out = String::new();
     for ((_, report), label) in reports.iter().zip(labels) {
@@ -125,6 +132,22 @@ fn human_text(args: &OutputArgs, reports: &[(&str, &Report)], labels: &[&str]) -
         }
     }
     out
+}
+
+/// The width to wrap the report at: `COLUMNS`, else the terminal's, else
+/// 100 (files and pipes).
+fn width(terminal: bool) -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    let measured = || {
+        terminal
+            .then(terminal_size::terminal_size)
+            .flatten()
+            .map(|(terminal_size::Width(w), _)| usize::from(w))
+    };
+    columns.or_else(measured).unwrap_or(100).clamp(40, 400)
 }
 
 /// What SARIF lists about every rule, and about the checks the clusters'
