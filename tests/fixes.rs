@@ -159,3 +159,72 @@ fn applied_fixes_remove_their_findings_and_add_none() {
         );
     }
 }
+
+/// The `--diff` of every fail fixture is a patch that `git apply` and
+/// `patch -p1` accept on the fixture as it is, even where lines with
+/// secrets (left out of the context) are near the change; a hunk without
+/// context (a secret right next to the change) needs `git apply
+/// --unidiff-zero`.
+#[test]
+fn planned_diffs_apply_with_git_and_patch() {
+    let have = |program: &str| {
+        std::process::Command::new(program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let (git, patch) = (have("git"), have("patch"));
+    if !git {
+        common::missing("git");
+        return;
+    }
+    let mut checked = 0;
+    let mut refused = Vec::new();
+    for case in fail_cases() {
+        let report = lint(&case);
+        let diff = Plan::new(&report).diff(&report, ".");
+        if diff.is_empty() {
+            continue;
+        }
+        assert!(
+            !diff.contains("changes not shown"),
+            "{}: {diff}",
+            case.display()
+        );
+        checked += 1;
+        let dir = tempfile::tempdir().unwrap();
+        copy_case(&case, dir.path());
+        fs::write(dir.path().join("fix.diff"), &diff).unwrap();
+        // A hunk without context says `@@ -N,M +N,M @@` then a change.
+        let without_context = diff
+            .lines()
+            .zip(diff.lines().skip(1))
+            .any(|(a, b)| a.starts_with("@@ ") && (b.starts_with('-') || b.starts_with('+')));
+        let git = if without_context {
+            vec!["apply", "--check", "--unidiff-zero", "fix.diff"]
+        } else {
+            vec!["apply", "--check", "fix.diff"]
+        };
+        let mut tools = vec![("git", git)];
+        if patch {
+            tools.push(("patch", vec!["-p1", "--dry-run", "-i", "fix.diff"]));
+        }
+        for (tool, args) in tools {
+            let output = std::process::Command::new(tool)
+                .args(&args)
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
+            if !output.status.success() {
+                refused.push(format!(
+                    "{} ({tool}): {}{}\n{diff}",
+                    case.display(),
+                    String::from_utf8_lossy(&output.stdout),
+                    String::from_utf8_lossy(&output.stderr)
+                ));
+            }
+        }
+    }
+    assert!(checked > 0, "no fixture has a fix");
+    assert!(refused.is_empty(), "{}", refused.join("\n"));
+}

@@ -9,7 +9,6 @@ mod diff;
 mod write;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::diagnostic::{Edit, Fix};
@@ -106,24 +105,38 @@ impl Plan {
         for change in &self.files {
             let source = report.cluster.source(change.file);
             let shown = source.redacted_text();
+            let from = display_path(root, &change.path);
+            let to = display_path(root, change.rename_to.as_deref().unwrap_or(&change.path));
+            // Outside any patch syntax, so that `git apply` and `patch`
+            // skip it.
+            let not_shown =
+                format!("# {from}: changes not shown, as they touch a line with a secret\n");
             if shown.len() != source.text.len() {
-                // Masking split a character, so offsets moved: say what
-                // changes rather than show text that might be off.
-                let path = display_path(root, &change.path);
-                let _ = writeln!(
-                    out,
-                    "--- a/{path}\n+++ b/{path}\n(changes not shown: the file holds secrets)"
-                );
+                // Masking split a character, so offsets moved.
+                out.push_str(&not_shown);
                 continue;
             }
+            // A line (as the diff splits them, at `\n`) holds a secret
+            // where the shown text differs.
+            let mut at = 0;
+            let secret_lines: Vec<bool> = shown
+                .split_inclusive('\n')
+                .map(|line| {
+                    let range = at..at + line.len();
+                    at = range.end;
+                    line != &source.text[range]
+                })
+                .collect();
+            let hidden = |line: usize| secret_lines.get(line).copied().unwrap_or(false);
             let edits: Vec<(usize, usize, &str)> = change
                 .replacements
                 .iter()
                 .map(|r| (r.start, r.end, r.text.as_str()))
                 .collect();
-            let from = display_path(root, &change.path);
-            let to = display_path(root, change.rename_to.as_deref().unwrap_or(&change.path));
-            out.push_str(&diff::unified(&from, &to, &shown, &edits));
+            match diff::unified(&from, &to, &shown, &edits, &hidden) {
+                Some(diff) => out.push_str(&diff),
+                None => out.push_str(&not_shown),
+            }
         }
         out
     }
