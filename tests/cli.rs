@@ -716,3 +716,22 @@ fn completions_and_the_manual_page() {
         assert!(page.contains(subcommand), "{subcommand} missing");
     }
 }
+
+/// `rules --format json` lists every rule with its fix safety.
+#[test]
+fn rules_as_json() {
+    let output = clusterlint()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let rules: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules = rules.as_array().unwrap();
+    assert_eq!(rules.len(), clusterlint::rules::ALL.len());
+    let of = |id: &str| rules.iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(of("nginx/ssl-on-deprecated")["fix"], "safe");
+    assert_eq!(of("liferay/tunnel-hosts-missing-staging")["fix"], "unsafe");
+    assert_eq!(of("core/parse-error")["fix"], Value::Null);
+    assert_eq!(of("core/parse-error")["default_severity"], "error");
+    assert_eq!(of("core/parse-error")["pack"], "core");
+}

@@ -92,7 +92,17 @@ fn fix_applies_the_fixes_and_the_cluster_relints_without_them() {
         "{HOSTS_FILE} liferay/tunnel-hosts-missing-staging"
     )));
 
-    let fixed = run(&["check", "--fix", "--format", "json", root_arg], None);
+    let fixed = run(
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--format",
+            "json",
+            root_arg,
+        ],
+        None,
+    );
     assert!(fixed.stderr.contains("fixed `"), "{}", fixed.stderr);
     assert!(fixed.stderr.contains("applied in"), "{}", fixed.stderr);
     assert!(!root.join(PID_TYPO).exists());
@@ -127,8 +137,8 @@ fn diff_shows_the_fixes_and_writes_nothing() {
     let (_dir, root) = copy_of_example();
     let untouched = snapshot(&root);
     for args in [
-        &["check", "--diff", "."][..],
-        &["check", "--fix", "--diff", "."][..],
+        &["check", "--diff", "--unsafe-fixes", "."][..],
+        &["check", "--fix", "--unsafe-fixes", "--diff", "."][..],
     ] {
         let shown = run(args, Some(&root));
         assert_eq!(snapshot(&root), untouched, "{args:?} wrote a file");
@@ -168,7 +178,14 @@ fn a_read_only_file_stays_untouched_and_the_exit_code_says_so() {
     let before = fs::read(&file).unwrap();
     fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
     let fixed = run(
-        &["check", "--fix", "--format", "json", root.to_str().unwrap()],
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--format",
+            "json",
+            root.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(fixed.code, 2, "{}", fixed.stderr);
@@ -198,7 +215,10 @@ fn fixes_keep_permissions_and_line_endings_and_refuse_links() {
     let crlf = fs::read_to_string(&file).unwrap().replace('\n', "\r\n");
     fs::write(&file, &crlf).unwrap();
     fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
-    let fixed = run(&["check", "--fix", root.to_str().unwrap()], None);
+    let fixed = run(
+        &["check", "--fix", "--unsafe-fixes", root.to_str().unwrap()],
+        None,
+    );
     assert!(fixed.stderr.contains("fixed `"), "{}", fixed.stderr);
     let text = fs::read_to_string(&file).unwrap();
     assert_ne!(text, crlf, "the fix was applied");
@@ -225,7 +245,10 @@ fn fixes_keep_permissions_and_line_endings_and_refuse_links() {
     fs::rename(root2.join(HOSTS_FILE), &outside).unwrap();
     std::os::unix::fs::symlink(&outside, root2.join(HOSTS_FILE)).unwrap();
     let before = fs::read(&outside).unwrap();
-    let linked = run(&["check", "--fix", root2.to_str().unwrap()], None);
+    let linked = run(
+        &["check", "--fix", "--unsafe-fixes", root2.to_str().unwrap()],
+        None,
+    );
     assert_eq!(linked.code, 2, "{}", linked.stderr);
     assert!(linked.stderr.contains("symbolic link"), "{}", linked.stderr);
     assert_eq!(fs::read(&outside).unwrap(), before);
@@ -246,7 +269,7 @@ fn a_crash_between_write_and_rename_leaves_the_original_intact() {
     let before = fs::read(&file).unwrap();
     let every_file = snapshot(&root);
     let output = clusterlint()
-        .args(["check", "--fix", root.to_str().unwrap()])
+        .args(["check", "--fix", "--unsafe-fixes", root.to_str().unwrap()])
         .env(clusterlint::fix::CRASH_BEFORE_RENAME, "1")
         .output()
         .unwrap();
@@ -279,7 +302,10 @@ fn a_crash_between_write_and_rename_leaves_the_original_intact() {
     let shadowed = temporary.with_file_name(&shadowed[..shadowed.find(".clusterlint-").unwrap()]);
     assert_ne!(fs::read(temporary).unwrap(), fs::read(&shadowed).unwrap());
     // A run without the crash fixes the file, beside the leftover.
-    let fixed = run(&["check", "--fix", root.to_str().unwrap()], None);
+    let fixed = run(
+        &["check", "--fix", "--unsafe-fixes", root.to_str().unwrap()],
+        None,
+    );
     assert!(fixed.stderr.contains("fixed `"), "{}", fixed.stderr);
     assert_ne!(fs::read(&file).unwrap(), before);
 }
@@ -452,4 +478,26 @@ fn graph_prints_dot_and_mermaid() {
     );
     let missing = run(&["graph", "no/such/cluster"], None);
     assert_eq!(missing.code, 2);
+}
+
+/// Without `--unsafe-fixes`, a fix that admits a host is neither shown nor
+/// written, and the user is told; safe fixes still apply.
+#[test]
+fn unsafe_fixes_wait_for_their_flag() {
+    let (_dir, root) = common::copy_example("liferay-remote-staging", "cluster");
+    let root_arg = root.to_str().unwrap();
+    let diff = run(&["check", "--diff", root_arg], None);
+    assert!(diff.stdout.contains("rename to"), "{}", diff.stdout);
+    assert!(!diff.stdout.contains(HOSTS_FILE), "{}", diff.stdout);
+    assert!(diff.stderr.contains("--unsafe-fixes"), "{}", diff.stderr);
+    let before = fs::read_to_string(root.join(HOSTS_FILE)).unwrap();
+    let fixed = run(&["check", "--fix", root_arg], None);
+    assert!(
+        fixed.stderr.contains("1 fix is left out as unsafe"),
+        "{}",
+        fixed.stderr
+    );
+    assert_eq!(fs::read_to_string(root.join(HOSTS_FILE)).unwrap(), before);
+    assert!(root.join(PID_FIXED).is_file());
+    assert!(!root.join(PID_TYPO).exists());
 }

@@ -13,6 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use clusterlint::fix::{self, Outcome, Plan};
+use clusterlint::rules::Applicability;
 use clusterlint::{LintOptions, Report, Workspace};
 
 fn fail_cases() -> Vec<PathBuf> {
@@ -65,7 +66,7 @@ fn planned_fixes_match_the_reviewed_diffs() {
     let mut with_fixes = 0;
     for case in fail_cases() {
         let report = lint(&case);
-        let diff = Plan::new(&report).diff(&report, ".");
+        let diff = Plan::new(&report, Applicability::Unsafe).diff(&report, ".");
         let path = case.join("expected-fix.diff");
         let expected = fs::read_to_string(&path).unwrap_or_default();
         with_fixes += usize::from(!diff.is_empty());
@@ -116,7 +117,10 @@ fn applied_fixes_remove_their_findings_and_add_none() {
             }
         }
         expected.retain(|_, n| *n > 0);
-        let (after, outcomes) = fix::fix_until_done(copy, dir.path(), |_| Some(lint(dir.path())));
+        let (after, outcomes) =
+            fix::fix_until_done(copy, dir.path(), Applicability::Unsafe, |_| {
+                Some(lint(dir.path()))
+            });
         let failed: Vec<&Outcome> = outcomes
             .iter()
             .filter(|o| matches!(o, Outcome::Failed { .. }))
@@ -182,7 +186,7 @@ fn planned_diffs_apply_with_git_and_patch() {
     let mut refused = Vec::new();
     for case in fail_cases() {
         let report = lint(&case);
-        let diff = Plan::new(&report).diff(&report, ".");
+        let diff = Plan::new(&report, Applicability::Unsafe).diff(&report, ".");
         if diff.is_empty() {
             continue;
         }
@@ -227,4 +231,32 @@ fn planned_diffs_apply_with_git_and_patch() {
     }
     assert!(checked > 0, "no fixture has a fix");
     assert!(refused.is_empty(), "{}", refused.join("\n"));
+}
+
+/// A rule says whether its findings carry a fix: every fix found on the
+/// fixtures comes from a rule that says so, and every rule that says so
+/// fixes at least one fixture.
+#[test]
+fn rules_declare_the_fixes_they_offer() {
+    let mut fixing = std::collections::BTreeSet::new();
+    for case in fail_cases() {
+        let report = lint(&case);
+        for d in report.diagnostics.iter().filter(|d| d.fix.is_some()) {
+            let rule = clusterlint::rules::find(&d.rule).expect("a built-in rule");
+            assert!(
+                rule.fix.is_some(),
+                "{} offers a fix in {} but does not declare one",
+                rule.id,
+                case.display()
+            );
+            fixing.insert(rule.id);
+        }
+    }
+    for rule in clusterlint::rules::ALL.iter().filter(|r| r.fix.is_some()) {
+        assert!(
+            fixing.contains(rule.id),
+            "{} declares a fix that no fixture shows",
+            rule.id
+        );
+    }
 }

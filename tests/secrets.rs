@@ -314,8 +314,8 @@ fn planted_secrets_never_appear() {
         vec!["check", "--format", "junit"],
         vec!["check", "--format", "concise"],
         vec!["check", "--statistics"],
-        vec!["check", "--diff"],
-        vec!["check", "--fix", "--diff"],
+        vec!["check", "--diff", "--unsafe-fixes"],
+        vec!["check", "--fix", "--diff", "--unsafe-fixes"],
         vec!["graph"],
         vec!["graph", "--format", "mermaid"],
     ] {

@@ -12,6 +12,7 @@ use crate::cli::targets::{self, Target};
 use crate::engine::LintOptions;
 use crate::fix::{Outcome, Plan};
 use crate::report::Report;
+use crate::rules::Applicability;
 use crate::{Severity, Workspace};
 
 #[derive(clap::Args, Debug)]
@@ -43,6 +44,11 @@ pub struct CheckArgs {
     /// without `--fix`).
     #[arg(long)]
     diff: bool,
+    /// Also apply (or show) the unsafe fixes: those that change who may
+    /// connect or where traffic goes, such as adding an address to an
+    /// allow-list or a node to an upstream.
+    #[arg(long)]
+    unsafe_fixes: bool,
     /// Print what each cluster was found to be (its root, manifest, nodes
     /// with their folders, roles and files, the versions and editions
     /// assumed) instead of checking it.
@@ -149,11 +155,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             tell_unchecked(args, &target.shown, &report, only);
         }
         if args.diff {
-            diff.push_str(&Plan::new(&report).diff(&report, &target.shown));
+            diff.push_str(&Plan::new(&report, allowed(args)).diff(&report, &target.shown));
         } else if args.fix {
             let (fixed, outcomes) = fix(target, args, &options, report);
             report = fixed;
             failed |= tell_fixes(args, &target.shown, &outcomes);
+        }
+        if (args.diff || args.fix) && !args.unsafe_fixes && !args.output.quiet {
+            tell_unsafe_left(&report);
         }
         checked.push(Checked {
             shown: target.shown.clone(),
@@ -365,7 +374,7 @@ fn fix(
         only: target.only.clone(),
     };
     let root = target.root().to_path_buf();
-    crate::fix::fix_until_done(report, &root, |round| {
+    crate::fix::fix_until_done(report, &root, allowed(args), |round| {
         if let Some(only) = &mut target.only {
             for outcome in round {
                 if let Outcome::Written {
@@ -379,6 +388,34 @@ fn fix(
         }
         lint(&target, args, options).ok()
     })
+}
+
+/// The fixes `--fix` and `--diff` take.
+fn allowed(args: &CheckArgs) -> Applicability {
+    if args.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    }
+}
+
+/// Says (stderr) how many findings have a fix left out as unsafe.
+fn tell_unsafe_left(report: &Report) {
+    let left = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.fix.is_some() && crate::fix::applicability(d) == Applicability::Unsafe)
+        .count();
+    if left > 0 {
+        let (fixes, they) = if left == 1 {
+            ("1 fix is".to_string(), "it changes")
+        } else {
+            (format!("{left} fixes are"), "they change")
+        };
+        eprintln!(
+            "{fixes} left out as unsafe ({they} who may connect or where traffic goes); `--unsafe-fixes` applies them"
+        );
+    }
 }
 
 /// Tells what the fixes did (stderr); returns whether any file could not

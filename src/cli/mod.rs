@@ -32,7 +32,12 @@ enum Command {
     /// Serve editors over the Language Server Protocol on stdin and stdout.
     Lsp,
     /// List every rule.
-    Rules,
+    Rules {
+        /// `text`, or `json`: each rule's id, pack, default severity, fix
+        /// safety and summary.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// Print a rule's documentation.
     Rule {
         /// The rule id, e.g. `liferay/tunnel-secret-mismatch`.
@@ -46,6 +51,12 @@ enum Command {
     },
     /// Print the manual page (roff), e.g. `clusterlint manpage > clusterlint.1`.
     Manpage,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -72,7 +83,28 @@ pub fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Rules => {
+        Command::Rules {
+            format: RulesFormat::Json,
+        } => {
+            let list: Vec<serde_json::Value> = rules::ALL
+                .iter()
+                .map(|rule| {
+                    serde_json::json!({
+                        "id": rule.id,
+                        "pack": rule.pack(),
+                        "default_severity": rule.default_severity.to_string(),
+                        "fix": rule.fix.map(rules::Applicability::name),
+                        "summary": rule.summary(),
+                    })
+                })
+                .collect();
+            let text = serde_json::to_string_pretty(&list).unwrap_or_default();
+            output::print(&(text + "\n"));
+            ExitCode::SUCCESS
+        }
+        Command::Rules {
+            format: RulesFormat::Text,
+        } => {
             let mut out = String::new();
             for rule in rules::ALL {
                 let _ = writeln!(

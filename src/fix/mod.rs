@@ -11,9 +11,10 @@ mod write;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::diagnostic::{Edit, Fix};
+use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::formats::decode::Encoding;
 use crate::report::{Report, display_path};
+use crate::rules::{self, Applicability};
 use crate::source::FileId;
 
 pub use write::{CRASH_BEFORE_RENAME, Outcome};
@@ -57,17 +58,36 @@ pub struct Plan {
     /// Fixes left for a later round (overlapping another) or refused
     /// (touching a secret, a file outside the cluster, a clashing rename).
     pub deferred: usize,
+    /// Fixes left out as less safe than asked for (`--unsafe-fixes`).
+    pub unsafe_left: usize,
+}
+
+/// How safe the fix of `diagnostic` is: its rule's word, unsafe for a
+/// rule that declares none.
+#[must_use]
+pub fn applicability(diagnostic: &Diagnostic) -> Applicability {
+    rules::find(&diagnostic.rule)
+        .and_then(|rule| rule.fix)
+        .unwrap_or(Applicability::Unsafe)
 }
 
 impl Plan {
-    /// Plans every fix of `report`, in the report's order.
+    /// Plans every fix of `report` at most as unsafe as `allowed`, in the
+    /// report's order.
     #[must_use]
-    pub fn new(report: &Report) -> Self {
+    pub fn new(report: &Report, allowed: Applicability) -> Self {
         let mut files: BTreeMap<FileId, FileChange> = BTreeMap::new();
         let mut rename_targets: Vec<String> = Vec::new();
         let mut plan = Self::default();
-        for fix in report.diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
+        for diagnostic in report.diagnostics.iter().filter(|d| d.fix.is_some()) {
+            let Some(fix) = diagnostic.fix.as_ref() else {
+                continue;
+            };
             if fix.edits.is_empty() {
+                continue;
+            }
+            if applicability(diagnostic) > allowed {
+                plan.unsafe_left += 1;
                 continue;
             }
             if fits(report, &files, &rename_targets, fix) {
@@ -169,11 +189,12 @@ pub const MAX_ROUNDS: usize = 8;
 pub fn fix_until_done(
     mut report: Report,
     root: &Path,
+    allowed: Applicability,
     mut relint: impl FnMut(&[Outcome]) -> Option<Report>,
 ) -> (Report, Vec<Outcome>) {
     let mut outcomes: Vec<Outcome> = Vec::new();
     for _ in 0..MAX_ROUNDS {
-        let plan = Plan::new(&report);
+        let plan = Plan::new(&report, allowed);
         if plan.is_empty() {
             break;
         }
@@ -403,7 +424,7 @@ mod tests {
             .position(|f| f.source.path == "n1/etc/hosts")
             .unwrap();
         assert_eq!(file, 0, "the test addresses the hosts file as file 0");
-        let plan = Plan::new(&report);
+        let plan = Plan::new(&report, Applicability::Unsafe);
         assert_eq!((plan.applied, plan.deferred), (2, 1));
         let source = report.cluster.source(FileId(0));
         assert_eq!(

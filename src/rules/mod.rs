@@ -28,6 +28,32 @@ pub struct Rule {
     raw_doc: &'static str,
     /// `None` for rules the pipeline itself reports (parse errors, ...).
     pub check: Option<fn(&mut RuleContext<'_>)>,
+    /// Whether the rule's findings carry a fix, and how safe it is.
+    pub fix: Option<Applicability>,
+}
+
+/// How safe a rule's fix is to apply without reading it, as ruff says it:
+/// `--fix` applies safe fixes; unsafe ones, which change who may connect
+/// or where traffic goes, need `--unsafe-fixes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Applicability {
+    /// Keeps what the configuration means, or restores what it plainly
+    /// meant (a misspelt name, a deprecated form).
+    Safe,
+    /// Grants access or routes traffic: right in the common case, but
+    /// someone should read it.
+    Unsafe,
+}
+
+impl Applicability {
+    /// `safe` or `unsafe`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Safe => "safe",
+            Self::Unsafe => "unsafe",
+        }
+    }
 }
 
 impl Rule {
@@ -44,7 +70,16 @@ impl Rule {
             default_severity,
             raw_doc,
             check,
+            fix: None,
         }
+    }
+
+    /// The rule's findings carry fixes of this safety.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn with_fix(mut self, fix: Applicability) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     /// The pack, the part of the id before `/`.
@@ -83,8 +118,15 @@ impl Rule {
     /// The reference page for this rule, as generated under `rules/`.
     #[must_use]
     pub fn reference_page(&self) -> String {
+        let fix = match self.fix {
+            Some(Applicability::Safe) => "\nFix: **safe** (`--fix` applies it)\n",
+            Some(Applicability::Unsafe) => {
+                "\nFix: **unsafe** (`--fix --unsafe-fixes` applies it; read it first)\n"
+            }
+            None => "",
+        };
         format!(
-            "# {}\n\nDefault severity: **{}**\n\n{}",
+            "# {}\n\nDefault severity: **{}**\n{fix}\n{}",
             self.id,
             self.default_severity,
             self.doc()
@@ -98,6 +140,7 @@ macro_rules! declare_rule {
         $(#[doc = $doc:literal])+
         id: $id:literal,
         severity: $severity:ident,
+        $(fix: $fix:ident,)?
         check: $check:expr $(,)?
     ) => {
         $(#[doc = $doc])+
@@ -106,7 +149,7 @@ macro_rules! declare_rule {
             $crate::diagnostic::Severity::$severity,
             concat!($($doc, "\n"),+),
             $check,
-        );
+        )$(.with_fix($crate::rules::Applicability::$fix))?;
     };
 }
 pub(crate) use declare_rule;

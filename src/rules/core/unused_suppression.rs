@@ -28,6 +28,7 @@ declare_rule! {
     /// other ids still in use, only the unused id.
     id: "core/unused-suppression",
     severity: Info,
+    fix: Safe,
     check: None,
 }
 

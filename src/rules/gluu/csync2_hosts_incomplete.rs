@@ -42,6 +42,7 @@ declare_rule! {
     /// by node name or by the manifest's `hostname`.
     id: "gluu/csync2-hosts-incomplete",
     severity: Error,
+    fix: Unsafe,
     check: Some(check),
 }
 

@@ -33,6 +33,7 @@ declare_rule! {
     /// again) when `clusterlint.toml` gives the node one address.
     id: "gluu/setup-ip-not-updated",
     severity: Error,
+    fix: Safe,
     check: Some(check),
 }
 

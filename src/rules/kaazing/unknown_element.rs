@@ -42,6 +42,7 @@ declare_rule! {
     /// the element (its start and end tags).
     id: "kaazing/unknown-element",
     severity: Error,
+    fix: Safe,
     check: Some(check),
 }
 

@@ -38,6 +38,7 @@ declare_rule! {
     /// ```
     id: "liferay/osgi-config-pid-typo",
     severity: Warning,
+    fix: Safe,
     check: Some(check),
 }
 

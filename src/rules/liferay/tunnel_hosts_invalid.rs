@@ -33,6 +33,7 @@ declare_rule! {
     /// names and malformed addresses are left to you.
     id: "liferay/tunnel-hosts-invalid",
     severity: Error,
+    fix: Unsafe,
     check: Some(check),
 }
 

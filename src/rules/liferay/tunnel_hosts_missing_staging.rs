@@ -33,6 +33,7 @@ declare_rule! {
     /// ```
     id: "liferay/tunnel-hosts-missing-staging",
     severity: Error,
+    fix: Unsafe,
     check: Some(check),
 }
 

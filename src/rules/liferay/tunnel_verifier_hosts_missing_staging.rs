@@ -28,6 +28,7 @@ declare_rule! {
     /// ```
     id: "liferay/tunnel-verifier-hosts-missing-staging",
     severity: Error,
+    fix: Unsafe,
     check: Some(check),
 }
 

@@ -30,6 +30,7 @@ declare_rule! {
     /// name), `--fix` writes that name in the URL.
     id: "nginx/proxy-pass-unknown-upstream",
     severity: Error,
+    fix: Safe,
     check: Some(check),
 }
 

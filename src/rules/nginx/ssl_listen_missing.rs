@@ -29,6 +29,7 @@ declare_rule! {
     /// too.
     id: "nginx/ssl-listen-missing",
     severity: Error,
+    fix: Safe,
     check: Some(check),
 }
 

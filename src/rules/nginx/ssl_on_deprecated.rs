@@ -30,6 +30,7 @@ declare_rule! {
     /// TLS on for (also in included files), when each of them has one.
     id: "nginx/ssl-on-deprecated",
     severity: Warning,
+    fix: Safe,
     check: Some(check),
 }
 

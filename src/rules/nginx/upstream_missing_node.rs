@@ -43,6 +43,7 @@ declare_rule! {
     /// address (which may be the missing node mistyped).
     id: "nginx/upstream-missing-node",
     severity: Error,
+    fix: Unsafe,
     check: Some(check),
 }
 

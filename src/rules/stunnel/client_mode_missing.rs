@@ -31,6 +31,7 @@ declare_rule! {
     /// turns the service's own `client = no` into `yes`).
     id: "stunnel/client-mode-missing",
     severity: Error,
+    fix: Safe,
     check: Some(check),
 }
 
