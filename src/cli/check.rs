@@ -37,6 +37,18 @@ pub struct CheckArgs {
     /// Read the manifest from this file instead of each root's clusterlint.toml.
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
+    #[command(flatten)]
+    fixes: FixArgs,
+    /// Print what each cluster was found to be (its root, manifest, nodes
+    /// with their folders, roles and files, the versions and editions
+    /// assumed) instead of checking it.
+    #[arg(long)]
+    show_settings: bool,
+}
+
+/// What `--fix`, `--diff` and `--unsafe-fixes` ask for.
+#[derive(clap::Args, Debug)]
+pub struct FixArgs {
     /// Apply the fixes that have one right edit, then check again.
     #[arg(long)]
     fix: bool,
@@ -49,11 +61,6 @@ pub struct CheckArgs {
     /// allow-list or a node to an upstream.
     #[arg(long)]
     unsafe_fixes: bool,
-    /// Print what each cluster was found to be (its root, manifest, nodes
-    /// with their folders, roles and files, the versions and editions
-    /// assumed) instead of checking it.
-    #[arg(long)]
-    show_settings: bool,
 }
 
 fn parse_severity(text: &str) -> Result<(String, Severity), String> {
@@ -154,14 +161,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         if let Some(only) = &target.only {
             tell_unchecked(args, &target.shown, &report, only);
         }
-        if args.diff {
+        if args.fixes.diff {
             diff.push_str(&Plan::new(&report, allowed(args)).diff(&report, &target.shown));
-        } else if args.fix {
+        } else if args.fixes.fix {
             let (fixed, outcomes) = fix(target, args, &options, report);
             report = fixed;
             failed |= tell_fixes(args, &target.shown, &outcomes);
         }
-        if (args.diff || args.fix) && !args.unsafe_fixes && !args.output.quiet {
+        if (args.fixes.diff || args.fixes.fix) && !args.fixes.unsafe_fixes && !args.output.quiet {
             tell_unsafe_left(&report);
         }
         checked.push(Checked {
@@ -171,7 +178,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         });
     }
     drop_repeated_findings(&mut checked);
-    let text = if args.diff {
+    let text = if args.fixes.diff {
         diff
     } else {
         output::render(&args.output, &checked)
@@ -392,7 +399,7 @@ fn fix(
 
 /// The fixes `--fix` and `--diff` take.
 fn allowed(args: &CheckArgs) -> Applicability {
-    if args.unsafe_fixes {
+    if args.fixes.unsafe_fixes {
         Applicability::Unsafe
     } else {
         Applicability::Safe
