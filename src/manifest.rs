@@ -81,6 +81,9 @@ pub struct Manifest {
     pub checks: Vec<crate::custom::Check>,
     /// `[limits]`: each key given and its value (see [`crate::limits`]).
     pub limits: Vec<(Located<String>, Located<u64>)>,
+    /// `[docs] rules-url`: where the rule pages are published; a rule's
+    /// page is `<rules-url>/<rule id>.md`.
+    pub rules_url: Option<Located<String>>,
     pub errors: Vec<ParseError>,
 }
 
@@ -246,7 +249,7 @@ impl Reader {
             root,
             &[
                 "cluster", "nodes", "files", "rules", "liferay", "kaazing", "nginx", "limits",
-                "check",
+                "check", "docs",
             ],
             "clusterlint.toml",
         );
@@ -338,6 +341,23 @@ impl Reader {
                                 if !path.value.starts_with('/') {
                                     self.error(path.range, "a sticky path must start with `/`");
                                 }
+                            }
+                        }
+                    }
+                }
+                "docs" => {
+                    if let Some(table) = self.table(value, "docs") {
+                        self.check_keys(table, &["rules-url"], "[docs]");
+                        if let Some(url) = table.get("rules-url") {
+                            manifest.rules_url = self.string(url, "docs.rules-url");
+                            if let Some(url) = &manifest.rules_url
+                                && !(url.value.starts_with("https://")
+                                    || url.value.starts_with("http://"))
+                            {
+                                self.error(
+                                    url.range,
+                                    "`rules-url` must be an `https://` or `http://` URL",
+                                );
                             }
                         }
                     }

@@ -1250,11 +1250,17 @@ impl Workspace {
             ignored,
         } = self.analyze();
         let diagnostics = engine::run(&cluster, diagnostics, options);
+        let rules_url = cluster
+            .manifest
+            .as_ref()
+            .and_then(|(_, manifest)| manifest.rules_url.as_ref())
+            .map(|url| url.value.clone());
         Report {
             root: self.root.clone(),
             cluster,
             diagnostics,
             ignored,
+            rules_url,
         }
     }
 }

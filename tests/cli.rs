@@ -735,3 +735,95 @@ fn rules_as_json() {
     assert_eq!(of("core/parse-error")["default_severity"], "error");
     assert_eq!(of("core/parse-error")["pack"], "core");
 }
+
+/// Rule pages are linked only where they are published: `--rules-url` or
+/// the manifest's `[docs] rules-url`; never a path on a build machine.
+#[test]
+fn rule_links_point_where_the_pages_are_published() {
+    let root = example();
+    let root = root.to_str().unwrap();
+    let (plain, _) = json_of(&["check", "--format", "json", root]);
+    assert!(
+        plain["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d.get("url").is_none()),
+        "{plain}"
+    );
+    let base = "https://docs.example.test/clusterlint/rules";
+    let (linked, _) = json_of(&["check", "--format", "json", "--rules-url", base, root]);
+    let first = &linked["diagnostics"][0];
+    assert_eq!(
+        first["url"].as_str().unwrap(),
+        format!("{base}/{}.md", first["rule"].as_str().unwrap())
+    );
+    let (sarif, _) = json_of(&["check", "--format", "sarif", "--rules-url", base, root]);
+    let driver = &sarif["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["informationUri"], base);
+    assert_eq!(
+        driver["rules"][0]["helpUri"].as_str().unwrap(),
+        format!("{base}/{}.md", driver["rules"][0]["id"].as_str().unwrap())
+    );
+    let (sarif, _) = json_of(&["check", "--format", "sarif", root]);
+    let text = sarif.to_string();
+    assert!(
+        !text.contains("helpUri") && !text.contains("informationUri"),
+        "links without a published place"
+    );
+    // Fingerprints are there and differ between findings.
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let prints: std::collections::BTreeSet<&str> = results
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["clusterlintFinding/v1"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(prints.len(), results.len());
+}
+
+/// The manifest says where the pages are; a non-web address is refused.
+#[test]
+fn the_manifest_names_the_rule_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let app = dir.path().join("app1");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(
+        app.join("portal-ext.properties"),
+        "tunneling.servlet.shared.secret=abc\n",
+    )
+    .unwrap();
+    let manifest = dir.path().join("clusterlint.toml");
+    std::fs::write(
+        &manifest,
+        "[docs]\nrules-url = \"https://docs.example.test/rules/\"\n",
+    )
+    .unwrap();
+    let (report, _) = json_of(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    let linked: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["url"].as_str())
+        .collect();
+    assert!(!linked.is_empty(), "{report}");
+    assert!(
+        linked
+            .iter()
+            .all(|u| u.starts_with("https://docs.example.test/rules/") && !u.contains("//rules//")),
+        "{linked:?}"
+    );
+    std::fs::write(&manifest, "[docs]\nrules-url = \"/home/me/rules\"\n").unwrap();
+    let (report, _) = json_of(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "core/manifest-error" && d["line"] == 2),
+        "{report}"
+    );
+}

@@ -54,6 +54,11 @@ impl Client {
 
     /// A client initialized with `capabilities`, workspace `folders`.
     fn initialized(capabilities: &Value, folders: &[&Path]) -> (Self, Value) {
+        Self::initialized_with(capabilities, folders, &Value::Null)
+    }
+
+    /// [`Client::initialized`] with `initializationOptions`.
+    fn initialized_with(capabilities: &Value, folders: &[&Path], options: &Value) -> (Self, Value) {
         let mut client = Self::new();
         let folders: Vec<Value> = folders
             .iter()
@@ -62,7 +67,7 @@ impl Client {
         let result = client
             .request(
                 "initialize",
-                json!({ "processId": null, "rootUri": null, "capabilities": capabilities, "workspaceFolders": folders }),
+                json!({ "processId": null, "rootUri": null, "capabilities": capabilities, "workspaceFolders": folders, "initializationOptions": options }),
             )
             .result
             .expect("initialize answers");
@@ -340,12 +345,9 @@ fn a_cross_file_finding_is_published_for_every_file_and_cleared_by_editing_anoth
     assert_eq!(d["source"], "clusterlint");
     assert_eq!(d["severity"], 1);
     assert_eq!(d["range"]["start"]["line"], 3, "setenv.sh line 4");
-    assert!(
-        d["codeDescription"]["href"]
-            .as_str()
-            .unwrap()
-            .ends_with("liferay/ipv6-needs-ipv6-stack.md")
-    );
+    // No page is published for this cluster: no link, and never one to
+    // a path on the machine the server was built on.
+    assert!(d.get("codeDescription").is_none(), "{d}");
     let related = d["relatedInformation"].as_array().unwrap();
     assert!(
         related
@@ -955,4 +957,22 @@ fn the_binary_survives_malformed_json_rpc_on_stdio() {
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"capabilities\":{}}}",
     ));
     assert_eq!(code, Some(1));
+}
+
+/// A client that says where the rule pages are gets each finding's page as
+/// its code description.
+#[test]
+fn rule_pages_are_linked_where_the_client_says_they_are() {
+    let (_dir, root) = common::copy_example("liferay-remote-staging", "cluster");
+    let options = json!({ "ruleDocsUrl": "https://docs.example.test/rules/" });
+    let (mut client, _) = Client::initialized_with(&json!({}), &[root.parent().unwrap()], &options);
+    let setenv = root.join("app3/tomcat/bin/setenv.sh");
+    client.open(&setenv);
+    client.sync();
+    let found = client.diagnostics(&setenv);
+    assert_eq!(
+        found[0]["codeDescription"]["href"],
+        "https://docs.example.test/rules/liferay/ipv6-needs-ipv6-stack.md",
+        "{found:?}"
+    );
 }

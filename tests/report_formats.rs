@@ -460,6 +460,7 @@ fn handmade_report() -> (tempfile::TempDir, String, Report) {
         cluster,
         diagnostics,
         ignored: Vec::new(),
+        rules_url: None,
     };
     let cwd = std::env::current_dir().unwrap();
     let root = base

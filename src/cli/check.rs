@@ -311,6 +311,9 @@ fn lint(target: &Target, args: &CheckArgs, options: &LintOptions) -> Result<Repo
     if let Some(only) = &target.only {
         keep_touching(&mut report, only);
     }
+    if let Some(url) = &args.output.rules_url {
+        report.rules_url = Some(url.clone());
+    }
     Ok(report)
 }
 

@@ -55,6 +55,11 @@ pub struct OutputArgs {
     /// Also list the nodes, their roles, and the files that were skipped.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Where the rule pages are published (the `rules/` folder as a web
+    /// site; overrides `[docs] rules-url`): JSON, SARIF and the terminal
+    /// link each finding's rule to `<URL>/<rule id>.md`.
+    #[arg(long, value_name = "URL")]
+    pub rules_url: Option<String>,
 }
 
 /// The text for the checked clusters.
@@ -120,6 +125,7 @@ fn human_text(args: &OutputArgs, reports: &[(&str, &Report)], labels: &[&str]) -
         // Files and pipes are read in UTF-8; a terminal says what it takes.
         unicode: !terminal || supports_unicode::on(supports_unicode::Stream::Stdout),
         width: width(terminal),
+        links: terminal && supports_hyperlinks::on(supports_hyperlinks::Stream::Stdout),
     };
     let mut out = String::new();
     for ((_, report), label) in reports.iter().zip(labels) {

@@ -39,8 +39,9 @@ pub fn offset(lines: &LineIndex, text: &str, position: lsp::Position, unit: Colu
 }
 
 /// Where rule documentation lives: a base the client gave
-/// (`initializationOptions.ruleDocsUrl`), else the rule reference next to
-/// the sources this binary was built from, if it is still there.
+/// (`initializationOptions.ruleDocsUrl`), else the cluster manifest's
+/// `[docs] rules-url`; without either, no link (never a path on the
+/// machine the binary was built on).
 #[derive(Clone, Debug, Default)]
 pub struct RuleDocs {
     base: Option<String>,
@@ -49,21 +50,17 @@ pub struct RuleDocs {
 impl RuleDocs {
     #[must_use]
     pub fn new(client_base: Option<String>) -> Self {
-        let base = client_base.or_else(|| {
-            let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-            local
-                .is_dir()
-                .then(|| uri::from_path(&local).map(|u| u.as_str().to_string()))
-                .flatten()
-        });
-        Self { base }
+        Self { base: client_base }
     }
 
-    fn href(&self, rule: &str) -> Option<lsp::Uri> {
-        // Only the built-in rules have a reference page.
-        crate::rules::find(rule)?;
-        let base = self.base.as_deref()?.trim_end_matches('/');
-        format!("{base}/{rule}.md").parse().ok()
+    fn href(&self, report: &Report, rule: &str) -> Option<lsp::Uri> {
+        let url = match &self.base {
+            // Only the built-in rules have a reference page.
+            Some(base) => crate::rules::find(rule)
+                .map(|_| format!("{}/{rule}.md", base.trim_end_matches('/')))?,
+            None => report.rule_url(rule)?,
+        };
+        url.parse().ok()
     }
 }
 
@@ -104,7 +101,9 @@ pub fn diagnostic(
         range: range(source, d.primary.span.range, unit),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.rule.to_string())),
-        code_description: docs.href(&d.rule).map(|href| lsp::CodeDescription { href }),
+        code_description: docs
+            .href(report, &d.rule)
+            .map(|href| lsp::CodeDescription { href }),
         source: Some("clusterlint".to_string()),
         message,
         related_information: (!related.is_empty()).then_some(related),

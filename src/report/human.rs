@@ -27,6 +27,9 @@ pub struct HumanOptions {
     pub unicode: bool,
     /// Wrap width.
     pub width: usize,
+    /// Rule ids as terminal hyperlinks to their pages, where the report
+    /// knows where they are published.
+    pub links: bool,
 }
 
 impl Default for HumanOptions {
@@ -35,6 +38,7 @@ impl Default for HumanOptions {
             color: false,
             unicode: true,
             width: 100,
+            links: false,
         }
     }
 }
@@ -46,6 +50,7 @@ struct Drawn {
     code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
+    url: Option<String>,
     source: Windowed,
     labels: Vec<LabeledSpan>,
     related: Vec<Drawn>,
@@ -68,6 +73,12 @@ impl miette::Diagnostic for Drawn {
 
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -293,6 +304,7 @@ fn drawn(d: &Diagnostic, sources: &mut Sources<'_>) -> Drawn {
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
+                url: None,
                 source,
                 labels,
                 related: Vec::new(),
@@ -305,6 +317,7 @@ fn drawn(d: &Diagnostic, sources: &mut Sources<'_>) -> Drawn {
         code: Some(d.rule.to_string()),
         severity: severity(d.severity),
         help: d.help.clone(),
+        url: sources.report.rule_url(&d.rule),
         source,
         labels,
         related,
@@ -330,7 +343,7 @@ pub fn render_diagnostics(report: &Report, options: HumanOptions) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
-        .with_links(false);
+        .with_links(options.links);
     let mut sources = Sources {
         report,
         cache: HashMap::new(),

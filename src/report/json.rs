@@ -28,6 +28,9 @@ struct JsonDiagnostic<'a> {
     related: Vec<JsonRelated<'a>>,
     help: Option<&'a str>,
     fix: Option<JsonFix<'a>>,
+    /// The rule's published page, where pages are published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -118,6 +121,7 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
                 })
                 .collect(),
         }),
+        url: report.rule_url(&d.rule),
     }
 }
 

@@ -29,6 +29,9 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Files that belong to no node or match no format.
     pub ignored: Vec<String>,
+    /// Where the rule pages are published (`[docs] rules-url` or
+    /// `--rules-url`); without it, reports link no page.
+    pub rules_url: Option<String>,
 }
 
 /// Counts for the summary line and the JSON `summary`.
@@ -43,6 +46,15 @@ pub struct Summary {
 }
 
 impl Report {
+    /// The published page of built-in rule `rule`, if pages are
+    /// published.
+    #[must_use]
+    pub fn rule_url(&self, rule: &str) -> Option<String> {
+        crate::rules::find(rule)?;
+        let base = self.rules_url.as_deref()?.trim_end_matches('/');
+        Some(format!("{base}/{rule}.md"))
+    }
+
     #[must_use]
     pub fn summary(&self) -> Summary {
         let count = |s: Severity| self.diagnostics.iter().filter(|d| d.severity == s).count();
@@ -222,6 +234,7 @@ pub(crate) mod testing {
             cluster,
             diagnostics: Vec::new(),
             ignored: Vec::new(),
+            rules_url: None,
         }
     }
 

@@ -9,9 +9,14 @@
 //!   `shortDescription` is its summary, `fullDescription` the first
 //!   paragraph of its reference page's first section ("What it does") and
 //!   `help` the page itself (its Markdown source doubles as the text).
-//!   There is no `informationUri`: the crate declares no home page.
+//!   `shortDescription` is cut to its first clause. Where the rule pages
+//!   are published (`[docs] rules-url`, `--rules-url`), the driver's
+//!   `informationUri` is that address and each built-in rule has a
+//!   `helpUri`; otherwise neither is written.
 //! - `columnKind` is `unicodeCodePoints`: our columns count characters.
-//! - each result has `ruleId`, `ruleIndex`, `level` (info → `note`), the
+//! - each result has a `partialFingerprints` entry that survives lines
+//!   moving (rule, file, the masked text of its line, its rank among
+//!   equals), and `ruleId`, `ruleIndex`, `level` (info → `note`), the
 //!   message with the help on a new line, the primary location, the related
 //!   locations (numbered from 0) and the fix's replacements. SARIF has no
 //!   file rename, so renames are only named in the fix's description (and a
@@ -26,13 +31,14 @@
 //! secrets. Results keep the order of the reports.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::report::{Finding, Report, RuleMeta, display_path, findings};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, LineIndex, Span};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
@@ -59,9 +65,12 @@ struct Tool<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Driver<'a> {
     name: &'static str,
     version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'a str>,
     rules: Vec<ReportingDescriptor<'a>>,
 }
 
@@ -73,6 +82,8 @@ struct ReportingDescriptor<'a> {
     short_description: Message<'a>,
     full_description: Message<'a>,
     help: Help<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
     default_configuration: Configuration,
 }
 
@@ -116,6 +127,14 @@ struct SarifResult<'a> {
     related_locations: Vec<Location<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<SarifFix>,
+    partial_fingerprints: PartialFingerprints,
+}
+
+/// What identifies a finding from run to run, whatever moved around it.
+#[derive(Serialize)]
+struct PartialFingerprints {
+    #[serde(rename = "clusterlintFinding/v1")]
+    finding: String,
 }
 
 // The field names are SARIF's property names.
@@ -184,6 +203,12 @@ struct InsertedContent {
 /// `tool.driver.rules` in the given order; `tool_version` is clusterlint's.
 #[must_use]
 pub fn render(reports: &[(&str, &Report)], rules: &[RuleMeta], tool_version: &str) -> String {
+    // Rule pages, where the (first) cluster says they are published.
+    let rules_url = reports
+        .iter()
+        .find_map(|(_, report)| report.rules_url.as_deref())
+        .map(|url| url.trim_end_matches('/'));
+    let mut fingerprints = Fingerprints::default();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -192,10 +217,13 @@ pub fn render(reports: &[(&str, &Report)], rules: &[RuleMeta], tool_version: &st
                 driver: Driver {
                     name: "clusterlint",
                     version: tool_version,
-                    rules: rules.iter().map(descriptor).collect(),
+                    information_uri: rules_url,
+                    rules: rules.iter().map(|r| descriptor(r, rules_url)).collect(),
                 },
             },
-            results: findings(reports).map(|f| result(&f, rules)).collect(),
+            results: findings(reports)
+                .map(|f| result(&f, rules, &mut fingerprints))
+                .collect(),
             column_kind: "unicodeCodePoints",
         }],
     };
@@ -205,16 +233,19 @@ pub fn render(reports: &[(&str, &Report)], rules: &[RuleMeta], tool_version: &st
     text
 }
 
-fn descriptor(rule: &RuleMeta) -> ReportingDescriptor<'_> {
+fn descriptor<'a>(rule: &'a RuleMeta, rules_url: Option<&str>) -> ReportingDescriptor<'a> {
     ReportingDescriptor {
         id: &rule.id,
         name: pascal_case_name(&rule.id),
-        short_description: Message::new(rule.summary.as_str()),
+        short_description: Message::new(short(&rule.summary)),
         full_description: Message::new(first_paragraph(&rule.doc)),
         help: Help {
             text: &rule.doc,
             markdown: &rule.doc,
         },
+        help_uri: rules_url
+            .filter(|_| crate::rules::find(&rule.id).is_some())
+            .map(|base| format!("{base}/{}.md", rule.id)),
         default_configuration: Configuration {
             level: level(rule.default_severity),
         },
@@ -264,7 +295,75 @@ fn first_paragraph(doc: &str) -> String {
     paragraph.join(" ")
 }
 
-fn result<'a>(finding: &Finding<'a>, rules: &[RuleMeta]) -> SarifResult<'a> {
+/// A summary cut to what a results list shows: up to its first colon or
+/// semicolon, else to about 100 characters at a word.
+fn short(summary: &str) -> String {
+    const MOST: usize = 100;
+    let clause = summary
+        .split([':', ';'])
+        .next()
+        .map(str::trim)
+        .filter(|c| c.len() >= 20)
+        .unwrap_or(summary);
+    if clause.chars().count() <= MOST {
+        return clause.trim_end_matches('.').to_string() + ".";
+    }
+    let cut: String = clause.chars().take(MOST).collect();
+    let at_word = cut.rfind(' ').map_or(cut.as_str(), |space| &cut[..space]);
+    format!("{}…", at_word.trim_end_matches([',', ' ']))
+}
+
+/// Fingerprints of findings: each finding's rule, file and the text of
+/// its first line as shown (secrets masked), and how many such findings
+/// came before, hashed (FNV-1a); line numbers are left out, so edits above
+/// it do not change it. Each file's masked text is made once.
+#[derive(Default)]
+struct Fingerprints {
+    shown: HashMap<(*const Report, FileId), (String, LineIndex)>,
+    seen: HashMap<(String, String, String), usize>,
+}
+
+impl Fingerprints {
+    fn of(&mut self, finding: &Finding<'_>) -> String {
+        let d = finding.diagnostic;
+        let file = d.primary.span.file;
+        let source = finding.report.cluster.source(file);
+        let (shown, lines) = self
+            .shown
+            .entry((std::ptr::from_ref(finding.report), file))
+            .or_insert_with(|| {
+                let shown = source.redacted_text();
+                let lines = LineIndex::new(&shown);
+                (shown, lines)
+            });
+        let range = lines.line_range(lines.line_of(d.primary.span.range.start), shown);
+        let text = shown[range.start as usize..range.end as usize]
+            .trim()
+            .to_string();
+        let key = (d.rule.to_string(), source.path.clone(), text);
+        let count = self.seen.entry(key.clone()).or_insert(0);
+        *count += 1;
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in [
+            key.0.as_bytes(),
+            key.1.as_bytes(),
+            key.2.as_bytes(),
+            &count.to_le_bytes(),
+        ] {
+            for &byte in part.iter().chain(&[0xff]) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
+}
+
+fn result<'a>(
+    finding: &Finding<'a>,
+    rules: &[RuleMeta],
+    fingerprints: &mut Fingerprints,
+) -> SarifResult<'a> {
     let d = finding.diagnostic;
     SarifResult {
         rule_id: &d.rule,
@@ -292,6 +391,9 @@ fn result<'a>(finding: &Finding<'a>, rules: &[RuleMeta]) -> SarifResult<'a> {
             .and_then(|fix| sarif_fix(finding, fix))
             .into_iter()
             .collect(),
+        partial_fingerprints: PartialFingerprints {
+            finding: fingerprints.of(finding),
+        },
     }
 }
 
