@@ -9,7 +9,9 @@ use clap::ValueEnum;
 
 use crate::cli::check::Checked;
 use crate::report::human::{self, HumanOptions};
-use crate::report::{Report, RuleMeta, concise, github, json, junit, sarif, statistics};
+use crate::report::{
+    Report, RuleMeta, checkstyle, concise, github, gitlab, json, junit, rdjson, sarif, statistics,
+};
 use crate::rules;
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +26,12 @@ pub enum Format {
     Github,
     /// JUnit XML, for CI test reports.
     Junit,
+    /// GitLab Code Quality (`artifacts:reports:codequality`).
+    Gitlab,
+    /// Checkstyle XML, for CI dashboards and reviewdog.
+    Checkstyle,
+    /// reviewdog's Diagnostic Format (`reviewdog -f=rdjson`).
+    Rdjson,
     /// One `path:line:col: severity[rule] message` line per finding.
     Concise,
 }
@@ -99,6 +107,9 @@ pub fn render(args: &OutputArgs, checked: &[Checked]) -> String {
         ),
         Format::Github => github::render(&reports),
         Format::Junit => junit::render(&reports),
+        Format::Gitlab => gitlab::render(&reports),
+        Format::Checkstyle => checkstyle::render(&reports),
+        Format::Rdjson => rdjson::render(&reports),
         Format::Concise => concise::render(&reports),
         Format::Human => {
             let labels: Vec<&str> = checked.iter().map(|c| c.label.as_str()).collect();

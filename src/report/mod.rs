@@ -4,21 +4,25 @@
 //! Reporters never look at rules; they only render diagnostics (SARIF gets
 //! the rules' documentation from its caller as [`RuleMeta`]).
 
+pub mod checkstyle;
 pub mod concise;
 pub mod github;
+pub mod gitlab;
 #[cfg(feature = "fancy")]
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod rdjson;
 pub mod sarif;
 pub mod settings;
 pub mod statistics;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Cluster;
-use crate::source::{LineCol, Span};
+use crate::source::{FileId, LineCol, LineIndex, Span};
 
 /// The result of checking a cluster.
 #[derive(Debug)]
@@ -205,6 +209,52 @@ pub(crate) fn findings<'a>(
             diagnostic,
         })
     })
+}
+
+/// Fingerprints of findings: each finding's rule, file and the text of
+/// its first line as shown (secrets masked), and how many such findings
+/// came before, hashed (FNV-1a); line numbers are left out, so edits above
+/// it do not change it. Each file's masked text is made once.
+#[derive(Default)]
+pub(crate) struct Fingerprints {
+    shown: HashMap<(*const Report, FileId), (String, LineIndex)>,
+    seen: HashMap<(String, String, String), usize>,
+}
+
+impl Fingerprints {
+    pub(crate) fn of(&mut self, finding: &Finding<'_>) -> String {
+        let d = finding.diagnostic;
+        let file = d.primary.span.file;
+        let source = finding.report.cluster.source(file);
+        let (shown, lines) = self
+            .shown
+            .entry((std::ptr::from_ref(finding.report), file))
+            .or_insert_with(|| {
+                let shown = source.redacted_text();
+                let lines = LineIndex::new(&shown);
+                (shown, lines)
+            });
+        let range = lines.line_range(lines.line_of(d.primary.span.range.start), shown);
+        let text = shown[range.start as usize..range.end as usize]
+            .trim()
+            .to_string();
+        let key = (d.rule.to_string(), source.path.clone(), text);
+        let count = self.seen.entry(key.clone()).or_insert(0);
+        *count += 1;
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in [
+            key.0.as_bytes(),
+            key.1.as_bytes(),
+            key.2.as_bytes(),
+            &count.to_le_bytes(),
+        ] {
+            for &byte in part.iter().chain(&[0xff]) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
 }
 
 /// Test helpers: a report built by hand from in-memory files, without

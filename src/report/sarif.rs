@@ -31,14 +31,13 @@
 //! secrets. Results keep the order of the reports.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
-use crate::report::{Finding, Report, RuleMeta, display_path, findings};
-use crate::source::{FileId, LineIndex, Span};
+use crate::report::{Finding, Fingerprints, Report, RuleMeta, display_path, findings};
+use crate::source::{FileId, Span};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
@@ -311,52 +310,6 @@ fn short(summary: &str) -> String {
     let cut: String = clause.chars().take(MOST).collect();
     let at_word = cut.rfind(' ').map_or(cut.as_str(), |space| &cut[..space]);
     format!("{}…", at_word.trim_end_matches([',', ' ']))
-}
-
-/// Fingerprints of findings: each finding's rule, file and the text of
-/// its first line as shown (secrets masked), and how many such findings
-/// came before, hashed (FNV-1a); line numbers are left out, so edits above
-/// it do not change it. Each file's masked text is made once.
-#[derive(Default)]
-struct Fingerprints {
-    shown: HashMap<(*const Report, FileId), (String, LineIndex)>,
-    seen: HashMap<(String, String, String), usize>,
-}
-
-impl Fingerprints {
-    fn of(&mut self, finding: &Finding<'_>) -> String {
-        let d = finding.diagnostic;
-        let file = d.primary.span.file;
-        let source = finding.report.cluster.source(file);
-        let (shown, lines) = self
-            .shown
-            .entry((std::ptr::from_ref(finding.report), file))
-            .or_insert_with(|| {
-                let shown = source.redacted_text();
-                let lines = LineIndex::new(&shown);
-                (shown, lines)
-            });
-        let range = lines.line_range(lines.line_of(d.primary.span.range.start), shown);
-        let text = shown[range.start as usize..range.end as usize]
-            .trim()
-            .to_string();
-        let key = (d.rule.to_string(), source.path.clone(), text);
-        let count = self.seen.entry(key.clone()).or_insert(0);
-        *count += 1;
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for part in [
-            key.0.as_bytes(),
-            key.1.as_bytes(),
-            key.2.as_bytes(),
-            &count.to_le_bytes(),
-        ] {
-            for &byte in part.iter().chain(&[0xff]) {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
-        }
-        format!("{hash:016x}")
-    }
 }
 
 fn result<'a>(
