@@ -976,3 +976,57 @@ fn rule_pages_are_linked_where_the_client_says_they_are() {
         "{found:?}"
     );
 }
+
+/// `source.fixAll` gathers the safe fixes of a file into one edit; a file
+/// whose only fix is unsafe (it admits a host) gets none.
+#[test]
+fn fix_all_applies_the_safe_fixes_of_a_file() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/nginx/ssl-on-deprecated/fail/guide-ssl-on-in-server");
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("cluster");
+    for file in common::files_under(&fixture) {
+        let to = root.join(file.strip_prefix(&fixture).unwrap());
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(&file, &to).unwrap();
+    }
+    fs::create_dir_all(root.join(".git")).unwrap();
+    let nginx = common::files_under(&root)
+        .into_iter()
+        .find(|f| {
+            f.to_string_lossy().contains("nginx") && f.extension().is_some_and(|e| e == "conf")
+        })
+        .expect("an nginx file");
+    let (mut client, _) = Client::initialized(&json!({}), &[&root]);
+    client.open(&nginx);
+    client.sync();
+    let fix_all = |client: &mut Client, file: &Path| {
+        client
+            .request(
+                "textDocument/codeAction",
+                json!({
+                    "textDocument": { "uri": file_uri(file) },
+                    "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+                    "context": { "diagnostics": [], "only": ["source.fixAll"] }
+                }),
+            )
+            .result
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let actions = fix_all(&mut client, &nginx);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll");
+    assert!(actions[0]["edit"]["changes"].is_object(), "{actions:?}");
+    assert_eq!(client.shutdown(), Ended::Cleanly);
+
+    let (_dir, staging) = copy_cluster(STAGING);
+    let (mut client, _) = Client::initialized(&json!({}), &[]);
+    let hosts = staging.join("app3/portal-ext.properties");
+    client.open(&hosts);
+    client.sync();
+    assert!(fix_all(&mut client, &hosts).is_empty());
+    assert_eq!(client.shutdown(), Ended::Cleanly);
+}

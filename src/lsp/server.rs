@@ -190,7 +190,10 @@ impl Server {
             hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
             code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
                 lsp::CodeActionOptions {
-                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                    code_action_kinds: Some(vec![
+                        lsp::CodeActionKind::QUICKFIX,
+                        lsp::CodeActionKind::SOURCE_FIX_ALL,
+                    ]),
                     ..lsp::CodeActionOptions::default()
                 },
             )),
@@ -677,7 +680,24 @@ impl Server {
         let source = &cluster_file.source;
         let start = protocol::offset(&source.lines, &source.text, params.range.start, unit);
         let end = protocol::offset(&source.lines, &source.text, params.range.end, unit);
+        // The kinds asked for: quick fixes, `source.fixAll`, or both.
+        let asked = |kind: &lsp::CodeActionKind| {
+            params.context.only.as_ref().is_none_or(|only| {
+                only.iter().any(|o| {
+                    kind.as_str() == o.as_str()
+                        || kind.as_str().starts_with(&format!("{}.", o.as_str()))
+                })
+            })
+        };
         let mut actions = Vec::new();
+        if asked(&lsp::CodeActionKind::SOURCE_FIX_ALL)
+            && let Some(action) = fix_all(report, root, file, &versions, unit, support)
+        {
+            actions.push(lsp::CodeActionOrCommand::CodeAction(action));
+        }
+        if !asked(&lsp::CodeActionKind::QUICKFIX) {
+            return actions;
+        }
         for d in &report.diagnostics {
             if d.primary.span.file.index() != file
                 || !touches(d.primary.span.range, start.min(end), start.max(end))
@@ -817,6 +837,67 @@ fn apply_change(text: &mut String, change: lsp::TextDocumentContentChangeEvent, 
 
 /// Whether a diagnostic's range meets `start..=end` (an empty range at
 /// its end still counts: the cursor sits after the last character).
+/// `source.fixAll`: every safe fix of the findings in `file` whose edits
+/// stay in that file, as one edit; fixes that overlap an earlier one are
+/// left for the next time. `None` when there is nothing to fix.
+fn fix_all(
+    report: &Report,
+    root: &Path,
+    file: usize,
+    versions: &HashMap<String, i32>,
+    unit: ColumnUnit,
+    support: EditSupport,
+) -> Option<lsp::CodeAction> {
+    let mut edits: Vec<crate::diagnostic::Edit> = Vec::new();
+    let mut taken: Vec<TextRange> = Vec::new();
+    for d in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.primary.span.file.index() == file)
+    {
+        let Some(found) = &d.fix else { continue };
+        let in_file = |edit: &crate::diagnostic::Edit| matches!(edit, crate::diagnostic::Edit::Replace { span, .. } if span.file.index() == file);
+        if fix::applicability(d) != crate::rules::Applicability::Safe
+            || !found.edits.iter().all(in_file)
+            || !fix::applies_alone(report, found)
+        {
+            continue;
+        }
+        let ranges: Vec<TextRange> = found
+            .edits
+            .iter()
+            .filter_map(|edit| match edit {
+                crate::diagnostic::Edit::Replace { span, .. } => Some(span.range),
+                crate::diagnostic::Edit::Rename { .. } => None,
+            })
+            .collect();
+        let clashes = ranges.iter().any(|r| {
+            taken
+                .iter()
+                .any(|t| r.start < t.end && t.start < r.end || r.start == t.start)
+        });
+        if clashes {
+            continue;
+        }
+        taken.extend(ranges);
+        edits.extend(found.edits.iter().cloned());
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    let all = crate::diagnostic::Fix {
+        description: "Fix all safe clusterlint findings".to_string(),
+        edits,
+    };
+    let placeholder = lsp::Diagnostic::default();
+    let mut action =
+        protocol::fix_action(report, root, &all, placeholder, versions, unit, support)?;
+    action.kind = Some(lsp::CodeActionKind::SOURCE_FIX_ALL);
+    action.diagnostics = None;
+    action.is_preferred = None;
+    Some(action)
+}
+
 fn touches(range: TextRange, start: u32, end: u32) -> bool {
     range.start <= end && start <= range.end
 }

@@ -1,5 +1,8 @@
 //! `file:` URIs to paths and back (RFC 8089): the path is percent-decoded
-//! bytes; other schemes name no file.
+//! bytes; other schemes name no file. Windows paths are written the way
+//! editors write them: `file:///C:/dir/f` (VS Code sends `file:///c%3A/dir/f`,
+//! which names the same file) and `file://server/share/f` for a UNC path.
+//! The mapping is pure string work, so both styles are tested on any host.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -10,38 +13,77 @@ use lsp_types::Uri;
 /// The local path a `file:` URI names.
 #[must_use]
 pub fn to_path(uri: &Uri) -> Option<PathBuf> {
-    let text = uri.as_str();
-    let rest = text
-        .strip_prefix("file://")
-        .or_else(|| text.strip_prefix("FILE://"))?;
-    // `file://localhost/p` and `file:///p` name the same file.
-    let path = rest.strip_prefix("localhost").unwrap_or(rest);
-    if !path.starts_with('/') {
-        return None;
-    }
-    let path = path.split(['?', '#']).next().unwrap_or(path);
-    let bytes = percent_decode(path)?;
-    let text = String::from_utf8(bytes).ok()?;
-    Some(PathBuf::from(text))
+    path_text(uri.as_str(), cfg!(windows)).map(PathBuf::from)
 }
 
 /// The `file:` URI of an absolute path.
 #[must_use]
 pub fn from_path(path: &Path) -> Option<Uri> {
-    let text = path.to_str()?;
-    if !text.starts_with('/') {
-        return None;
+    uri_text(path.to_str()?, cfg!(windows)).and_then(|u| Uri::from_str(&u).ok())
+}
+
+/// The path a `file:` URI names, as text, on Windows or elsewhere.
+fn path_text(uri: &str, windows: bool) -> Option<String> {
+    let rest = uri
+        .strip_prefix("file://")
+        .or_else(|| uri.strip_prefix("FILE://"))?;
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    // `file://localhost/p` and `file:///p` name the same file.
+    let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+    let (host, path) = match rest.find('/') {
+        Some(at) => (&rest[..at], &rest[at..]),
+        None => (rest, ""),
+    };
+    let path = String::from_utf8(percent_decode(path)?).ok()?;
+    if !windows {
+        return (host.is_empty() && path.starts_with('/')).then_some(path);
     }
-    let mut uri = String::with_capacity(text.len() + 8);
-    uri.push_str("file://");
-    for byte in text.bytes() {
+    let backslashed = path.replace('/', "\\");
+    if !host.is_empty() {
+        // A UNC path: `\\server\share\...`.
+        return Some(format!("\\\\{host}{backslashed}"));
+    }
+    // `/C:/dir` is `C:\dir`; the drive letter as written.
+    let bytes = path.as_bytes();
+    if bytes.len() >= 3 && bytes[0] == b'/' && bytes[1].is_ascii_alphabetic() && bytes[2] == b':' {
+        let rest = &backslashed[3..];
+        let rest = if rest.is_empty() { "\\" } else { rest };
+        return Some(format!("{}:{rest}", char::from(bytes[1])));
+    }
+    None
+}
+
+/// The `file:` URI of an absolute path written as text.
+fn uri_text(path: &str, windows: bool) -> Option<String> {
+    let (prefix, path) = if windows {
+        if let Some(unc) = path.strip_prefix("\\\\") {
+            let (host, rest) = unc.split_once('\\')?;
+            (format!("file://{host}/"), rest.replace('\\', "/"))
+        } else {
+            let bytes = path.as_bytes();
+            if bytes.len() < 2 || !bytes[0].is_ascii_alphabetic() || bytes[1] != b':' {
+                return None;
+            }
+            (
+                format!("file:///{}:", char::from(bytes[0])),
+                path[2..].replace('\\', "/"),
+            )
+        }
+    } else {
+        if !path.starts_with('/') {
+            return None;
+        }
+        ("file://".to_string(), path.to_string())
+    };
+    let mut uri = prefix;
+    for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&byte) {
             uri.push(char::from(byte));
         } else {
             let _ = write!(uri, "%{byte:02X}");
         }
     }
-    Uri::from_str(&uri).ok()
+    Some(uri)
 }
 
 fn percent_decode(text: &str) -> Option<Vec<u8>> {
@@ -88,5 +130,38 @@ mod tests {
         );
         assert!(to_path(&uri("untitled:Untitled-1")).is_none());
         assert!(to_path(&uri("file://server/share/a")).is_none());
+    }
+
+    #[test]
+    fn windows_uris_map_to_drive_and_unc_paths() {
+        let path = |u: &str| path_text(u, true);
+        assert_eq!(
+            path("file:///c%3A/Users/Op/app1/portal-ext.properties").as_deref(),
+            Some("c:\\Users\\Op\\app1\\portal-ext.properties")
+        );
+        assert_eq!(
+            path("file:///C:/Clusters/a%20b/nginx.conf").as_deref(),
+            Some("C:\\Clusters\\a b\\nginx.conf")
+        );
+        assert_eq!(path("file:///C:").as_deref(), Some("C:\\"));
+        assert_eq!(
+            path("file://server/share/lb/nginx.conf").as_deref(),
+            Some("\\\\server\\share\\lb\\nginx.conf")
+        );
+        assert_eq!(path("file:///no-drive/a"), None);
+        // And back: a URI the editor would recognise, round-tripping.
+        for windows_path in [
+            "C:\\Clusters\\a b\\nginx.conf",
+            "\\\\server\\share\\lb\\é.conf",
+        ] {
+            let uri = uri_text(windows_path, true).unwrap();
+            assert!(Uri::from_str(&uri).is_ok(), "{uri}");
+            assert_eq!(path(&uri).as_deref(), Some(windows_path), "{uri}");
+        }
+        assert_eq!(uri_text("C:\\a b\\c", true).unwrap(), "file:///C:/a%20b/c");
+        assert_eq!(uri_text("relative\\x", true), None);
+        // On other systems the same URIs name no file or a plain path.
+        assert_eq!(path_text("file://server/share/a", false), None);
+        assert_eq!(path_text("file:///c%3A/x", false).as_deref(), Some("/c:/x"));
     }
 }
