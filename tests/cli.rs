@@ -1,6 +1,8 @@
 //! The command line end to end: exit codes, the JSON contract, the human
 //! report of the example cluster, rule documentation.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -826,4 +828,72 @@ fn the_manifest_names_the_rule_pages() {
             .any(|d| d["rule"] == "core/manifest-error" && d["line"] == 2),
         "{report}"
     );
+}
+
+/// `--watch` checks again when a file changes: fixing a finding in one
+/// file makes the next report leave it out.
+#[test]
+fn watch_checks_again_when_a_file_changes() {
+    use std::io::Read as _;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let (_dir, root) = common::copy_example("liferay-remote-staging", "cluster");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("clusterlint"))
+        .args(["check", "--watch", "--format", "concise"])
+        .arg(&root)
+        .env_remove("COLUMNS")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let seen = Arc::new(Mutex::new(String::new()));
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = {
+        let seen = seen.clone();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                seen.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        })
+    };
+    let wait_for = |what: &dyn Fn(&str) -> bool| {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            if what(&seen.lock().unwrap()) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    };
+    let https = "liferay/tunnel-https-not-required";
+    assert!(wait_for(&|out| out.contains(https)), "no first report");
+    // A change a second later has another modification time.
+    std::thread::sleep(Duration::from_millis(1100));
+    let file = root.join("app3/portal-ext.properties");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(
+            "tunnel.servlet.https.required=false",
+            "tunnel.servlet.https.required=true",
+        ),
+    )
+    .unwrap();
+    // The second report: the secret finding again, the HTTPS one gone.
+    let second = wait_for(&|out| {
+        out.matches("liferay/tunnel-secret-mismatch").count() >= 2
+            && out.matches(https).count() == 1
+    });
+    child.kill().unwrap();
+    let _ = child.wait();
+    reader.join().unwrap();
+    assert!(second, "{}", seen.lock().unwrap());
 }

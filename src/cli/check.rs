@@ -22,7 +22,7 @@ pub struct CheckArgs {
     /// cluster below it, or the cluster of the node it is in. A file stands
     /// for its own cluster, and only findings touching it are shown.
     /// Default: the current directory.
-    paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
     /// Only these rules or packs (replaces the manifest's `select`).
@@ -38,7 +38,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
     #[command(flatten)]
-    fixes: FixArgs,
+    pub(crate) fixes: FixArgs,
+    /// Check again whenever a file of the clusters changes (until
+    /// interrupted); not with `--fix` or `--diff`.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub(crate) watch: bool,
     /// Print what each cluster was found to be (its root, manifest, nodes
     /// with their folders, roles and files, the versions and editions
     /// assumed) instead of checking it.

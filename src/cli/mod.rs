@@ -4,6 +4,7 @@ mod check;
 mod graph;
 mod output;
 mod targets;
+mod watch;
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -75,6 +76,7 @@ pub fn main() -> ExitCode {
     }));
     let cli = Cli::parse();
     match cli.command {
+        Command::Check(args) if args.watch => watch::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Lsp => match crate::lsp::run_stdio() {
