@@ -26,6 +26,7 @@ packages=(
     "util-linux:/usr/bin/unshare"
     "graphviz:/usr/bin/dot"
     "neovim:/usr/bin/nvim"
+    "npm:npm"
 )
 
 need_apt=()
@@ -89,4 +90,5 @@ echo "  dot:          $(version dot -V)"
 echo "  pre-commit:   $(version python3 -m pre_commit --version)"
 echo "  jsonschema:   $(python3 -m pip show jsonschema 2>/dev/null | sed -n 's/^Version: //p')"
 echo "  nvim:         $(version nvim --version)"
+echo "  node:         $(version node --version) (npm $(version npm --version))"
 echo "  pytest-lsp:   $(python3 -m pip show pytest-lsp 2>/dev/null | sed -n 's/^Version: //p')"
