@@ -1030,3 +1030,60 @@ fn fix_all_applies_the_safe_fixes_of_a_file() {
     assert!(fix_all(&mut client, &hosts).is_empty());
     assert_eq!(client.shutdown(), Ended::Cleanly);
 }
+
+/// A client that pulls gets an open document's findings by
+/// `textDocument/diagnostic` and none pushed for it (no finding twice);
+/// files not open are still pushed, and the client is told to pull again
+/// when findings change.
+#[test]
+fn a_pulling_client_pulls_open_documents_and_gets_the_rest_pushed() {
+    let (_dir, root) = copy_cluster(STAGING);
+    let caps = json!({
+        "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+        "workspace": { "diagnostic": { "refreshSupport": true } }
+    });
+    let (mut client, result) = Client::initialized(&caps, &[root.parent().unwrap()]);
+    assert_eq!(
+        result["capabilities"]["diagnosticProvider"]["interFileDependencies"],
+        true
+    );
+    let hosts = root.join("app3/portal-ext.properties");
+    client.open(&hosts);
+    client.sync();
+    assert!(
+        client.diagnostics(&hosts).is_empty(),
+        "{:?}",
+        client.diagnostics(&hosts)
+    );
+    let setenv = root.join("app3/tomcat/bin/setenv.sh");
+    assert!(
+        !client.diagnostics(&setenv).is_empty(),
+        "a closed file is pushed"
+    );
+    let pulled = client
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": file_uri(&hosts) } }),
+        )
+        .result
+        .unwrap();
+    assert_eq!(pulled["kind"], "full");
+    let codes: Vec<&str> = pulled["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"liferay/tunnel-hosts-missing-staging"),
+        "{codes:?}"
+    );
+    assert!(
+        client
+            .server_requests
+            .iter()
+            .any(|r| r.method == "workspace/diagnostic/refresh"),
+        "no refresh asked for"
+    );
+    assert_eq!(client.shutdown(), Ended::Cleanly);
+}

@@ -76,7 +76,9 @@ struct Server {
     unit: ColumnUnit,
     docs: RuleDocs,
     edit_support: EditSupport,
-    watch_files: bool,
+    client: ClientSupport,
+    /// Ids of requests the server sends.
+    next_request: i32,
     folders: Vec<PathBuf>,
     clusters: BTreeMap<PathBuf, OpenCluster>,
     documents: HashMap<PathBuf, Document>,
@@ -129,6 +131,18 @@ fn handshake(connection: &Connection) -> Result<Server, Ended> {
     }
 }
 
+/// What the client can do beyond the basics.
+struct ClientSupport {
+    /// Watched-file notifications can be registered.
+    watch_files: bool,
+    /// The client pulls the diagnostics of open documents
+    /// (`textDocument/diagnostic`); those are then never pushed, so no
+    /// finding shows twice. Files not open are still pushed.
+    pull: bool,
+    /// The client can be told to pull again (`workspace/diagnostic/refresh`).
+    refresh: bool,
+}
+
 impl Server {
     fn new(sender: Sender<Message>, params: &lsp::InitializeParams) -> Self {
         let capabilities = &params.capabilities;
@@ -149,6 +163,14 @@ impl Server {
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|w| w.dynamic_registration)
             == Some(true);
+        let pull = capabilities
+            .text_document
+            .as_ref()
+            .is_some_and(|t| t.diagnostic.is_some());
+        let refresh = workspace
+            .and_then(|w| w.diagnostic.as_ref())
+            .and_then(|d| d.refresh_support)
+            == Some(true);
         let docs_base = params
             .initialization_options
             .as_ref()
@@ -164,7 +186,12 @@ impl Server {
             },
             docs: RuleDocs::new(docs_base),
             edit_support,
-            watch_files,
+            client: ClientSupport {
+                watch_files,
+                pull,
+                refresh,
+            },
+            next_request: 0,
             folders: workspace_folders(params),
             clusters: BTreeMap::new(),
             documents: HashMap::new(),
@@ -198,6 +225,15 @@ impl Server {
                 },
             )),
             document_symbol_provider: Some(lsp::OneOf::Left(true)),
+            diagnostic_provider: self.client.pull.then(|| {
+                lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
+                    identifier: Some("clusterlint".to_string()),
+                    // A finding in one file may depend on every other.
+                    inter_file_dependencies: true,
+                    workspace_diagnostics: false,
+                    ..lsp::DiagnosticOptions::default()
+                })
+            }),
             workspace: Some(lsp::WorkspaceServerCapabilities {
                 workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
                     supported: Some(true),
@@ -260,6 +296,7 @@ impl Server {
             "textDocument/hover" => self.answer(request, Self::hover),
             "textDocument/codeAction" => self.answer(request, Self::code_actions),
             "textDocument/documentSymbol" => self.answer(request, Self::document_symbols),
+            "textDocument/diagnostic" => self.answer(request, Self::pulled_diagnostics),
             _ => self.respond_error(
                 request.id,
                 ErrorCode::MethodNotFound,
@@ -393,7 +430,7 @@ impl Server {
             self.set_buffer(&root, &path, &text);
             // Without file watching, a save is when other files may have
             // changed on disk too (a checkout, a script).
-            if !self.watch_files
+            if !self.client.watch_files
                 && let Some(open) = self.clusters.get_mut(&root)
             {
                 open.cluster.disk_listing_changed();
@@ -415,6 +452,15 @@ impl Server {
             && let Some(cluster_path) = open.cluster.cluster_path(&path)
         {
             open.cluster.close_buffer(&cluster_path);
+            // Pulled while open; pushed again now that it is closed.
+            if self.client.pull {
+                let list = open
+                    .published
+                    .get(&cluster_path)
+                    .cloned()
+                    .unwrap_or_default();
+                self.send_diagnostics(&root, &cluster_path, list);
+            }
         }
     }
 
@@ -457,7 +503,7 @@ impl Server {
     // The disk and the workspace.
 
     fn register_watchers(&self) {
-        if !self.watch_files {
+        if !self.client.watch_files {
             return;
         }
         let options = lsp::DidChangeWatchedFilesRegistrationOptions {
@@ -536,6 +582,7 @@ impl Server {
 
     /// Checks every cluster that changed and publishes what changed.
     fn publish(&mut self) {
+        let mut changed_any = false;
         let roots: Vec<PathBuf> = self.clusters.keys().cloned().collect();
         for root in roots {
             let edited: Vec<String> = {
@@ -582,9 +629,19 @@ impl Server {
                 changed.push((path.clone(), next.get(path).cloned().unwrap_or_default()));
             }
             open.published = next;
+            changed_any = true;
             for (path, list) in changed {
                 self.send_diagnostics(&root, &path, list);
             }
+        }
+        if self.client.pull && self.client.refresh && changed_any {
+            self.next_request += 1;
+            let request = Request::new(
+                RequestId::from(format!("clusterlint-refresh-{}", self.next_request)),
+                "workspace/diagnostic/refresh".to_string(),
+                Value::Null,
+            );
+            let _ = self.sender.send(request.into());
         }
         self.edited.clear();
         for open in self.clusters.values_mut() {
@@ -592,8 +649,13 @@ impl Server {
         }
     }
 
-    fn send_diagnostics(&self, root: &Path, path: &str, diagnostics: Vec<lsp::Diagnostic>) {
+    fn send_diagnostics(&self, root: &Path, path: &str, mut diagnostics: Vec<lsp::Diagnostic>) {
         let full = root.join(path);
+        if self.client.pull && self.documents.contains_key(&full) {
+            // The client pulls this one; pushing nothing clears what was
+            // pushed while it was closed.
+            diagnostics.clear();
+        }
         let (uri, version) = match self.documents.get(&full) {
             Some(document) => (Some(document.uri.clone()), Some(document.version)),
             None => (uri::from_path(&full), None),
@@ -751,6 +813,32 @@ impl Server {
             ));
         }
         actions
+    }
+
+    /// `textDocument/diagnostic`: the findings of the document, in full.
+    fn pulled_diagnostics(
+        &mut self,
+        params: &lsp::DocumentDiagnosticParams,
+    ) -> lsp::DocumentDiagnosticReportResult {
+        let (unit, docs) = (self.unit, self.docs.clone());
+        let items = match self.checked(&params.text_document.uri) {
+            Some((root, report, path)) => report
+                .diagnostics
+                .iter()
+                .filter(|d| report.path(d.primary.span) == path)
+                .map(|d| protocol::diagnostic(report, root, d, unit, &docs))
+                .collect(),
+            None => Vec::new(),
+        };
+        lsp::DocumentDiagnosticReportResult::Report(lsp::DocumentDiagnosticReport::Full(
+            lsp::RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            },
+        ))
     }
 
     fn document_symbols(
