@@ -7,6 +7,8 @@
 //! asserts the exact set, so a fail case proves the rule fires at that file
 //! and line, and a pass case (a near miss) proves it stays silent.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -32,6 +34,10 @@ fn dirs(path: &Path) -> Vec<PathBuf> {
 
 /// `path:line rule` for every diagnostic of the cluster at `root`.
 fn findings(root: &Path) -> BTreeSet<String> {
+    // A case with links (`links.txt`: `PATH -> TARGET` lines) is checked in
+    // a copy where they are made.
+    let copy = with_links(root);
+    let root = copy.as_ref().map_or(root, |(_, copy)| copy.as_path());
     let report = clusterlint::lint_dir(root).unwrap_or_else(|e| panic!("{}: {e}", root.display()));
     report
         .diagnostics
@@ -41,6 +47,33 @@ fn findings(root: &Path) -> BTreeSet<String> {
             format!("{}:{} {}", report.path(d.primary.span), start.line, d.rule)
         })
         .collect()
+}
+
+/// A copy of `case` with the links its `links.txt` names, if it has one.
+fn with_links(case: &Path) -> Option<(tempfile::TempDir, PathBuf)> {
+    let links = fs::read_to_string(case.join("links.txt")).ok()?;
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join(case.file_name().unwrap());
+    for file in common::files_under(case) {
+        let to = copy.join(file.strip_prefix(case).unwrap());
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(&file, &to).unwrap();
+    }
+    fs::remove_file(copy.join("links.txt")).unwrap();
+    for line in links
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let (path, target) = line.split_once(" -> ").expect("PATH -> TARGET");
+        let path = copy.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(target, &path).unwrap();
+        #[cfg(not(unix))]
+        let _ = (target, path);
+    }
+    Some((dir, copy))
 }
 
 fn expected(root: &Path) -> BTreeSet<String> {
