@@ -161,3 +161,51 @@ fn checkstyle_follows_its_schema() {
         );
     }
 }
+
+/// The GitHub Action: valid YAML, a composite action whose inputs are
+/// documented, and whose shell steps `bash -n` accepts.
+#[test]
+fn the_github_action_is_well_formed() {
+    let action = Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml");
+    let script = r#"
+import sys, yaml
+action = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+assert action["runs"]["using"] == "composite", action["runs"]
+for name, spec in action["inputs"].items():
+    assert spec.get("description"), name
+for i, step in enumerate(action["runs"]["steps"]):
+    if "run" in step:
+        assert step.get("shell") == "bash", step
+        open(f"{sys.argv[2]}/step{i}.sh", "w").write(step["run"])
+print(len(action["runs"]["steps"]))
+"#;
+    let have = Command::new("python3").args(["-c", "import yaml"]).output();
+    if !have.is_ok_and(|o| o.status.success()) {
+        common::missing("python3 with PyYAML");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new("python3")
+        .args(["-c", script])
+        .arg(&action)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for step in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        let checked = Command::new("bash")
+            .arg("-n")
+            .arg(step.path())
+            .output()
+            .unwrap();
+        assert!(
+            checked.status.success(),
+            "{}",
+            String::from_utf8_lossy(&checked.stderr)
+        );
+    }
+}
