@@ -240,53 +240,45 @@ fn fan_out(
     cluster.write(&path(levels), leaf);
 }
 
-#[test]
-fn redis_includes_fanning_out_are_cut_and_said() {
+/// A main file and 16 levels of files each including the next four times:
+/// the cut is reported at an include under `cut_under`.
+fn fan_out_is_cut(
+    main: &str,
+    level: impl Fn(usize) -> String,
+    include: impl Fn(usize) -> String,
+    leaf: &str,
+    cut_under: &str,
+) {
     let cluster = Cluster::new();
-    fan_out(
-        &cluster,
-        16,
-        |i| {
-            if i == 0 {
-                "r1/etc/redis/redis.conf".to_string()
-            } else {
-                format!("r1/etc/redis/f{i}.conf")
-            }
-        },
-        |i| format!("include /etc/redis/f{i}.conf\n"),
-        "port 6379\n",
-    );
+    let path = |i: usize| if i == 0 { main.to_string() } else { level(i) };
+    fan_out(&cluster, 16, path, include, leaf);
     let found = cluster.check();
     assert!(
-        located(&found, "core/unreadable-file", |p| p
-            .starts_with("r1/etc/redis/f")),
+        located(&found, "core/unreadable-file", |p| p.starts_with(cut_under)),
         "{:?}",
         rules(&found)
     );
 }
 
 #[test]
+fn redis_includes_fanning_out_are_cut_and_said() {
+    fan_out_is_cut(
+        "r1/etc/redis/redis.conf",
+        |i| format!("r1/etc/redis/f{i}.conf"),
+        |i| format!("include /etc/redis/f{i}.conf\n"),
+        "port 6379\n",
+        "r1/etc/redis/f",
+    );
+}
+
+#[test]
 fn stunnel_includes_fanning_out_are_cut_and_said() {
-    let cluster = Cluster::new();
-    fan_out(
-        &cluster,
-        16,
-        |i| {
-            if i == 0 {
-                "s1/etc/stunnel/stunnel.conf".to_string()
-            } else {
-                format!("s1/etc/stunnel/inc{i}/x.conf")
-            }
-        },
+    fan_out_is_cut(
+        "s1/etc/stunnel/stunnel.conf",
+        |i| format!("s1/etc/stunnel/inc{i}/x.conf"),
         |i| format!("include = /etc/stunnel/inc{i}\n"),
         "[a]\naccept = 1\nconnect = 2\n",
-    );
-    let found = cluster.check();
-    assert!(
-        located(&found, "core/unreadable-file", |p| p
-            .starts_with("s1/etc/stunnel/")),
-        "{:?}",
-        rules(&found)
+        "s1/etc/stunnel/",
     );
 }
 
