@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Prints src/formats/kaazing_schema/tables.rs: the KAAZING gateway schemas as Rust data.
+"""Prints src/formats/xml/kaazing_schema/tables.rs: the KAAZING gateway schemas as Rust data.
 
 Reads gateway-config-{201606,201511,201409}.xsd from reference/kaazing/
 (relative to the crate root, or the folder given as the first argument) and writes
 the table to standard output:
 
-    scripts/gen-kaazing-schema.py > src/formats/kaazing_schema/tables.rs
+    scripts/gen-kaazing-schema.py > src/formats/xml/kaazing_schema/tables.rs
 
 (The module is `#[rustfmt::skip]`: the layout here, one particle per line, is kept.)
 

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 
-use crate::formats::{Format, ParseError};
+use crate::formats::{self, Format, ParseError, classify, confirmed, sniff, sniffs};
 use crate::layout;
 use crate::manifest::Manifest;
 
@@ -75,7 +75,7 @@ pub struct Context<'a> {
     pub environment: Option<&'a str>,
     /// What compose services mount or build from the cluster's files: each
     /// such service is a node reading them.
-    pub claims: &'a [crate::deploy::Claim],
+    pub claims: &'a [crate::formats::deploy::Claim],
     /// Compose services that run the portal: each is a node, with files or
     /// configured by its environment alone.
     pub services: &'a [String],
@@ -97,7 +97,7 @@ pub fn discover(
         .filter_map(|p| {
             Some((
                 p.as_str(),
-                crate::deploy::place_in_container(context.claims, p)?,
+                crate::formats::deploy::place_in_container(context.claims, p)?,
             ))
         })
         .collect();
@@ -207,20 +207,11 @@ fn formats_of(
                     .and_then(|target| classify(target.trim_start_matches('/')))
             };
             let format = match classify(path).or_else(by_place) {
-                Some(Format::Hosts) => match head(path) {
-                    Some(text) if is_ansible_inventory(&text) => None,
-                    _ => Some(Format::Hosts),
-                },
                 Some(format) => confirmed(format, || head(path)),
-                None if name.ends_with(".xml") || name.ends_with(".conf") => {
-                    head(path).and_then(|h| sniff(&h))
-                }
-                None if name.ends_with(".yml") || name.ends_with(".yaml") => head(path)
-                    .filter(|h| crate::deploy::looks_like_compose(&String::from_utf8_lossy(h)))
-                    .map(|_| Format::Compose),
+                None if sniffs(name) => head(path).and_then(|h| sniff(name, &h)),
                 None => None,
             };
-            format.filter(|f| !is_distribution_sample(*f, path))
+            format.filter(|f| !f.spec().is_sample(path))
         })
         .collect();
     for (used, o) in override_used.iter().zip(&manifest.files) {
@@ -394,7 +385,7 @@ fn node_named(discovery: &mut Discovery, name: &str) -> usize {
 /// it mounts or builds from.
 fn claim_by_deployment(
     paths: &[String],
-    claims: &[crate::deploy::Claim],
+    claims: &[crate::formats::deploy::Claim],
     formats: &[Option<Format>],
     excluded: &[bool],
     claimed: &mut [bool],
@@ -417,8 +408,9 @@ fn claim_by_deployment(
         // Of a mounted folder's files, those of a kind the command line
         // names one of are the named ones only (`stunnel
         // /etc/stunnel/srv.conf` runs srv.conf, not cli.conf beside it).
-        let place =
-            |path: &str| crate::deploy::place_in_container(std::slice::from_ref(claim), path);
+        let place = |path: &str| {
+            crate::formats::deploy::place_in_container(std::slice::from_ref(claim), path)
+        };
         let named_formats: Vec<Format> = if claim.folder {
             paths
                 .iter()
@@ -479,7 +471,7 @@ fn claim_by_deployment(
 /// skipped with a note.
 fn not_deployed(
     paths: &[String],
-    claims: &[crate::deploy::Claim],
+    claims: &[crate::formats::deploy::Claim],
     formats: &[Option<Format>],
     claimed: &mut [bool],
     discovery: &mut Discovery,
@@ -504,8 +496,9 @@ fn not_deployed(
         let compose_folder = folder_of(&claim.compose);
         let builds_there = paths.iter().any(|p| {
             folder_of(p) == compose_folder
-                && crate::deploy::DescriptorKind::of_name(p.rsplit('/').next().unwrap_or(p))
-                    == Some(crate::deploy::DescriptorKind::Dockerfile)
+                && crate::formats::deploy::DescriptorKind::of_name(
+                    p.rsplit('/').next().unwrap_or(p),
+                ) == Some(crate::formats::deploy::DescriptorKind::Dockerfile)
         });
         let mut folders = vec![folder_of(&claim.source)];
         if !builds_there {
@@ -634,7 +627,7 @@ fn infer_nodes(
         if claimed[i] || excluded[i] || format.is_deployment() {
             continue;
         }
-        let home = layout::home_of(path, format);
+        let home = formats::home_of(path, format);
         if home.is_empty() {
             at_root.push(i);
         } else {
@@ -763,312 +756,8 @@ fn drop_empty_nodes(discovery: &mut Discovery, started: &[usize]) {
     });
 }
 
-/// Whether a file named `hosts` is an Ansible inventory (INI groups,
-/// `key=value` host variables, or YAML) rather than `/etc/hosts`, whose
-/// lines start with an address.
-#[must_use]
-pub fn is_ansible_inventory(head: &[u8]) -> bool {
-    // A binary file is no inventory (reading it reports it as it is).
-    let Ok(text) = std::str::from_utf8(head) else {
-        return false;
-    };
-    if text.chars().any(|c| c.is_control() && !c.is_whitespace()) {
-        return false;
-    }
-    let mut addresses = 0;
-    let mut other = 0;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
-            continue;
-        }
-        if line.starts_with('[') && line.ends_with(']') {
-            return true;
-        }
-        let first = line.split_whitespace().next().unwrap_or("");
-        if first.ends_with(':') || line.contains("ansible_") {
-            return true;
-        }
-        let address = first.split('%').next().unwrap_or(first);
-        if address.parse::<std::net::IpAddr>().is_ok() {
-            addresses += 1;
-        } else {
-            other += 1;
-        }
-    }
-    addresses == 0 && other > 0
-}
-
 fn matcher(glob: &str) -> Option<GlobMatcher> {
     Some(Glob::new(glob).ok()?.compile_matcher())
-}
-
-/// The format a path's name (and folders) give, without reading it.
-#[must_use]
-pub fn classify(path: &str) -> Option<Format> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let folders: Vec<&str> = path.split('/').collect();
-    let folders = &folders[..folders.len() - 1];
-    // Folder rules come first: `/etc/stunnel/redis-client.conf` is stunnel.
-    if name.ends_with(".cfg") && folders.windows(2).any(|w| w == ["osgi", "configs"]) {
-        return Some(Format::OsgiCfg);
-    }
-    if name.ends_with(".conf") && folders.contains(&"stunnel") {
-        return Some(Format::Stunnel);
-    }
-    // nginx's own include folders: the sites and `conf.d` files a stock
-    // `nginx.conf` includes, read on their own where the node leaves that
-    // file out (the official image's `conf.d/default.conf` mount).
-    if let [.., program, folder] = folders
-        && (*program == "nginx" || program.starts_with("nginx-"))
-        && ((matches!(*folder, "conf.d" | "http.d") && name.ends_with(".conf"))
-            || *folder == "sites-enabled")
-    {
-        return Some(Format::Nginx);
-    }
-    let exact = match name {
-        "portal-ext.properties" => Some(Format::LiferayProperties),
-        "nginx.conf" => Some(Format::Nginx),
-        "redis.conf" | "sentinel.conf" => Some(Format::Redis),
-        "stunnel.conf" => Some(Format::Stunnel),
-        "csync2.cfg" => Some(Format::Csync2),
-        "hosts" => Some(Format::Hosts),
-        "setup.properties" | "setup.properties.last" => Some(Format::GluuSetup),
-        "setenv.sh" => Some(Format::TomcatSetenv),
-        "gradle.properties" => Some(Format::GradleProperties),
-        _ => None,
-    };
-    if exact.is_some() {
-        return exact;
-    }
-    if let Some(kind) = crate::deploy::DescriptorKind::of_name(name) {
-        return Some(match kind {
-            crate::deploy::DescriptorKind::Compose => Format::Compose,
-            crate::deploy::DescriptorKind::Dockerfile => Format::Dockerfile,
-            crate::deploy::DescriptorKind::EnvFile => Format::EnvFile,
-            crate::deploy::DescriptorKind::Script => Format::ShellScript,
-            crate::deploy::DescriptorKind::Supervisor => Format::Supervisor,
-        });
-    }
-    let pattern = |prefix: &str, suffix: &str| name.starts_with(prefix) && name.ends_with(suffix);
-    if pattern("portal-", ".properties") {
-        Some(Format::LiferayProperties)
-    } else if name.ends_with(".config") && is_pid_file_name(name, folders) {
-        Some(Format::OsgiConfig)
-    } else if pattern("redis-", ".conf") {
-        Some(Format::Redis)
-    } else if pattern("csync2", ".cfg") || pattern("csync2", ".conf") {
-        Some(Format::Csync2)
-    } else if pattern("gateway-config", ".xml") {
-        Some(Format::KaazingXml)
-    } else {
-        None
-    }
-}
-
-/// Whether a `.config` file is an OSGi configuration: in `osgi/configs/`,
-/// or named after a dotted PID (`com.example.Thing.config`,
-/// `...Configuration~default.config`); not a .NET `Web.config`,
-/// `App.config` or `packages.config`.
-fn is_pid_file_name(name: &str, folders: &[&str]) -> bool {
-    if folders.windows(2).any(|w| w == ["osgi", "configs"]) {
-        return true;
-    }
-    let stem = name.strip_suffix(".config").unwrap_or(name);
-    let pid = stem.split(['~', '-', '_']).next().unwrap_or(stem);
-    pid.matches('.').count() >= 2
-        && pid
-            .split('.')
-            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
-/// Guesses a format from the first bytes of a file: an XML root element
-/// `gateway-config` is KAAZING, an INI `[section]` with `accept`/`connect`
-/// is stunnel.
-#[must_use]
-/// A format a file's name gave, checked against its first bytes where
-/// names mislead: a stunnel configuration named after the service it
-/// tunnels (`redis-client.conf`), a template of a configuration (ERB,
-/// Jinja) rather than the configuration, a `setup.properties` of some
-/// other program than Gluu's setup.
-pub fn confirmed(format: Format, head: impl FnOnce() -> Option<Vec<u8>>) -> Option<Format> {
-    if !matches!(
-        format,
-        Format::Redis | Format::Nginx | Format::Stunnel | Format::Csync2 | Format::GluuSetup
-    ) {
-        return Some(format);
-    }
-    let Some(head) = head() else {
-        return Some(format);
-    };
-    let text = String::from_utf8_lossy(&head);
-    if ["<%", "{{", "{%"]
-        .iter()
-        .any(|marker| text.contains(marker))
-    {
-        return None;
-    }
-    match format {
-        Format::Redis if sniff(&head) == Some(Format::Stunnel) => Some(Format::Stunnel),
-        Format::GluuSetup if !looks_like_gluu_setup(&text) => None,
-        _ => Some(format),
-    }
-}
-
-/// Whether a file is one of the samples a product's distribution ships
-/// beside its configuration: the KAAZING gateway serves `web/` as static
-/// content, and its `web/extras/samples/cluster/*.xml` are examples.
-#[must_use]
-pub fn is_distribution_sample(format: Format, path: &str) -> bool {
-    format == Format::KaazingXml
-        && (path.starts_with("web/extras/") || path.contains("/web/extras/"))
-}
-
-/// Keys every Gluu `setup.properties` writes (the generic name is used by
-/// other programs too).
-fn looks_like_gluu_setup(text: &str) -> bool {
-    const GLUU_KEYS: &[&str] = &[
-        "installoxauth",
-        "installoxtrust",
-        "installldap",
-        "orgname",
-        "ldappass",
-        "oxauth",
-        "oxtrust",
-        "inumorg",
-        "admin_email",
-        "gluu",
-    ];
-    let lower = text.to_ascii_lowercase();
-    GLUU_KEYS.iter().any(|key| lower.contains(key))
-}
-
-#[must_use]
-pub fn sniff(head: &[u8]) -> Option<Format> {
-    let text = String::from_utf8_lossy(head);
-    if let Some(root) = xml_root_element(&text) {
-        return (root == "gateway-config" || root.ends_with(":gateway-config"))
-            .then_some(Format::KaazingXml);
-    }
-    let mut section = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') && line.ends_with(']') {
-            section = true;
-        } else if section {
-            let key = line.split('=').next().unwrap_or("").trim();
-            if key == "accept" || key == "connect" {
-                return Some(Format::Stunnel);
-            }
-        }
-    }
-    looks_like_redis(&text).then_some(Format::Redis)
-}
-
-/// Directives nearly every `redis.conf` or `sentinel.conf` writes.
-const REDIS_DIRECTIVES: &[&str] = &[
-    "port",
-    "bind",
-    "save",
-    "dir",
-    "dbfilename",
-    "appendonly",
-    "appendfilename",
-    "daemonize",
-    "pidfile",
-    "logfile",
-    "loglevel",
-    "databases",
-    "maxmemory",
-    "maxmemory-policy",
-    "requirepass",
-    "masterauth",
-    "masteruser",
-    "replicaof",
-    "slaveof",
-    "protected-mode",
-    "tcp-backlog",
-    "tcp-keepalive",
-    "timeout",
-    "cluster-enabled",
-    "cluster-config-file",
-    "cluster-node-timeout",
-    "sentinel",
-    "tls-port",
-    "tls-cert-file",
-    "tls-key-file",
-    "notify-keyspace-events",
-    "repl-diskless-sync",
-    "repl-diskless-sync-delay",
-    "supervised",
-    "always-show-logo",
-    "rdbcompression",
-    "rdbchecksum",
-    "stop-writes-on-bgsave-error",
-    "replica-read-only",
-    "slave-read-only",
-    "lazyfree-lazy-eviction",
-    "io-threads",
-    "aclfile",
-    "user",
-    "include",
-    "loadmodule",
-    "enable-debug-command",
-    "appendfsync",
-];
-
-/// Whether a `.conf` of no known name is a Redis configuration: several
-/// lines, every one a `name args` line whose name Redis configurations
-/// use (no `=`, `{` or `;` as stunnel and nginx write).
-fn looks_like_redis(text: &str) -> bool {
-    let mut known = 0;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if line.contains(['{', '}', ';'])
-            || line
-                .split_whitespace()
-                .next()
-                .is_some_and(|w| w.contains('='))
-        {
-            return false;
-        }
-        let name = line
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if REDIS_DIRECTIVES.contains(&name.as_str()) {
-            known += 1;
-        } else if !name.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
-            return false;
-        }
-    }
-    known >= 2
-}
-
-/// The name of the first element of an XML text, skipping the prolog.
-fn xml_root_element(text: &str) -> Option<&str> {
-    let mut rest = text.trim_start_matches('\u{feff}');
-    loop {
-        rest = rest.trim_start();
-        if let Some(after) = rest.strip_prefix("<?") {
-            rest = &after[after.find("?>")? + 2..];
-        } else if let Some(after) = rest.strip_prefix("<!--") {
-            rest = &after[after.find("-->")? + 3..];
-        } else if let Some(after) = rest.strip_prefix("<!") {
-            rest = &after[after.find('>')? + 1..];
-        } else if let Some(after) = rest.strip_prefix('<') {
-            let end = after
-                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-                .unwrap_or(after.len());
-            return Some(&after[..end]);
-        } else {
-            return None;
-        }
-    }
 }
 
 #[cfg(test)]
@@ -1124,21 +813,30 @@ mod tests {
     #[test]
     fn sniffing() {
         assert_eq!(
-            sniff(b"<?xml version=\"1.0\"?>\n<!-- c -->\n<gateway-config xmlns=\"x\">"),
+            sniff(
+                "x.conf",
+                b"<?xml version=\"1.0\"?>\n<!-- c -->\n<gateway-config xmlns=\"x\">"
+            ),
             Some(Format::KaazingXml)
         );
-        assert_eq!(sniff(b"<beans/>"), None);
+        assert_eq!(sniff("x.conf", b"<beans/>"), None);
         assert_eq!(
-            sniff(b"pid = /run/x.pid\n[redis]\naccept = 6379\n"),
+            sniff("x.conf", b"pid = /run/x.pid\n[redis]\naccept = 6379\n"),
             Some(Format::Stunnel)
         );
-        assert_eq!(sniff(b"port 6379\n"), None);
+        assert_eq!(sniff("x.conf", b"port 6379\n"), None);
         assert_eq!(
-            sniff(b"# primary\nport 6382\nrepl-diskless-sync yes\nsave \"\"\n"),
+            sniff(
+                "x.conf",
+                b"# primary\nport 6382\nrepl-diskless-sync yes\nsave \"\"\n"
+            ),
             Some(Format::Redis)
         );
-        assert_eq!(sniff(b"worker_processes 1;\nevents { }\n"), None);
-        assert_eq!(sniff(b"[program:x]\ncommand=redis-server a.conf\n"), None);
+        assert_eq!(sniff("x.conf", b"worker_processes 1;\nevents { }\n"), None);
+        assert_eq!(
+            sniff("x.conf", b"[program:x]\ncommand=redis-server a.conf\n"),
+            None
+        );
     }
 
     #[test]
@@ -1248,8 +946,12 @@ mod tests {
         );
         assert_eq!(names(&d), ["s1"]);
         assert!(d.ignored.contains(&"lb/hosts".to_string()));
-        assert!(is_ansible_inventory(b"gluu-main ansible_host=1.2.3.4\n"));
-        assert!(!is_ansible_inventory(b"127.0.0.1 localhost\nbad line\n"));
+        assert!(crate::formats::hosts::format::is_ansible_inventory(
+            b"gluu-main ansible_host=1.2.3.4\n"
+        ));
+        assert!(!crate::formats::hosts::format::is_ansible_inventory(
+            b"127.0.0.1 localhost\nbad line\n"
+        ));
     }
 
     #[test]

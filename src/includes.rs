@@ -21,22 +21,10 @@ use crate::formats::{Format, ReferenceKind};
 
 use crate::layout::ROOT_FOLDERS;
 
-/// The folders where each program usually keeps its configuration, for
-/// mapping absolute paths in a flat layout; the longest match wins.
+/// The folders where the program of `format` usually keeps its
+/// configuration, for mapping absolute paths in a flat layout.
 fn usual_folders(format: Format) -> &'static [&'static str] {
-    match format {
-        Format::Nginx => &[
-            "/etc/nginx/",
-            "/usr/local/nginx/conf/",
-            "/usr/local/etc/nginx/",
-            "/opt/nginx/conf/",
-            "/usr/local/openresty/nginx/conf/",
-        ],
-        Format::Redis => &["/etc/redis/", "/usr/local/etc/redis/", "/etc/"],
-        Format::Stunnel => &["/etc/stunnel/", "/usr/local/etc/stunnel/"],
-        Format::Csync2 => &["/etc/csync2/", "/usr/local/etc/csync2/", "/etc/"],
-        _ => &[],
-    }
+    format.spec().program_paths().usual_folders
 }
 
 /// Whether the node path `path` (relative to the node's `/`, no leading
@@ -44,12 +32,8 @@ fn usual_folders(format: Format) -> &'static [&'static str] {
 /// (`etc/nginx/nginx.conf`).
 #[must_use]
 pub fn is_default_main(format: Format, path: &str) -> bool {
-    let name = match format {
-        Format::Nginx => "nginx.conf",
-        Format::Redis => "redis.conf",
-        Format::Stunnel => "stunnel.conf",
-        Format::Csync2 => "csync2.cfg",
-        _ => return false,
+    let Some(name) = format.spec().program_paths().main_file else {
+        return false;
     };
     usual_folders(format).iter().any(|folder| {
         path.strip_prefix(&folder[1..])
@@ -57,52 +41,21 @@ pub fn is_default_main(format: Format, path: &str) -> bool {
     })
 }
 
-/// Files nginx packages install in its configuration folder, which a
-/// repository holding a node's own files usually leaves out (Debian and
-/// Ubuntu's `nginx-common`, the nginx.org packages, Fedora, Alpine).
-const NGINX_PACKAGE_FILES: &[&str] = &[
-    "mime.types",
-    "fastcgi_params",
-    "fastcgi.conf",
-    "proxy_params",
-    "scgi_params",
-    "uwsgi_params",
-    "koi-utf",
-    "koi-win",
-    "win-utf",
-    "snippets/fastcgi-php.conf",
-    "snippets/snakeoil.conf",
-];
-
-/// Folders nginx packages create empty and include with a pattern: an
-/// empty one is the normal state of a fresh install (and git keeps no
-/// empty folders).
-const NGINX_PACKAGE_GLOBS: &[&str] = &[
-    "conf.d/*.conf",
-    "modules-enabled/*.conf",
-    "sites-enabled/*",
-    "sites-enabled/*.conf",
-    "default.d/*.conf",
-    "http.d/*.conf",
-    "stream.d/*.conf",
-];
-
 /// Whether a reference of a `format` file may name nothing in the tree
 /// without a fault: a file or an include folder the program's package
 /// provides.
 #[must_use]
 pub fn may_be_absent(format: Format, value: &str, kind: ReferenceKind) -> bool {
-    if format != Format::Nginx {
-        return false;
-    }
+    let paths = format.spec().program_paths();
     let value = value.trim();
-    let relative = usual_folders(Format::Nginx)
+    let relative = paths
+        .usual_folders
         .iter()
         .find_map(|folder| value.strip_prefix(*folder))
         .unwrap_or(value);
     match kind {
-        ReferenceKind::File => NGINX_PACKAGE_FILES.contains(&relative),
-        ReferenceKind::Glob => NGINX_PACKAGE_GLOBS.contains(&relative),
+        ReferenceKind::File => paths.package_files.contains(&relative),
+        ReferenceKind::Glob => paths.package_globs.contains(&relative),
         ReferenceKind::Directory => false,
     }
 }
@@ -213,7 +166,7 @@ pub fn locate(
     // Redis reads a relative include from its working directory, which
     // the files do not say: the file's folder, the node's, and the
     // program's usual folder are tried, and a miss is no fault.
-    if format == Format::Redis {
+    if format.spec().program_paths().relative_to_working_dir {
         let mut candidates = Vec::new();
         if let Some(relative) = join(base, value)
             .as_deref()

@@ -2,12 +2,12 @@
 //! test and the fuzz targets: no panic, every range inside the text and on
 //! character boundaries, the same input giving the same output.
 
-use crate::formats::decode::{self, Encoding};
+use crate::formats::decode::{self};
 use crate::formats::{self, Format};
 
 /// Decodes and parses `bytes` as `format` twice and checks the invariants.
 pub fn check_format(format: Format, bytes: &[u8]) -> Result<(), String> {
-    let Ok((text, decode_errors)) = decode::decode(bytes.to_vec(), Encoding::of(format)) else {
+    let Ok((text, decode_errors)) = decode::decode(bytes.to_vec(), format.spec().encoding()) else {
         return Ok(()); // Not text: reported as unreadable, nothing to parse.
     };
     let doc = formats::parse(format, &text);
@@ -31,8 +31,8 @@ pub fn check_format(format: Format, bytes: &[u8]) -> Result<(), String> {
         }
     }
     // The common tree keeps the document's ranges.
-    let tree = crate::tree::lower(&doc, &text);
-    let mut stack: Vec<&crate::tree::TreeNode> = tree.entries.iter().collect();
+    let tree = doc.tree(&text);
+    let mut stack: Vec<&crate::formats::tree::TreeNode> = tree.entries.iter().collect();
     while let Some(node) = stack.pop() {
         for range in std::iter::once(node.range)
             .chain(std::iter::once(node.name_range))

@@ -8,8 +8,6 @@
 //! Everything here works on `/`-separated paths, so it applies alike to a
 //! folder on disk and to files held in memory.
 
-use crate::formats::Format;
-
 /// Top folders of a file system: a node folder holding one of them mirrors
 /// the machine's `/`.
 pub const ROOT_FOLDERS: &[&str] = &[
@@ -70,57 +68,9 @@ pub fn in_non_node_folder(path: &str) -> bool {
 
 /// The folder of a Tomcat installation (`tomcat`, `tomcat-9.0.56`,
 /// `apache-tomcat-8.5`): Liferay's home is the folder above it.
-fn is_tomcat_folder(name: &str) -> bool {
+#[must_use]
+pub fn is_tomcat_folder(name: &str) -> bool {
     name == "tomcat" || name.starts_with("tomcat-") || name.starts_with("apache-tomcat")
-}
-
-/// The length of the home folder's prefix in `path`, the folder where the
-/// node of a `format` file at `path` begins (`0`: the top of `path`).
-///
-/// A path through one of [`ROOT_FOLDERS`] is rooted: the node begins
-/// above the first of them. Otherwise the product's own layout decides:
-/// a gateway's `conf/`, Liferay's `osgi/configs/` and Tomcat folder, and
-/// nginx's `conf/` lie inside the node; any other file sits in its
-/// node's folder.
-#[must_use]
-pub fn home_len(path: &str, format: Format) -> usize {
-    let parts: Vec<&str> = path.split('/').collect();
-    let folders = &parts[..parts.len() - 1];
-    let prefix_len = |count: usize| -> usize {
-        if count == 0 {
-            0
-        } else {
-            parts[..count].iter().map(|p| p.len() + 1).sum::<usize>() - 1
-        }
-    };
-    if let Some(at) = folders.iter().position(|f| ROOT_FOLDERS.contains(f)) {
-        return prefix_len(at);
-    }
-    let depth = folders.len();
-    let ends_with = |tail: &[&str]| depth >= tail.len() && folders[depth - tail.len()..] == *tail;
-    let home = match format {
-        Format::OsgiConfig | Format::OsgiCfg => folders
-            .windows(2)
-            .position(|w| w == ["osgi", "configs"])
-            .unwrap_or(depth),
-        Format::TomcatSetenv | Format::LiferayProperties => {
-            match folders.iter().position(|f| is_tomcat_folder(f)) {
-                Some(at) => at,
-                // `bin/setenv.sh` of a Tomcat whose folder has another name.
-                None if format == Format::TomcatSetenv && ends_with(&["bin"]) => depth - 1,
-                None => depth,
-            }
-        }
-        Format::KaazingXml | Format::Nginx if ends_with(&["conf"]) => depth - 1,
-        _ => depth,
-    };
-    prefix_len(home)
-}
-
-/// The home folder of a `format` file at `path` (see [`home_len`]).
-#[must_use]
-pub fn home_of(path: &str, format: Format) -> &str {
-    &path[..home_len(path, format)]
 }
 
 /// Environments of a Liferay Workspace: its `configs/<environment>/`
@@ -153,70 +103,9 @@ pub fn workspace_environment<'a>(workspace: &str, path: &'a str) -> Option<&'a s
     (!file.is_empty()).then_some(environment)
 }
 
-/// Whether a file a Liferay Workspace environment holds is one the portal
-/// reads (portal properties, OSGi configurations, `setenv`).
-#[must_use]
-pub fn is_liferay_format(format: Format) -> bool {
-    matches!(
-        format,
-        Format::LiferayProperties | Format::OsgiConfig | Format::OsgiCfg | Format::TomcatSetenv
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn homes_of_rooted_and_flat_nodes() {
-        let cases = [
-            (
-                "gluu-nginx/etc/nginx/nginx.conf",
-                Format::Nginx,
-                "gluu-nginx",
-            ),
-            (
-                "gluu-main/opt/gluu-server-3.1.4/install/community-edition-setup/setup.properties",
-                Format::GluuSetup,
-                "gluu-main",
-            ),
-            ("s1/usr/local/etc/redis/sentinel.conf", Format::Redis, "s1"),
-            ("etc/hosts", Format::Hosts, ""),
-            (
-                "member1/conf/gateway-config.xml",
-                Format::KaazingXml,
-                "member1",
-            ),
-            ("lb/conf/nginx.conf", Format::Nginx, "lb"),
-            (
-                "app1/osgi/configs/a.b.C~x.config",
-                Format::OsgiConfig,
-                "app1",
-            ),
-            ("app1/tomcat/bin/setenv.sh", Format::TomcatSetenv, "app1"),
-            (
-                "app1/tomcat-9.0.56/webapps/ROOT/WEB-INF/classes/portal-ext.properties",
-                Format::LiferayProperties,
-                "app1",
-            ),
-            ("x/bin/setenv.sh", Format::TomcatSetenv, "x"),
-            (
-                "app1/portal-ext.properties",
-                Format::LiferayProperties,
-                "app1",
-            ),
-            ("site-a/stunnel.conf", Format::Stunnel, "site-a"),
-            ("nginx.conf", Format::Nginx, ""),
-            (
-                "repo/clusters/c1/n1/redis.conf",
-                Format::Redis,
-                "repo/clusters/c1/n1",
-            ),
-        ];
-        for (path, format, home) in cases {
-            assert_eq!(home_of(path, format), home, "{path}");
-        }
-    }
 
     #[test]
     fn deployment_folders_hold_no_nodes() {

@@ -23,7 +23,6 @@
 //! ```
 
 pub mod custom;
-pub mod deploy;
 pub mod diagnostic;
 pub mod discover;
 pub mod disk;
@@ -40,7 +39,6 @@ pub mod limits;
 pub mod lsp;
 pub mod manifest;
 pub mod model;
-pub mod outline;
 pub mod redact;
 pub mod report;
 pub mod roots;
@@ -49,7 +47,6 @@ pub mod secrets;
 pub mod source;
 pub mod suggest;
 pub mod suppress;
-pub mod tree;
 pub mod versions;
 pub mod walk;
 pub mod workspace;

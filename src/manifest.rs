@@ -515,7 +515,10 @@ impl Reader {
                 name.range,
                 "format",
                 &name.value,
-                &Format::ALL.map(Format::name),
+                &Format::all()
+                    .into_iter()
+                    .map(Format::name)
+                    .collect::<Vec<_>>(),
             );
         }
     }

@@ -9,8 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::discover;
-use crate::formats::Format;
+use crate::formats::{self, Family, Format};
 use crate::layout;
 use crate::manifest;
 
@@ -142,8 +141,8 @@ fn deployment_above(folder: &Path, ceiling: &Path) -> Option<ClusterRoot> {
     let holds_compose = |dir: &Path| {
         std::fs::read_dir(dir).is_ok_and(|entries| {
             entries.flatten().any(|e| {
-                crate::deploy::DescriptorKind::of_name(&e.file_name().to_string_lossy())
-                    == Some(crate::deploy::DescriptorKind::Compose)
+                crate::formats::deploy::DescriptorKind::of_name(&e.file_name().to_string_lossy())
+                    == Some(crate::formats::deploy::DescriptorKind::Compose)
             })
         })
     };
@@ -303,7 +302,8 @@ fn holds_deployment(dir: &Path) -> bool {
     named
         || std::fs::read_dir(dir).is_ok_and(|entries| {
             entries.flatten().any(|e| {
-                crate::deploy::DescriptorKind::of_name(&e.file_name().to_string_lossy()).is_some()
+                crate::formats::deploy::DescriptorKind::of_name(&e.file_name().to_string_lossy())
+                    .is_some()
             })
         })
 }
@@ -447,19 +447,7 @@ fn list(dir: &Path, base: &Path, skip: Option<&Path>, budget: usize) -> Listing 
 /// The format of the file at `path` (cluster path `rel`): by name, then
 /// by content where the name allows it.
 fn classify_on_disk(path: &Path, rel: &str) -> Option<Format> {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    let format = match discover::classify(rel) {
-        Some(Format::Hosts) => {
-            let head = head_of(path)?;
-            (!discover::is_ansible_inventory(&head)).then_some(Format::Hosts)
-        }
-        Some(format) => discover::confirmed(format, || head_of(path)),
-        None if name.ends_with(".xml") || name.ends_with(".conf") => {
-            discover::sniff(&head_of(path)?)
-        }
-        None => None,
-    }?;
-    (!discover::is_distribution_sample(format, rel)).then_some(format)
+    formats::recognise(rel, || head_of(path))
 }
 
 fn head_of(path: &Path) -> Option<Vec<u8>> {
@@ -515,7 +503,7 @@ fn shape_of(listing: &Listing, base: &Path) -> Shape {
         {
             continue;
         }
-        if layout::is_liferay_format(*format)
+        if format.spec().family() == Family::Liferay
             && let Some((workspace, environment)) = workspace_of(path, listing, base)
         {
             let environments = shape.workspaces.entry(workspace).or_default();
@@ -524,7 +512,7 @@ fn shape_of(listing: &Listing, base: &Path) -> Shape {
             }
             continue;
         }
-        homes.insert(layout::home_of(path, *format).to_string());
+        homes.insert(formats::home_of(path, *format).to_string());
     }
     // A folder that mirrors a machine's `/` (it holds `etc/`, `usr/`, ...
     // with files) is one node: homes below it are its own folders.
@@ -701,24 +689,25 @@ fn deployments(listing: &Listing, base: &Path) -> Vec<(String, Vec<String>)> {
     for (rel, _) in &listing.files {
         let name = rel.rsplit('/').next().unwrap_or(rel);
         let below = rel.strip_prefix(listing.prefix.as_str()).unwrap_or(rel);
-        if !crate::deploy::may_be_compose(name) || layout::in_tooling_folder(below) {
+        if !crate::formats::deploy::may_be_compose(name) || layout::in_tooling_folder(below) {
             continue;
         }
         let Some(text) = small_text(&base.join(rel)) else {
             continue;
         };
-        let (claims, portals) = crate::deploy::compose_services(rel, &text, &sorted);
-        let claims: Vec<crate::deploy::Claim> = claims
+        let (claims, portals) = crate::formats::deploy::compose_services(rel, &text, &sorted);
+        let claims: Vec<crate::formats::deploy::Claim> = claims
             .into_iter()
             .filter(|claim| {
                 // A configuration file by its name here, or by its place
                 // in the container (`./proxy/` at `/etc/nginx/conf.d/`).
                 let configures = |path: &str| {
                     configuration.contains(path)
-                        || crate::deploy::place_in_container(std::slice::from_ref(claim), path)
-                            .is_some_and(|t| {
-                                discover::classify(t.trim_start_matches('/')).is_some()
-                            })
+                        || crate::formats::deploy::place_in_container(
+                            std::slice::from_ref(claim),
+                            path,
+                        )
+                        .is_some_and(|t| formats::classify(t.trim_start_matches('/')).is_some())
                 };
                 if claim.folder {
                     let prefix = format!("{}/", claim.source);
@@ -914,7 +903,7 @@ fn plan_file(file: &Path, format: Format, ceiling: &Path) -> Vec<ClusterRoot> {
     if layout::in_non_node_folder(&rel) {
         return plan_folder(folder, ceiling);
     }
-    if layout::is_liferay_format(format) {
+    if format.spec().family() == Family::Liferay {
         let listing = Listing::default();
         if let Some((workspace, environment)) = workspace_of(&rel, &listing, &base) {
             let folder = base.join(&workspace);
@@ -926,7 +915,7 @@ fn plan_file(file: &Path, format: Format, ceiling: &Path) -> Vec<ClusterRoot> {
             return workspace_clusters(&folder, &chosen);
         }
     }
-    let home = layout::home_of(&rel, format);
+    let home = formats::home_of(&rel, format);
     vec![cluster_around_node(&base.join(home), ceiling)]
 }
 
@@ -983,7 +972,7 @@ fn cluster_around_node(node: &Path, ceiling: &Path) -> ClusterRoot {
             let name = e.file_name();
             let name = name.to_string_lossy();
             (layout::is_non_node_folder(&name) && e.path().is_dir())
-                || crate::deploy::is_descriptor_name(&name)
+                || crate::formats::deploy::is_descriptor_name(&name)
         })
     });
     if siblings || deployment {

@@ -1,9 +1,10 @@
-//! Which values are secrets. Their byte ranges are recorded on the source
-//! file so that no rendering of the text (snippets, LSP) ever shows them, and
-//! rules never put them in messages.
+//! Which values are secrets: key names that hold them, and the line scans
+//! that find them in any text. Each format marks its own secrets with these
+//! (`ParsedDocument::secrets`); their ranges are recorded on the source
+//! file so that no rendering of the text (snippets, LSP) ever shows them,
+//! and rules never put them in messages.
 
-use crate::formats::Document;
-use crate::source::{SourceFile, TextRange};
+use crate::source::TextRange;
 
 // Flags and paths about secrets are not secrets themselves.
 const NOT_SECRET: &[&str] = &[
@@ -44,7 +45,8 @@ const SECRET: &[&str] = &[
 ];
 
 /// Where the password of a `scheme://user:password@host/...` URL lies in it.
-fn dsn_password(url: &str) -> Option<std::ops::Range<usize>> {
+#[must_use]
+pub fn dsn_password(url: &str) -> Option<std::ops::Range<usize>> {
     let authority_start = url.find("://")? + 3;
     let authority_end = url[authority_start..]
         .find('/')
@@ -132,227 +134,14 @@ pub fn is_secret_key(key: &str) -> bool {
         && !is_nginx_pass(key)
 }
 
-/// The secret values a deployment descriptor's launch holds: variables
-/// with a secret's name (or a `LIFERAY_*` name decoding to one), values
-/// carrying `-Dname=value` options of secret names (`GATEWAY_OPTS`), and
-/// the argument of a command-line option with a secret's name
-/// (`--requirepass X`, `-Dkeystore.password=X`).
-fn deployment_secrets(launch: &crate::deploy::Launch) -> Vec<TextRange> {
-    let mut out = Vec::new();
-    let secret_option = |word: &str| {
-        let name = word.trim_start_matches('-');
-        let name = name
-            .strip_prefix('D')
-            .filter(|_| word.starts_with("-D"))
-            .unwrap_or(name);
-        let name = name.split('=').next().unwrap_or(name);
-        !name.is_empty() && is_secret_key(name)
-    };
-    for var in &launch.env {
-        let Some(value) = &var.value else { continue };
-        let name = &var.name.value;
-        let decoded = crate::model::liferay::env_to_property(name).unwrap_or_default();
-        if is_secret_key(name)
-            || is_secret_key(&decoded)
-            || value
-                .value
-                .split_whitespace()
-                .any(|w| w.starts_with('-') && secret_option(w))
-        {
-            out.push(value.range);
-        }
-    }
-    for command in &launch.commands {
-        for (name, value) in &command.assignments {
-            if is_secret_key(&name.value) {
-                out.push(value.range);
-            }
-        }
-        let mut after_secret_option = false;
-        for word in &command.words {
-            if after_secret_option
-                || (word.value.contains('=')
-                    && word.value.starts_with('-')
-                    && secret_option(&word.value))
-            {
-                out.push(word.range);
-            }
-            after_secret_option = word.value.starts_with("--")
-                && !word.value.contains('=')
-                && secret_option(&word.value);
-        }
-    }
-    out
-}
-
-/// Records on `file` the ranges of the secret values `document` holds.
-pub fn mark(file: &mut SourceFile, document: &Document) {
-    let text = file.text.clone();
-    let mut ranges: Vec<TextRange> = Vec::new();
-    match document {
-        Document::Properties(doc) => {
-            for entry in &doc.entries {
-                if is_secret_key(entry.key(&text)) {
-                    ranges.push(entry.value_range);
-                }
-            }
-        }
-        Document::OsgiConfig(doc) => {
-            for entry in &doc.entries {
-                if is_secret_key(&entry.key) {
-                    ranges.push(entry.value_range);
-                }
-            }
-        }
-        Document::Setenv(doc) => {
-            for assignment in &doc.assignments {
-                if is_secret_key(&assignment.name)
-                    || is_secret_key(
-                        &crate::model::liferay::env_to_property(&assignment.name)
-                            .unwrap_or_default(),
-                    )
-                {
-                    ranges.push(assignment.value_range);
-                }
-            }
-            for property in &doc.system_properties {
-                if is_secret_key(&property.name)
-                    && let Some(range) = property.value_range
-                {
-                    ranges.push(range);
-                }
-            }
-        }
-        Document::Nginx(doc) => {
-            // A configuration repeats a few dozen directive names.
-            let mut known: rustc_hash::FxHashMap<&str, bool> = rustc_hash::FxHashMap::default();
-            for (_, d) in doc.walk() {
-                let name = d.name(&text);
-                let secret = *known.entry(name).or_insert_with(|| is_secret_key(name));
-                if secret {
-                    ranges.extend(d.args.iter().map(|a| a.range));
-                } else if name == "set" {
-                    // `set $jwt_secret VALUE`
-                    if let [variable, value, ..] = d.args.as_slice()
-                        && is_secret_key(variable.text(&text).trim_start_matches('$'))
-                    {
-                        ranges.push(value.range);
-                    }
-                } else if name.ends_with("_set_header")
-                    || name.ends_with("_param")
-                    || name == "add_header"
-                {
-                    // `proxy_set_header Authorization "Basic ..."`
-                    if let [header, value, ..] = d.args.as_slice() {
-                        let header = header.text(&text);
-                        if is_secret_key(header)
-                            || header.eq_ignore_ascii_case("authorization")
-                            || header.to_ascii_lowercase().contains("token")
-                        {
-                            ranges.push(value.range);
-                        }
-                    }
-                }
-            }
-        }
-        Document::Redis(doc) => {
-            for d in &doc.directives {
-                if is_secret_key(&d.name) {
-                    ranges.extend(d.args.iter().map(|a| a.range));
-                } else if d.name.eq_ignore_ascii_case("sentinel")
-                    && d.args.first().is_some_and(|a| is_secret_key(&a.text))
-                {
-                    // `sentinel auth-pass MASTER PASSWORD`, `sentinel sentinel-pass PASSWORD`
-                    ranges.extend(d.args.iter().skip(1).last().map(|a| a.range));
-                } else if d.name == "user" {
-                    // `user NAME on >password #sha256 <password`
-                    ranges.extend(
-                        d.args
-                            .iter()
-                            .filter(|a| a.text.starts_with(['>', '<', '#']))
-                            .map(|a| a.range),
-                    );
-                }
-            }
-        }
-        Document::Stunnel(doc) => {
-            let options = doc
-                .global
-                .iter()
-                .chain(doc.services.iter().flat_map(|s| s.options.iter()));
-            ranges.extend(
-                options
-                    .filter(|o| is_secret_key(&o.name))
-                    .map(|o| o.value_range),
-            );
-        }
-        Document::Deployment(doc) => {
-            for launch in &doc.launches {
-                ranges.extend(deployment_secrets(launch));
-            }
-        }
-        // Key material: the whole file.
-        Document::Pem(_) | Document::Csync2Key(_) => {
-            ranges.push(TextRange::from_usize(0..text.len()));
-        }
-        Document::Xml(doc) => {
-            for element in doc.elements() {
-                for attribute in element.attributes.iter().filter(|a| is_secret_key(&a.name)) {
-                    ranges.push(attribute.value.range);
-                }
-                // `<password>...</password>`, `<aws.secret-key>`, and a
-                // `<property>` whose `<name>` is a secret's.
-                let secret = if element.local_name() == "property" {
-                    element
-                        .child("name")
-                        .and_then(crate::formats::xml::Element::text)
-                        .is_some_and(|n| is_secret_key(n.text.trim()))
-                } else {
-                    false
-                };
-                let texts = element.elements().filter(|c| {
-                    (secret && c.local_name() == "value") || is_secret_key(c.local_name())
-                });
-                // Everything between the tags, whatever it holds (entities,
-                // child elements, comments).
-                ranges.extend(texts.filter_map(|c| {
-                    let start = c.start_tag.end;
-                    let whole = c.range.slice(&text);
-                    let end = whole
-                        .rfind("</")
-                        .map_or(c.range.end, |at| c.range.start + at as u32);
-                    (start < end).then(|| TextRange::new(start, end))
-                }));
-            }
-        }
-        Document::Csync2(doc) => {
-            // `database pgsql://user:password@host/db`: the password part.
-            for statement in doc
-                .statements
-                .iter()
-                .filter(|s| s.keyword.text == "database")
-            {
-                for arg in &statement.args {
-                    if let Some(password) = dsn_password(arg.range.slice(&text)) {
-                        let start = arg.range.start + password.start as u32;
-                        ranges.push(TextRange::new(start, start + password.len() as u32));
-                    }
-                }
-            }
-        }
-        Document::Hosts(_) | Document::NotParsed => {}
-    }
-    if matches!(document, Document::Stunnel(_)) {
-        scan_psk_lines(&text, &mut ranges);
-    }
-    scan_lines(&text, &mut ranges);
-    scan_redis_cli_passwords(&text, &mut ranges);
-    scan_oracle_passwords(&text, &mut ranges);
-    scan_url_passwords(&text, &mut ranges);
-    // Several passes may find the same value.
-    ranges.sort_by_key(|r| (r.start, r.end));
-    ranges.dedup();
-    file.add_secrets(ranges);
+/// Adds to `ranges` the secrets the line scans find in any text, whatever
+/// its format: `key = value` lines of a secret key, command-line
+/// passwords, Oracle thin and URL passwords.
+pub fn scan(text: &str, ranges: &mut Vec<TextRange>) {
+    scan_lines(text, ranges);
+    scan_redis_cli_passwords(text, ranges);
+    scan_oracle_passwords(text, ranges);
+    scan_url_passwords(text, ranges);
 }
 
 /// Defence in depth, whatever the parser made of the file: on every line
@@ -425,7 +214,7 @@ fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
 
 /// The keys of a PSK file read as a stunnel configuration: on a line
 /// without `=` (no option) and no section, what follows `identity:`.
-fn scan_psk_lines(text: &str, ranges: &mut Vec<TextRange>) {
+pub fn scan_psk_lines(text: &str, ranges: &mut Vec<TextRange>) {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let content = line.trim();
@@ -629,10 +418,8 @@ mod tests {
     use super::*;
 
     fn masked(format: crate::formats::Format, text: &str) -> Vec<String> {
-        let document = crate::formats::parse(format, text);
-        let mut file = SourceFile::new("f", text);
-        mark(&mut file, &document);
-        file.secrets()
+        crate::formats::parse(format, text)
+            .secrets(text)
             .iter()
             .map(|r| r.slice(text).to_string())
             .collect()

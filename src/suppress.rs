@@ -7,7 +7,7 @@
 //! (properties, shell).
 
 use crate::diagnostic::Diagnostic;
-use crate::formats::Format;
+use crate::formats::{CommentSyntax, Format};
 use crate::model::Cluster;
 use crate::source::{FileId, LineIndex, Span, TextRange};
 
@@ -43,10 +43,12 @@ impl Suppression {
 /// comments (PEM, csync2 keys).
 #[must_use]
 pub fn comment_for(format: Format, rule: &str) -> Option<String> {
-    match format {
-        Format::KaazingXml => Some(format!("<!-- {MARKER} ignore[{rule}] -->")),
-        Format::Pem | Format::Csync2Key => None,
-        _ => Some(format!("# {MARKER} ignore[{rule}]")),
+    match format.spec().comment_syntax() {
+        CommentSyntax::Xml => Some(format!("<!-- {MARKER} ignore[{rule}] -->")),
+        CommentSyntax::None => None,
+        CommentSyntax::Hash { .. } | CommentSyntax::HashBeforeEntries => {
+            Some(format!("# {MARKER} ignore[{rule}]"))
+        }
     }
 }
 
@@ -68,8 +70,8 @@ pub enum Placement {
 #[must_use]
 pub fn placement(format: Format, text: &str, lines: &LineIndex, line: usize) -> Option<Placement> {
     let line_text = |l: usize| lines.line_range(l, text).slice(text);
-    match format {
-        Format::KaazingXml => {
+    match format.spec().comment_syntax() {
+        CommentSyntax::Xml => {
             if line_text(line).trim_start().starts_with("<?xml") {
                 return Some(Placement::EndOf(line));
             }
@@ -82,13 +84,15 @@ pub fn placement(format: Format, text: &str, lines: &LineIndex, line: usize) -> 
             }
             Some(Placement::Before(first))
         }
-        Format::OsgiConfig => (0..line)
+        CommentSyntax::HashBeforeEntries => (0..line)
             .all(|l| {
                 let t = line_text(l).trim();
                 t.is_empty() || t.starts_with('#')
             })
             .then_some(Placement::Before(line)),
-        _ if continues_lines(format) => {
+        CommentSyntax::Hash {
+            continued_lines: true,
+        } => {
             let mut first = line;
             while first > 0 && is_continued(text, lines, first - 1) {
                 first -= 1;
@@ -112,8 +116,10 @@ fn inside_tag(before: &str) -> bool {
 /// the next one.
 fn continues_lines(format: Format) -> bool {
     matches!(
-        format,
-        Format::LiferayProperties | Format::GluuSetup | Format::OsgiCfg | Format::TomcatSetenv
+        format.spec().comment_syntax(),
+        CommentSyntax::Hash {
+            continued_lines: true
+        }
     )
 }
 

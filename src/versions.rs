@@ -248,7 +248,9 @@ pub fn infer(cluster: &crate::model::Cluster) -> Versions {
     for file in files {
         let path = &file.source.path;
         if file.format == Some(Format::GradleProperties)
-            && let Some(doc) = file.document.as_properties()
+            && let Some(doc) = file
+                .document
+                .get::<crate::formats::properties::PropertiesDocument>()
         {
             let text = &file.source.text;
             for key in [
@@ -268,7 +270,10 @@ pub fn infer(cluster: &crate::model::Cluster) -> Versions {
                 }
             }
         }
-        let Some(doc) = file.document.as_deployment() else {
+        let Some(doc) = file
+            .document
+            .get::<crate::formats::deploy::DeploymentDocument>()
+        else {
             continue;
         };
         for launch in &doc.launches {

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{self, Discovery};
 use crate::engine::{self, LintOptions};
-use crate::formats::decode::{self, Encoding, NotText};
+use crate::formats::decode::{self, NotText};
 use crate::formats::{self, Document, Format, Reference, ReferenceKind};
 use crate::includes;
 use crate::manifest::{self, Manifest};
@@ -22,7 +22,6 @@ use crate::rules::core::{
     include_cycle, include_glob_empty, include_not_found, layout_uncertain, manifest_error,
     parse_error, unreadable_file,
 };
-use crate::secrets;
 use crate::source::{FileId, SourceFile, Span, TextRange};
 
 /// What a cached parse is for.
@@ -444,7 +443,10 @@ impl Workspace {
         let environments: Vec<&str> = self
             .files
             .iter()
-            .filter(|f| discover::classify(&f.path).is_some_and(crate::layout::is_liferay_format))
+            .filter(|f| {
+                formats::classify(&f.path)
+                    .is_some_and(|f| f.spec().family() == formats::Family::Liferay)
+            })
             .filter_map(|f| crate::layout::workspace_environment("", &f.path))
             .filter(|e| *e != crate::layout::WORKSPACE_COMMON)
             .collect();
@@ -799,7 +801,7 @@ impl Workspace {
                 source: SourceFile::new(first.path, ""),
                 format: Some(first.format),
                 node: first.node.map(|n| node_id[n]),
-                document: Arc::new(Document::NotParsed),
+                document: Arc::new(Document::unparsed()),
                 includes: Vec::new(),
             });
             if let Some(node) = first.node {
@@ -845,7 +847,7 @@ impl Workspace {
                 source: SourceFile::new(unlistable.path.clone(), ""),
                 format: None,
                 node: None,
-                document: Arc::new(Document::NotParsed),
+                document: Arc::new(Document::unparsed()),
                 includes: Vec::new(),
             });
             diagnostics.push(
@@ -878,7 +880,10 @@ impl Workspace {
             .collect();
         while let Some(id) = pending.pop() {
             let file = &cluster.files[id.index()];
-            let Some(doc) = file.document.as_properties() else {
+            let Some(doc) = file
+                .document
+                .get::<crate::formats::properties::PropertiesDocument>()
+            else {
                 continue;
             };
             let path = &file.source.path;
@@ -1130,15 +1135,18 @@ impl Workspace {
     }
 
     /// What the cluster's compose files mount or build from its files (see
-    /// [`crate::deploy::claims`]), and their services that run the portal;
+    /// [`crate::formats::deploy::claims`]), and their services that run the portal;
     /// compose files in folders that hold no node (`_deploy/`) count too.
     /// Read before discovery, and once more when loaded: they are small.
-    fn compose_claims(&self, sorted_paths: &[String]) -> (Vec<crate::deploy::Claim>, Vec<String>) {
+    fn compose_claims(
+        &self,
+        sorted_paths: &[String],
+    ) -> (Vec<crate::formats::deploy::Claim>, Vec<String>) {
         let mut out = Vec::new();
         let mut services = Vec::new();
         for path in sorted_paths {
             if crate::layout::in_tooling_folder(path)
-                || !crate::deploy::may_be_compose(path.rsplit('/').next().unwrap_or(path))
+                || !crate::formats::deploy::may_be_compose(path.rsplit('/').next().unwrap_or(path))
             {
                 continue;
             }
@@ -1150,7 +1158,8 @@ impl Workspace {
                 continue;
             };
             let text = String::from_utf8_lossy(&bytes);
-            let (claims, portals) = crate::deploy::compose_services(path, &text, sorted_paths);
+            let (claims, portals) =
+                crate::formats::deploy::compose_services(path, &text, sorted_paths);
             out.extend(claims);
             services.extend(portals);
         }
@@ -1176,7 +1185,7 @@ impl Workspace {
                         source,
                         format: None,
                         node: None,
-                        document: Arc::new(Document::NotParsed),
+                        document: Arc::new(Document::unparsed()),
                         includes: Vec::new(),
                     });
                     Some(id)
@@ -1235,7 +1244,7 @@ impl Workspace {
             source: SourceFile::new(self.manifest_path.as_str(), text),
             format: None,
             node: None,
-            document: Arc::new(Document::NotParsed),
+            document: Arc::new(Document::unparsed()),
             includes: Vec::new(),
         });
         (id, parsed)
@@ -1462,7 +1471,7 @@ fn load(
 ) -> (ClusterFile, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let decoded = bytes.and_then(|bytes| {
-        decode::decode(bytes, Encoding::of(format)).map_err(|NotText::Binary| {
+        decode::decode(bytes, format.spec().encoding()).map_err(|NotText::Binary| {
             "the file is not text (it contains NUL bytes: a binary file, or UTF-16)".to_string()
         })
     });
@@ -1474,7 +1483,7 @@ fn load(
                 formats::parse_limited(format, &text, max_depth)
             };
             let mut source = SourceFile::new(path, text);
-            secrets::mark(&mut source, &document);
+            source.add_secrets(document.secrets(&source.text));
             for error in errors.iter().chain(document.errors()) {
                 diagnostics.push(
                     Diagnostic::new(
@@ -1494,7 +1503,7 @@ fn load(
                 )
                 .with_rule(unreadable_file::RULE.id, Severity::Error),
             );
-            (SourceFile::new(path, ""), Document::NotParsed)
+            (SourceFile::new(path, ""), Document::unparsed())
         }
     };
     (

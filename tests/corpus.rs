@@ -9,7 +9,7 @@ use std::fs;
 
 use common::{corpus, files_under};
 
-use clusterlint::formats::{self, Document, Format};
+use clusterlint::formats::{self, Format};
 use clusterlint::{LintOptions, Workspace};
 
 fn run_format(dir: &str, formats_to_try: &[Format]) -> usize {
@@ -210,9 +210,10 @@ fn documents_of_a_corpus_file_are_not_empty() {
     let corpus = corpus();
     let portal = corpus.join("properties/liferay-portal-basics/portal-impl/src/portal.properties");
     let text = fs::read_to_string(portal).unwrap();
-    let Document::Properties(doc) = formats::parse(Format::LiferayProperties, &text) else {
-        panic!()
-    };
+    let document = formats::parse(Format::LiferayProperties, &text);
+    let doc = document
+        .get::<formats::properties::PropertiesDocument>()
+        .unwrap();
     assert!(doc.entries.len() > 1000, "{} entries", doc.entries.len());
     assert!(
         doc.entries

@@ -1,4 +1,4 @@
-//! The KAAZING gateway schema table (`formats::kaazing_schema`) against the
+//! The KAAZING gateway schema table (`formats::xml::kaazing_schema`) against the
 //! XSDs it was generated from.
 //!
 //! * The facts are derived here again, independently of the generator: every
@@ -22,7 +22,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use clusterlint::formats::kaazing_schema::{
+use clusterlint::formats::xml::kaazing_schema::{
     Content, ContentProblem, ElementType, Namespace, Particle, Pattern, Placement, Schema,
     SimpleKind, Term, WhiteSpace, check_value, schema,
 };

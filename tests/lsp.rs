@@ -653,7 +653,7 @@ fn document_symbols_cover_every_format() {
         .iter()
         .filter(|f| !f.ends_with("clusterlint.toml") && !f.to_string_lossy().contains("expected"))
     {
-        let Some(format) = clusterlint::discover::classify(file.to_str().unwrap()) else {
+        let Some(format) = clusterlint::formats::classify(file.to_str().unwrap()) else {
             continue;
         };
         let result = client

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 
 use common::{corpus, files_under};
 
-use clusterlint::formats::decode::{self, Encoding};
+use clusterlint::formats::decode;
+use clusterlint::formats::outline::Symbol;
 use clusterlint::formats::{self, Document, Format};
-use clusterlint::outline::{Symbol, outline};
 use clusterlint::{TextRange, Workspace};
 
 /// Checks the invariants of `symbols` inside `bounds`; returns how many
@@ -55,7 +55,7 @@ fn check(symbols: &[Symbol], bounds: TextRange, text: &str, what: &str) -> usize
 
 fn check_document(document: &Document, text: &str, what: &str) -> usize {
     check(
-        &outline(document, text),
+        &document.outline(text),
         TextRange::from_usize(0..text.len()),
         text,
         what,
@@ -94,8 +94,8 @@ fn check_text(format: Format, text: &str, what: &str) -> usize {
     let mut count = 0;
     if text.len() <= LARGE {
         assert_eq!(
-            outline(&formats::parse(format, text), text),
-            outline(&formats::parse(format, text), text),
+            formats::parse(format, text).outline(text),
+            formats::parse(format, text).outline(text),
             "{what} as {format}: not deterministic"
         );
     }
@@ -136,7 +136,7 @@ fn corpus_outlines_are_valid() {
         for path in files {
             let bytes = fs::read(&path).unwrap();
             for &format in *formats_to_try {
-                let Ok((text, _)) = decode::decode(bytes.clone(), Encoding::of(format)) else {
+                let Ok((text, _)) = decode::decode(bytes.clone(), format.spec().encoding()) else {
                     continue;
                 };
                 symbols += check_text(format, &text, &path.display().to_string());
@@ -179,7 +179,7 @@ fn fixture_outlines_are_valid() {
             let text = &file.source.text;
             let what = format!("{}/{}", root.display(), file.source.path);
             symbols += check_document(&file.document, text, &what);
-            collect_kinds(&outline(&file.document, text), &mut kinds);
+            collect_kinds(&file.document.outline(text), &mut kinds);
             symbols += check_text(format, text, &what);
         }
     }
@@ -356,7 +356,7 @@ fn planted_secrets_never_reach_the_outline() {
     let mut outlined = Vec::new();
     for file in &analysis.cluster.files {
         let Some(format) = file.format else { continue };
-        let symbols = outline(&file.document, &file.source.text);
+        let symbols = file.document.outline(&file.source.text);
         let mut text = String::new();
         shown(&symbols, &mut text);
         for secret in PLANTED {
@@ -410,7 +410,7 @@ fn secret_keys_are_listed_by_name() {
     let mut names = Vec::new();
     for file in &analysis.cluster.files {
         let mut text = String::new();
-        shown(&outline(&file.document, &file.source.text), &mut text);
+        shown(&file.document.outline(&file.source.text), &mut text);
         names.extend(text.lines().map(ToString::to_string));
     }
     for name in [

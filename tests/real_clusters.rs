@@ -244,7 +244,7 @@ fn common_files(dir: &Path) -> Vec<PathBuf> {
             }
             if path.is_dir() {
                 stack.push(path);
-            } else if clusterlint::discover::classify(&name).is_some()
+            } else if clusterlint::formats::classify(&name).is_some()
                 || name.ends_with(".xml")
                 || name.ends_with(".conf")
             {

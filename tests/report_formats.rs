@@ -391,7 +391,7 @@ fn handmade_report() -> (tempfile::TempDir, String, Report) {
             source: SourceFile::new(path, text),
             format: None,
             node: None,
-            document: std::sync::Arc::new(Document::NotParsed),
+            document: std::sync::Arc::new(Document::unparsed()),
             includes: Vec::new(),
         });
     }

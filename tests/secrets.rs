@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use clusterlint::formats::Document;
+use clusterlint::formats;
 use clusterlint::report::{human, json};
 use clusterlint::secrets::is_secret_key;
 use clusterlint::{LintOptions, Workspace};
@@ -506,27 +506,36 @@ fn fixture_secrets_never_appear() {
         let mut secrets = Vec::new();
         for file in &report.cluster.files {
             let text = &file.source.text;
-            if let Document::Properties(doc) = &*file.document {
+            if let Some(doc) = file
+                .document
+                .get::<formats::properties::PropertiesDocument>()
+            {
                 for e in doc.entries.iter().filter(|e| is_secret_key(e.key(text))) {
                     secrets.push(e.value(text).to_string());
                 }
             }
-            if let Document::Redis(doc) = &*file.document {
+            if let Some(doc) = file.document.get::<formats::redis::RedisDocument>() {
                 for d in doc.directives.iter().filter(|d| is_secret_key(&d.name)) {
                     secrets.extend(d.args.iter().map(|a| a.text.clone()));
                 }
             }
-            if let Document::Csync2Key(doc) = &*file.document {
+            if let Some(doc) = file
+                .document
+                .get::<formats::csync2_key::Csync2KeyDocument>()
+            {
                 secrets.push(doc.key_range.slice(text).to_string());
             }
-            if let Document::Pem(_) = &*file.document {
+            if file.document.get::<formats::pem::PemDocument>().is_some() {
                 secrets.extend(
                     text.lines()
                         .filter(|l| !l.starts_with("-----"))
                         .map(ToString::to_string),
                 );
             }
-            if let Document::OsgiConfig(doc) = &*file.document {
+            if let Some(doc) = file
+                .document
+                .get::<formats::osgi_config::OsgiConfigDocument>()
+            {
                 secrets.extend(
                     doc.entries
                         .iter()

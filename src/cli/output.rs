@@ -223,12 +223,7 @@ fn describe(root: &str, report: &Report) -> String {
         for file in &node.files {
             let f = report.cluster.file(*file);
             let format = f.format.map_or("-", crate::formats::Format::name);
-            let note = if f.format.is_some_and(|f| !f.is_parsed()) {
-                " (not checked by this version)"
-            } else {
-                ""
-            };
-            let _ = writeln!(out, "    {} ({format}){note}", f.source.path);
+            let _ = writeln!(out, "    {} ({format})", f.source.path);
         }
     }
     for path in &report.ignored {

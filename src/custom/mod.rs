@@ -1,5 +1,5 @@
 //! The user's own checks, declared under `[[check]]` in `clusterlint.toml`:
-//! a path into the common tree ([`crate::tree`]) of some files of some
+//! a path into the common tree ([`crate::formats::tree`]) of some files of some
 //! nodes, and one assertion about what it finds. They report like the
 //! built-in rules (same diagnostics, suppressions, formats and language
 //! server). `read.rs` reads a check from the manifest, locating every
@@ -47,8 +47,8 @@ pub fn describe(cluster: &crate::model::Cluster) -> Vec<crate::report::RuleMeta>
 }
 
 use crate::diagnostic::Severity;
+use crate::formats::tree::TreePath;
 use crate::source::TextRange;
-use crate::tree::TreePath;
 
 /// One `[[check]]`.
 #[derive(Clone, Debug)]

@@ -4,8 +4,8 @@ use toml::de::{DeTable, DeValue};
 
 use super::{Assertion, Check, Target};
 use crate::diagnostic::Severity;
+use crate::formats::tree::TreePath;
 use crate::source::TextRange;
-use crate::tree::TreePath;
 
 type Value<'i> = toml::Spanned<DeValue<'i>>;
 

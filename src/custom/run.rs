@@ -6,11 +6,11 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::{Assertion, Check, Target};
 use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::formats::tree::{ConfigTree, TreeValue};
 use crate::model::{Cluster, NodeId, Role};
 use crate::rules::consensus;
 use crate::rules::core::manifest_error;
 use crate::source::{FileId, Span, TextRange};
-use crate::tree::{self, ConfigTree, TreeValue};
 
 /// An entry a check's path selected on one node.
 struct Found {
@@ -46,7 +46,7 @@ impl Trees {
     fn of(&mut self, cluster: &Cluster, file: FileId) -> &ConfigTree {
         self.0.entry(file).or_insert_with(|| {
             let f = cluster.file(file);
-            tree::lower(&f.document, &f.source.text)
+            f.document.tree(&f.source.text)
         })
     }
 }

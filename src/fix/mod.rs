@@ -170,7 +170,9 @@ impl Plan {
             .iter()
             .map(|change| {
                 let file = report.cluster.file(change.file);
-                let encoding = file.format.map_or(Encoding::Utf8Strict, Encoding::of);
+                let encoding = file
+                    .format
+                    .map_or(Encoding::Utf8Strict, |f| f.spec().encoding());
                 let text = apply(&file.source.text, &change.replacements);
                 write::write(root, change, &file.source.text, &text, encoding)
             })

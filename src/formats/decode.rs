@@ -1,6 +1,6 @@
 //! Bytes to text, the way each format's own reader decodes them.
 
-use crate::formats::{Format, ParseError};
+use crate::formats::ParseError;
 use crate::source::TextRange;
 
 /// How a format's reader turns bytes into characters.
@@ -17,30 +17,6 @@ pub enum Encoding {
     /// XML: the encoding its declaration names (ISO-8859-1 and US-ASCII as
     /// Latin-1), UTF-8 otherwise, strictly.
     Xml,
-}
-
-impl Encoding {
-    #[must_use]
-    pub const fn of(format: Format) -> Self {
-        match format {
-            Format::GluuSetup | Format::OsgiCfg | Format::GradleProperties => Self::Latin1,
-            Format::LiferayProperties | Format::OsgiConfig => Self::Utf8Strict,
-            Format::KaazingXml => Self::Xml,
-            Format::TomcatSetenv
-            | Format::Nginx
-            | Format::Redis
-            | Format::Stunnel
-            | Format::Csync2
-            | Format::Hosts
-            | Format::Pem
-            | Format::Csync2Key
-            | Format::Compose
-            | Format::Dockerfile
-            | Format::EnvFile
-            | Format::ShellScript
-            | Format::Supervisor => Self::Utf8Bytes,
-        }
-    }
 }
 
 /// Why a file's bytes cannot be treated as text at all.

@@ -1,27 +1,41 @@
-//! One parser per file format. Parsers know nothing of rules: each turns text
-//! into a spanned document plus located [`ParseError`]s, and never fails.
+//! File formats. Each built-in format is one folder: its parser (which
+//! knows nothing of rules: text in, a spanned document plus located
+//! [`ParseError`]s out, never failing) and its `format.rs`, which gives the
+//! pipeline everything else it needs of the format through [`FileFormat`]
+//! and [`ParsedDocument`]: recognising a file, the files it names, the
+//! common tree, the outline, its secrets, its comment syntax. Nothing
+//! outside a format's folder dispatches on the format.
+//!
+//! Adding a format: a folder with those two files, a [`Format`] variant and
+//! its line in [`BUILTIN`]; or, from outside the crate, [`register`].
 
 pub mod csync2;
 pub mod csync2_key;
 pub mod decode;
+pub mod deploy;
+mod document;
 pub mod hosts;
-pub mod kaazing_schema;
 pub mod nginx;
 pub mod osgi_config;
+pub mod outline;
 pub mod pem;
 pub mod properties;
 pub mod redis;
 pub mod setenv;
+mod spec;
 pub mod stunnel;
+pub mod tree;
 pub mod xml;
 
-use std::borrow::Cow;
 use std::fmt;
+use std::sync::RwLock;
 
-use crate::source::TextRange;
+pub use document::{Document, ParseError, ParsedDocument, Reference, ReferenceKind, is_glob};
+pub use spec::{Claim, CommentSyntax, Confirmation, Family, FileFormat, FilePath, ProgramPaths};
 
-/// The file formats clusterlint knows.
+/// A file format clusterlint reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Format {
     /// `portal-ext.properties` and other `portal-*.properties`.
     LiferayProperties,
@@ -35,9 +49,13 @@ pub enum Format {
     GluuSetup,
     /// KAAZING gateway XML.
     KaazingXml,
+    /// `nginx.conf` and the files it includes.
     Nginx,
+    /// `redis.conf`, `sentinel.conf`.
     Redis,
+    /// `stunnel.conf`.
     Stunnel,
+    /// `csync2.cfg`.
     Csync2,
     /// `/etc/hosts`.
     Hosts,
@@ -58,10 +76,65 @@ pub enum Format {
     /// A Gradle project's `gradle.properties` (a Liferay Workspace's
     /// product and bundle).
     GradleProperties,
+    /// A format added with [`register`].
+    Custom(CustomFormat),
+}
+
+/// A format added with [`register`]: its place in the registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CustomFormat(u16);
+
+/// The built-in formats, in the order of [`Format`]'s variants: on a tie,
+/// the one listed first recognises a file.
+static BUILTIN: [&dyn FileFormat; 19] = [
+    &properties::format::LIFERAY_PROPERTIES,
+    &osgi_config::format::OsgiConfigFormat,
+    &properties::format::OSGI_CFG,
+    &setenv::format::SetenvFormat,
+    &properties::format::GLUU_SETUP,
+    &xml::format::KaazingXmlFormat,
+    &nginx::format::NginxFormat,
+    &redis::format::RedisFormat,
+    &stunnel::format::StunnelFormat,
+    &csync2::format::Csync2Format,
+    &hosts::format::HostsFormat,
+    &pem::format::PemFormat,
+    &csync2_key::format::Csync2KeyFormat,
+    &deploy::format::COMPOSE,
+    &deploy::format::DOCKERFILE,
+    &deploy::format::ENV_FILE,
+    &deploy::format::SHELL_SCRIPT,
+    &deploy::format::SUPERVISOR,
+    &properties::format::GRADLE_PROPERTIES,
+];
+
+/// Formats added with [`register`], for the life of the process.
+static CUSTOM: RwLock<Vec<&'static dyn FileFormat>> = RwLock::new(Vec::new());
+
+/// Adds a format to every later check of this process: its files are
+/// recognised, parsed, checked by `[[check]]`s through its tree, masked
+/// where its secrets lie and outlined. Registering the same format again
+/// gives the same [`Format`]; `None` when another format has the name.
+pub fn register(format: &'static dyn FileFormat) -> Option<Format> {
+    let name = format.name();
+    if Format::BUILTIN.iter().any(|f| f.name() == name) {
+        return None;
+    }
+    let mut custom = CUSTOM
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(at) = custom.iter().position(|f| f.name() == name) {
+        return std::ptr::addr_eq(custom[at], format)
+            .then(|| Format::Custom(CustomFormat(u16::try_from(at).unwrap_or(u16::MAX))));
+    }
+    let at = u16::try_from(custom.len()).ok()?;
+    custom.push(format);
+    Some(Format::Custom(CustomFormat(at)))
 }
 
 impl Format {
-    pub const ALL: [Self; 19] = [
+    /// The built-in formats.
+    pub const BUILTIN: [Self; 19] = [
         Self::LiferayProperties,
         Self::OsgiConfig,
         Self::OsgiCfg,
@@ -83,71 +156,51 @@ impl Format {
         Self::GradleProperties,
     ];
 
+    /// Every format: the built-in ones, then those registered.
+    #[must_use]
+    pub fn all() -> Vec<Self> {
+        let custom = CUSTOM.read().map_or(0, |c| c.len());
+        let custom =
+            (0..custom).filter_map(|i| Some(Self::Custom(CustomFormat(u16::try_from(i).ok()?))));
+        Self::BUILTIN.into_iter().chain(custom).collect()
+    }
+
+    /// What the pipeline needs of the format.
+    #[must_use]
+    pub fn spec(self) -> &'static dyn FileFormat {
+        match self {
+            Self::Custom(CustomFormat(at)) => CUSTOM
+                .read()
+                .ok()
+                .and_then(|c| c.get(usize::from(at)).copied())
+                .unwrap_or(&UNKNOWN),
+            builtin => {
+                let at = Self::BUILTIN
+                    .iter()
+                    .position(|f| *f == builtin)
+                    .unwrap_or(0);
+                BUILTIN[at]
+            }
+        }
+    }
+
     /// The name used in `clusterlint.toml` `[files]` and in `--verbose` output.
     #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::LiferayProperties => "liferay-properties",
-            Self::OsgiConfig => "osgi-config",
-            Self::OsgiCfg => "osgi-cfg",
-            Self::TomcatSetenv => "tomcat-setenv",
-            Self::GluuSetup => "gluu-setup",
-            Self::KaazingXml => "kaazing-xml",
-            Self::Nginx => "nginx",
-            Self::Redis => "redis",
-            Self::Stunnel => "stunnel",
-            Self::Csync2 => "csync2",
-            Self::Hosts => "hosts",
-            Self::Pem => "pem",
-            Self::Csync2Key => "csync2-key",
-            Self::Compose => "compose",
-            Self::Dockerfile => "dockerfile",
-            Self::EnvFile => "env-file",
-            Self::ShellScript => "shell-script",
-            Self::Supervisor => "supervisor",
-            Self::GradleProperties => "gradle-properties",
-        }
+    pub fn name(self) -> &'static str {
+        self.spec().name()
     }
 
     /// Whether files of this format say how nodes are started rather than
     /// configure a program: they attach to nodes, and never make one.
     #[must_use]
-    pub const fn is_deployment(self) -> bool {
-        matches!(
-            self,
-            Self::Compose
-                | Self::Dockerfile
-                | Self::EnvFile
-                | Self::ShellScript
-                | Self::Supervisor
-                | Self::GradleProperties
-        )
+    pub fn is_deployment(self) -> bool {
+        self.spec().family() == Family::Deployment
     }
 
-    /// The descriptor kind of a deployment format.
-    #[must_use]
-    pub const fn descriptor(self) -> Option<crate::deploy::DescriptorKind> {
-        use crate::deploy::DescriptorKind;
-        match self {
-            Self::Compose => Some(DescriptorKind::Compose),
-            Self::Dockerfile => Some(DescriptorKind::Dockerfile),
-            Self::EnvFile => Some(DescriptorKind::EnvFile),
-            Self::ShellScript => Some(DescriptorKind::Script),
-            Self::Supervisor => Some(DescriptorKind::Supervisor),
-            _ => None,
-        }
-    }
-
+    /// The format of a name.
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// Whether this version of clusterlint parses the format (others are
-    /// classified and listed, not yet checked).
-    #[must_use]
-    pub const fn is_parsed(self) -> bool {
-        true
+        Self::all().into_iter().find(|f| f.name() == name)
     }
 }
 
@@ -157,389 +210,19 @@ impl fmt::Display for Format {
     }
 }
 
-/// A located problem a parser found. Messages never quote values (they may
-/// be secrets); keys and directive names are fine.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    pub range: TextRange,
-    pub message: Cow<'static, str>,
-}
+/// Stands for a custom format id that names no registered format (which
+/// [`register`] never hands out).
+struct Unknown;
 
-impl ParseError {
-    #[must_use]
-    pub fn new(range: TextRange, message: impl Into<Cow<'static, str>>) -> Self {
-        Self {
-            range,
-            message: message.into(),
-        }
-    }
-}
+static UNKNOWN: Unknown = Unknown;
 
-/// A parsed file of any format.
-#[derive(Clone, Debug)]
-pub enum Document {
-    Properties(properties::PropertiesDocument),
-    OsgiConfig(osgi_config::OsgiConfigDocument),
-    Setenv(setenv::SetenvDocument),
-    Nginx(nginx::NginxDocument),
-    Redis(redis::RedisDocument),
-    Stunnel(stunnel::StunnelDocument),
-    Csync2(csync2::Csync2Document),
-    Hosts(hosts::HostsDocument),
-    Pem(pem::PemDocument),
-    Csync2Key(csync2_key::Csync2KeyDocument),
-    Xml(xml::XmlDocument),
-    /// A deployment descriptor (compose file, Dockerfile, env file, script).
-    Deployment(crate::deploy::DeploymentDocument),
-    /// A format this version classifies but does not parse.
-    NotParsed,
-}
-
-/// How a reference names its target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReferenceKind {
-    /// One file; missing is an error when `required`.
-    File,
-    /// A glob (`*`, `?`, `[`): matching nothing is fine.
-    Glob,
-    /// Every file in a directory (stunnel `include`).
-    Directory,
-}
-
-/// A file another file names: an include, a certificate.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reference {
-    /// The path as written.
-    pub value: String,
-    /// Where it is written.
-    pub range: TextRange,
-    pub kind: ReferenceKind,
-    /// The format of the target.
-    pub format: Format,
-    /// Whether a missing target is an error (`core/include-not-found`).
-    pub required: bool,
-    /// Whether the target is read as the inside of the block the reference
-    /// stands in (a csync2 `config` within a `group`), not as a whole file.
-    pub fragment: bool,
-}
-
-/// Whether an include names several files (`*`, `?` or `[`), as `glob(3)`
-/// sees it.
-#[must_use]
-pub fn is_glob(path: &str) -> bool {
-    path.contains(['*', '?', '['])
-}
-
-impl Document {
-    #[must_use]
-    pub fn errors(&self) -> &[ParseError] {
-        match self {
-            Self::Properties(doc) => &doc.errors,
-            Self::OsgiConfig(doc) => &doc.errors,
-            Self::Setenv(doc) => &doc.errors,
-            Self::Nginx(doc) => &doc.errors,
-            Self::Redis(doc) => &doc.errors,
-            Self::Stunnel(doc) => &doc.errors,
-            Self::Csync2(doc) => &doc.errors,
-            Self::Pem(doc) => &doc.errors,
-            Self::Csync2Key(doc) => &doc.errors,
-            Self::Xml(doc) => &doc.errors,
-            Self::Deployment(doc) => &doc.errors,
-            Self::Hosts(_) | Self::NotParsed => &[],
-        }
+impl FileFormat for Unknown {
+    fn name(&self) -> &'static str {
+        "unknown"
     }
 
-    /// Ranges of the comments, for inline suppressions.
-    #[must_use]
-    pub fn comments(&self) -> &[TextRange] {
-        match self {
-            Self::Properties(doc) => &doc.comments,
-            Self::OsgiConfig(doc) => &doc.comments,
-            Self::Setenv(doc) => &doc.comments,
-            Self::Nginx(doc) => &doc.comments,
-            Self::Redis(doc) => &doc.comments,
-            Self::Stunnel(doc) => &doc.comments,
-            Self::Csync2(doc) => &doc.comments,
-            Self::Hosts(doc) => &doc.comments,
-            Self::Xml(doc) => &doc.comments,
-            Self::Pem(_) | Self::Csync2Key(_) | Self::Deployment(_) | Self::NotParsed => &[],
-        }
-    }
-
-    /// The files this document names (includes, certificates, keys), in
-    /// order.
-    #[must_use]
-    pub fn references(&self, text: &str) -> Vec<Reference> {
-        let include = |value: &str, range: TextRange, format: Format| {
-            let kind = if is_glob(value) {
-                ReferenceKind::Glob
-            } else {
-                ReferenceKind::File
-            };
-            Reference {
-                value: value.to_string(),
-                range,
-                kind,
-                format,
-                required: kind == ReferenceKind::File,
-                fragment: false,
-            }
-        };
-        let optional = |value: &str, range: TextRange, format: Format| Reference {
-            value: value.to_string(),
-            range,
-            kind: ReferenceKind::File,
-            format,
-            required: false,
-            fragment: false,
-        };
-        match self {
-            Self::Nginx(doc) => doc
-                .walk()
-                .filter(|(_, d)| d.name(text) == "include")
-                .filter_map(|(_, d)| match d.args.as_slice() {
-                    [arg] => Some(include(arg.text(text), arg.range, Format::Nginx)),
-                    _ => None,
-                })
-                .collect(),
-            Self::Redis(doc) => doc
-                .directives
-                .iter()
-                .filter(|d| d.name == "include")
-                .filter_map(|d| match d.args.as_slice() {
-                    [arg] => Some(include(&arg.text, arg.range, Format::Redis)),
-                    _ => None,
-                })
-                .collect(),
-            Self::Csync2(doc) => {
-                // csync2 reads a `config` file where the statement stands:
-                // inside a group, the file is the group's statements.
-                let configs = doc.includes.iter().map(|i| Reference {
-                    kind: ReferenceKind::File,
-                    required: true,
-                    fragment: doc
-                        .groups
-                        .iter()
-                        .any(|g| g.range.start < i.range.start && i.range.end <= g.range.end),
-                    ..include(&i.text, i.range, Format::Csync2)
-                });
-                let keys = doc
-                    .groups
-                    .iter()
-                    .flat_map(|g| &g.keys)
-                    .map(|k| optional(&k.text, k.range, Format::Csync2Key));
-                configs.chain(keys).collect()
-            }
-            Self::Stunnel(doc) => doc
-                .global
-                .iter()
-                .chain(doc.services.iter().flat_map(|s| s.options.iter()))
-                .filter_map(|o| match o.name.as_str() {
-                    "include" => Some(Reference {
-                        value: o.value.clone(),
-                        range: o.value_range,
-                        kind: ReferenceKind::Directory,
-                        format: Format::Stunnel,
-                        required: true,
-                        fragment: false,
-                    }),
-                    "cert" | "key" => Some(optional(&o.value, o.value_range, Format::Pem)),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// Every range the document holds, for invariant checks (in bounds, on
-    /// character boundaries) in tests and fuzzing.
-    #[must_use]
-    pub fn ranges(&self) -> Vec<TextRange> {
-        let mut out: Vec<TextRange> = self
-            .errors()
-            .iter()
-            .map(|e| e.range)
-            .chain(self.comments().iter().copied())
-            .collect();
-        match self {
-            Self::Properties(doc) => {
-                for e in &doc.entries {
-                    out.extend([e.key_range, e.value_range]);
-                }
-            }
-            Self::OsgiConfig(doc) => {
-                for e in &doc.entries {
-                    out.extend([e.key_range, e.value_range]);
-                    out.extend(e.items.iter().map(|i| i.range));
-                }
-                out.extend(doc.liferay_stop);
-            }
-            Self::Setenv(doc) => {
-                for a in &doc.assignments {
-                    out.extend([a.name_range, a.value_range]);
-                }
-                for p in &doc.system_properties {
-                    out.push(p.range);
-                    out.extend(p.value_range);
-                }
-            }
-            Self::Nginx(doc) => {
-                for (_, d) in doc.walk() {
-                    out.extend([d.range, d.name.range]);
-                    out.extend(d.args.iter().flat_map(|a| [a.range, a.inner_range()]));
-                    if let Some(block) = &d.block {
-                        out.push(block.open);
-                        out.extend(block.close);
-                    }
-                }
-            }
-            Self::Redis(doc) => {
-                for d in &doc.directives {
-                    out.extend([d.range, d.name_range]);
-                    out.extend(d.args.iter().map(|a| a.range));
-                }
-            }
-            Self::Stunnel(doc) => {
-                let options = doc
-                    .global
-                    .iter()
-                    .chain(doc.services.iter().flat_map(|s| s.options.iter()));
-                for o in options {
-                    out.extend([o.name_range, o.value_range]);
-                }
-                out.extend(doc.services.iter().map(|s| s.header));
-            }
-            Self::Csync2(doc) => {
-                for g in &doc.groups {
-                    out.extend([g.keyword, g.range]);
-                    out.extend(g.name.iter().map(|n| n.range));
-                    for h in &g.hosts {
-                        out.push(h.name.range);
-                        out.extend(h.peer.iter().map(|p| p.range));
-                    }
-                    let lists = [&g.keys, &g.includes, &g.excludes, &g.compare, &g.auto];
-                    out.extend(lists.iter().flat_map(|l| l.iter().map(|t| t.range)));
-                }
-                out.extend(doc.includes.iter().map(|i| i.range));
-            }
-            Self::Hosts(doc) => {
-                for e in &doc.entries {
-                    out.extend([e.address_range, e.range]);
-                    out.extend(e.names.iter().map(|n| n.range));
-                }
-            }
-            Self::Pem(doc) => out.extend(doc.blocks.iter().flat_map(|b| [b.range, b.end])),
-            Self::Csync2Key(doc) => out.push(doc.key_range),
-            Self::Xml(doc) => {
-                out.extend(doc.doctype);
-                for e in doc.elements() {
-                    out.extend([e.name_range, e.start_tag, e.range]);
-                    for a in &e.attributes {
-                        out.extend([a.name_range, a.value.range]);
-                    }
-                    for node in &e.children {
-                        if let xml::Node::Text(t) = node {
-                            out.push(t.range);
-                        }
-                    }
-                }
-            }
-            Self::Deployment(doc) => {
-                for launch in &doc.launches {
-                    out.extend(crate::deploy::texts(launch).map(|t| t.range));
-                }
-            }
-            Self::NotParsed => {}
-        }
-        out
-    }
-
-    #[must_use]
-    pub fn as_deployment(&self) -> Option<&crate::deploy::DeploymentDocument> {
-        match self {
-            Self::Deployment(doc) => Some(doc),
-            _ => None,
-        }
-    }
-
-    #[must_use]
-    pub fn as_properties(&self) -> Option<&properties::PropertiesDocument> {
-        match self {
-            Self::Properties(doc) => Some(doc),
-            _ => None,
-        }
-    }
-
-    #[must_use]
-    pub fn as_osgi_config(&self) -> Option<&osgi_config::OsgiConfigDocument> {
-        match self {
-            Self::OsgiConfig(doc) => Some(doc),
-            _ => None,
-        }
-    }
-
-    #[must_use]
-    pub fn as_setenv(&self) -> Option<&setenv::SetenvDocument> {
-        match self {
-            Self::Setenv(doc) => Some(doc),
-            _ => None,
-        }
-    }
-
-    #[must_use]
-    pub fn as_nginx(&self) -> Option<&nginx::NginxDocument> {
-        match self {
-            Self::Nginx(doc) => Some(doc),
-            _ => None,
-        }
-    }
-
-    #[must_use]
-    pub fn as_redis(&self) -> Option<&redis::RedisDocument> {
-        match self {
-            Self::Redis(doc) => Some(doc),
-            _ => None,
-        }
-    }
-
-    #[must_use]
-    pub fn as_stunnel(&self) -> Option<&stunnel::StunnelDocument> {
-        match self {
-            Self::Stunnel(doc) => Some(doc),
-            _ => None,
-        }
-    }
-
-    #[must_use]
-    pub fn as_csync2(&self) -> Option<&csync2::Csync2Document> {
-        match self {
-            Self::Csync2(doc) => Some(doc),
-            _ => None,
-        }
-    }
-
-    #[must_use]
-    pub fn as_hosts(&self) -> Option<&hosts::HostsDocument> {
-        match self {
-            Self::Hosts(doc) => Some(doc),
-            _ => None,
-        }
-    }
-
-    #[must_use]
-    pub fn as_xml(&self) -> Option<&xml::XmlDocument> {
-        match self {
-            Self::Xml(doc) => Some(doc),
-            _ => None,
-        }
-    }
-
-    #[must_use]
-    pub fn as_pem(&self) -> Option<&pem::PemDocument> {
-        match self {
-            Self::Pem(doc) => Some(doc),
-            _ => None,
-        }
+    fn parse(&self, _text: &str, _max_depth: Option<usize>) -> Document {
+        Document::unparsed()
     }
 }
 
@@ -547,51 +230,184 @@ impl Document {
 /// [`Reference::fragment`]); formats without such fragments parse whole.
 #[must_use]
 pub fn parse_fragment(format: Format, text: &str) -> Document {
-    match format {
-        Format::Csync2 => Document::Csync2(csync2::parse_group_body(text)),
-        _ => parse(format, text),
-    }
+    format.spec().parse_fragment(text)
 }
 
-/// Parses decoded `text` as `format`, with nginx blocks and XML elements
-/// read `max_depth` levels deep at most (`None`: each parser's default).
+/// Parses decoded `text` as `format`, with nesting read `max_depth` levels
+/// deep at most (`None`: each parser's default).
 #[must_use]
 pub fn parse_limited(format: Format, text: &str, max_depth: Option<usize>) -> Document {
-    match (format, max_depth) {
-        (Format::Nginx, Some(depth)) => Document::Nginx(nginx::parse_with_depth(text, depth)),
-        (Format::KaazingXml, Some(depth)) => Document::Xml(xml::parse_with_depth(text, depth)),
-        _ => parse(format, text),
-    }
+    format.spec().parse(text, max_depth)
 }
 
 /// Parses decoded `text` as `format`.
 #[must_use]
 pub fn parse(format: Format, text: &str) -> Document {
-    use properties::Dialect;
-    match format {
-        Format::LiferayProperties => {
-            Document::Properties(properties::parse(text, Dialect::Liferay))
+    parse_limited(format, text, None)
+}
+
+/// Whether a file's first bytes are a template of a configuration (ERB,
+/// Jinja) rather than the configuration a program reads.
+#[must_use]
+pub fn is_template(head: &str) -> bool {
+    ["<%", "{{", "{%"]
+        .iter()
+        .any(|marker| head.contains(marker))
+}
+
+/// The length of the home folder's prefix in `path`, the folder where the
+/// node of a `format` file at `path` begins (`0`: the top of `path`).
+///
+/// A path through one of [`crate::layout::ROOT_FOLDERS`] is rooted: the
+/// node begins above the first of them. Otherwise the format's own layout
+/// decides ([`FileFormat::home`]): a gateway's `conf/`, Liferay's
+/// `osgi/configs/` and Tomcat folder, and nginx's `conf/` lie inside the
+/// node; any other file sits in its node's folder.
+#[must_use]
+pub fn home_len(path: &str, format: Format) -> usize {
+    let parts: Vec<&str> = path.split('/').collect();
+    let folders = &parts[..parts.len() - 1];
+    let prefix_len = |count: usize| -> usize {
+        if count == 0 {
+            0
+        } else {
+            parts[..count].iter().map(|p| p.len() + 1).sum::<usize>() - 1
         }
-        Format::OsgiCfg | Format::GluuSetup | Format::GradleProperties => {
-            Document::Properties(properties::parse(text, Dialect::Jdk))
+    };
+    if let Some(at) = folders
+        .iter()
+        .position(|f| crate::layout::ROOT_FOLDERS.contains(f))
+    {
+        return prefix_len(at);
+    }
+    let home = format.spec().home(folders).unwrap_or(folders.len());
+    prefix_len(home)
+}
+
+/// The home folder of a `format` file at `path` (see [`home_len`]).
+#[must_use]
+pub fn home_of(path: &str, format: Format) -> &str {
+    &path[..home_len(path, format)]
+}
+
+/// The format a path's name (and folders) give, without reading it: the
+/// strongest [`Claim`], the earliest registered format on a tie.
+#[must_use]
+pub fn classify(path: &str) -> Option<Format> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let folders: Vec<&str> = path.split('/').collect();
+    let path = FilePath {
+        name,
+        folders: &folders[..folders.len() - 1],
+    };
+    Format::all()
+        .into_iter()
+        .filter_map(|format| Some((format.spec().claim(&path)?, format)))
+        .min_by_key(|(claim, _)| *claim)
+        .map(|(_, format)| format)
+}
+
+/// A format a file's name gave, checked against its first bytes where the
+/// format asks for it ([`FileFormat::confirm`]); `head` is read only then.
+pub fn confirmed(format: Format, head: impl FnOnce() -> Option<Vec<u8>>) -> Option<Format> {
+    let spec = format.spec();
+    if !spec.checks_content() {
+        return Some(format);
+    }
+    let Some(head) = head() else {
+        return Some(format);
+    };
+    match spec.confirm(&head) {
+        Confirmation::Keep => Some(format),
+        Confirmation::Drop => None,
+        Confirmation::Become(other) => Some(other),
+    }
+}
+
+/// Whether some format looks at the first bytes of a file named `name`
+/// that no name claims.
+#[must_use]
+pub fn sniffs(name: &str) -> bool {
+    Format::all()
+        .into_iter()
+        .any(|format| format.spec().sniffs(name))
+}
+
+/// The format a file no name claims has, from its name and first bytes.
+#[must_use]
+pub fn sniff(name: &str, head: &[u8]) -> Option<Format> {
+    Format::all().into_iter().find(|format| {
+        let spec = format.spec();
+        spec.sniffs(name) && spec.sniff(head)
+    })
+}
+
+/// The format of the file at cluster path `path`: by name (confirmed by
+/// content where the format asks), else by content where a format sniffs
+/// such names; never a product's sample. `head` reads the file's first
+/// bytes, only when needed.
+pub fn recognise(path: &str, head: impl Fn() -> Option<Vec<u8>>) -> Option<Format> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let format = match classify(path) {
+        Some(format) => confirmed(format, &head),
+        None if sniffs(name) => sniff(name, &head()?),
+        None => None,
+    }?;
+    (!format.spec().is_sample(path)).then_some(format)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn homes_of_rooted_and_flat_nodes() {
+        let cases = [
+            (
+                "gluu-nginx/etc/nginx/nginx.conf",
+                Format::Nginx,
+                "gluu-nginx",
+            ),
+            (
+                "gluu-main/opt/gluu-server-3.1.4/install/community-edition-setup/setup.properties",
+                Format::GluuSetup,
+                "gluu-main",
+            ),
+            ("s1/usr/local/etc/redis/sentinel.conf", Format::Redis, "s1"),
+            ("etc/hosts", Format::Hosts, ""),
+            (
+                "member1/conf/gateway-config.xml",
+                Format::KaazingXml,
+                "member1",
+            ),
+            ("lb/conf/nginx.conf", Format::Nginx, "lb"),
+            (
+                "app1/osgi/configs/a.b.C~x.config",
+                Format::OsgiConfig,
+                "app1",
+            ),
+            ("app1/tomcat/bin/setenv.sh", Format::TomcatSetenv, "app1"),
+            (
+                "app1/tomcat-9.0.56/webapps/ROOT/WEB-INF/classes/portal-ext.properties",
+                Format::LiferayProperties,
+                "app1",
+            ),
+            ("x/bin/setenv.sh", Format::TomcatSetenv, "x"),
+            (
+                "app1/portal-ext.properties",
+                Format::LiferayProperties,
+                "app1",
+            ),
+            ("site-a/stunnel.conf", Format::Stunnel, "site-a"),
+            ("nginx.conf", Format::Nginx, ""),
+            (
+                "repo/clusters/c1/n1/redis.conf",
+                Format::Redis,
+                "repo/clusters/c1/n1",
+            ),
+        ];
+        for (path, format, home) in cases {
+            assert_eq!(home_of(path, format), home, "{path}");
         }
-        Format::OsgiConfig => Document::OsgiConfig(osgi_config::parse(text)),
-        Format::TomcatSetenv => Document::Setenv(setenv::parse(text)),
-        Format::Nginx => Document::Nginx(nginx::parse(text)),
-        Format::Redis => Document::Redis(redis::parse(text)),
-        Format::Stunnel => Document::Stunnel(stunnel::parse(text)),
-        Format::Csync2 => Document::Csync2(csync2::parse(text)),
-        Format::Hosts => Document::Hosts(hosts::parse(text)),
-        Format::Pem => Document::Pem(pem::parse(text)),
-        Format::Csync2Key => Document::Csync2Key(csync2_key::parse(text)),
-        Format::KaazingXml => Document::Xml(xml::parse(text)),
-        Format::Compose
-        | Format::Dockerfile
-        | Format::EnvFile
-        | Format::ShellScript
-        | Format::Supervisor => match format.descriptor() {
-            Some(kind) => Document::Deployment(crate::deploy::parse(kind, text)),
-            None => Document::NotParsed,
-        },
     }
 }

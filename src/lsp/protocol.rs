@@ -9,8 +9,8 @@ use std::path::Path;
 use lsp_types as lsp;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
+use crate::formats::outline::{Symbol, SymbolKind};
 use crate::lsp::uri;
-use crate::outline::{Symbol, SymbolKind};
 use crate::report::Report;
 use crate::rules;
 use crate::source::{ColumnUnit, LineIndex, SourceFile, TextRange};

@@ -19,7 +19,6 @@ use crate::fix;
 use crate::lsp::clusters::{self, Cluster};
 use crate::lsp::protocol::{self, EditSupport, RuleDocs};
 use crate::lsp::uri;
-use crate::outline;
 use crate::report::Report;
 use crate::source::{ColumnUnit, TextRange};
 use crate::suppress::{self, Placement};
@@ -853,7 +852,7 @@ impl Server {
             .iter()
             .find(|f| f.source.path == path)?;
         let source = &file.source;
-        let outline = outline::outline(&file.document, &source.text);
+        let outline = file.document.outline(&source.text);
         Some(lsp::DocumentSymbolResponse::Nested(protocol::symbols(
             &outline,
             &source.lines,

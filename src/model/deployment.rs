@@ -6,9 +6,9 @@
 //! from; a Dockerfile or script in a node's folder is that node's; in a
 //! Liferay Workspace, the Liferay containers run its `docker` environment.
 
-use crate::deploy::shell::ShellCommand;
-use crate::deploy::{EnvVar, Launch, Text};
 use crate::formats::Format;
+use crate::formats::deploy::shell::ShellCommand;
+use crate::formats::deploy::{EnvVar, Launch, Text};
 use crate::model::{Cluster, NodeId};
 use crate::source::{FileId, Span};
 
@@ -45,7 +45,7 @@ impl NodeLaunch {
         let launch = cluster
             .file(self.file)
             .document
-            .as_deployment()
+            .get::<crate::formats::deploy::DeploymentDocument>()
             .and_then(|d| d.launches.get(self.index));
         let mut out = match launch.and_then(|l| l.service.as_ref()) {
             Some(service) => format!("service `{}` of {path}", service.value),
@@ -130,7 +130,11 @@ pub fn aliases(cluster: &Cluster, node: NodeId) -> Vec<String> {
     }
     // `links: [service:alias]` on any service names the linked service.
     for file in deployment_files(cluster) {
-        let Some(doc) = cluster.file(file).document.as_deployment() else {
+        let Some(doc) = cluster
+            .file(file)
+            .document
+            .get::<crate::formats::deploy::DeploymentDocument>()
+        else {
             continue;
         };
         for l in &doc.launches {
@@ -163,7 +167,7 @@ fn launch_of(cluster: &Cluster, file: FileId, index: usize) -> Option<&Launch> {
     cluster
         .file(file)
         .document
-        .as_deployment()?
+        .get::<crate::formats::deploy::DeploymentDocument>()?
         .launches
         .get(index)
 }
@@ -183,15 +187,19 @@ pub fn build(cluster: &Cluster) -> Deployment {
     let mut service_names = std::collections::HashSet::new();
     let workspace_docker = workspace_docker_node(cluster);
     for &file in &files {
-        let Some(doc) = cluster.file(file).document.as_deployment() else {
+        let Some(doc) = cluster
+            .file(file)
+            .document
+            .get::<crate::formats::deploy::DeploymentDocument>()
+        else {
             continue;
         };
         let path = &cluster.source(file).path;
         let folder = crate::includes::parent(path);
         let owner = cluster.file(file).node;
         for (index, launch) in doc.launches.iter().enumerate() {
-            if doc.kind == crate::deploy::DescriptorKind::Compose {
-                let names = crate::deploy::network_names(launch);
+            if doc.kind == crate::formats::deploy::DescriptorKind::Compose {
+                let names = crate::formats::deploy::network_names(launch);
                 service_names.extend(
                     names
                         .filter(|n| !n.value.contains('$'))
@@ -199,7 +207,7 @@ pub fn build(cluster: &Cluster) -> Deployment {
                 );
             }
             let nodes: Vec<NodeId> = match doc.kind {
-                crate::deploy::DescriptorKind::Compose => {
+                crate::formats::deploy::DescriptorKind::Compose => {
                     let mut nodes = service_nodes(cluster, folder, launch);
                     if nodes.is_empty()
                         && let Some(docker) = workspace_docker
@@ -209,7 +217,7 @@ pub fn build(cluster: &Cluster) -> Deployment {
                     }
                     nodes
                 }
-                crate::deploy::DescriptorKind::Dockerfile => {
+                crate::formats::deploy::DescriptorKind::Dockerfile => {
                     if let Some(node) = owner {
                         vec![node]
                     } else {
@@ -227,14 +235,14 @@ pub fn build(cluster: &Cluster) -> Deployment {
                             .collect()
                     }
                 }
-                crate::deploy::DescriptorKind::Script
-                | crate::deploy::DescriptorKind::Supervisor => owner.into_iter().collect(),
-                crate::deploy::DescriptorKind::EnvFile => Vec::new(),
+                crate::formats::deploy::DescriptorKind::Script
+                | crate::formats::deploy::DescriptorKind::Supervisor => owner.into_iter().collect(),
+                crate::formats::deploy::DescriptorKind::EnvFile => Vec::new(),
             };
             for node in nodes {
                 let mut env: Vec<(FileId, EnvVar)> = Vec::new();
                 let mut image = launch.image.clone().map(|i| (file, i));
-                if doc.kind == crate::deploy::DescriptorKind::Compose {
+                if doc.kind == crate::formats::deploy::DescriptorKind::Compose {
                     // The image's own environment, then env files, then the
                     // service's `environment`.
                     if let Some(dockerfile) = built_dockerfile(cluster, folder, launch, &files)
@@ -337,7 +345,11 @@ fn built_dockerfile(
 
 /// Whether compose file `compose` builds the Dockerfile at `path`.
 fn builds(cluster: &Cluster, compose: FileId, path: &str) -> bool {
-    let Some(doc) = cluster.file(compose).document.as_deployment() else {
+    let Some(doc) = cluster
+        .file(compose)
+        .document
+        .get::<crate::formats::deploy::DeploymentDocument>()
+    else {
         return false;
     };
     let folder = crate::includes::parent(&cluster.source(compose).path);

@@ -137,7 +137,10 @@ fn setup(cluster: &Cluster, node: NodeId) -> Option<GluuSetup> {
             .min_by_key(|f| cluster.source(*f).path.matches('/').count())
     };
     let file = pick("setup.properties.last").or_else(|| pick("setup.properties"))?;
-    let doc = cluster.file(file).document.as_properties()?;
+    let doc = cluster
+        .file(file)
+        .document
+        .get::<crate::formats::properties::PropertiesDocument>()?;
     let text = &cluster.source(file).text;
     let mut entries: Vec<SetupEntry> = Vec::new();
     for entry in &doc.entries {
@@ -177,7 +180,11 @@ fn read_csync2(cluster: &Cluster, file: FileId, config: &mut Csync2Config) {
         return;
     }
     config.files.push(file);
-    let Some(doc) = cluster.file(file).document.as_csync2() else {
+    let Some(doc) = cluster
+        .file(file)
+        .document
+        .get::<crate::formats::csync2::Csync2Document>()
+    else {
         return;
     };
     let includes = &cluster.file(file).includes;
@@ -213,7 +220,11 @@ fn read_csync2(cluster: &Cluster, file: FileId, config: &mut Csync2Config) {
                 continue;
             }
             config.files.push(target);
-            let Some(body) = cluster.file(target).document.as_csync2() else {
+            let Some(body) = cluster
+                .file(target)
+                .document
+                .get::<crate::formats::csync2::Csync2Document>()
+            else {
                 continue;
             };
             config.statements.extend(statements(body, target, true));

@@ -6,9 +6,10 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::formats::Format;
 use crate::formats::osgi_config::Shape;
+use crate::formats::properties::liferay_env::env_to_property;
 use crate::formats::properties::{ListItem, PropertiesDocument};
-use crate::formats::{Document, Format};
 use crate::model::{Cluster, NodeId};
 use crate::rules::core::include_not_found;
 use crate::source::{FileId, Span, TextRange};
@@ -60,7 +61,11 @@ impl PortalProperty {
         let mut items = Vec::new();
         for &(file, index) in &self.definitions {
             let source = cluster.source(file);
-            let Some(doc) = cluster.file(file).document.as_properties() else {
+            let Some(doc) = cluster
+                .file(file)
+                .document
+                .get::<crate::formats::properties::PropertiesDocument>()
+            else {
                 continue;
             };
             let entry = &doc.entries[index];
@@ -229,7 +234,7 @@ fn build_node(
     let setenv_files: Vec<FileId> = of(Format::TomcatSetenv).collect();
     // `LIFERAY_*` variables the node's container or service is started
     // with (compose `environment`, env files, the image's `ENV`).
-    let environment: Vec<(FileId, &crate::deploy::EnvVar, String)> = cluster
+    let environment: Vec<(FileId, &crate::formats::deploy::EnvVar, String)> = cluster
         .deployment
         .vars(id)
         .into_iter()
@@ -256,7 +261,11 @@ fn build_node(
 
     let mut properties: HashMap<String, PortalProperty> = HashMap::default();
     for &file in &order {
-        let Some(doc) = cluster.file(file).document.as_properties() else {
+        let Some(doc) = cluster
+            .file(file)
+            .document
+            .get::<crate::formats::properties::PropertiesDocument>()
+        else {
             continue;
         };
         let text = &cluster.source(file).text;
@@ -305,7 +314,11 @@ fn build_node(
     }
     let mut system_properties = Vec::new();
     for &file in &setenv_files {
-        let Some(doc) = cluster.file(file).document.as_setenv() else {
+        let Some(doc) = cluster
+            .file(file)
+            .document
+            .get::<crate::formats::setenv::SetenvDocument>()
+        else {
             continue;
         };
         for p in &doc.system_properties {
@@ -423,7 +436,11 @@ fn visit(
     // Mark as visited first, so include cycles end here.
     order.push(file);
     let source = cluster.source(file);
-    let Some(doc) = cluster.file(file).document.as_properties() else {
+    let Some(doc) = cluster
+        .file(file)
+        .document
+        .get::<crate::formats::properties::PropertiesDocument>()
+    else {
         return;
     };
     let mut included = Vec::new();
@@ -639,8 +656,9 @@ fn osgi_config(cluster: &Cluster, file: FileId) -> Option<OsgiConfig> {
     let source = cluster.source(file);
     let (pid, instance) = parse_pid(file_name(&source.path));
     let mut values = Vec::new();
-    match &*cluster.file(file).document {
-        Document::OsgiConfig(doc) => {
+    let document = &cluster.file(file).document;
+    if let Some(doc) = document.get::<crate::formats::osgi_config::OsgiConfigDocument>() {
+        {
             for entry in &doc.entries {
                 let items: Vec<Item> = match entry.shape {
                     Shape::Scalar | Shape::Unquoted => entry
@@ -668,7 +686,8 @@ fn osgi_config(cluster: &Cluster, file: FileId) -> Option<OsgiConfig> {
                 });
             }
         }
-        Document::Properties(doc) => {
+    } else if let Some(doc) = document.get::<PropertiesDocument>() {
+        {
             for entry in &doc.entries {
                 let value = entry.value(&source.text);
                 let exact = value.len() == entry.value_range.len() as usize;
@@ -683,7 +702,8 @@ fn osgi_config(cluster: &Cluster, file: FileId) -> Option<OsgiConfig> {
                 });
             }
         }
-        _ => return None,
+    } else {
+        return None;
     }
     Some(OsgiConfig {
         file,
@@ -720,153 +740,9 @@ fn split_commas(text: &str, range: TextRange, escaped: bool, file: FileId) -> Ve
     items
 }
 
-/// Decodes a `LIFERAY_*` environment variable name into the portal property
-/// it overrides, as the portal's `EnvPropertiesUtil` does: the rest of the
-/// name is lower-cased; each `_TOKEN_` is a character named in Liferay's
-/// `CharPool` (`_PERIOD_` is `.`, `_UPPERCASEP_` is `P`) or a decimal code
-/// point (`_46_`), compared without case; an unknown `_token_` is kept as
-/// written, both its underscores with it. `None` for other variables and
-/// for `include-and-override`, which the portal skips.
-#[must_use]
-pub fn env_to_property(name: &str) -> Option<String> {
-    let rest = name.strip_prefix("LIFERAY_")?.to_ascii_lowercase();
-    let mut out = String::with_capacity(rest.len());
-    let mut i = 0;
-    while i < rest.len() {
-        let Some(open) = rest[i..].find('_').map(|o| i + o) else {
-            out.push_str(&rest[i..]);
-            break;
-        };
-        out.push_str(&rest[i..open]);
-        let Some(close) = rest[open + 1..].find('_').map(|c| open + 1 + c) else {
-            // A `_` without its pair stays.
-            out.push_str(&rest[open..]);
-            break;
-        };
-        let token = &rest[open + 1..close];
-        match env_token(token) {
-            Some(c) => out.push(c),
-            None => out.push_str(&rest[open..=close]),
-        }
-        i = close + 1;
-    }
-    (out != "include-and-override").then_some(out)
-}
-
-/// A `CharPool` character by its name without underscores (upper-cased
-/// by the caller or not), or a decimal code point.
-fn env_token(token: &str) -> Option<char> {
-    let token = token.to_ascii_uppercase();
-    let single = |prefix: &str| {
-        token
-            .strip_prefix(prefix)
-            .filter(|rest| rest.len() == 1)
-            .and_then(|rest| rest.chars().next())
-    };
-    if let Some(c) = single("UPPERCASE").filter(char::is_ascii_alphabetic) {
-        return Some(c);
-    }
-    if let Some(c) = single("LOWERCASE").filter(char::is_ascii_alphabetic) {
-        return Some(c.to_ascii_lowercase());
-    }
-    if let Some(c) = single("NUMBER").filter(char::is_ascii_digit) {
-        return Some(c);
-    }
-    Some(match token.as_str() {
-        "AMPERSAND" => '&',
-        "APOSTROPHE" => '\'',
-        "ARABICDECIMALSEPARATOR" => '\u{066b}',
-        "AT" => '@',
-        "BACKSLASH" => '\\',
-        "CARET" => '^',
-        "CLOSEBRACKET" => ']',
-        "CLOSECURLYBRACE" => '}',
-        "CLOSEPARENTHESIS" => ')',
-        "COLON" => ':',
-        "COMMA" => ',',
-        "DASH" | "MINUS" => '-',
-        "DELETE" => '\u{7f}',
-        "DOLLAR" => '$',
-        "EQUAL" => '=',
-        "EXCLAMATION" => '!',
-        "FIGURESPACE" => '\u{2007}',
-        "FORWARDSLASH" | "SLASH" => '/',
-        "GREATERTHAN" => '>',
-        "LESSTHAN" => '<',
-        "NARROWNOBREAKSPACE" => '\u{202f}',
-        "NEWLINE" => '\n',
-        "NOBREAKSPACE" => '\u{a0}',
-        "OPENBRACKET" => '[',
-        "OPENCURLYBRACE" => '{',
-        "OPENPARENTHESIS" => '(',
-        "PERCENT" => '%',
-        "PERIOD" => '.',
-        "PIPE" => '|',
-        "PLUS" => '+',
-        "POUND" => '#',
-        "PRIME" => '`',
-        "QUESTION" => '?',
-        "QUOTE" => '"',
-        "RAQUO" => '\u{bb}',
-        "RETURN" => '\r',
-        "SEMICOLON" => ';',
-        "SPACE" => ' ',
-        "STAR" => '*',
-        "TAB" => '\t',
-        "TILDE" => '~',
-        "UNDERLINE" => '_',
-        _ => {
-            // `GetterUtil.get(encoded, -1)`: digits only.
-            if token.is_empty() || !token.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            let code: u32 = token.parse().ok()?;
-            return char::from_u32(code);
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn environment_names() {
-        assert_eq!(
-            env_to_property("LIFERAY_TUNNELING_PERIOD_SERVLET_PERIOD_SHARED_PERIOD_SECRET")
-                .as_deref(),
-            Some("tunneling.servlet.shared.secret")
-        );
-        assert_eq!(
-            env_to_property("LIFERAY_JSP_PERIOD_ENGINE_PERIOD_ENABLE_UPPERCASEP_OOLING").as_deref(),
-            Some("jsp.engine.enablePooling")
-        );
-        assert_eq!(env_to_property("JAVA_HOME"), None);
-        // The portal's own test vectors (EnvPropertiesUtilTest) and worked
-        // examples: unknown tokens are kept with both underscores.
-        let decode = |s: &str| env_to_property(&format!("LIFERAY_{s}")).unwrap();
-        assert_eq!(decode("abcDEF"), "abcdef");
-        assert_eq!(
-            decode(
-                "abc_COLON_D_COMMA__CARET_E_OPENBRACKET_F_CLOSEBRACKET__LOWERCASEG__UNDERLINE__UPPERCASEH_"
-            ),
-            "abc:d,^e[f]g_H"
-        );
-        assert_eq!(decode("abc_58_D_44__94_E_91_F_93_"), "abc:d,^e[f]");
-        assert_eq!(decode("A_B_PERIOD_C"), "a_b_period_c");
-        assert_eq!(decode("FOO__PERIOD_BAR"), "foo__period_bar");
-        assert_eq!(decode("X_46_Y"), "x.y");
-        assert_eq!(decode("JVM_OPTS"), "jvm_opts");
-        assert_eq!(
-            decode("HIBERNATE_PERIOD_JDBC_PERIOD_BATCH_UNDERLINE_SIZE"),
-            "hibernate.jdbc.batch_size"
-        );
-        assert_eq!(decode("a_period_b"), "a.b");
-        assert_eq!(
-            env_to_property("LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE"),
-            None
-        );
-    }
 
     #[test]
     fn pids_from_file_names() {

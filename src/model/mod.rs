@@ -173,9 +173,7 @@ impl Cluster {
             .flat_map(|node| node.files.iter().map(move |&file| (node.id, file)))
             .filter(|&(_, file)| {
                 let f = self.file(file);
-                f.format == Some(format)
-                    && !included[file.index()]
-                    && !matches!(*f.document, Document::NotParsed)
+                f.format == Some(format) && !included[file.index()] && !f.document.is_unparsed()
             })
             .collect()
     }
@@ -220,7 +218,10 @@ pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
         cluster.nodes[index].aliases = deployment::aliases(cluster, id);
         if cluster.nodes[index].hostname.is_none() {
             let hostname = cluster.deployment.of(id).find_map(|l| {
-                let doc = cluster.file(l.file).document.as_deployment()?;
+                let doc = cluster
+                    .file(l.file)
+                    .document
+                    .get::<crate::formats::deploy::DeploymentDocument>()?;
                 doc.launches
                     .get(l.index)?
                     .hostname
@@ -367,7 +368,7 @@ fn infer_addresses(cluster: &mut Cluster) {
         let Some(l) = cluster
             .file(launch.file)
             .document
-            .as_deployment()
+            .get::<crate::formats::deploy::DeploymentDocument>()
             .and_then(|d| d.launches.get(launch.index))
         else {
             continue;

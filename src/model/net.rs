@@ -338,7 +338,11 @@ pub(crate) fn build_hosts(cluster: &Cluster, net: &mut Net) {
         });
         let lines = &mut net.hosts_lines[node.id.index()];
         for file in files {
-            let Some(doc) = cluster.file(file).document.as_hosts() else {
+            let Some(doc) = cluster
+                .file(file)
+                .document
+                .get::<crate::formats::hosts::HostsDocument>()
+            else {
                 continue;
             };
             for entry in &doc.entries {

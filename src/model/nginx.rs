@@ -282,7 +282,12 @@ impl<'a> Expander<'a> {
                         self.budget.cut_at(Span::new(file, directive.range));
                         break;
                     }
-                    let Some(doc) = self.cluster.file(target).document.as_nginx() else {
+                    let Some(doc) = self
+                        .cluster
+                        .file(target)
+                        .document
+                        .get::<crate::formats::nginx::NginxDocument>()
+                    else {
                         continue;
                     };
                     self.stack.push(target);
@@ -333,7 +338,11 @@ pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<NginxC
             file
         };
         {
-            let Some(doc) = cluster.file(file).document.as_nginx() else {
+            let Some(doc) = cluster
+                .file(file)
+                .document
+                .get::<crate::formats::nginx::NginxDocument>()
+            else {
                 continue;
             };
             let mut expander = Expander {

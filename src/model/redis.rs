@@ -268,7 +268,11 @@ fn flatten<'a>(
     budget: &mut Budget,
     out: &mut Vec<(FileId, &'a RedisDirective)>,
 ) {
-    let Some(doc) = cluster.file(file).document.as_redis() else {
+    let Some(doc) = cluster
+        .file(file)
+        .document
+        .get::<crate::formats::redis::RedisDocument>()
+    else {
         return;
     };
     let includes = &cluster.file(file).includes;
@@ -419,7 +423,11 @@ fn has_unread_include(
     files.sort();
     files.dedup();
     files.into_iter().any(|f| {
-        let Some(doc) = cluster.file(f).document.as_redis() else {
+        let Some(doc) = cluster
+            .file(f)
+            .document
+            .get::<crate::formats::redis::RedisDocument>()
+        else {
             return false;
         };
         let includes = &cluster.file(f).includes;

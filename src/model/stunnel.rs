@@ -192,7 +192,11 @@ fn flatten<'a>(
     budget: &mut Budget,
     out: &mut Vec<Event<'a>>,
 ) {
-    let Some(doc) = cluster.file(file).document.as_stunnel() else {
+    let Some(doc) = cluster
+        .file(file)
+        .document
+        .get::<crate::formats::stunnel::StunnelDocument>()
+    else {
         return;
     };
     let includes = &cluster.file(file).includes;

@@ -275,7 +275,7 @@ pub(crate) mod testing {
                 source: SourceFile::new(*path, *text),
                 format: None,
                 node: None,
-                document: std::sync::Arc::new(Document::NotParsed),
+                document: std::sync::Arc::new(Document::unparsed()),
                 includes: Vec::new(),
             });
         }

@@ -412,7 +412,7 @@ fn system_properties(cluster: &Cluster, node: NodeId) -> Vec<Property> {
 /// Whether a command line starts the gateway: its launcher
 /// (`gateway.start`, or a copy such as `gateway.openshift.start`), or the
 /// JVM on the gateway's main class.
-fn runs_gateway(command: &crate::deploy::shell::ShellCommand) -> bool {
+fn runs_gateway(command: &crate::formats::deploy::shell::ShellCommand) -> bool {
     let Some(program) = command.words.first() else {
         return false;
     };
@@ -474,7 +474,7 @@ pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<Gatewa
             let Some(root) = cluster
                 .file(file)
                 .document
-                .as_xml()
+                .get::<crate::formats::xml::XmlDocument>()
                 .and_then(|d| d.root.as_ref())
             else {
                 continue;

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use crate::formats::kaazing_schema::{
+use crate::formats::xml::kaazing_schema::{
     self, ContentProblem, ElementType, Namespace, Placement, Schema,
 };
 use crate::formats::xml::{Element, Node};

@@ -201,7 +201,10 @@ fn key_files(cx: &mut RuleContext<'_>, configs: &[&Csync2Config]) {
     let mut spans: Vec<Span> = Vec::new();
     for config in configs {
         let key = config.files.iter().find_map(|&file| {
-            let doc = cluster.file(file).document.as_csync2()?;
+            let doc = cluster
+                .file(file)
+                .document
+                .get::<crate::formats::csync2::Csync2Document>()?;
             let key = doc.groups.iter().find_map(|g| g.keys.first())?;
             let include = cluster
                 .file(file)
@@ -209,10 +212,11 @@ fn key_files(cx: &mut RuleContext<'_>, configs: &[&Csync2Config]) {
                 .iter()
                 .find(|i| i.range == key.range)?;
             let target = *include.targets.first()?;
-            let digest = match &*cluster.file(target).document {
-                crate::formats::Document::Csync2Key(k) => k.digest,
-                _ => return None,
-            };
+            let digest = cluster
+                .file(target)
+                .document
+                .get::<crate::formats::csync2_key::Csync2KeyDocument>()?
+                .digest;
             Some((Span::new(file, key.range), digest))
         });
         if let Some((span, digest)) = key {

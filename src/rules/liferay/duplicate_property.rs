@@ -38,7 +38,10 @@ fn check(cx: &mut RuleContext<'_>) {
         if file.format != Some(Format::LiferayProperties) {
             continue;
         }
-        let Some(doc) = file.document.as_properties() else {
+        let Some(doc) = file
+            .document
+            .get::<crate::formats::properties::PropertiesDocument>()
+        else {
             continue;
         };
         let text = &file.source.text;

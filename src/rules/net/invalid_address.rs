@@ -83,7 +83,7 @@ fn check(cx: &mut RuleContext<'_>) {
         if file.format != Some(Format::Hosts) {
             continue;
         }
-        let Some(doc) = file.document.as_hosts() else {
+        let Some(doc) = file.document.get::<crate::formats::hosts::HostsDocument>() else {
             continue;
         };
         for entry in doc.entries.iter().filter(|e| e.address.is_none()) {

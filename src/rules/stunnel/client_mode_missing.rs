@@ -79,7 +79,10 @@ fn fix(cluster: &Cluster, tunnel: &Tunnel) -> Option<Fix> {
             edits: vec![edits::replace(file, own.span.range, "yes")],
         });
     }
-    let doc = cluster.file(file).document.as_stunnel()?;
+    let doc = cluster
+        .file(file)
+        .document
+        .get::<crate::formats::stunnel::StunnelDocument>()?;
     let text = &cluster.source(file).text;
     let options = || {
         doc.global

@@ -38,7 +38,11 @@ fn check(cx: &mut RuleContext<'_>) {
                 continue;
             }
             seen.push((file, span));
-            let Some(doc) = cluster.file(file).document.as_pem() else {
+            let Some(doc) = cluster
+                .file(file)
+                .document
+                .get::<crate::formats::pem::PemDocument>()
+            else {
                 continue;
             };
             let Some(bits) = doc.blocks.iter().filter_map(|b| b.rsa_bits).min() else {

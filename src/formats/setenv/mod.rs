@@ -5,6 +5,8 @@
 //! `"..."`), backslash escapes, `#` comments at the start of a word, and
 //! `\` line continuations. `$VAR` references are kept literally.
 
+pub mod format;
+
 use crate::formats::ParseError;
 use crate::source::TextRange;
 

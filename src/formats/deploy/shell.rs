@@ -4,7 +4,7 @@
 //! split at newlines, `;`, `&`, `|`, `&&` and `||`. `$VAR` is kept as
 //! written.
 
-use crate::deploy::Text;
+use crate::formats::deploy::Text;
 use crate::source::TextRange;
 
 /// One simple command: its leading `NAME=value` assignments and its words.

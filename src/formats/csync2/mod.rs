@@ -24,6 +24,8 @@
 //! LINBIT's csync2 these are plain words where a keyword must be, a syntax
 //! error.
 
+pub mod format;
+
 use crate::formats::ParseError;
 use crate::source::TextRange;
 

@@ -2,6 +2,8 @@
 //! and, for RSA keys and certificates, the modulus size. The content is a
 //! secret; nothing but labels and sizes leaves this module.
 
+pub mod format;
+
 use crate::formats::ParseError;
 use crate::source::TextRange;
 

@@ -14,6 +14,8 @@
 //! from 4.00 to 5.75, Unix and Windows builds ([`GLOBAL_OPTIONS`],
 //! [`SERVICE_OPTIONS`]), so that a valid file for any of them passes.
 
+pub mod format;
+
 use crate::formats::ParseError;
 use crate::source::TextRange;
 use crate::suggest;

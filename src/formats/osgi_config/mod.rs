@@ -10,6 +10,8 @@
 //! line and gives up at the first line it cannot parse, ignoring that key and
 //! every key after it; such errors say so.
 
+pub mod format;
+
 use crate::formats::ParseError;
 use crate::source::TextRange;
 

@@ -12,6 +12,9 @@
 //! the raw text beside the decoded value; decoding allocates only when the
 //! raw text has escapes or continuation lines.
 
+pub mod format;
+pub mod liferay_env;
+
 use std::borrow::Cow;
 
 use crate::formats::ParseError;

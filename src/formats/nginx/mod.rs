@@ -16,6 +16,8 @@
 //! Unknown directives are kept; nothing here knows what a directive means.
 //! Errors are located and lexing resumes at the next statement.
 
+pub mod format;
+
 use crate::formats::ParseError;
 use crate::source::TextRange;
 

@@ -5,6 +5,8 @@
 //! address does not parse is ignored by the resolver; it is kept here with
 //! `address: None` so that it can be reported.
 
+pub mod format;
+
 use std::net::IpAddr;
 
 use crate::source::TextRange;

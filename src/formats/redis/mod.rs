@@ -15,6 +15,8 @@
 //! comments), `include` without exactly one file, `rename-command` without
 //! exactly two names, and a directive with no value.
 
+pub mod format;
+
 use crate::formats::ParseError;
 use crate::source::TextRange;
 use crate::suggest;

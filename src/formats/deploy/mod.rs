@@ -9,6 +9,8 @@
 //! Dockerfile's image, a script's commands); `model/deployment.rs` says
 //! which node each one starts.
 
+pub mod format;
+
 pub mod shell;
 pub mod yaml;
 

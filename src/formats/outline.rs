@@ -6,8 +6,8 @@
 //! Nothing here parses: every symbol comes from the spans the parser's
 //! document holds. Secrets never reach a name or a detail. A detail is
 //! built from a value only when the value's key is not a secret
-//! ([`is_secret_key`]), none of its text lies in a range that
-//! [`secrets::mark`] masks, and it holds no `user:password@` part of a
+//! ([`crate::secrets::is_secret_key`]), none of its text lies in a range that
+//! [`crate::formats::Document::secrets`] masks, and it holds no `user:password@` part of a
 //! URL; some values are never shown at all (csync2 key files, PEM
 //! bodies, csync2 `database` and `exec`, gateway `<security>`).
 //!
@@ -17,12 +17,7 @@
 
 use std::cmp::Reverse;
 
-use crate::formats::{
-    Document, csync2, csync2_key, hosts, nginx, osgi_config, pem, properties, redis, setenv,
-    stunnel, xml,
-};
-use crate::secrets::{self, is_secret_key};
-use crate::source::{SourceFile, TextRange, clamp_to_char_boundary};
+use crate::source::{TextRange, clamp_to_char_boundary};
 
 /// What a symbol stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -66,7 +61,7 @@ pub struct Symbol {
 }
 
 impl Symbol {
-    fn new(
+    pub(crate) fn new(
         kind: SymbolKind,
         name: &str,
         placeholder: &str,
@@ -88,43 +83,15 @@ impl Symbol {
         }
     }
 
-    fn with_detail(mut self, detail: Option<String>) -> Self {
+    pub(crate) fn with_detail(mut self, detail: Option<String>) -> Self {
         self.detail = detail;
         self
     }
 
-    fn with_children(mut self, children: Vec<Symbol>) -> Self {
+    pub(crate) fn with_children(mut self, children: Vec<Symbol>) -> Self {
         self.children = children;
         self
     }
-}
-
-/// The outline of `document`, parsed from `text`; empty for a document
-/// that is not parsed.
-#[must_use]
-pub fn outline(document: &Document, text: &str) -> Vec<Symbol> {
-    let guard = Guard::new(document, text);
-    let mut symbols = match document {
-        Document::Properties(doc) => properties(doc, text, &guard),
-        Document::OsgiConfig(doc) => osgi_config(doc, &guard),
-        Document::Setenv(doc) => setenv(doc, text, &guard),
-        Document::Nginx(doc) => nginx_list(&doc.directives, text, &guard),
-        Document::Redis(doc) => redis(doc, &guard),
-        Document::Stunnel(doc) => stunnel(doc, text, &guard),
-        Document::Csync2(doc) => csync2(doc, &guard),
-        Document::Hosts(doc) => hosts(doc, &guard),
-        Document::Pem(doc) => pem(doc),
-        Document::Csync2Key(doc) => csync2_key(doc),
-        Document::Xml(doc) => doc
-            .root
-            .iter()
-            .map(|root| xml_element(root, false, &guard))
-            .collect(),
-        Document::Deployment(doc) => deployment(doc),
-        Document::NotParsed => Vec::new(),
-    };
-    normalize(&mut symbols, TextRange::from_usize(0..text.len()), text);
-    symbols
 }
 
 /// The longest name or detail, in characters: an outline line, not the
@@ -163,22 +130,16 @@ fn has_userinfo(text: &str) -> bool {
 }
 
 /// Decides which text may go into a detail: the secret ranges are those
-/// [`secrets::mark`] records for snippets, so the outline hides exactly
+/// [`crate::formats::Document::secrets`] records for snippets, so the outline hides exactly
 /// what every other output masks (and more: see the callers).
-struct Guard {
+pub struct Guard {
     /// Secret ranges by start, each with the furthest end among it and
     /// those before it (they may overlap), so a lookup is a binary search.
     secrets: Vec<(u32, u32)>,
 }
 
 impl Guard {
-    fn new(document: &Document, text: &str) -> Self {
-        let mut file = SourceFile::new(String::new(), text);
-        secrets::mark(&mut file, document);
-        Self::from_ranges(file.secrets().to_vec())
-    }
-
-    fn from_ranges(mut ranges: Vec<TextRange>) -> Self {
+    pub(crate) fn from_ranges(mut ranges: Vec<TextRange>) -> Self {
         ranges.sort_unstable();
         let mut furthest = 0;
         let secrets = ranges
@@ -193,7 +154,8 @@ impl Guard {
 
     /// Whether any byte of `range` is secret: some secret starting before
     /// its end reaches past its start.
-    fn touches_secret(&self, range: TextRange) -> bool {
+    #[must_use]
+    pub fn touches_secret(&self, range: TextRange) -> bool {
         let before = self
             .secrets
             .partition_point(|&(start, _)| start < range.end);
@@ -201,7 +163,8 @@ impl Guard {
     }
 
     /// `value`, written at `range`, as a detail, unless it is a secret.
-    fn detail(&self, range: TextRange, value: &str) -> Option<String> {
+    #[must_use]
+    pub fn detail(&self, range: TextRange, value: &str) -> Option<String> {
         if self.touches_secret(range) || has_userinfo(value) {
             return None;
         }
@@ -209,7 +172,8 @@ impl Guard {
     }
 
     /// The value of a key as a detail; none for a secret key.
-    fn value(&self, secret_key: bool, range: TextRange, value: &str) -> Option<String> {
+    #[must_use]
+    pub fn value(&self, secret_key: bool, range: TextRange, value: &str) -> Option<String> {
         if secret_key {
             None
         } else {
@@ -219,7 +183,11 @@ impl Guard {
 
     /// Words joined by spaces; none when any of them is a secret, since a
     /// secret's neighbours (a header name, an ACL user) tell little alone.
-    fn words<'a>(&self, words: impl IntoIterator<Item = (TextRange, &'a str)>) -> Option<String> {
+    #[must_use]
+    pub fn words<'a>(
+        &self,
+        words: impl IntoIterator<Item = (TextRange, &'a str)>,
+    ) -> Option<String> {
         let mut parts = Vec::new();
         for (range, word) in words {
             if self.touches_secret(range) || has_userinfo(word) {
@@ -235,7 +203,7 @@ impl Guard {
 /// input (an LSP client refuses the whole outline over one bad symbol):
 /// clamped into the parent and onto character boundaries, selections
 /// into their ranges, siblings sorted by where they start.
-fn normalize(symbols: &mut [Symbol], bounds: TextRange, text: &str) {
+pub(crate) fn normalize(symbols: &mut [Symbol], bounds: TextRange, text: &str) {
     for symbol in symbols.iter_mut() {
         symbol.range = clamp(symbol.range, bounds, text);
         symbol.selection = clamp(symbol.selection, symbol.range, text);
@@ -255,561 +223,13 @@ fn clamp(range: TextRange, bounds: TextRange, text: &str) -> TextRange {
     )
 }
 
-// Java properties, Liferay properties, Gluu `setup.properties`, `.cfg`.
-
-fn properties(doc: &properties::PropertiesDocument, text: &str, guard: &Guard) -> Vec<Symbol> {
-    doc.entries
-        .iter()
-        .map(|entry| {
-            let key = entry.key(text);
-            Symbol::new(
-                SymbolKind::Key,
-                key,
-                "(empty key)",
-                entry.range(),
-                entry.key_range,
-            )
-            .with_detail(guard.value(
-                is_secret_key(key),
-                entry.value_range,
-                entry.value(text),
-            ))
-        })
-        .collect()
-}
-
-// OSGi typed `.config`.
-
-fn osgi_config(doc: &osgi_config::OsgiConfigDocument, guard: &Guard) -> Vec<Symbol> {
-    doc.entries
-        .iter()
-        .map(|entry| {
-            Symbol::new(
-                SymbolKind::Key,
-                &entry.key,
-                "(empty key)",
-                entry.key_range.cover(entry.value_range),
-                entry.key_range,
-            )
-            .with_detail(guard.value(
-                is_secret_key(&entry.key),
-                entry.value_range,
-                &entry.joined(),
-            ))
-        })
-        .collect()
-}
-
-// Tomcat `setenv.sh`.
-
-fn setenv(doc: &setenv::SetenvDocument, text: &str, guard: &Guard) -> Vec<Symbol> {
-    let mut variables: Vec<Symbol> = doc
-        .assignments
-        .iter()
-        .map(|a| {
-            Symbol::new(
-                SymbolKind::Variable,
-                &a.name,
-                "(empty name)",
-                a.name_range.cover(a.value_range),
-                a.name_range,
-            )
-            .with_detail(guard.value(is_secret_key(&a.name), a.value_range, &a.value))
-        })
-        .collect();
-    // An option belongs to the assignment whose value holds it; the others
-    // (`exec java -Dx=y ...`) stand alone. Both lists are in text order.
-    let mut loose = Vec::new();
-    for property in &doc.system_properties {
-        let option = system_property(property, text, guard);
-        let before = doc
-            .assignments
-            .partition_point(|a| a.name_range.start <= property.range.start);
-        let owner = before.checked_sub(1).filter(|&i| {
-            let value = doc.assignments[i].value_range;
-            value.start <= property.range.start && property.range.end <= value.end
-        });
-        match owner {
-            Some(i) => variables[i].children.push(option),
-            None => loose.push(option),
-        }
-    }
-    variables.extend(loose);
-    variables
-}
-
-fn system_property(property: &setenv::SystemProperty, text: &str, guard: &Guard) -> Symbol {
-    // The name part of the token as written: up to its first `=`.
-    let raw = property.range.slice(text);
-    let selection = raw.find('=').map_or(property.range, |eq| {
-        TextRange::new(property.range.start, property.range.start + eq as u32)
-    });
-    let detail = match (&property.value, property.value_range) {
-        (Some(value), Some(range)) => guard.value(is_secret_key(&property.name), range, value),
-        _ => None,
-    };
-    Symbol::new(
-        SymbolKind::Option,
-        &format!("-D{}", property.name),
-        "-D",
-        property.range,
-        selection,
-    )
-    .with_detail(detail)
-}
-
-// nginx.
-
-fn nginx_list(directives: &[nginx::Directive], text: &str, guard: &Guard) -> Vec<Symbol> {
-    directives
-        .iter()
-        .map(|d| nginx_directive(d, text, guard))
-        .collect()
-}
-
-fn nginx_directive(directive: &nginx::Directive, text: &str, guard: &Guard) -> Symbol {
-    let name = directive.name(text);
-    let words = |args: &[nginx::Word]| guard.words(args.iter().map(|a| (a.range, a.text(text))));
-    let Some(block) = &directive.block else {
-        // `ssl_password_file`-like names hold secrets in their arguments.
-        let detail = if is_secret_key(name) {
-            None
-        } else {
-            words(&directive.args)
-        };
-        return Symbol::new(
-            SymbolKind::Directive,
-            name,
-            "(empty directive)",
-            directive.range,
-            directive.name.range,
-        )
-        .with_detail(detail);
-    };
-    // A raw Lua block keeps its body as its last argument: code, not a
-    // name, so it stays out of the title and has no children.
-    let lua = name.ends_with("_by_lua_block");
-    let args = if lua {
-        &directive.args[..directive.args.len().saturating_sub(1)]
-    } else {
-        directive.args.as_slice()
-    };
-    let title = match words(args) {
-        Some(args) if !is_secret_key(name) => format!("{name} {args}"),
-        _ => name.to_string(),
-    };
-    let children = if lua {
-        Vec::new()
-    } else {
-        nginx_list(&block.children, text, guard)
-    };
-    Symbol::new(
-        SymbolKind::Block,
-        &title,
-        "(empty directive)",
-        directive.range,
-        directive.name.range,
-    )
-    .with_children(children)
-}
-
-// redis.conf.
-
-fn redis(doc: &redis::RedisDocument, guard: &Guard) -> Vec<Symbol> {
-    doc.directives
-        .iter()
-        .map(|d| {
-            // `requirepass`, `masterauth`, `user NAME ... >password`, and
-            // a secret named among the arguments (`sentinel auth-pass
-            // MASTER PASSWORD`).
-            let secret = is_secret_key(&d.name)
-                || d.name == "user"
-                || d.args.iter().any(|a| is_secret_key(&a.text));
-            let detail = if secret {
-                None
-            } else {
-                guard.words(d.args.iter().map(|a| (a.range, a.text.as_str())))
-            };
-            Symbol::new(
-                SymbolKind::Directive,
-                &d.name,
-                "(empty directive)",
-                d.range,
-                d.name_range,
-            )
-            .with_detail(detail)
-        })
-        .collect()
-}
-
-// stunnel.
-
-fn stunnel(doc: &stunnel::StunnelDocument, text: &str, guard: &Guard) -> Vec<Symbol> {
-    let mut out: Vec<Symbol> = doc
-        .global
-        .iter()
-        .map(|o| stunnel_option(o, text, guard))
-        .collect();
-    out.extend(doc.services.iter().map(|service| {
-        let options: Vec<Symbol> = service
-            .options
-            .iter()
-            .map(|o| stunnel_option(o, text, guard))
-            .collect();
-        let range = options
-            .iter()
-            .fold(service.header, |range, o| range.cover(o.range));
-        // The header is the trimmed `[name]` line: the name is inside.
-        let header = service.header;
-        let selection = if header.len() >= 2 {
-            TextRange::new(header.start + 1, header.end - 1)
-        } else {
-            header
-        };
-        Symbol::new(
-            SymbolKind::Section,
-            &service.name,
-            "(unnamed service)",
-            range,
-            selection,
-        )
-        .with_children(options)
-    }));
-    out
-}
-
-fn stunnel_option(option: &stunnel::StunnelOption, text: &str, guard: &Guard) -> Symbol {
-    // The name as written (`PSKsecrets`), not lower-cased as stunnel
-    // compares it.
-    Symbol::new(
-        SymbolKind::Key,
-        option.name_range.slice(text),
-        "(empty option)",
-        option.name_range.cover(option.value_range),
-        option.name_range,
-    )
-    .with_detail(guard.value(
-        is_secret_key(&option.name),
-        option.value_range,
-        &option.value,
-    ))
-}
-
-// csync2.
-
-fn csync2(doc: &csync2::Csync2Document, guard: &Guard) -> Vec<Symbol> {
-    let mut out = Vec::new();
-    for group in &doc.groups {
-        let mut children = csync2_group_children(group, guard);
-        // `config FILE;` stands where it is written, also inside a group.
-        children.extend(
-            doc.includes
-                .iter()
-                .filter(|i| group.range.start <= i.range.start && i.range.end <= group.range.end)
-                .map(|i| csync2_value(SymbolKind::Directive, "config", i, guard)),
-        );
-        if group.keyword.is_empty() {
-            // The body of a group in a file a `config` includes: the whole
-            // file is the group, so its statements stand at the top.
-            out.extend(children);
-            continue;
-        }
-        let (name, selection) = match &group.name {
-            Some(name) => (name.text.as_str(), name.range),
-            None => ("", group.keyword),
-        };
-        out.push(
-            Symbol::new(
-                SymbolKind::Group,
-                name,
-                "(unnamed group)",
-                group.range,
-                selection,
-            )
-            .with_children(children),
-        );
-    }
-    out.extend(
-        doc.includes
-            .iter()
-            .filter(|i| {
-                !doc.groups
-                    .iter()
-                    .any(|g| g.range.start <= i.range.start && i.range.end <= g.range.end)
-            })
-            .map(|i| csync2_value(SymbolKind::Directive, "config", i, guard)),
-    );
-    out.extend(doc.statements.iter().map(|s| csync2_statement(s, guard)));
-    out
-}
-
-/// A top-level statement: `nossl`, `database`, `tempdir`, ...
-fn csync2_statement(statement: &csync2::Statement, guard: &Guard) -> Symbol {
-    let keyword = &statement.keyword;
-    let range = statement
-        .args
-        .iter()
-        .fold(keyword.range, |range, a| range.cover(a.range));
-    // A database is named by a DSN, which may carry a password.
-    let detail = if keyword.text == "database" {
-        None
-    } else {
-        guard.words(statement.args.iter().map(|a| (a.range, a.text.as_str())))
-    };
-    Symbol::new(
-        SymbolKind::Directive,
-        &keyword.text,
-        "(empty statement)",
-        range,
-        keyword.range,
-    )
-    .with_detail(detail)
-}
-
-/// The statements of a group. The parser keeps the values of `key`,
-/// `include`, ... but not their keywords, so each value is a symbol of
-/// its own, ranged over the value.
-fn csync2_group_children(group: &csync2::Group, guard: &Guard) -> Vec<Symbol> {
-    let mut out: Vec<Symbol> = group.hosts.iter().map(|h| csync2_host(h, guard)).collect();
-    let lists: [(SymbolKind, &str, &[csync2::Text]); 5] = [
-        (SymbolKind::Key, "key", &group.keys),
-        (SymbolKind::Directive, "include", &group.includes),
-        (SymbolKind::Directive, "exclude", &group.excludes),
-        (SymbolKind::Directive, "compare", &group.compare),
-        (SymbolKind::Directive, "auto", &group.auto),
-    ];
-    for (kind, keyword, values) in lists {
-        out.extend(values.iter().map(|v| csync2_value(kind, keyword, v, guard)));
-    }
-    let singles = [
-        ("backup-directory", &group.backup_directory),
-        ("backup-generations", &group.backup_generations),
-    ];
-    for (keyword, value) in singles {
-        out.extend(
-            value
-                .iter()
-                .map(|v| csync2_value(SymbolKind::Directive, keyword, v, guard)),
-        );
-    }
-    out.extend(group.actions.iter().map(|a| csync2_action(a, guard)));
-    out
-}
-
-fn csync2_host(host: &csync2::Host, guard: &Guard) -> Symbol {
-    let range = host
-        .peer
-        .iter()
-        .fold(host.name.range, |range, p| range.cover(p.range));
-    let mut notes: Vec<String> = host
-        .peer
-        .iter()
-        .filter_map(|p| guard.detail(p.range, &p.text))
-        .map(|p| format!("@{p}"))
-        .collect();
-    if host.slave {
-        notes.push("slave".to_string());
-    }
-    Symbol::new(
-        SymbolKind::Host,
-        &host.name.text,
-        "(empty host)",
-        range,
-        host.name.range,
-    )
-    .with_detail(Some(notes.join(" ")).filter(|n| !n.is_empty()))
-}
-
-/// `keyword VALUE`, ranged over the value.
-fn csync2_value(kind: SymbolKind, keyword: &str, value: &csync2::Text, guard: &Guard) -> Symbol {
-    Symbol::new(kind, keyword, keyword, value.range, value.range)
-        .with_detail(guard.detail(value.range, &value.text))
-}
-
-fn csync2_action(action: &csync2::Action, guard: &Guard) -> Symbol {
-    let patterns: Vec<Symbol> = action
-        .patterns
-        .iter()
-        .map(|p| csync2_value(SymbolKind::Directive, "pattern", p, guard))
-        .collect();
-    let detail = guard.words(action.patterns.iter().map(|p| (p.range, p.text.as_str())));
-    let mut children = patterns;
-    // A command line is free text that may hold a password: named, not
-    // shown.
-    children.extend(
-        action
-            .exec
-            .iter()
-            .map(|e| Symbol::new(SymbolKind::Directive, "exec", "exec", e.range, e.range)),
-    );
-    children.extend(
-        action
-            .logfile
-            .iter()
-            .map(|l| csync2_value(SymbolKind::Directive, "logfile", l, guard)),
-    );
-    // The parser's range starts at the `action` keyword.
-    let keyword = TextRange::new(
-        action.range.start,
-        (action.range.start + 6).min(action.range.end),
-    );
-    Symbol::new(SymbolKind::Block, "action", "action", action.range, keyword)
-        .with_detail(detail)
-        .with_children(children)
-}
-
-// /etc/hosts.
-
-fn hosts(doc: &hosts::HostsDocument, guard: &Guard) -> Vec<Symbol> {
-    doc.entries
-        .iter()
-        .map(|entry| {
-            let detail = guard.words(entry.names.iter().map(|n| (n.range, n.name.as_str())));
-            Symbol::new(
-                SymbolKind::Host,
-                &entry.address_text,
-                "(empty address)",
-                entry.range,
-                entry.address_range,
-            )
-            .with_detail(detail)
-        })
-        .collect()
-}
-
-// PEM files and csync2 key files: key material, only labels and sizes.
-
-fn pem(doc: &pem::PemDocument) -> Vec<Symbol> {
-    doc.blocks
-        .iter()
-        .map(|block| {
-            Symbol::new(
-                SymbolKind::Block,
-                &block.label,
-                "(no label)",
-                block.range.cover(block.end),
-                block.range,
-            )
-            .with_detail(block.rsa_bits.map(|bits| format!("RSA {bits} bits")))
-        })
-        .collect()
-}
-
-/// A descriptor's services (or its one launch) with the names of the
-/// variables they set; no value is shown.
-fn deployment(doc: &crate::deploy::DeploymentDocument) -> Vec<Symbol> {
-    let variables = |launch: &crate::deploy::Launch| -> Vec<Symbol> {
-        launch
-            .env
-            .iter()
-            .map(|v| {
-                let range = v
-                    .value
-                    .as_ref()
-                    .map_or(v.name.range, |value| v.name.range.cover(value.range));
-                Symbol::new(
-                    SymbolKind::Variable,
-                    &v.name.value,
-                    "(variable)",
-                    range,
-                    v.name.range,
-                )
-            })
-            .collect()
-    };
-    let mut out = Vec::new();
-    for launch in &doc.launches {
-        match &launch.service {
-            Some(service) => {
-                let children = variables(launch);
-                let end = children
-                    .iter()
-                    .map(|c| c.range.end)
-                    .max()
-                    .unwrap_or(service.range.end);
-                out.push(
-                    Symbol::new(
-                        SymbolKind::Section,
-                        &service.value,
-                        "(service)",
-                        TextRange::new(service.range.start, end.max(service.range.end)),
-                        service.range,
-                    )
-                    .with_children(children),
-                );
-            }
-            None => out.extend(variables(launch)),
-        }
-    }
-    out
-}
-
-fn csync2_key(doc: &csync2_key::Csync2KeyDocument) -> Vec<Symbol> {
-    if doc.key_range.is_empty() {
-        return Vec::new();
-    }
-    vec![Symbol::new(
-        SymbolKind::Key,
-        "pre-shared key",
-        "pre-shared key",
-        doc.key_range,
-        doc.key_range,
-    )]
-}
-
-// KAAZING gateway XML.
-
-/// Elements whose own text is a short, public identifier.
-const XML_TEXT_DETAIL: &[&str] = &["name", "type", "accept", "connect", "balance"];
-
-/// Elements shown with the text of their `<name>` child.
-const XML_NAME_DETAIL: &[&str] = &["service", "cluster", "property"];
-
-fn xml_element(element: &xml::Element, in_security: bool, guard: &Guard) -> Symbol {
-    // Nothing inside `<security>` (keystores, realms) gets a detail.
-    let in_security = in_security || element.local_name() == "security";
-    let detail = if in_security {
-        None
-    } else {
-        xml_detail(element, guard)
-    };
-    let children = element
-        .elements()
-        .map(|child| xml_element(child, in_security, guard))
-        .collect();
-    Symbol::new(
-        SymbolKind::Element,
-        &element.name,
-        "(unnamed element)",
-        element.range,
-        element.name_range,
-    )
-    .with_detail(detail)
-    .with_children(children)
-}
-
-/// A detail only for an allow-list of elements: any other element's text
-/// may be a password (`<keystore-password>`, a property's `<value>`).
-fn xml_detail(element: &xml::Element, guard: &Guard) -> Option<String> {
-    let local = element.local_name();
-    let source = if XML_TEXT_DETAIL.contains(&local) {
-        element
-    } else if XML_NAME_DETAIL.contains(&local) {
-        element.child("name")?
-    } else {
-        return None;
-    };
-    let value = source.text()?;
-    guard.detail(value.range, &value.text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::formats::{Format, parse};
 
     fn symbols(format: Format, text: &str) -> Vec<Symbol> {
-        outline(&parse(format, text), text)
+        parse(format, text).outline(text)
     }
 
     /// `(name, detail, kind, range text, selection text)` of each symbol.
@@ -1023,7 +443,7 @@ mod tests {
     fn csync2_group_fragments_stand_at_the_top() {
         let text = "host a;\nkey /k;\n";
         let doc = crate::formats::parse_fragment(Format::Csync2, text);
-        let out = outline(&doc, text);
+        let out = doc.outline(text);
         assert_eq!(names(&out), ["a", "key"]);
     }
 
@@ -1082,7 +502,7 @@ mod tests {
 
     #[test]
     fn unparsed_documents_have_no_outline() {
-        assert!(outline(&Document::NotParsed, "x").is_empty());
+        assert!(crate::formats::Document::unparsed().outline("x").is_empty());
     }
 
     #[test]

@@ -8,6 +8,9 @@
 //! Every element, attribute and text node keeps the range of its raw text;
 //! decoded values map back to the raw text through their pieces.
 
+pub mod format;
+pub mod kaazing_schema;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
