@@ -41,6 +41,7 @@ pub mod manifest;
 pub mod model;
 pub mod redact;
 pub mod report;
+pub mod role;
 pub mod roots;
 pub mod rules;
 pub mod secrets;

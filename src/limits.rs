@@ -4,8 +4,6 @@
 //! what goes over one is reported (`core/unreadable-file` for what is not
 //! read, `core/parse-error` for what is not parsed), never fatal.
 
-use crate::manifest::Manifest;
-
 /// The bounds of one check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Limits {
@@ -55,15 +53,12 @@ pub const KEYS: &[&str] = &[
 ];
 
 impl Limits {
-    /// These limits with the manifest's `[limits]` laid over them.
+    /// These limits with `values` (a key of [`KEYS`] and its value, as the
+    /// manifest's `[limits]` gives them) laid over them.
     #[must_use]
-    pub fn with_manifest(mut self, manifest: Option<&Manifest>) -> Self {
-        let Some(manifest) = manifest else {
-            return self;
-        };
-        for (key, value) in &manifest.limits {
-            let value = value.value;
-            match key.value.as_str() {
+    pub fn with_values<'a>(mut self, values: impl IntoIterator<Item = (&'a str, u64)>) -> Self {
+        for (key, value) in values {
+            match key {
                 "max-file-size" => self.max_file_size = value,
                 "max-nesting-depth" => {
                     self.max_nesting_depth = Some(as_count(value).min(NESTING_DEPTH_CAP));
@@ -80,30 +75,4 @@ impl Limits {
 
 fn as_count(value: u64) -> usize {
     usize::try_from(value).unwrap_or(usize::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_manifest_overrides_the_defaults_it_names() {
-        let manifest = crate::manifest::parse("[limits]\nmax-files = 10\nmax-nesting-depth = 4\n");
-        assert!(manifest.errors.is_empty(), "{:?}", manifest.errors);
-        let limits = Limits::default().with_manifest(Some(&manifest));
-        assert_eq!(limits.max_files, 10);
-        assert_eq!(limits.max_nesting_depth, Some(4));
-        assert_eq!(limits.max_file_size, DEFAULT_MAX_FILE_SIZE);
-        let bad = crate::manifest::parse("[limits]\nmax-files = -1\nmax-fils = 3\n");
-        let messages: Vec<&str> = bad.errors.iter().map(|e| &*e.message).collect();
-        assert_eq!(messages.len(), 2, "{messages:?}");
-        assert!(
-            messages.iter().any(|m| m.contains("positive")),
-            "{messages:?}"
-        );
-        assert!(
-            messages.iter().any(|m| m.contains("`max-files`")),
-            "{messages:?}"
-        );
-    }
 }

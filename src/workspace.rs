@@ -738,7 +738,7 @@ impl Workspace {
             manifest_errors,
             notes,
         } = discover::discover(&paths, manifest_ref, &head, context);
-        let limits = self.limits.with_manifest(manifest_ref);
+        let limits = manifest_ref.map_or(self.limits, |m| m.limits_over(self.limits));
         let over_limit = (files.len() > limits.max_files).then(|| {
             let dropped = files.len() - limits.max_files;
             (files.swap_remove(limits.max_files), dropped)

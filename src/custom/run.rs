@@ -4,9 +4,9 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{Assertion, Check, Target};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::formats::tree::{ConfigTree, TreeValue};
+use crate::manifest::check::{Assertion, Check, Target};
 use crate::model::{Cluster, NodeId, Role};
 use crate::rules::consensus;
 use crate::rules::core::manifest_error;

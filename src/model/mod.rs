@@ -10,14 +10,14 @@ pub mod liferay;
 pub mod net;
 pub mod nginx;
 pub mod redis;
-mod role;
 pub mod stunnel;
+pub mod versions;
 
 use std::collections::HashSet;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-pub use role::Role;
+pub use crate::role::Role;
 
 use crate::diagnostic::Diagnostic;
 use crate::formats::{Document, Format, ReferenceKind};
@@ -231,7 +231,7 @@ pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
             cluster.nodes[index].hostname = hostname.filter(|h| !h.contains("${"));
         }
     }
-    cluster.versions = crate::versions::infer(cluster);
+    cluster.versions = versions::infer(cluster);
     cluster.liferay = liferay::build(cluster, diagnostics);
     cluster.gluu = gluu::build(cluster);
     cluster.nginx = nginx::build(cluster, diagnostics);

@@ -2,12 +2,14 @@
 //! settings. Every key and value keeps its byte range so that mistakes are
 //! reported inside the manifest; unknown keys are errors, never ignored.
 
+pub mod check;
+
 use std::net::IpAddr;
 
 use toml::de::{DeTable, DeValue};
 
 use crate::formats::{Format, ParseError};
-use crate::model::Role;
+use crate::role::Role;
 use crate::source::TextRange;
 use crate::suggest;
 
@@ -78,7 +80,7 @@ pub struct Manifest {
     pub kaazing_edition: Option<Located<crate::versions::KaazingEdition>>,
     /// `[[check]]`: the user's own checks, each valid as far as the
     /// manifest can tell (see [`crate::custom`]).
-    pub checks: Vec<crate::custom::Check>,
+    pub checks: Vec<check::Check>,
     /// `[limits]`: each key given and its value (see [`crate::limits`]).
     pub limits: Vec<(Located<String>, Located<u64>)>,
     /// `[docs] rules-url`: where the rule pages are published; a rule's
@@ -88,6 +90,12 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// `base` with this manifest's `[limits]` laid over it.
+    #[must_use]
+    pub fn limits_over(&self, base: crate::limits::Limits) -> crate::limits::Limits {
+        base.with_values(self.limits.iter().map(|(k, v)| (k.value.as_str(), v.value)))
+    }
+
     #[must_use]
     pub fn node(&self, name: &str) -> Option<&ManifestNode> {
         self.nodes.iter().find(|n| n.name == name)
@@ -371,7 +379,7 @@ impl Reader {
                     DeValue::Array(items) => {
                         for item in items {
                             if let Some(table) = self.table(item, "check") {
-                                let found = crate::custom::read_check(table, range_of(item));
+                                let found = check::read_check(table, range_of(item));
                                 for (range, message) in found.errors {
                                     self.error(range, message);
                                 }
@@ -668,5 +676,26 @@ sticky-paths = ["/identity"]
         let m = parse("[nodes.app1\nrole = \"live\"\n");
         assert!(!m.errors.is_empty());
         assert!(m.errors[0].message.starts_with("invalid TOML"));
+    }
+
+    #[test]
+    fn the_manifest_overrides_the_defaults_it_names() {
+        let manifest = parse("[limits]\nmax-files = 10\nmax-nesting-depth = 4\n");
+        assert!(manifest.errors.is_empty(), "{:?}", manifest.errors);
+        let limits = manifest.limits_over(crate::limits::Limits::default());
+        assert_eq!(limits.max_files, 10);
+        assert_eq!(limits.max_nesting_depth, Some(4));
+        assert_eq!(limits.max_file_size, crate::limits::DEFAULT_MAX_FILE_SIZE);
+        let bad = parse("[limits]\nmax-files = -1\nmax-fils = 3\n");
+        let messages: Vec<&str> = bad.errors.iter().map(|e| &*e.message).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains("positive")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("`max-files`")),
+            "{messages:?}"
+        );
     }
 }
