@@ -5,6 +5,7 @@
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::facts::{AsFact, Fact, FactKind};
 use crate::model::Cluster;
 use crate::rules::{self, Rule, RuleContext};
 use crate::source::Span;
@@ -142,8 +143,8 @@ impl Resolved {
 }
 
 /// Merges the manifest's `[rules]` with `options`; unknown names in the
-/// manifest become `core/manifest-error`s in `out`.
-fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Diagnostic>) -> Resolved {
+/// manifest are facts for `core/manifest-error`, added to `out`.
+fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Fact>) -> Resolved {
     let mut select: Option<Vec<String>> = None;
     let mut ignore: Vec<String> = Vec::new();
     let mut severity: Vec<(String, Severity)> = Vec::new();
@@ -155,7 +156,7 @@ fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Diagnostic>) 
                     Diagnostic::new(Span::new(*file, range), unknown_selector(name))
                         .label("unknown rule")
                         .help("`clusterlint rules` lists the rule ids and packs")
-                        .with_rule(rules::core::manifest_error::RULE.id, Severity::Error),
+                        .fact(FactKind::ManifestError),
                 );
             }
         };
@@ -250,16 +251,13 @@ fn internal_error(rule: &Rule) -> Diagnostic {
     .with_rule(rule.id, Severity::Error)
 }
 
-/// Runs every enabled rule, merges `found` (what the pipeline reported) and
-/// applies settings and suppressions. The result is sorted by path,
+/// Runs every enabled rule (the core rules report `facts`, what reading the
+/// cluster observed) and applies settings and suppressions. The result is sorted by path,
 /// position and rule.
 #[must_use]
-pub fn run(
-    cluster: &Cluster,
-    mut found: Vec<Diagnostic>,
-    options: &LintOptions,
-) -> Vec<Diagnostic> {
-    let resolved = resolve(cluster, options, &mut found);
+pub fn run(cluster: &Cluster, mut facts: Vec<Fact>, options: &LintOptions) -> Vec<Diagnostic> {
+    let resolved = resolve(cluster, options, &mut facts);
+    facts.extend(crate::custom::unknown_targets(cluster));
     // Rules only read the cluster: they run in parallel, each into its own
     // list, merged in rule order so the output does not depend on timing.
     let per_rule: Vec<Vec<Diagnostic>> = rules::ALL
@@ -272,7 +270,7 @@ pub fn run(
                 // the panic's message is never shown (it may quote a value).
                 let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     panic_if_asked(cluster, rule);
-                    check(&mut RuleContext::new(cluster, rule, &mut out));
+                    check(&mut RuleContext::new(cluster, &facts, rule, &mut out));
                 }));
                 if ran.is_err() {
                     out = vec![internal_error(rule)];
@@ -281,13 +279,11 @@ pub fn run(
             out
         })
         .collect();
-    found.extend(per_rule.into_iter().flatten());
+    let mut found: Vec<Diagnostic> = per_rule.into_iter().flatten().collect();
     // The user's own `[[check]]`s, reported like the rules and selected,
     // ignored and reweighted the same way.
     for mut d in crate::custom::run(cluster) {
-        if d.rule == rules::core::manifest_error::RULE.id {
-            found.push(d);
-        } else if let Some(severity) = resolved.custom(&d.rule, d.severity) {
+        if let Some(severity) = resolved.custom(&d.rule, d.severity) {
             d.severity = severity;
             found.push(d);
         }
@@ -318,17 +314,13 @@ pub fn run(
     if unused_enabled {
         let indexes: Vec<usize> = stale.iter().map(|(i, _)| *i).collect();
         for (i, message) in stale {
-            let s = &suppressions[i];
-            let mut diagnostic = Diagnostic::new(Span::new(s.file, s.range), message)
-                .label("unused suppression")
-                .help("correct the rule id, or delete the suppression")
-                .with_rule(
-                    unused,
-                    rules::core::unused_suppression::RULE.default_severity,
-                );
-            diagnostic.fix =
-                rules::core::unused_suppression::fix(cluster, &suppressions, i, &indexes);
-            found.push(diagnostic);
+            found.push(rules::core::unused_suppression::finding(
+                cluster,
+                &suppressions,
+                i,
+                &indexes,
+                message,
+            ));
         }
     }
 

@@ -27,6 +27,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod disk;
 pub mod engine;
+pub mod facts;
 pub mod fix;
 pub mod formats;
 pub mod graph;

@@ -8,7 +8,7 @@
 mod run;
 
 pub use crate::manifest::check::{ASSERTIONS, BUILT_IN_PACKS};
-pub use run::run;
+pub use run::{run, unknown_targets};
 
 /// What reports list about each check of the cluster's manifest (SARIF's
 /// rule descriptors), as they list the built-in rules.

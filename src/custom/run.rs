@@ -4,12 +4,12 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::facts::{AsFact, Fact, FactKind};
 use crate::formats::tree::{ConfigTree, TreeValue};
 use crate::manifest::check::{Assertion, Check, Target};
 use crate::model::{Cluster, NodeId, Role};
 use crate::rules::consensus;
-use crate::rules::core::manifest_error;
 use crate::source::{FileId, Span, TextRange};
 
 /// An entry a check's path selected on one node.
@@ -109,13 +109,13 @@ fn select(
     (files, found)
 }
 
-/// Runs every check of the cluster's manifest.
+/// The mistakes of the cluster's `[[check]]`s that only the cluster
+/// reveals: a node or role named that the cluster does not have.
 #[must_use]
-pub fn run(cluster: &Cluster) -> Vec<Diagnostic> {
+pub fn unknown_targets(cluster: &Cluster) -> Vec<Fact> {
     let Some((manifest_file, manifest)) = &cluster.manifest else {
         return Vec::new();
     };
-    let mut trees = Trees::default();
     let mut out = Vec::new();
     for check in &manifest.checks {
         for name in &check.nodes {
@@ -127,10 +127,23 @@ pub fn run(cluster: &Cluster) -> Vec<Diagnostic> {
                         Span::new(*manifest_file, check.range),
                         format!("`{}`: `{name}` is neither a node nor a role", check.id),
                     )
-                    .with_rule(manifest_error::RULE.id, Severity::Error),
+                    .fact(FactKind::ManifestError),
                 );
             }
         }
+    }
+    out
+}
+
+/// Runs every check of the cluster's manifest.
+#[must_use]
+pub fn run(cluster: &Cluster) -> Vec<Diagnostic> {
+    let Some((manifest_file, manifest)) = &cluster.manifest else {
+        return Vec::new();
+    };
+    let mut trees = Trees::default();
+    let mut out = Vec::new();
+    for check in &manifest.checks {
         evaluate(cluster, *manifest_file, check, &mut trees, &mut out);
     }
     out

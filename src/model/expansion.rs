@@ -7,9 +7,9 @@
 //! includes are left unread and the first one cut is reported, while the
 //! main file's own directives are all still read.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::facts::{AsFact, Fact, FactKind};
 use crate::model::Cluster;
-use crate::rules::core::unreadable_file;
 use crate::source::{FileId, Span};
 
 /// Lines of included files spliced into one Redis or stunnel main file,
@@ -64,9 +64,8 @@ impl Budget {
     }
 
     /// The finding for a budget that ran out, at the first include cut.
-    pub(crate) fn finding(&self, cluster: &Cluster, program: &str) -> Option<Diagnostic> {
+    pub(crate) fn finding(&self, cluster: &Cluster, program: &str) -> Option<Fact> {
         let span = self.cut?;
-        let rule = &unreadable_file::RULE;
         Some(
             Diagnostic::new(
                 span,
@@ -78,7 +77,7 @@ impl Budget {
             )
             .label("the expansion stops here")
             .help("include each file once; the findings for the rest of this configuration may be incomplete")
-            .with_rule(rule.id, Severity::Error),
+            .fact(FactKind::UnreadableFile),
         )
     }
 }

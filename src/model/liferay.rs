@@ -5,13 +5,13 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::facts::{AsFact, Fact, FactKind};
 use crate::formats::Format;
 use crate::formats::osgi_config::Shape;
 use crate::formats::properties::liferay_env::env_to_property;
 use crate::formats::properties::{ListItem, PropertiesDocument};
 use crate::model::{Cluster, NodeId};
-use crate::rules::core::include_not_found;
 use crate::source::{FileId, Span, TextRange};
 
 /// Where a property's effective value comes from.
@@ -208,20 +208,16 @@ impl Liferay {
 }
 
 /// Builds the Liferay view of every node.
-pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Liferay {
+pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Liferay {
     let nodes = cluster
         .nodes
         .iter()
-        .map(|node| build_node(cluster, node.id, diagnostics))
+        .map(|node| build_node(cluster, node.id, facts))
         .collect();
     Liferay { nodes }
 }
 
-fn build_node(
-    cluster: &Cluster,
-    id: NodeId,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<LiferayNode> {
+fn build_node(cluster: &Cluster, id: NodeId, facts: &mut Vec<Fact>) -> Option<LiferayNode> {
     let node = cluster.node(id);
     let of = |format: Format| {
         node.files
@@ -256,7 +252,7 @@ fn build_node(
 
     let home_file = home_file(cluster, &property_files);
     let order = home_file
-        .map(|home| precedence(cluster, home, &property_files, diagnostics))
+        .map(|home| precedence(cluster, home, &property_files, facts))
         .unwrap_or_default();
 
     let mut properties: HashMap<String, PortalProperty> = HashMap::default();
@@ -395,7 +391,7 @@ fn precedence(
     cluster: &Cluster,
     home: FileId,
     files: &[FileId],
-    diagnostics: &mut Vec<Diagnostic>,
+    facts: &mut Vec<Fact>,
 ) -> Vec<FileId> {
     let home_dir = dir_of(&cluster.source(home).path).to_string();
     let in_home = |name: &str| {
@@ -416,7 +412,7 @@ fn precedence(
         "portal-bundle.properties",
     ] {
         if let Some(file) = in_home(name) {
-            visit(cluster, file, files, &home_dir, &mut order, diagnostics);
+            visit(cluster, file, files, &home_dir, &mut order, facts);
         }
     }
     order
@@ -428,7 +424,7 @@ fn visit(
     files: &[FileId],
     home_dir: &str,
     order: &mut Vec<FileId>,
-    diagnostics: &mut Vec<Diagnostic>,
+    facts: &mut Vec<Fact>,
 ) {
     if order.contains(&file) {
         return;
@@ -467,7 +463,7 @@ fn visit(
             Some(target) => included.push(target),
             None => {
                 if let Some(why) = missing_include(cluster, file, &path, files) {
-                    diagnostics.push(
+                    facts.push(
                         Diagnostic::new(
                             Span::new(file, item.range),
                             format!(
@@ -477,7 +473,7 @@ fn visit(
                         )
                         .label("no such file")
                         .help("fix the file name or add the file; Liferay skips a missing include silently, and its settings never apply")
-                        .with_rule(include_not_found::RULE.id, Severity::Error),
+                        .fact(FactKind::IncludeNotFound),
                     );
                 }
             }
@@ -487,7 +483,7 @@ fn visit(
     let mut insert_at = order.len() - 1;
     for target in included {
         let before = order.len();
-        visit(cluster, target, files, home_dir, order, diagnostics);
+        visit(cluster, target, files, home_dir, order, facts);
         let added: Vec<FileId> = order.drain(before..).collect();
         for f in added {
             order.insert(insert_at, f);

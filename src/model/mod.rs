@@ -17,6 +17,7 @@ use std::collections::HashSet;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use crate::facts::{AsFact, Fact, FactKind};
 pub use crate::role::Role;
 
 use crate::diagnostic::Diagnostic;
@@ -186,9 +187,9 @@ impl Cluster {
     }
 }
 
-/// Derives roles and addresses and builds the domain views. `diagnostics`
+/// Derives roles and addresses and builds the domain views. `facts`
 /// receives what the model itself finds (includes that name no file).
-pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
+pub fn build(cluster: &mut Cluster, facts: &mut Vec<Fact>) {
     if let Some((manifest_file, manifest)) = &cluster.manifest {
         for node in &mut cluster.nodes {
             let Some(entry) = manifest.node(&node.name) else {
@@ -232,12 +233,12 @@ pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
         }
     }
     cluster.versions = versions::infer(cluster);
-    cluster.liferay = liferay::build(cluster, diagnostics);
+    cluster.liferay = liferay::build(cluster, facts);
     cluster.gluu = gluu::build(cluster);
-    cluster.nginx = nginx::build(cluster, diagnostics);
-    cluster.redis = redis::build(cluster, diagnostics);
-    cluster.stunnel = stunnel::build(cluster, diagnostics);
-    cluster.kaazing = kaazing::build(cluster, diagnostics);
+    cluster.nginx = nginx::build(cluster, facts);
+    cluster.redis = redis::build(cluster, facts);
+    cluster.stunnel = stunnel::build(cluster, facts);
+    cluster.kaazing = kaazing::build(cluster, facts);
     // A node found to play several roles may be several nodes in one
     // folder: said, with the roles found.
     for index in infer_roles(cluster) {
@@ -246,8 +247,7 @@ pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
             continue;
         };
         let roles: Vec<&str> = node.roles.iter().map(|(r, _)| r.name()).collect();
-        let rule = &crate::rules::core::layout_uncertain::RULE;
-        diagnostics.push(
+        facts.push(
             Diagnostic::new(
                 Span::file_start(file),
                 format!(
@@ -257,7 +257,7 @@ pub fn build(cluster: &mut Cluster, diagnostics: &mut Vec<Diagnostic>) {
                 ),
             )
             .help("`[nodes.NAME]` with `role` and `files` says which node plays which role")
-            .with_rule(rule.id, rule.default_severity),
+            .fact(FactKind::LayoutUncertain),
         );
     }
     infer_addresses(cluster);

@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
-use crate::diagnostic::Diagnostic;
+use crate::facts::Fact;
 use crate::formats::Format;
 use crate::formats::nginx::{Directive, Word};
 use crate::includes;
@@ -306,7 +306,7 @@ impl<'a> Expander<'a> {
 
 /// Builds the nginx view of every node.
 #[must_use]
-pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<NginxConfig> {
+pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Vec<NginxConfig> {
     let mut configs = Vec::new();
     let mains = running_mains(cluster);
     // Where the file is on its machine: through the node's mounts.
@@ -366,7 +366,7 @@ pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<NginxC
                 config: &mut config,
             };
             reader.main(&top);
-            diagnostics.extend(reader.expander.budget.finding(cluster, "nginx"));
+            facts.extend(reader.expander.budget.finding(cluster, "nginx"));
             configs.push(config);
         }
     }

@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use crate::diagnostic::Diagnostic;
+use crate::facts::Fact;
 use crate::formats::Format;
 use crate::formats::redis::RedisDirective;
 use crate::model::expansion::{Budget, MAX_EXPANDED};
@@ -98,7 +98,7 @@ impl RedisServer {
 /// lines after the file's, as Redis does), and each command line that
 /// starts a server from options alone.
 #[must_use]
-pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<RedisServer> {
+pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Vec<RedisServer> {
     let mut servers = Vec::new();
     let launches = launches(cluster);
     let mains = cluster.main_files(Format::Redis);
@@ -106,7 +106,7 @@ pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<RedisS
         let mut lines = Vec::new();
         let mut budget = Budget::new(file, MAX_EXPANDED);
         flatten(cluster, file, &mut vec![file], &mut budget, &mut lines);
-        diagnostics.extend(budget.finding(cluster, "Redis"));
+        facts.extend(budget.finding(cluster, "Redis"));
         let started: Vec<&Launch> = launches
             .iter()
             .filter(|l| l.node == node && l.config == Some(file))

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diagnostic::Diagnostic;
+use crate::facts::Fact;
 use crate::formats::Format;
 use crate::formats::stunnel::{self, StunnelOption};
 use crate::model::expansion::{Budget, MAX_EXPANDED};
@@ -162,13 +162,13 @@ enum Event<'a> {
 
 /// Builds the stunnel view of every node.
 #[must_use]
-pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Stunnel {
+pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Stunnel {
     let mut out = Stunnel::default();
     for (node, file) in cluster.main_files(Format::Stunnel) {
         let mut events = Vec::new();
         let mut budget = Budget::new(file, MAX_EXPANDED);
         flatten(cluster, file, &mut vec![file], &mut budget, &mut events);
-        diagnostics.extend(budget.finding(cluster, "stunnel"));
+        facts.extend(budget.finding(cluster, "stunnel"));
         config(cluster, node, file, &events, &mut out);
     }
     let bad: HashSet<Span> = out.bad_addresses.iter().map(|b| b.span).collect();

@@ -15,6 +15,7 @@ pub mod redis;
 pub mod stunnel;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::facts::{Fact, FactKind};
 use crate::model::{Cluster, Node, Role};
 use crate::source::Span;
 
@@ -252,6 +253,7 @@ pub fn packs() -> Vec<&'static str> {
 /// its findings with the rule's id and default severity.
 pub struct RuleContext<'a> {
     pub cluster: &'a Cluster,
+    facts: &'a [Fact],
     rule: &'static Rule,
     out: &'a mut Vec<Diagnostic>,
 }
@@ -259,10 +261,28 @@ pub struct RuleContext<'a> {
 impl<'a> RuleContext<'a> {
     pub(crate) fn new(
         cluster: &'a Cluster,
+        facts: &'a [Fact],
         rule: &'static Rule,
         out: &'a mut Vec<Diagnostic>,
     ) -> Self {
-        Self { cluster, rule, out }
+        Self {
+            cluster,
+            facts,
+            rule,
+            out,
+        }
+    }
+
+    /// Reports every fact of `kind` as a finding of this rule, as it was
+    /// observed (its fix kept: the fact knows the text it edits).
+    pub fn report_facts(&mut self, kind: FactKind) {
+        for fact in self.facts.iter().filter(|f| f.kind == kind) {
+            self.out.push(
+                fact.finding
+                    .clone()
+                    .with_rule(self.rule.id, self.rule.default_severity),
+            );
+        }
     }
 
     /// Reports a finding of this rule. A fix that edits a line with a

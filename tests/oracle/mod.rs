@@ -393,10 +393,10 @@ pub fn clusterlint_verdict(
         names.insert(format!("n/{stored}"), path.clone());
         workspace.add_file(format!("n/{stored}"), bytes.clone());
     }
-    let analysis = workspace.analyze();
-    let cluster = &analysis.cluster;
+    let report = workspace.lint(&clusterlint::LintOptions::default());
+    let cluster = &report.cluster;
     let mut refusals = Vec::new();
-    for d in &analysis.diagnostics {
+    for d in &report.diagnostics {
         if !REJECTING_RULES.contains(&d.rule.as_ref()) {
             continue;
         }

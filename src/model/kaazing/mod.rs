@@ -19,6 +19,7 @@ use std::net::IpAddr;
 pub use schema::{SchemaProblem, SchemaProblemKind};
 
 use crate::diagnostic::Diagnostic;
+use crate::facts::{AsFact, Fact, FactKind};
 use crate::formats::Format;
 use crate::formats::xml::{Element, Value};
 use crate::model::net::{BadAddress, host_problem, split_host_port};
@@ -445,8 +446,8 @@ fn started_configs(cluster: &Cluster, node: NodeId) -> Vec<String> {
 
 /// Builds the gateway view of every node. A file read as a gateway
 /// configuration whose root is another element is reported in
-/// `diagnostics` (`kaazing/unsupported-namespace`: the gateway refuses it).
-pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<Gateway> {
+/// `facts` (`kaazing/unsupported-namespace`: the gateway refuses it).
+pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Vec<Gateway> {
     let mut out = Vec::new();
     for node in &cluster.nodes {
         let started = started_configs(cluster, node.id);
@@ -480,8 +481,7 @@ pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<Gatewa
                 continue;
             };
             if root.local_name() != "gateway-config" {
-                let rule = &crate::rules::kaazing::unsupported_namespace::RULE;
-                diagnostics.push(
+                facts.push(
                     Diagnostic::new(
                         Span::new(file, root.name_range),
                         format!(
@@ -491,7 +491,7 @@ pub fn build(cluster: &Cluster, diagnostics: &mut Vec<Diagnostic>) -> Vec<Gatewa
                     )
                     .label("not a gateway configuration")
                     .help("name the file otherwise if it is not the gateway's configuration, or give it a `<gateway-config>` root")
-                    .with_rule(rule.id, rule.default_severity),
+                    .fact(FactKind::UnsupportedNamespace),
                 );
                 continue;
             }

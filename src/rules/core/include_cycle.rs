@@ -1,4 +1,5 @@
-use crate::rules::declare_rule;
+use crate::facts::FactKind;
+use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -22,5 +23,10 @@ declare_rule! {
     /// the main file only.
     id: "core/include-cycle",
     severity: Error,
-    check: None,
+    check: Some(check),
+}
+
+/// Reports what reading the cluster observed (see [`FactKind::IncludeCycle`]).
+fn check(ctx: &mut RuleContext<'_>) {
+    ctx.report_facts(FactKind::IncludeCycle);
 }

@@ -1,4 +1,5 @@
-use crate::rules::declare_rule;
+use crate::facts::FactKind;
+use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -22,5 +23,10 @@ declare_rule! {
     /// purpose.
     id: "core/include-glob-empty",
     severity: Info,
-    check: None,
+    check: Some(check),
+}
+
+/// Reports what reading the cluster observed (see [`FactKind::IncludeGlobEmpty`]).
+fn check(ctx: &mut RuleContext<'_>) {
+    ctx.report_facts(FactKind::IncludeGlobEmpty);
 }

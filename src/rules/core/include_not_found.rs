@@ -1,4 +1,5 @@
-use crate::rules::declare_rule;
+use crate::facts::FactKind;
+use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -27,5 +28,10 @@ declare_rule! {
     /// Correct the name, or add the missing file to the node.
     id: "core/include-not-found",
     severity: Error,
-    check: None,
+    check: Some(check),
+}
+
+/// Reports what reading the cluster observed (see [`FactKind::IncludeNotFound`]).
+fn check(ctx: &mut RuleContext<'_>) {
+    ctx.report_facts(FactKind::IncludeNotFound);
 }

@@ -1,4 +1,5 @@
-use crate::rules::declare_rule;
+use crate::facts::FactKind;
+use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -28,5 +29,10 @@ declare_rule! {
     /// on its own.
     id: "core/layout-uncertain",
     severity: Info,
-    check: None,
+    check: Some(check),
+}
+
+/// Reports what reading the cluster observed (see [`FactKind::LayoutUncertain`]).
+fn check(ctx: &mut RuleContext<'_>) {
+    ctx.report_facts(FactKind::LayoutUncertain);
 }

@@ -1,4 +1,5 @@
-use crate::rules::declare_rule;
+use crate::facts::FactKind;
+use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -26,5 +27,10 @@ declare_rule! {
     /// ```
     id: "core/manifest-error",
     severity: Error,
-    check: None,
+    check: Some(check),
+}
+
+/// Reports what reading the cluster observed (see [`FactKind::ManifestError`]).
+fn check(ctx: &mut RuleContext<'_>) {
+    ctx.report_facts(FactKind::ManifestError);
 }

@@ -1,4 +1,5 @@
-use crate::rules::declare_rule;
+use crate::facts::FactKind;
+use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -23,5 +24,10 @@ declare_rule! {
     /// read by `java.util.Properties`); include each file once.
     id: "core/unreadable-file",
     severity: Error,
-    check: None,
+    check: Some(check),
+}
+
+/// Reports what reading the cluster observed (see [`FactKind::UnreadableFile`]).
+fn check(ctx: &mut RuleContext<'_>) {
+    ctx.report_facts(FactKind::UnreadableFile);
 }

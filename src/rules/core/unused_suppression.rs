@@ -1,7 +1,7 @@
-use crate::diagnostic::Fix;
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::Cluster;
 use crate::rules::{declare_rule, edits};
-use crate::source::TextRange;
+use crate::source::{Span, TextRange};
 use crate::suppress::Suppression;
 
 declare_rule! {
@@ -32,17 +32,30 @@ declare_rule! {
     check: None,
 }
 
-/// Deletes the unused suppression `all[index]`: the whole comment when
-/// every id it names is in `stale` (reported as unused), else only that id
-/// and its comma. No fix when the comment says more than the suppression
-/// (words before `clusterlint:`), since those words would go too.
+/// The finding for the unused suppression `all[index]` (`stale` lists the
+/// unused ones), saying `message`.
 #[must_use]
-pub(crate) fn fix(
+pub(crate) fn finding(
     cluster: &Cluster,
     all: &[Suppression],
     index: usize,
     stale: &[usize],
-) -> Option<Fix> {
+    message: String,
+) -> Diagnostic {
+    let suppression = &all[index];
+    let mut diagnostic = Diagnostic::new(Span::new(suppression.file, suppression.range), message)
+        .label("unused suppression")
+        .help("correct the rule id, or delete the suppression")
+        .with_rule(RULE.id, RULE.default_severity);
+    diagnostic.fix = fix(cluster, all, index, stale);
+    diagnostic
+}
+
+/// Deletes the unused suppression `all[index]`: the whole comment when
+/// every id it names is in `stale` (reported as unused), else only that id
+/// and its comma. No fix when the comment says more than the suppression
+/// (words before `clusterlint:`), since those words would go too.
+fn fix(cluster: &Cluster, all: &[Suppression], index: usize, stale: &[usize]) -> Option<Fix> {
     let suppression = &all[index];
     let file = suppression.file;
     let text = &cluster.source(file).text;

@@ -1,4 +1,5 @@
 use crate::diagnostic::Diagnostic;
+use crate::facts::FactKind;
 use crate::model::kaazing::Dialect;
 use crate::rules::{RuleContext, declare_rule};
 
@@ -45,6 +46,8 @@ declare_rule! {
 }
 
 fn check(cx: &mut RuleContext<'_>) {
+    // A file whose root is no `<gateway-config>` at all, as the model found.
+    cx.report_facts(FactKind::UnsupportedNamespace);
     for gateway in &cx.cluster.kaazing {
         let message = match gateway.dialect {
             Dialect::Unsupported if !gateway.loads_dialect() => {
