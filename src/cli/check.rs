@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::cli::output::{self, OutputArgs};
+use crate::cli::output::{self, Checked, OutputArgs};
 use crate::cli::targets::{self, Target};
 use crate::engine::LintOptions;
 use crate::fix::{Outcome, Plan};
@@ -71,15 +71,6 @@ fn parse_severity(text: &str) -> Result<(String, Severity), String> {
     let (rule, level) = text.split_once('=').ok_or("expected RULE=LEVEL")?;
     let level = Severity::parse(level).ok_or("the level must be `error`, `warning` or `info`")?;
     Ok((rule.to_string(), level))
-}
-
-/// A checked cluster.
-pub struct Checked {
-    /// The root as shown.
-    pub shown: String,
-    /// How headings name the cluster (its root, and its environment).
-    pub label: String,
-    pub report: Report,
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use crate::cli::check::Checked;
 use crate::report::human::{self, HumanOptions};
 use crate::report::{
     Report, RuleMeta, checkstyle, concise, github, gitlab, json, junit, rdjson, sarif, statistics,
@@ -68,6 +67,15 @@ pub struct OutputArgs {
     /// link each finding's rule to `<URL>/<rule id>.md`.
     #[arg(long, value_name = "URL")]
     pub rules_url: Option<String>,
+}
+
+/// A checked cluster.
+pub struct Checked {
+    /// The root as shown.
+    pub shown: String,
+    /// How headings name the cluster (its root, and its environment).
+    pub label: String,
+    pub report: Report,
 }
 
 /// The text for the checked clusters.
