@@ -109,7 +109,7 @@ fn matches(selector: &str, rule: &Rule) -> bool {
 }
 
 /// Which rules run and at what severity.
-struct Resolved {
+struct RuleSettings {
     enabled: Vec<bool>,
     severity: Vec<Severity>,
     /// The merged settings, for the custom checks' findings.
@@ -118,7 +118,7 @@ struct Resolved {
     severities: Vec<(String, Severity)>,
 }
 
-impl Resolved {
+impl RuleSettings {
     /// The severity of custom check `id`'s findings (its own, `declared`,
     /// unless a later and more specific setting says otherwise); `None`
     /// when the settings leave the check out.
@@ -144,7 +144,7 @@ impl Resolved {
 
 /// Merges the manifest's `[rules]` with `options`; unknown names in the
 /// manifest are facts for `core/manifest-error`, added to `out`.
-fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Fact>) -> Resolved {
+fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Fact>) -> RuleSettings {
     let mut select: Option<Vec<String>> = None;
     let mut ignore: Vec<String> = Vec::new();
     let mut severity: Vec<(String, Severity)> = Vec::new();
@@ -219,7 +219,7 @@ fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Fact>) -> Res
             by_id.or(by_pack).unwrap_or(rule.default_severity)
         })
         .collect();
-    Resolved {
+    RuleSettings {
         enabled,
         severity: severity_of,
         select,

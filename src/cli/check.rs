@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::cli::output::{self, Checked, OutputArgs};
-use crate::cli::targets::{self, Target};
+use crate::cli::targets::{self, ClusterToCheck};
 use crate::engine::LintOptions;
 use crate::fix::{Outcome, Plan};
 use crate::report::Report;
@@ -232,7 +232,7 @@ fn note(args: &CheckArgs, message: &str) {
 }
 
 /// The workspace of a target, with `--config` applied.
-fn workspace_of(target: &Target, args: &CheckArgs) -> Result<Workspace, String> {
+fn workspace_of(target: &ClusterToCheck, args: &CheckArgs) -> Result<Workspace, String> {
     let mut workspace = Workspace::from_root(&target.cluster).map_err(|e| e.to_string())?;
     if let Some(config) = &args.config {
         workspace.set_manifest_file(config);
@@ -242,7 +242,7 @@ fn workspace_of(target: &Target, args: &CheckArgs) -> Result<Workspace, String> 
 
 /// Checks the command line's rule selectors against the rules, packs and
 /// the clusters' own checks: a misspelt one must not pass silently.
-fn check_selectors(targets: &[Target], options: &LintOptions) -> Result<(), String> {
+fn check_selectors(targets: &[ClusterToCheck], options: &LintOptions) -> Result<(), String> {
     let custom: Vec<String> = targets
         .iter()
         .filter_map(|t| {
@@ -270,7 +270,7 @@ fn check_selectors(targets: &[Target], options: &LintOptions) -> Result<(), Stri
 }
 
 /// `--show-settings`: what each cluster was found to be.
-fn show_settings(targets: &[Target], args: &CheckArgs, failed: bool) -> ExitCode {
+fn show_settings(targets: &[ClusterToCheck], args: &CheckArgs, failed: bool) -> ExitCode {
     let mut out = String::new();
     let mut failed = failed;
     for target in targets {
@@ -300,7 +300,11 @@ fn show_settings(targets: &[Target], args: &CheckArgs, failed: bool) -> ExitCode
     }
 }
 
-fn lint(target: &Target, args: &CheckArgs, options: &LintOptions) -> Result<Report, String> {
+fn lint(
+    target: &ClusterToCheck,
+    args: &CheckArgs,
+    options: &LintOptions,
+) -> Result<Report, String> {
     let workspace = workspace_of(target, args)?;
     let mut report = workspace.lint(options);
     if let Some(only) = &target.only {
@@ -368,12 +372,12 @@ fn keep_touching(report: &mut Report, only: &BTreeSet<String>) {
 /// Fix, re-lint, repeat while fixes apply; a renamed file asked about
 /// stays asked about under its new name.
 fn fix(
-    target: &Target,
+    target: &ClusterToCheck,
     args: &CheckArgs,
     options: &LintOptions,
     report: Report,
 ) -> (Report, Vec<Outcome>) {
-    let mut target = Target {
+    let mut target = ClusterToCheck {
         cluster: target.cluster.clone(),
         shown: target.shown.clone(),
         only: target.only.clone(),

@@ -14,7 +14,7 @@ use crate::report::{
 use crate::rules;
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub enum OutputFormat {
     /// Drawn diagnostics with snippets, for people.
     Human,
     /// The JSON contract (`version`, `diagnostics`, `summary`).
@@ -45,8 +45,8 @@ pub enum Color {
 #[derive(clap::Args, Debug)]
 pub struct OutputArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
     /// Write the report to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -91,14 +91,14 @@ pub fn render(args: &OutputArgs, checked: &[Checked]) -> String {
         }
     }
     if args.statistics {
-        return if args.format == Format::Json {
+        return if args.format == OutputFormat::Json {
             statistics::statistics_json(&reports)
         } else {
             statistics::statistics(&reports)
         };
     }
     match args.format {
-        Format::Json => {
+        OutputFormat::Json => {
             // The contract's paths are relative to the root; several roots
             // prefix them so they stay apart.
             let prefixed = reports.len() > 1;
@@ -108,18 +108,18 @@ pub fn render(args: &OutputArgs, checked: &[Checked]) -> String {
                 .collect();
             json::render_all(&views)
         }
-        Format::Sarif => sarif::render(
+        OutputFormat::Sarif => sarif::render(
             &reports,
             &rule_metadata(&reports),
             env!("CARGO_PKG_VERSION"),
         ),
-        Format::Github => github::render(&reports),
-        Format::Junit => junit::render(&reports),
-        Format::Gitlab => gitlab::render(&reports),
-        Format::Checkstyle => checkstyle::render(&reports),
-        Format::Rdjson => rdjson::render(&reports),
-        Format::Concise => concise::render(&reports),
-        Format::Human => {
+        OutputFormat::Github => github::render(&reports),
+        OutputFormat::Junit => junit::render(&reports),
+        OutputFormat::Gitlab => gitlab::render(&reports),
+        OutputFormat::Checkstyle => checkstyle::render(&reports),
+        OutputFormat::Rdjson => rdjson::render(&reports),
+        OutputFormat::Concise => concise::render(&reports),
+        OutputFormat::Human => {
             let labels: Vec<&str> = checked.iter().map(|c| c.label.as_str()).collect();
             human_text(args, &reports, &labels)
         }

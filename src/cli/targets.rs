@@ -11,7 +11,7 @@ use crate::roots::{self, ClusterRoot};
 
 /// One cluster to check.
 #[derive(Debug)]
-pub struct Target {
+pub struct ClusterToCheck {
     pub cluster: ClusterRoot,
     /// The root as reports show it, from the current folder.
     pub shown: String,
@@ -20,7 +20,7 @@ pub struct Target {
     pub only: Option<BTreeSet<String>>,
 }
 
-impl Target {
+impl ClusterToCheck {
     /// The cluster's folder.
     pub fn root(&self) -> &Path {
         &self.cluster.folder
@@ -40,7 +40,7 @@ impl Target {
 /// (notes and errors).
 #[derive(Debug, Default)]
 pub struct Targets {
-    pub clusters: Vec<Target>,
+    pub clusters: Vec<ClusterToCheck>,
     pub missing: Vec<PathBuf>,
     pub outside: Vec<PathBuf>,
     pub empty: Vec<PathBuf>,
@@ -64,7 +64,7 @@ pub fn resolve(paths: &[PathBuf]) -> Targets {
             for cluster in found {
                 match out.position(&cluster) {
                     Some(at) => out.clusters[at].only = None,
-                    None => out.clusters.push(Target {
+                    None => out.clusters.push(ClusterToCheck {
                         shown: shown(&cluster.folder, path, &cwd),
                         cluster,
                         only: None,
@@ -82,7 +82,7 @@ pub fn resolve(paths: &[PathBuf]) -> Targets {
         for cluster in found {
             let in_cluster = roots::display_relative(&absolute, &cluster.folder);
             let at = out.position(&cluster).unwrap_or_else(|| {
-                out.clusters.push(Target {
+                out.clusters.push(ClusterToCheck {
                     shown: shown(&cluster.folder, Path::new(""), &cwd),
                     cluster,
                     only: Some(BTreeSet::new()),

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::facts::{AsFact, Fact, FactKind};
 use crate::formats::tree::{ConfigTree, TreeValue};
-use crate::manifest::check::{Assertion, Check, Target};
+use crate::manifest::check::{Assertion, Check, CheckTarget};
 use crate::model::{Cluster, NodeId, Role};
 use crate::rules::consensus;
 use crate::source::{FileId, Span, TextRange};
@@ -74,7 +74,7 @@ fn port_of(value: &str) -> Option<u16> {
     }
 }
 
-fn file_matches(target: &Target, path: &str) -> bool {
+fn file_matches(target: &CheckTarget, path: &str) -> bool {
     target.matcher.is_match(path)
         || path
             .match_indices('/')
@@ -85,7 +85,7 @@ fn file_matches(target: &Target, path: &str) -> bool {
 fn select(
     cluster: &Cluster,
     node: NodeId,
-    target: &Target,
+    target: &CheckTarget,
     trees: &mut Trees,
 ) -> (Vec<FileId>, Vec<Found>) {
     let files: Vec<FileId> = cluster

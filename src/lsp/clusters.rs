@@ -12,8 +12,9 @@ use crate::report::Report;
 use crate::roots;
 use crate::workspace::Workspace;
 
-/// One open cluster.
-pub struct Cluster {
+/// One open cluster: its workspace, the editor's unsaved buffers and the
+/// last report.
+pub struct ClusterSession {
     pub root: PathBuf,
     /// What the cluster is (its folder, environment, excluded folders).
     spec: roots::ClusterRoot,
@@ -29,7 +30,7 @@ pub struct Cluster {
     retired: Vec<Report>,
 }
 
-impl Cluster {
+impl ClusterSession {
     /// Reads the cluster `spec` describes into memory.
     pub fn open(spec: &roots::ClusterRoot) -> Result<Self, String> {
         Ok(Self {
@@ -92,11 +93,6 @@ impl Cluster {
         self.stale();
     }
 
-    /// Asks for a check even though nothing is known to have changed.
-    pub fn invalidate(&mut self) {
-        self.stale();
-    }
-
     fn reload_from_disk(&mut self, path: &str) {
         // Through links inside the root only; never a FIFO.
         let inside = std::fs::canonicalize(self.root.join(path))
@@ -118,7 +114,7 @@ impl Cluster {
     }
 
     /// Forgets the last check. A report of a large cluster takes
-    /// milliseconds to free, so it is kept until [`Cluster::free_retired`],
+    /// milliseconds to free, so it is kept until [`ClusterSession::free_retired`],
     /// after the new diagnostics are out.
     fn stale(&mut self) {
         if let Some(report) = self.report.take() {
@@ -156,20 +152,6 @@ impl Cluster {
         }
         self.report = Some(self.workspace.lint(&LintOptions::default()));
         true
-    }
-
-    /// Every file path of the last report with its diagnostics' indexes.
-    #[must_use]
-    pub fn diagnostics_by_file(&self) -> BTreeMap<String, Vec<usize>> {
-        let mut out: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        if let Some(report) = &self.report {
-            for (i, d) in report.diagnostics.iter().enumerate() {
-                out.entry(report.path(d.primary.span).to_string())
-                    .or_default()
-                    .push(i);
-            }
-        }
-        out
     }
 }
 

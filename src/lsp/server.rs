@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::fix;
-use crate::lsp::clusters::{self, Cluster};
+use crate::lsp::clusters::{self, ClusterSession};
 use crate::lsp::protocol::{self, EditSupport, RuleDocs};
 use crate::lsp::uri;
 use crate::report::Report;
@@ -55,7 +55,7 @@ struct Document {
 
 /// A cluster with what was last published for it.
 struct OpenCluster {
-    cluster: Cluster,
+    cluster: ClusterSession,
     /// Cluster path → the diagnostics last published for it (non-empty).
     published: HashMap<String, Vec<lsp::Diagnostic>>,
     /// Checked since the last publication.
@@ -476,7 +476,7 @@ impl Server {
         let spec = clusters::root_of(path, &self.folders)?;
         let root = spec.folder.clone();
         if !self.clusters.contains_key(&root) {
-            match Cluster::open(&spec) {
+            match ClusterSession::open(&spec) {
                 Ok(cluster) => {
                     self.clusters.insert(
                         root.clone(),

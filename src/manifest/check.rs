@@ -20,7 +20,7 @@ pub struct Check {
     pub help: Option<String>,
     /// Roles or node names; empty: every node.
     pub nodes: Vec<String>,
-    pub target: Target,
+    pub target: CheckTarget,
     pub assertion: Assertion,
     /// The `[[check]]` table in the manifest.
     pub range: TextRange,
@@ -28,7 +28,7 @@ pub struct Check {
 
 /// `FILE:PATH`: which files of a node, and what in them.
 #[derive(Clone, Debug)]
-pub struct Target {
+pub struct CheckTarget {
     /// The glob as written; it matches a file's cluster path or any
     /// trailing part of it (`portal-ext.properties`, `osgi/configs/*.config`).
     pub file: String,
@@ -58,7 +58,7 @@ pub enum Assertion {
     /// No two nodes hold the same values.
     UniqueAcrossNodes,
     /// Each value is among the values the other path finds on the same node.
-    SubsetOf(Box<Target>),
+    SubsetOf(Box<CheckTarget>),
     /// Each value's port (a number, `host:port`, a URI's port or its
     /// scheme's default) is in this range.
     PortRange(u16, u16),
@@ -169,7 +169,7 @@ impl Reader {
         None
     }
 
-    fn target(&mut self, value: &Value<'_>, key: &str) -> Option<Target> {
+    fn target(&mut self, value: &Value<'_>, key: &str) -> Option<CheckTarget> {
         let text = self.string(value, key)?;
         let range = range_of(value);
         let Some((file, path)) = text.split_once(':') else {
@@ -187,7 +187,7 @@ impl Reader {
         let path = TreePath::parse(path)
             .map_err(|e| self.error(range, format!("bad path in `{key}`: {e}")))
             .ok()?;
-        Some(Target {
+        Some(CheckTarget {
             file: file.to_string(),
             matcher: glob.compile_matcher(),
             path,

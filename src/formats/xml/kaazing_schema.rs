@@ -94,12 +94,6 @@ impl Namespace {
         }
     }
 
-    /// Whether the gateway reads this namespace without translating it.
-    #[must_use]
-    pub const fn is_current(self) -> bool {
-        matches!(self, Self::V2016_06)
-    }
-
     /// This namespace's schema.
     #[must_use]
     pub fn schema(self) -> &'static Schema {
