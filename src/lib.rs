@@ -28,6 +28,7 @@ pub mod discover;
 pub mod disk;
 pub mod engine;
 pub mod facts;
+pub mod files;
 pub mod fix;
 pub mod formats;
 pub mod graph;

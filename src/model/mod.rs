@@ -15,26 +15,15 @@ pub mod versions;
 
 use std::collections::HashSet;
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use crate::facts::{AsFact, Fact, FactKind};
+pub use crate::files::{ClusterFile, Files, Include, NodeId};
 pub use crate::role::Role;
 
 use crate::diagnostic::Diagnostic;
-use crate::formats::{Document, Format, ReferenceKind};
+use crate::formats::Format;
 use crate::manifest::Manifest;
-use crate::source::{FileId, SourceFile, Span, TextRange};
-
-/// Index of a node in [`Cluster::nodes`] (nodes are sorted by name).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct NodeId(pub u32);
-
-impl NodeId {
-    #[must_use]
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
+use crate::source::{FileId, SourceFile, Span};
 
 /// An address of a node and where it was declared.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,37 +73,11 @@ impl Node {
     }
 }
 
-/// A file of the analysis with what is known about it.
-#[derive(Clone, Debug)]
-pub struct ClusterFile {
-    pub source: SourceFile,
-    /// `None` for the manifest.
-    pub format: Option<Format>,
-    pub node: Option<NodeId>,
-    pub document: Arc<Document>,
-    /// What the file's includes, certificates and keys name, resolved.
-    pub includes: Vec<Include>,
-}
-
-/// A reference of one file to others (an include, a certificate), with the
-/// files of the node it names, in the order the program reads them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Include {
-    /// Where the path is written.
-    pub range: TextRange,
-    pub kind: ReferenceKind,
-    /// The format of the targets.
-    pub format: Format,
-    /// The targets are the inside of the block the reference stands in.
-    pub fragment: bool,
-    pub targets: Vec<FileId>,
-}
-
 /// Everything the rules look at.
 #[derive(Debug, Default)]
 pub struct Cluster {
     pub name: Option<String>,
-    pub files: Vec<ClusterFile>,
+    pub files: Files,
     pub nodes: Vec<Node>,
     pub manifest: Option<(FileId, Manifest)>,
     pub liferay: liferay::Liferay,
