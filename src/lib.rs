@@ -33,6 +33,7 @@ pub mod fix;
 pub mod formats;
 pub mod graph;
 pub mod includes;
+#[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod invariants;
 pub mod layout;

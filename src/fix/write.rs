@@ -116,13 +116,18 @@ fn original_encoding(bytes: &[u8], encoding: Encoding, linted: &str) -> Result<E
 /// The environment variable that makes the process die right before its
 /// first rename: after writing a file's new content beside it, the worst
 /// moment for a crash. The tests use it to prove the original survives.
+/// Read only with the `testing` feature.
 pub const CRASH_BEFORE_RENAME: &str = "CLUSTERLINT_TEST_CRASH_BEFORE_RENAME";
 
+#[cfg(feature = "testing")]
 fn crash_if_asked() {
     if std::env::var_os(CRASH_BEFORE_RENAME).is_some() {
         std::process::abort();
     }
 }
+
+#[cfg(not(feature = "testing"))]
+fn crash_if_asked() {}
 
 /// A sibling name no other program uses, so the rename stays on one file
 /// system.
