@@ -13,16 +13,18 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::graph::{Edge, EdgeKind, Findings, GraphNode, NodeKind, Topology};
+use crate::model::gluu::csync2_host_nodes;
+use crate::model::kaazing::membership::{cluster_port, clusters};
 use crate::model::kaazing::{BACKPLANE_HOSTNAME, backplane_partner};
-use crate::model::liferay::PortalProperty;
-use crate::model::nginx::Host;
-use crate::model::stunnel::Tunnel;
-use crate::model::{Cluster, NodeId, Role};
-use crate::rules::liferay::{
-    ALGORITHM, HOSTS_ALLOWED, HTTPS_REQUIRED, SECRET, SECRET_HEX, hosts_allowed, tunnel_verifiers,
-    with_role,
+use crate::model::liferay::portals::with_role;
+use crate::model::liferay::tunnel::{
+    ALGORITHM, HOSTS_ALLOWED, HTTPS_REQUIRED, SECRET, SECRET_HEX, tunnel_verifiers,
 };
-use crate::rules::{kaazing, nginx, stunnel};
+use crate::model::liferay::{PortalProperty, hosts_allowed};
+use crate::model::nginx::Host;
+use crate::model::nginx::balanced::server_node;
+use crate::model::stunnel::{Tunnel, connect_target, tls_peer};
+use crate::model::{Cluster, NodeId, Role};
 use crate::source::Span;
 
 /// Groups larger than this are drawn around a hub node rather than with a
@@ -172,7 +174,7 @@ fn balancer_edges(b: &mut Builder<'_>) {
                 if matches!(server.host, Host::Unix(_)) {
                     continue;
                 }
-                let to = match nginx::server_node(cluster, config.node, server) {
+                let to = match server_node(cluster, config.node, server) {
                     Some(node) => node.index(),
                     None if own(&server.host_text) => config.node.index(),
                     None => b.external(&server.host_text),
@@ -301,12 +303,12 @@ fn tunnel_name(tunnel: &Tunnel) -> String {
 fn stunnel_edges(b: &mut Builder<'_>) {
     let cluster = b.cluster;
     for tunnel in &cluster.stunnel.tunnels {
-        let client = tunnel.client || stunnel::tls_peer(cluster, tunnel).is_some();
+        let client = tunnel.client || tls_peer(cluster, tunnel).is_some();
         for connect in &tunnel.connects {
             let Some((host, _)) = connect.inet() else {
                 continue; // A Unix socket stays on the node.
             };
-            let target = stunnel::connect_target(cluster, tunnel, connect);
+            let target = connect_target(cluster, tunnel, connect);
             let to = match target {
                 Some((t, _)) => t.node.index(),
                 None => b.external(host.unwrap_or("localhost")),
@@ -350,7 +352,7 @@ fn stunnel_edges(b: &mut Builder<'_>) {
 /// each Enterprise Shield pair `kaazing/backplane-pair-mismatch` finds.
 fn gateway_edges(b: &mut Builder<'_>) {
     let cluster = b.cluster;
-    for group in kaazing::clusters(cluster) {
+    for group in clusters(cluster) {
         let names: std::collections::BTreeSet<&str> = group
             .iter()
             .filter(|(_, c)| !c.name_per_member)
@@ -368,7 +370,7 @@ fn gateway_edges(b: &mut Builder<'_>) {
             let mut spans = vec![c.span];
             spans.extend(c.name.iter().map(|n| n.span));
             spans.extend(c.accepts.iter().chain(&c.connects).map(|u| u.span));
-            spans.extend(kaazing::cluster_port(cluster, g, c).map(|(_, span)| span));
+            spans.extend(cluster_port(cluster, g, c).map(|(_, span)| span));
             spans
         };
         b.peers(
@@ -425,9 +427,10 @@ struct NamedGroup {
 
 /// Node ↔ node for each two hosts some configuration lists in one csync2
 /// group (groups of one name on different nodes are one group). Host
-/// entries resolve from the listing node as `gluu/csync2-hosts-incomplete`
-/// resolves them. A link keeps what the configurations of its two ends
-/// say: their `group` line and their entries for either end.
+/// entries resolve from the listing node by [`csync2_host_nodes`], as
+/// `gluu/csync2-hosts-incomplete` resolves them. A link keeps what the
+/// configurations of its two ends say: their `group` line and their
+/// entries for either end.
 fn csync2_edges(b: &mut Builder<'_>) {
     let cluster = b.cluster;
     let mut groups: Vec<NamedGroup> = Vec::new();
@@ -444,14 +447,7 @@ fn csync2_edges(b: &mut Builder<'_>) {
             };
             groups[index].headers.push((config.node, group.span));
             for (file, host) in &group.hosts {
-                let mut nodes = cluster
-                    .net
-                    .nodes_named(cluster, config.node, &host.name.text);
-                if let Some(peer) = &host.peer {
-                    nodes.extend(cluster.net.nodes_named(cluster, config.node, &peer.text));
-                }
-                nodes.sort();
-                nodes.dedup();
+                let nodes = csync2_host_nodes(cluster, config.node, host);
                 let targets: Vec<usize> = if nodes.is_empty() {
                     vec![b.external(&host.name.text)]
                 } else {

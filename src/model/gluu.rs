@@ -1,6 +1,7 @@
 //! The Gluu view of each node: its `setup.properties` as `setup.py` reads
 //! it, and its csync2 configurations, read as a list of statements that
-//! can be compared across nodes.
+//! can be compared across nodes, with the nodes each `host` entry stands
+//! for.
 
 use crate::formats::Format;
 use crate::formats::csync2::{Csync2Document, Host};
@@ -122,6 +123,22 @@ pub fn build(cluster: &Cluster) -> Gluu {
         gluu.csync2[i].read = !shadowed;
     }
     gluu
+}
+
+/// The cluster nodes a csync2 `host` entry stands for, seen from `from`,
+/// the node whose configuration lists it: the nodes its name is (a node
+/// name, a manifest host name, or an address of a node, directly or as
+/// `from`'s `/etc/hosts` resolves the name), and for a `NAME@PEER` entry
+/// the nodes either part is. Sorted, each once; empty when the entry is
+/// no node of the cluster.
+pub(crate) fn csync2_host_nodes(cluster: &Cluster, from: NodeId, host: &Host) -> Vec<NodeId> {
+    let mut nodes = cluster.net.nodes_named(cluster, from, &host.name.text);
+    if let Some(peer) = &host.peer {
+        nodes.extend(cluster.net.nodes_named(cluster, from, &peer.text));
+    }
+    nodes.sort();
+    nodes.dedup();
+    nodes
 }
 
 /// `setup.properties.last` (what `setup.py` last ran with), else

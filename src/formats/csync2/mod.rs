@@ -29,7 +29,9 @@ pub mod format;
 use crate::formats::ParseError;
 use crate::source::TextRange;
 
-const KEYWORDS: &[&str] = &[
+/// Words csync2's scanner takes as keywords, never as host names or other
+/// bare words (its `cfgfile_scanner.l`).
+pub const KEYWORDS: &[&str] = &[
     "nossl",
     "ignore",
     "database",

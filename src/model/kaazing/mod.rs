@@ -11,7 +11,11 @@
 //! themselves); an empty value counts as missing; `$${name}` is the
 //! literal `${name}` (one `$` dropped); there is no `name:default`. Every
 //! value keeps the span of the text the user wrote.
+//!
+//! Which gateways form one cluster, and the port each listens on for it,
+//! is `membership`; what the schema refuses is `schema`.
 
+pub(crate) mod membership;
 mod schema;
 
 use std::net::IpAddr;
@@ -169,6 +173,12 @@ impl Uri {
     pub fn ip(&self) -> Option<IpAddr> {
         self.host.parse().ok()
     }
+}
+
+/// A URI as the gateway compares it (see [`Uri::canonical`]); text that
+/// is no URI as it is.
+pub(crate) fn canonical(text: &str) -> String {
+    Uri::parse(text).map_or_else(|| text.to_string(), |u| u.canonical())
 }
 
 /// The port a scheme implies (`ws`, `http`: 80; `wss`, `https`: 443).

@@ -2,7 +2,8 @@ use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use crate::diagnostic::{Diagnostic, Fix};
-use crate::model::gluu::Csync2Group;
+use crate::formats::csync2;
+use crate::model::gluu::{Csync2Group, csync2_host_nodes};
 use crate::model::{Cluster, NodeId, Role};
 use crate::rules::consensus::node_list;
 use crate::rules::edits;
@@ -67,12 +68,7 @@ fn check(cx: &mut RuleContext<'_>) {
             let mut listed: BTreeSet<NodeId> = BTreeSet::new();
             let mut unknown = Vec::new();
             for (file, host) in &group.hosts {
-                let mut nodes = cluster
-                    .net
-                    .nodes_named(cluster, config.node, &host.name.text);
-                if let Some(peer) = &host.peer {
-                    nodes.extend(cluster.net.nodes_named(cluster, config.node, &peer.text));
-                }
+                let nodes = csync2_host_nodes(cluster, config.node, host);
                 if nodes.is_empty() {
                     unknown.push((*file, host));
                 }
@@ -170,36 +166,8 @@ fn is_plain_word(word: &str) -> bool {
         && !word
             .chars()
             .any(|c| c.is_whitespace() || "@;()#\"".contains(c))
-        && !CSYNC2_KEYWORDS.contains(&word)
+        && !csync2::KEYWORDS.contains(&word)
 }
-
-/// Words csync2's scanner takes as keywords, never as host names (its
-/// `cfgfile_scanner.l`).
-const CSYNC2_KEYWORDS: &[&str] = &[
-    "nossl",
-    "ignore",
-    "database",
-    "group",
-    "host",
-    "exclude",
-    "include",
-    "compare",
-    "key",
-    "auto",
-    "action",
-    "pattern",
-    "exec",
-    "logfile",
-    "do-local",
-    "do-local-only",
-    "prefix",
-    "on",
-    "lock-timeout",
-    "tempdir",
-    "backup-directory",
-    "backup-generations",
-    "no-cygwin-lowercase",
-];
 
 /// The missing nodes added to the group's last `host` statement, named as
 /// every entry of the group names its node (all by address of one family,

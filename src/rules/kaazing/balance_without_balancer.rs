@@ -1,7 +1,8 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::kaazing::{canonical, same_side, side};
+use crate::model::kaazing::canonical;
+use crate::model::kaazing::membership::{same_side, side};
 use crate::rules::{RuleContext, declare_rule};
 use crate::suggest;
 

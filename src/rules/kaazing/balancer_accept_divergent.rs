@@ -2,9 +2,10 @@ use std::collections::BTreeSet;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
+use crate::model::kaazing::canonical;
+use crate::model::kaazing::membership::clusters;
 use crate::model::kaazing::{Gateway, Resolved, Service};
 use crate::rules::consensus::{agree, node_list};
-use crate::rules::kaazing::{canonical, clusters};
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 

@@ -3,8 +3,8 @@ use std::collections::BTreeSet;
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
 use crate::model::kaazing::Uri;
+use crate::model::kaazing::membership::clusters;
 use crate::rules::consensus::{agree, node_list};
-use crate::rules::kaazing::clusters;
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

@@ -1,7 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
+use crate::model::kaazing::membership::clusters;
 use crate::rules::consensus::{agree, node_list};
-use crate::rules::kaazing::clusters;
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

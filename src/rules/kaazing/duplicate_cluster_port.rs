@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::kaazing::Uri;
-use crate::rules::kaazing::{cluster_port, clusters, is_dmz};
+use crate::model::kaazing::membership::{cluster_port, clusters, is_dmz};
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

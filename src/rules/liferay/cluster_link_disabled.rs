@@ -1,6 +1,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Role;
-use crate::rules::liferay::{CLUSTER_LINK_ENABLED, with_role};
+use crate::model::liferay::portals::{CLUSTER_LINK_ENABLED, separate_portals, with_role};
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
@@ -36,7 +36,7 @@ declare_rule! {
 fn check(cx: &mut RuleContext<'_>) {
     let live = with_role(cx.cluster, Role::Live);
     let count = live.len();
-    if count < 2 || crate::rules::liferay::separate_portals(cx.cluster) {
+    if count < 2 || separate_portals(cx.cluster) {
         return;
     }
     for (node, liferay) in live {

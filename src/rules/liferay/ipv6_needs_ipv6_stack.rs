@@ -1,5 +1,6 @@
 use crate::diagnostic::Diagnostic;
-use crate::rules::liferay::{HOSTS_ALLOWED, hosts_allowed, tunnel_verifiers};
+use crate::model::liferay::hosts_allowed;
+use crate::model::liferay::tunnel::{HOSTS_ALLOWED, tunnel_verifiers};
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

@@ -1,8 +1,8 @@
 use crate::diagnostic::Diagnostic;
+use crate::model::liferay::database::{self, Identity};
+use crate::model::liferay::portals::{separate_portals, with_role};
 use crate::model::{NodeId, Role};
 use crate::rules::consensus::{agree, node_list};
-use crate::rules::liferay::database::{self, Identity};
-use crate::rules::liferay::with_role;
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {
@@ -43,7 +43,7 @@ declare_rule! {
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     let live = with_role(cluster, Role::Live);
-    if live.len() < 2 || crate::rules::liferay::separate_portals(cluster) {
+    if live.len() < 2 || separate_portals(cluster) {
         return;
     }
     let databases: Vec<_> = live.iter().map(|(_, l)| database::of(l)).collect();

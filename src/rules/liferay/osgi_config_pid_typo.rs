@@ -1,5 +1,5 @@
 use crate::diagnostic::{Diagnostic, Edit, Fix};
-use crate::rules::liferay::pids;
+use crate::model::liferay::pids;
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 use crate::suggest::edit_distance;

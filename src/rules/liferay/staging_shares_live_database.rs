@@ -1,8 +1,9 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Role;
 use crate::model::liferay::LiferayNode;
-use crate::rules::liferay::database::{self, Identity};
-use crate::rules::liferay::{pids, with_role};
+use crate::model::liferay::database::{self, Identity};
+use crate::model::liferay::pids;
+use crate::model::liferay::portals::with_role;
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 

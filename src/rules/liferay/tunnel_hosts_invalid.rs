@@ -1,7 +1,8 @@
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::Cluster;
 use crate::model::liferay::Item;
-use crate::rules::liferay::{HOSTS_ALLOWED, hosts_allowed, tunnel_verifiers};
+use crate::model::liferay::hosts_allowed;
+use crate::model::liferay::tunnel::{HOSTS_ALLOWED, tunnel_verifiers};
 use crate::rules::{RuleContext, declare_rule, edits};
 use crate::source::TextRange;
 

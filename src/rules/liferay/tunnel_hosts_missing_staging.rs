@@ -1,8 +1,10 @@
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::model::Role;
 use crate::model::liferay::Origin;
-use crate::rules::liferay::hosts_allowed::{self, DEFAULT};
-use crate::rules::liferay::{HOSTS_ALLOWED, staging_nodes, with_role};
+use crate::model::liferay::hosts_allowed::{self, DEFAULT};
+use crate::model::liferay::portals::with_role;
+use crate::model::liferay::tunnel::HOSTS_ALLOWED;
+use crate::rules::liferay::staging_nodes;
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 

@@ -1,6 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Role;
-use crate::rules::liferay::{HTTPS_REQUIRED, with_role};
+use crate::model::liferay::portals::with_role;
+use crate::model::liferay::tunnel::HTTPS_REQUIRED;
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

@@ -1,5 +1,5 @@
 use crate::diagnostic::Diagnostic;
-use crate::rules::liferay::{ALGORITHM, SECRET, hex_enabled, key_bytes, secret};
+use crate::model::liferay::tunnel::{ALGORITHM, SECRET, hex_enabled, key_bytes, secret};
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

@@ -1,7 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
+use crate::model::liferay::tunnel::{SECRET_HEX, hex_enabled, secret, tunnel_nodes};
 use crate::rules::consensus::{agree, node_list};
-use crate::rules::liferay::{SECRET_HEX, hex_enabled, secret, tunnel_nodes};
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

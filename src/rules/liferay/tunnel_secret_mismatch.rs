@@ -1,7 +1,9 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
+use crate::model::liferay::tunnel::{
+    SECRET, decode_hex, hex_enabled, key_bytes, secret, tunnel_nodes,
+};
 use crate::rules::consensus::{agree, node_list};
-use crate::rules::liferay::{SECRET, decode_hex, hex_enabled, key_bytes, secret, tunnel_nodes};
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

@@ -1,6 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Role;
-use crate::rules::liferay::{SECRET, is_null, staging_nodes};
+use crate::model::liferay::tunnel::{SECRET, is_null};
+use crate::rules::liferay::staging_nodes;
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

@@ -1,5 +1,5 @@
 use crate::diagnostic::Diagnostic;
-use crate::rules::liferay::{SECRET, SECRET_HEX, hex_enabled, secret};
+use crate::model::liferay::tunnel::{SECRET, SECRET_HEX, hex_enabled, secret};
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::liferay::{SECRET, decode_hex, hex_enabled, key_bytes, secret};
+use crate::model::liferay::tunnel::{SECRET, decode_hex, hex_enabled, key_bytes, secret};
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

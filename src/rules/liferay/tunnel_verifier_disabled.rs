@@ -1,6 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Role;
-use crate::rules::liferay::{tunnel_verifiers, with_role};
+use crate::model::liferay::portals::with_role;
+use crate::model::liferay::tunnel::tunnel_verifiers;
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 

@@ -1,7 +1,10 @@
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::formats::Format;
 use crate::model::Role;
-use crate::rules::liferay::{hosts_allowed, staging_nodes, tunnel_verifiers, with_role};
+use crate::model::liferay::hosts_allowed;
+use crate::model::liferay::portals::with_role;
+use crate::model::liferay::tunnel::tunnel_verifiers;
+use crate::rules::liferay::staging_nodes;
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::{Span, TextRange};
 

@@ -2,9 +2,10 @@ use std::collections::BTreeSet;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::liferay::OsgiConfig;
+use crate::model::liferay::portals::with_role;
+use crate::model::liferay::tunnel::tunnel_verifiers;
 use crate::model::{NodeId, Role};
 use crate::rules::consensus::{agree, node_list};
-use crate::rules::liferay::{tunnel_verifiers, with_role};
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 

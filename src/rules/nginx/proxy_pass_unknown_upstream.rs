@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::nginx::proxied::is_bare_name;
 use crate::rules::edits;
-use crate::rules::nginx::is_bare_name;
 use crate::rules::{RuleContext, declare_rule};
 use crate::suggest;
 

@@ -1,11 +1,12 @@
 use std::net::IpAddr;
 
 use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::nginx::balanced::{balanced, server_node};
+use crate::model::nginx::proxied::proxied_upstreams;
 use crate::model::nginx::{Host, NginxConfig, Upstream, UpstreamServer};
 use crate::model::{Cluster, NodeId, Role};
 use crate::rules::consensus::node_list;
 use crate::rules::edits;
-use crate::rules::nginx::{balanced, proxied_upstreams, server_node};
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 

@@ -1,6 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::nginx::Host;
-use crate::rules::nginx::{balanced, proxied_upstreams};
+use crate::model::nginx::balanced::balanced;
+use crate::model::nginx::proxied::proxied_upstreams;
 use crate::rules::{RuleContext, declare_rule};
 use crate::suggest;
 

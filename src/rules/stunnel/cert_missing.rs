@@ -1,5 +1,6 @@
 use crate::diagnostic::Diagnostic;
-use crate::rules::stunnel::{service_name, tls_peer};
+use crate::model::stunnel::tls_peer;
+use crate::rules::stunnel::service_name;
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

@@ -1,8 +1,9 @@
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::Cluster;
 use crate::model::stunnel::Tunnel;
+use crate::model::stunnel::tls_peer;
 use crate::rules::edits;
-use crate::rules::stunnel::{service_name, tls_peer};
+use crate::rules::stunnel::service_name;
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

@@ -1,6 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::net::Program;
-use crate::rules::stunnel::{connect_target, service_name, unreadable_accept};
+use crate::model::stunnel::{connect_target, unreadable_accept};
+use crate::rules::stunnel::service_name;
 use crate::rules::{RuleContext, declare_rule};
 
 declare_rule! {

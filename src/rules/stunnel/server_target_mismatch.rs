@@ -1,5 +1,6 @@
 use crate::diagnostic::Diagnostic;
-use crate::rules::stunnel::{connect_target, service_name, unreadable_accept};
+use crate::model::stunnel::{connect_target, unreadable_accept};
+use crate::rules::stunnel::service_name;
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
 

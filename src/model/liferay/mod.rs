@@ -2,6 +2,19 @@
 //! them (include-and-override precedence, repeated keys joined, `LIFERAY_*`
 //! environment overrides from `setenv.sh`), OSGi configurations by PID, and
 //! the JVM's `-D` system properties.
+//!
+//! What the portal makes of its settings, which rules and the graph share,
+//! is in the modules below: which clients an allow-list admits
+//! (`hosts_allowed`), which database a node uses (`database`), the OSGi
+//! PIDs the portal knows (`pids`), which nodes are portals of which role
+//! (`portals`), and the remote-staging tunnel's settings and key
+//! (`tunnel`).
+
+pub(crate) mod database;
+pub(crate) mod hosts_allowed;
+pub(crate) mod pids;
+pub(crate) mod portals;
+pub(crate) mod tunnel;
 
 use rustc_hash::FxHashMap as HashMap;
 

@@ -6,6 +6,15 @@
 //!
 //! Values keep the span of the text the user wrote, in whichever file of
 //! the include tree it is.
+//!
+//! What nginx makes of the configuration, which rules and the graph share,
+//! is in the modules below: what an upstream balances (`balanced`), which
+//! upstreams `proxy_pass` uses (`proxied`), and which `location` serves a
+//! request URI (`location`).
+
+pub(crate) mod balanced;
+pub(crate) mod location;
+pub(crate) mod proxied;
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
