@@ -87,7 +87,7 @@ pub fn check_cluster(files: &[(String, Vec<u8>)]) -> Result<(), String> {
     let report = lint();
     for d in &report.diagnostics {
         for span in std::iter::once(d.primary.span).chain(d.related.iter().map(|r| r.span)) {
-            let text = &report.cluster.source(span.file).text;
+            let text = &report.files.source(span.file).text;
             let r = span.range;
             if r.start > r.end || r.end as usize > text.len() {
                 return Err(format!(

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! clusterlint checks the configuration of a whole server cluster (Liferay,
 //! Gluu, KAAZING gateways, nginx, Redis, stunnel, csync2) for faults that
 //! span files and nodes: a shared secret that differs on one node, a staging
@@ -22,47 +23,75 @@
 //! assert!(report.diagnostics.iter().any(|d| d.rule == "liferay/tunnel-secret-mismatch"));
 //! ```
 
+#[doc(hidden)]
 pub mod custom;
+#[doc(hidden)]
 pub mod diagnostic;
+#[doc(hidden)]
 pub mod discover;
+#[doc(hidden)]
 pub mod disk;
+#[doc(hidden)]
 pub mod engine;
+#[doc(hidden)]
 pub mod facts;
+#[doc(hidden)]
 pub mod files;
+#[doc(hidden)]
 pub mod fix;
 pub mod formats;
+#[doc(hidden)]
 pub mod graph;
+#[doc(hidden)]
 pub mod includes;
 #[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod invariants;
+#[doc(hidden)]
 pub mod layout;
+#[doc(hidden)]
 pub mod limits;
 #[cfg(feature = "lsp")]
+#[doc(hidden)]
 pub mod lsp;
+#[doc(hidden)]
 pub mod manifest;
+#[doc(hidden)]
 pub mod model;
+#[doc(hidden)]
+pub mod outcome;
+#[doc(hidden)]
 pub mod redact;
 pub mod report;
+#[doc(hidden)]
 pub mod role;
+#[doc(hidden)]
 pub mod roots;
 pub mod rules;
+#[doc(hidden)]
 pub mod secrets;
+#[doc(hidden)]
 pub mod source;
+#[doc(hidden)]
 pub mod suggest;
+#[doc(hidden)]
 pub mod suppress;
+#[doc(hidden)]
 pub mod versions;
+#[doc(hidden)]
 pub mod walk;
+#[doc(hidden)]
 pub mod workspace;
 
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod cli;
 
 use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity};
 pub use engine::LintOptions;
-pub use report::Report;
+pub use outcome::{Report, Summary};
 pub use source::{FileId, Span, TextRange};
 pub use workspace::{Error, Workspace};
 

@@ -25,7 +25,7 @@ impl Redactor {
     #[must_use]
     pub fn new(cluster: &Cluster) -> Self {
         let mut needles: Vec<String> = Vec::new();
-        for file in &cluster.files {
+        for file in cluster.files.iter() {
             let text = &file.source.text;
             for range in file.source.secrets() {
                 let value = range.slice(text);

@@ -13,12 +13,13 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::{self, Discovery};
 use crate::engine::{self, LintOptions};
 use crate::facts::{AsFact, Fact, FactKind};
+use crate::files::Files;
 use crate::formats::decode::{self, NotText};
 use crate::formats::{self, Document, Format, Reference, ReferenceKind};
 use crate::includes;
 use crate::manifest::{self, Manifest};
 use crate::model::{self, Cluster, ClusterFile, Include, Node, NodeId, liferay};
-use crate::report::Report;
+use crate::outcome::{CheckedNode, Report};
 use crate::source::{FileId, SourceFile, Span, TextRange};
 
 /// What a cached parse is for.
@@ -789,12 +790,12 @@ impl Workspace {
             if let Some(node) = file.node {
                 cluster.nodes[node.index()].files.push(id);
             }
-            cluster.files.push(file);
+            cluster.files_mut().push(file);
             facts.append(&mut found);
         }
         if let Some((first, dropped)) = over_limit {
             let id = FileId(cluster.files.len() as u32);
-            cluster.files.push(ClusterFile {
+            cluster.files_mut().push(ClusterFile {
                 source: SourceFile::new(first.path, ""),
                 format: Some(first.format),
                 node: first.node.map(|n| node_id[n]),
@@ -828,7 +829,7 @@ impl Workspace {
         {
             let id = FileId(cluster.files.len() as u32);
             let message = self.read(&unlistable.content, 0).err().unwrap_or_default();
-            cluster.files.push(ClusterFile {
+            cluster.files_mut().push(ClusterFile {
                 source: SourceFile::new(unlistable.path.clone(), ""),
                 format: None,
                 node: None,
@@ -900,7 +901,7 @@ impl Workspace {
                 if let Some(node) = node {
                     cluster.nodes[node.index()].files.push(new_id);
                 }
-                cluster.files.push(file);
+                cluster.files_mut().push(file);
                 facts.append(&mut found);
                 pending.push(new_id);
             }
@@ -1080,7 +1081,7 @@ impl Workspace {
                         targets,
                     });
                 }
-                cluster.files[id.index()].includes = resolved;
+                cluster.files_mut()[id.index()].includes = resolved;
             }
             let loading: HashSet<&str> = to_load.iter().map(|(p, ..)| p.as_str()).collect();
             ignored.retain(|p| !loading.contains(p.as_str()));
@@ -1110,7 +1111,7 @@ impl Workspace {
                 if let Some(node) = file.node {
                     cluster.nodes[node.index()].files.push(id);
                 }
-                cluster.files.push(file);
+                cluster.files_mut().push(file);
                 facts.append(&mut found);
             }
             wave = next;
@@ -1165,7 +1166,7 @@ impl Workspace {
                     // its text unread (nothing of it is shown).
                     let id = FileId(cluster.files.len() as u32);
                     let source = SourceFile::new(path.as_str(), "");
-                    cluster.files.push(ClusterFile {
+                    cluster.files_mut().push(ClusterFile {
                         source,
                         format: None,
                         node: None,
@@ -1219,7 +1220,7 @@ impl Workspace {
             facts
                 .push(Diagnostic::new(Span::file_start(id), message).fact(FactKind::ManifestError));
         }
-        cluster.files.push(ClusterFile {
+        cluster.files_mut().push(ClusterFile {
             source: SourceFile::new(self.manifest_path.as_str(), text),
             format: None,
             node: None,
@@ -1232,24 +1233,40 @@ impl Workspace {
     /// Analyzes the cluster and runs the rules.
     #[must_use]
     pub fn lint(&self, options: &LintOptions) -> Report {
+        self.lint_with_cluster(options).1
+    }
+
+    /// [`Workspace::lint`], keeping the cluster model the rules read (for
+    /// the graph and `--verbose`).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn lint_with_cluster(&self, options: &LintOptions) -> (Cluster, Report) {
         let Analysis {
             cluster,
             facts,
             ignored,
         } = self.analyze();
         let diagnostics = engine::run(&cluster, facts, options);
-        let rules_url = cluster
-            .manifest
-            .as_ref()
-            .and_then(|(_, manifest)| manifest.rules_url.as_ref())
+        let manifest = cluster.manifest.as_ref().map(|(_, m)| m);
+        let mut report = Report::new(self.root.clone(), Files::default(), diagnostics);
+        report.files = std::sync::Arc::clone(&cluster.files);
+        report.ignored = ignored;
+        report.nodes = cluster
+            .nodes
+            .iter()
+            .map(|n| CheckedNode {
+                id: n.id,
+                name: n.name.clone(),
+                roles: n.roles.iter().map(|(r, _)| *r).collect(),
+                addresses: n.addresses.iter().map(|a| a.ip).collect(),
+                files: n.files.clone(),
+            })
+            .collect();
+        report.rules_url = manifest
+            .and_then(|m| m.rules_url.as_ref())
             .map(|url| url.value.clone());
-        Report {
-            root: self.root.clone(),
-            cluster,
-            diagnostics,
-            ignored,
-            rules_url,
-        }
+        report.checks = crate::custom::describe(&cluster);
+        (cluster, report)
     }
 }
 
@@ -1507,7 +1524,7 @@ fn clamp(range: TextRange, source: &SourceFile) -> TextRange {
 /// Parses a file again as a fragment (see [`Reference::fragment`]),
 /// replacing the parse errors of its first reading.
 fn reparse_as_fragment(cluster: &mut Cluster, id: FileId, facts: &mut Vec<Fact>) {
-    let file = &mut cluster.files[id.index()];
+    let file = &mut cluster.files_mut()[id.index()];
     let Some(format) = file.format else { return };
     file.document = Arc::new(formats::parse_fragment(format, &file.source.text));
     facts.retain(|f| !(f.kind == FactKind::ParseError && f.finding.primary.span.file == id));
@@ -1591,7 +1608,7 @@ fn report_include_cycles(cluster: &Cluster, facts: &mut Vec<Fact>) {
     // Start from the files nothing includes, so that a loop is entered from
     // its main file and the include back is the one reported.
     let mut included = vec![false; cluster.files.len()];
-    for file in &cluster.files {
+    for file in cluster.files.iter() {
         for target in file.includes.iter().flat_map(|i| &i.targets) {
             included[target.index()] = true;
         }

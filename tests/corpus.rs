@@ -95,7 +95,7 @@ fn corpus_include_trees_go_through_the_whole_engine() {
             let report = workspace.lint(&LintOptions::default());
             nodes += 1;
             for d in &report.diagnostics {
-                let text = &report.cluster.source(d.primary.span.file).text;
+                let text = &report.files.source(d.primary.span.file).text;
                 let range = d.primary.span.range;
                 assert!(
                     range.end as usize <= text.len() && text.is_char_boundary(range.start as usize),
@@ -134,7 +134,7 @@ fn corpus_include_trees_resolve_as_nginx_does() {
             format!(
                 "{} {}",
                 report.path(d.primary.span),
-                report.cluster.text(d.primary.span)
+                report.text(d.primary.span)
             )
         })
         .collect();
@@ -151,7 +151,6 @@ fn corpus_include_trees_resolve_as_nginx_does() {
     }
     let report = workspace.lint(&LintOptions::default());
     let nginx_files: Vec<&str> = report
-        .cluster
         .files
         .iter()
         .filter(|f| f.format == Some(Format::Nginx))
@@ -172,7 +171,7 @@ fn corpus_include_trees_resolve_as_nginx_does() {
         .diagnostics
         .iter()
         .filter(|d| d.rule.starts_with("core/include"))
-        .map(|d| report.cluster.text(d.primary.span))
+        .map(|d| report.text(d.primary.span))
         .collect();
     assert_eq!(includes, ["custom.d/*.conf"]);
 }
@@ -191,7 +190,7 @@ fn every_corpus_file_goes_through_the_whole_engine() {
             workspace.add_file(format!("app1/{name}"), bytes);
             let report = workspace.lint(&LintOptions::default());
             for d in &report.diagnostics {
-                let text = &report.cluster.source(d.primary.span.file).text;
+                let text = &report.files.source(d.primary.span.file).text;
                 let range = d.primary.span.range;
                 assert!(
                     range.end as usize <= text.len() && text.is_char_boundary(range.start as usize),

@@ -22,16 +22,17 @@ fn cluster_root(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn report_of(root: &Path) -> Report {
-    Workspace::from_dir(root)
+/// The report of the cluster at `root` and its topology.
+fn topology_of(root: &Path) -> (Report, Topology) {
+    let (cluster, report) = Workspace::from_dir(root)
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
-        .lint(&LintOptions::default())
+        .lint_with_cluster(&LintOptions::default());
+    let topology = graph::build(&cluster, &report.diagnostics);
+    (report, topology)
 }
 
 fn example(name: &str) -> (Report, Topology) {
-    let report = report_of(&cluster_root(name));
-    let topology = graph::build(&report);
-    (report, topology)
+    topology_of(&cluster_root(name))
 }
 
 /// The one link of `kind` between two nodes.
@@ -199,7 +200,8 @@ fn lint_memory(files: &[(&str, &str)]) -> Topology {
     for (path, text) in files {
         workspace.add_file(*path, *text);
     }
-    graph::build(&workspace.lint(&LintOptions::default()))
+    let (cluster, report) = workspace.lint_with_cluster(&LintOptions::default());
+    graph::build(&cluster, &report.diagnostics)
 }
 
 #[test]
@@ -328,7 +330,7 @@ fn example_clusters_render_with_graphviz() {
         check_mermaid(&mermaid);
         assert_no_secrets(&report, &[&dot, &mermaid]);
         let Some(svg) = svg_of(&dot) else { return };
-        for node in &report.cluster.nodes {
+        for node in &report.nodes {
             assert!(
                 svg.contains(&node.name),
                 "{name}: no `{}` in the SVG",
@@ -341,7 +343,7 @@ fn example_clusters_render_with_graphviz() {
 /// Every secret value of the cluster's files (long enough not to occur
 /// by chance) is absent from every output.
 fn assert_no_secrets(report: &Report, outputs: &[&str]) {
-    for file in &report.cluster.files {
+    for file in report.files.iter() {
         for range in file.source.secrets() {
             let secret = range.slice(&file.source.text).trim();
             if secret.chars().count() < 8 {
@@ -378,8 +380,7 @@ fn every_fixture_renders() {
     assert!(cases.len() > 100, "found only {} cases", cases.len());
     let mut all = String::new();
     for case in &cases {
-        let report = report_of(case);
-        let t = graph::build(&report);
+        let (report, t) = topology_of(case);
         let dot = graph::render_dot(&t);
         let mermaid = graph::render_mermaid(&t);
         check_mermaid(&mermaid);

@@ -706,7 +706,6 @@ fn clusterlint(bytes: &[u8]) -> Vec<Finding> {
     workspace.add_file("n/gateway-config.xml", bytes.to_vec());
     let report = workspace.lint(&LintOptions::default());
     let file = report
-        .cluster
         .files
         .iter()
         .find(|f| f.source.path == "n/gateway-config.xml")
@@ -721,9 +720,7 @@ fn clusterlint(bytes: &[u8]) -> Vec<Finding> {
         .iter()
         .filter(|d| REJECTING_RULES.contains(&d.rule.as_ref()))
         .map(|d| {
-            let text = &report.cluster.files[d.primary.span.file.index()]
-                .source
-                .text;
+            let text = &report.files[d.primary.span.file.index()].source.text;
             Finding {
                 rule: d.rule.to_string(),
                 line: oracle::line_of(text, d.primary.span.range.start),

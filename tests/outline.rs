@@ -174,7 +174,7 @@ fn fixture_outlines_are_valid() {
     let mut kinds = std::collections::BTreeSet::new();
     for root in fixture_roots() {
         let analysis = Workspace::from_dir(&root).unwrap().analyze();
-        for file in &analysis.cluster.files {
+        for file in analysis.cluster.files.iter() {
             let Some(format) = file.format else { continue };
             let text = &file.source.text;
             let what = format!("{}/{}", root.display(), file.source.path);
@@ -354,7 +354,7 @@ fn planted_secrets_never_reach_the_outline() {
     let analysis = planted_workspace().analyze();
     let mut seen = std::collections::BTreeSet::new();
     let mut outlined = Vec::new();
-    for file in &analysis.cluster.files {
+    for file in analysis.cluster.files.iter() {
         let Some(format) = file.format else { continue };
         let symbols = file.document.outline(&file.source.text);
         let mut text = String::new();
@@ -408,7 +408,7 @@ fn planted_secrets_never_reach_the_outline() {
 fn secret_keys_are_listed_by_name() {
     let analysis = planted_workspace().analyze();
     let mut names = Vec::new();
-    for file in &analysis.cluster.files {
+    for file in analysis.cluster.files.iter() {
         let mut text = String::new();
         shown(&file.document.outline(&file.source.text), &mut text);
         names.extend(text.lines().map(ToString::to_string));

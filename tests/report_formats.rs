@@ -19,8 +19,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use clusterlint::files::{ClusterFile, Files};
 use clusterlint::formats::Document;
-use clusterlint::model::{Cluster, ClusterFile};
 use clusterlint::report::{RuleMeta, concise, github, junit, sarif, statistics};
 use clusterlint::source::SourceFile;
 use clusterlint::{
@@ -38,11 +38,13 @@ const SCHEMA: &str = concat!(
 fn rule_metas() -> Vec<RuleMeta> {
     clusterlint::rules::ALL
         .iter()
-        .map(|rule| RuleMeta {
-            id: rule.id.into(),
-            summary: rule.summary(),
-            default_severity: rule.default_severity,
-            doc: rule.reference_page(),
+        .map(|rule| {
+            RuleMeta::new(
+                rule.id,
+                rule.summary(),
+                rule.default_severity,
+                rule.reference_page(),
+            )
         })
         .collect()
 }
@@ -330,9 +332,9 @@ fn sarif_is_valid_and_says_what_the_diagnostics_say() {
     // The custom checks of `fixtures/custom/` are listed as rules too.
     let mut with_checks = rule_metas();
     for (_, report) in &all {
-        for meta in clusterlint::custom::describe(&report.cluster) {
+        for meta in &report.checks {
             if !with_checks.iter().any(|m| m.id == meta.id) {
-                with_checks.push(meta);
+                with_checks.push(meta.clone());
             }
         }
     }
@@ -382,12 +384,12 @@ fn handmade_report() -> (tempfile::TempDir, String, Report) {
         ("nœud 1/a b#%.conf", "clé = välue\r\nsecond = ligne\r\n"),
         ("autre/x,y:z.conf", "k v\n"),
     ];
-    let mut cluster = Cluster::default();
+    let mut all = Files::default();
     for (path, text) in files {
         let on_disk = base.join(path);
         fs::create_dir_all(on_disk.parent().unwrap()).unwrap();
         fs::write(&on_disk, text).unwrap();
-        cluster.files.push(ClusterFile {
+        all.push(ClusterFile {
             source: SourceFile::new(path, text),
             format: None,
             node: None,
@@ -455,13 +457,7 @@ fn handmade_report() -> (tempfile::TempDir, String, Report) {
             }],
         }),
     ];
-    let report = Report {
-        root: Some(base.clone()),
-        cluster,
-        diagnostics,
-        ignored: Vec::new(),
-        rules_url: None,
-    };
+    let report = Report::new(Some(base.clone()), all, diagnostics);
     let cwd = std::env::current_dir().unwrap();
     let root = base
         .strip_prefix(&cwd)

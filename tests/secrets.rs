@@ -504,7 +504,7 @@ fn fixture_secrets_never_appear() {
         let workspace = Workspace::from_dir(&root).unwrap();
         let report = workspace.lint(&LintOptions::default());
         let mut secrets = Vec::new();
-        for file in &report.cluster.files {
+        for file in report.files.iter() {
             let text = &file.source.text;
             if let Some(doc) = file
                 .document

@@ -135,7 +135,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 continue;
             }
         };
-        if report.cluster.nodes.is_empty() {
+        if report.nodes.is_empty() {
             if target.only.is_some() {
                 note(
                     args,
@@ -277,7 +277,7 @@ fn show_settings(targets: &[ClusterToCheck], args: &CheckArgs, failed: bool) -> 
         match workspace_of(target, args) {
             Ok(workspace) => {
                 let analysis = workspace.analyze();
-                out.push_str(&crate::report::settings::describe(
+                out.push_str(&super::settings::describe(
                     &target.label(),
                     &target.cluster,
                     &analysis,
@@ -354,7 +354,6 @@ fn tell_unchecked(args: &CheckArgs, root: &str, report: &Report, only: &BTreeSet
 
 fn is_node_file(report: &Report, path: &str) -> bool {
     report
-        .cluster
         .files
         .iter()
         .any(|f| f.node.is_some() && f.source.path == path)
@@ -362,8 +361,8 @@ fn is_node_file(report: &Report, path: &str) -> bool {
 
 /// Keeps the findings whose primary or related locations are in `only`.
 fn keep_touching(report: &mut Report, only: &BTreeSet<String>) {
-    let cluster = &report.cluster;
-    let in_only = |span: crate::Span| only.contains(&cluster.source(span.file).path);
+    let files = &report.files;
+    let in_only = |span: crate::Span| only.contains(&files.source(span.file).path);
     report
         .diagnostics
         .retain(|d| in_only(d.primary.span) || d.related.iter().any(|r| in_only(r.span)));

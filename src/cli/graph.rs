@@ -49,12 +49,12 @@ pub fn run(args: &GraphArgs) -> ExitCode {
         }
         workspace.set_manifest_file(config);
     }
-    let report = workspace.lint(&LintOptions::default());
-    if report.cluster.nodes.is_empty() {
+    let (cluster, report) = workspace.lint_with_cluster(&LintOptions::default());
+    if cluster.nodes.is_empty() {
         eprintln!("error: `{}` holds no nodes", root.display());
         return ExitCode::from(2);
     }
-    let topology = graph::build(&report);
+    let topology = graph::build(&cluster, &report.diagnostics);
     let text = match args.format {
         GraphFormat::Dot => graph::render_dot(&topology),
         GraphFormat::Mermaid => graph::render_mermaid(&topology),

@@ -3,6 +3,7 @@
 mod check;
 mod graph;
 mod output;
+mod settings;
 mod targets;
 mod watch;
 

@@ -188,9 +188,9 @@ fn rule_metadata(reports: &[(&str, &Report)]) -> Vec<RuleMeta> {
         })
         .collect();
     for (_, report) in reports {
-        for meta in crate::custom::describe(&report.cluster) {
+        for meta in &report.checks {
             if !out.iter().any(|m| m.id == meta.id) {
-                out.push(meta);
+                out.push(meta.clone());
             }
         }
     }
@@ -218,9 +218,9 @@ pub fn print(text: &str) {
 /// The nodes, roles and files found, and what was skipped (`--verbose`).
 fn describe(root: &str, report: &Report) -> String {
     let mut out = format!("cluster root `{root}`\n");
-    for node in &report.cluster.nodes {
-        let roles: Vec<&str> = node.roles.iter().map(|(r, _)| r.name()).collect();
-        let addresses: Vec<String> = node.addresses.iter().map(|a| a.ip.to_string()).collect();
+    for node in &report.nodes {
+        let roles: Vec<&str> = node.roles.iter().map(|r| r.name()).collect();
+        let addresses: Vec<String> = node.addresses.iter().map(ToString::to_string).collect();
         let _ = writeln!(
             out,
             "  node `{}`: roles [{}], addresses [{}]",
@@ -229,7 +229,7 @@ fn describe(root: &str, report: &Report) -> String {
             addresses.join(", ")
         );
         for file in &node.files {
-            let f = report.cluster.file(*file);
+            let f = report.files.file(*file);
             let format = f.format.map_or("-", crate::formats::Format::name);
             let _ = writeln!(out, "    {} ({format})", f.source.path);
         }

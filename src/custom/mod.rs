@@ -13,7 +13,7 @@ pub use run::{run, unknown_targets};
 /// What reports list about each check of the cluster's manifest (SARIF's
 /// rule descriptors), as they list the built-in rules.
 #[must_use]
-pub fn describe(cluster: &crate::model::Cluster) -> Vec<crate::report::RuleMeta> {
+pub fn describe(cluster: &crate::model::Cluster) -> Vec<crate::outcome::RuleMeta> {
     let Some((_, manifest)) = &cluster.manifest else {
         return Vec::new();
     };
@@ -29,7 +29,7 @@ pub fn describe(cluster: &crate::model::Cluster) -> Vec<crate::report::RuleMeta>
                     check.assertion.key()
                 )
             });
-            crate::report::RuleMeta {
+            crate::outcome::RuleMeta {
                 id: check.id.clone().into(),
                 doc: format!(
                     "{summary}\n\nA check of this cluster's `clusterlint.toml`: `{}` on `{}:{}`.\n{}",

@@ -123,7 +123,7 @@ impl Plan {
     pub fn diff(&self, report: &Report, root: &str) -> String {
         let mut out = String::new();
         for change in &self.files {
-            let source = report.cluster.source(change.file);
+            let source = report.files.source(change.file);
             let shown = source.redacted_text();
             let from = display_path(root, &change.path);
             let to = display_path(root, change.rename_to.as_deref().unwrap_or(&change.path));
@@ -169,7 +169,7 @@ impl Plan {
         self.files
             .iter()
             .map(|change| {
-                let file = report.cluster.file(change.file);
+                let file = report.files.file(change.file);
                 let encoding = file
                     .format
                     .map_or(Encoding::Utf8Strict, |f| f.spec().encoding());
@@ -224,7 +224,7 @@ pub fn fix_until_done(
 #[must_use]
 pub fn applies_alone(report: &Report, fix: &Fix) -> bool {
     let writes_secret = fix.edits.iter().any(|edit| match edit {
-        Edit::Replace { text, .. } => report.cluster.files.iter().any(|file| {
+        Edit::Replace { text, .. } => report.files.iter().any(|file| {
             file.source
                 .secrets()
                 .iter()
@@ -262,7 +262,7 @@ fn fits(
         match edit {
             Edit::Replace { span, .. } => {
                 let (start, end) = (span.range.start as usize, span.range.end as usize);
-                let source = report.cluster.source(span.file);
+                let source = report.files.source(span.file);
                 let inside = start <= end
                     && end <= source.text.len()
                     && source.text.is_char_boundary(start)
@@ -288,7 +288,7 @@ fn fits(
             Edit::Rename { file, to } => {
                 let renamed = files.get(file).is_some_and(|c| c.rename_to.is_some());
                 let taken = rename_targets.contains(to)
-                    || report.cluster.files.iter().any(|f| f.source.path == *to);
+                    || report.files.iter().any(|f| f.source.path == *to);
                 if renamed || taken || !is_inside(to) {
                     return false;
                 }
@@ -329,7 +329,7 @@ fn add(
         Edit::Replace { span, .. } => span.file,
         Edit::Rename { file, .. } => *file,
     };
-    let source = report.cluster.source(file);
+    let source = report.files.source(file);
     let change = files.entry(file).or_insert_with(|| FileChange {
         file,
         path: source.path.clone(),
@@ -420,7 +420,6 @@ mod tests {
             ],
         );
         let file = report
-            .cluster
             .files
             .iter()
             .position(|f| f.source.path == "n1/etc/hosts")
@@ -428,7 +427,7 @@ mod tests {
         assert_eq!(file, 0, "the test addresses the hosts file as file 0");
         let plan = Plan::new(&report, Applicability::Unsafe);
         assert_eq!((plan.applied, plan.deferred), (2, 1));
-        let source = report.cluster.source(FileId(0));
+        let source = report.files.source(FileId(0));
         assert_eq!(
             apply(&source.text, &plan.files[0].replacements),
             "10.0.0.1 host\n"

@@ -9,22 +9,34 @@
 //! Adding a format: a folder with those two files, a [`Format`] variant and
 //! its line in [`BUILTIN`]; or, from outside the crate, [`register`].
 
+#[doc(hidden)]
 pub mod csync2;
+#[doc(hidden)]
 pub mod csync2_key;
 pub mod decode;
+#[doc(hidden)]
 pub mod deploy;
 mod document;
+#[doc(hidden)]
 pub mod hosts;
+#[doc(hidden)]
 pub mod nginx;
+#[doc(hidden)]
 pub mod osgi_config;
 pub mod outline;
+#[doc(hidden)]
 pub mod pem;
+#[doc(hidden)]
 pub mod properties;
+#[doc(hidden)]
 pub mod redis;
+#[doc(hidden)]
 pub mod setenv;
 mod spec;
+#[doc(hidden)]
 pub mod stunnel;
 pub mod tree;
+#[doc(hidden)]
 pub mod xml;
 
 use std::fmt;

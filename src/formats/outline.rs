@@ -51,12 +51,14 @@ pub struct Symbol {
     pub name: String,
     /// Short extra text, on one line; never a secret value.
     pub detail: Option<String>,
+    /// What the symbol stands for.
     pub kind: SymbolKind,
     /// The whole construct.
     pub range: TextRange,
     /// The part to highlight and jump to (usually the name), inside
     /// `range`.
     pub selection: TextRange,
+    /// The constructs inside it, in text order.
     pub children: Vec<Symbol>,
 }
 

@@ -29,16 +29,22 @@ use crate::source::TextRange;
 /// A value as the program reads it, and where it is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TreeValue {
+    /// The value, decoded as the program reads it.
     pub text: String,
+    /// Where it is written.
     pub range: TextRange,
 }
 
 /// An entry of a [`ConfigTree`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TreeNode {
+    /// The key, directive, option, statement or element name.
     pub name: String,
+    /// Where the name is written.
     pub name_range: TextRange,
+    /// Its values, in order.
     pub values: Vec<TreeValue>,
+    /// The entries inside it (a block's directives, an element's children).
     pub children: Vec<TreeNode>,
     /// The whole entry.
     pub range: TextRange,
@@ -64,6 +70,7 @@ impl TreeNode {
 /// A document as entries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ConfigTree {
+    /// The top-level entries, in text order.
     pub entries: Vec<TreeNode>,
     /// Whether paths are one key (properties, redis, ...) or `/`-separated.
     pub flat: bool,
@@ -80,7 +87,9 @@ pub(crate) fn value(text: &str, range: TextRange) -> TreeValue {
 /// One step of a path: a name (or `*`) and an optional label.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
+    /// The entry name, or `*`.
     pub name: String,
+    /// The first value the entry must have (`[label]`), if given.
     pub label: Option<String>,
 }
 

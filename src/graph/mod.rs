@@ -22,8 +22,8 @@ pub use derive::MAX_PAIRWISE;
 pub use dot::render_dot;
 pub use mermaid::render_mermaid;
 
-use crate::model::{NodeId, Role};
-use crate::report::Report;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Cluster, NodeId, Role};
 use crate::source::{FileId, Span};
 
 /// How a node or link is drawn: red for errors, orange for warnings.
@@ -263,9 +263,9 @@ impl Topology {
 
 /// The topology of a checked cluster, with its findings marked.
 #[must_use]
-pub fn build(report: &Report) -> Topology {
-    let mut topology = derive::derive(&report.cluster);
-    topology.mark(&report.diagnostics);
+pub fn build(cluster: &Cluster, diagnostics: &[Diagnostic]) -> Topology {
+    let mut topology = derive::derive(cluster);
+    topology.mark(diagnostics);
     topology.group_nodes();
     topology
 }

@@ -74,12 +74,12 @@ pub fn diagnostic(
     unit: ColumnUnit,
     docs: &RuleDocs,
 ) -> lsp::Diagnostic {
-    let source = report.cluster.source(d.primary.span.file);
+    let source = report.files.source(d.primary.span.file);
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
         .filter_map(|label| {
-            let file = report.cluster.source(label.span.file);
+            let file = report.files.source(label.span.file);
             Some(lsp::DiagnosticRelatedInformation {
                 location: lsp::Location {
                     uri: uri::from_path(&root.join(&file.path))?,
@@ -207,7 +207,7 @@ pub fn fix_action<S: std::hash::BuildHasher>(
     for edit in &fix.edits {
         match edit {
             Edit::Replace { span, text } => {
-                let source = report.cluster.source(span.file);
+                let source = report.files.source(span.file);
                 let edit = lsp::TextEdit {
                     range: range(source, span.range, unit),
                     new_text: text.clone(),
@@ -218,7 +218,7 @@ pub fn fix_action<S: std::hash::BuildHasher>(
                 }
             }
             Edit::Rename { file, to } => {
-                renames.push((report.cluster.source(*file).path.clone(), to.clone()));
+                renames.push((report.files.source(*file).path.clone(), to.clone()));
             }
         }
     }

@@ -691,12 +691,8 @@ impl Server {
         let unit = self.unit;
         let place = &params.text_document_position_params;
         let (_, report, path) = self.checked(&place.text_document.uri)?;
-        let file = report
-            .cluster
-            .files
-            .iter()
-            .position(|f| f.source.path == path)?;
-        let source = &report.cluster.files[file].source;
+        let file = report.files.iter().position(|f| f.source.path == path)?;
+        let source = &report.files[file].source;
         let at = protocol::offset(&source.lines, &source.text, place.position, unit);
         let under: Vec<&crate::Diagnostic> = report
             .diagnostics
@@ -729,15 +725,10 @@ impl Server {
         let Some((root, report, path)) = self.checked(&uri) else {
             return Vec::new();
         };
-        let Some(file) = report
-            .cluster
-            .files
-            .iter()
-            .position(|f| f.source.path == path)
-        else {
+        let Some(file) = report.files.iter().position(|f| f.source.path == path) else {
             return Vec::new();
         };
-        let cluster_file = &report.cluster.files[file];
+        let cluster_file = &report.files[file];
         let source = &cluster_file.source;
         let start = protocol::offset(&source.lines, &source.text, params.range.start, unit);
         let end = protocol::offset(&source.lines, &source.text, params.range.end, unit);
@@ -846,11 +837,7 @@ impl Server {
     ) -> Option<lsp::DocumentSymbolResponse> {
         let unit = self.unit;
         let (_, report, path) = self.checked(&params.text_document.uri)?;
-        let file = report
-            .cluster
-            .files
-            .iter()
-            .find(|f| f.source.path == path)?;
+        let file = report.files.iter().find(|f| f.source.path == path)?;
         let source = &file.source;
         let outline = file.document.outline(&source.text);
         Some(lsp::DocumentSymbolResponse::Nested(protocol::symbols(

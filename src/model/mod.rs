@@ -15,6 +15,7 @@ pub mod versions;
 
 use std::collections::HashSet;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use crate::facts::{AsFact, Fact, FactKind};
 pub use crate::files::{ClusterFile, Files, Include, NodeId};
@@ -77,7 +78,7 @@ impl Node {
 #[derive(Debug, Default)]
 pub struct Cluster {
     pub name: Option<String>,
-    pub files: Files,
+    pub files: Arc<Files>,
     pub nodes: Vec<Node>,
     pub manifest: Option<(FileId, Manifest)>,
     pub liferay: liferay::Liferay,
@@ -94,6 +95,12 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// The files, to add to or change while the loader reads them (a
+    /// copy is made only if a report already shares them).
+    pub fn files_mut(&mut self) -> &mut Files {
+        Arc::make_mut(&mut self.files)
+    }
+
     #[must_use]
     pub fn file(&self, id: FileId) -> &ClusterFile {
         &self.files[id.index()]
@@ -273,7 +280,7 @@ fn infer_roles(cluster: &mut Cluster) -> Vec<usize> {
         // reverse` in its connect options, the internal one's in its
         // accept options.
         for gateway in cluster.kaazing.iter().filter(|g| g.node == id) {
-            let reverse = |options: &[(String, kaazing::Resolved)]| {
+            let reverse = |options: &[(String, kaazing::Substituted)]| {
                 options.iter().any(|(name, value)| {
                     name == "socks.mode" && value.text.eq_ignore_ascii_case("reverse")
                 })

@@ -167,7 +167,7 @@ pub struct Net {
 
 /// Where a host name written on a node leads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Target {
+pub struct Destination {
     pub node: NodeId,
     pub ip: IpAddr,
 }
@@ -216,7 +216,7 @@ impl Net {
     /// The node and address a connection from `from` to `host` reaches:
     /// loopback stays on `from`, other addresses go to their owner.
     #[must_use]
-    pub fn target(&self, cluster: &Cluster, from: NodeId, host: &str) -> Option<Target> {
+    pub fn target(&self, cluster: &Cluster, from: NodeId, host: &str) -> Option<Destination> {
         self.resolve(cluster, from, host)
             .into_iter()
             .find_map(|ip| self.target_ip(from, ip))
@@ -224,11 +224,11 @@ impl Net {
 
     /// [`Net::target`] for an address.
     #[must_use]
-    pub fn target_ip(&self, from: NodeId, ip: IpAddr) -> Option<Target> {
+    pub fn target_ip(&self, from: NodeId, ip: IpAddr) -> Option<Destination> {
         if ip.is_loopback() {
-            return Some(Target { node: from, ip });
+            return Some(Destination { node: from, ip });
         }
-        self.node_of(ip).map(|node| Target { node, ip })
+        self.node_of(ip).map(|node| Destination { node, ip })
     }
 
     /// Whether a name resolves on `from` at all (it is an IP, a hosts-file

@@ -9,7 +9,7 @@ use crate::facts::Fact;
 use crate::formats::Format;
 use crate::formats::stunnel::{self, StunnelOption};
 use crate::model::expansion::{Budget, MAX_EXPANDED};
-use crate::model::net::{BadAddress, Program, Target, host_problem, parse_port, port_problem};
+use crate::model::net::{BadAddress, Destination, Program, host_problem, parse_port, port_problem};
 use crate::model::{Cluster, NodeId};
 use crate::source::{FileId, Span, TextRange};
 
@@ -409,7 +409,7 @@ pub(crate) fn connect_target(
     cluster: &Cluster,
     tunnel: &Tunnel,
     connect: &Endpoint,
-) -> Option<(Target, u16)> {
+) -> Option<(Destination, u16)> {
     let (host, port) = connect.inet()?;
     let target = cluster
         .net
@@ -422,7 +422,7 @@ pub(crate) fn connect_target(
 /// `accept` address cannot be read (a typo, its own finding), its port on
 /// the node the connection reaches still tells: one fault never hides
 /// another.
-pub(crate) fn tls_peer(cluster: &Cluster, tunnel: &Tunnel) -> Option<(Target, Span)> {
+pub(crate) fn tls_peer(cluster: &Cluster, tunnel: &Tunnel) -> Option<(Destination, Span)> {
     tunnel.connects.iter().find_map(|connect| {
         let (target, port) = connect_target(cluster, tunnel, connect)?;
         let listener = cluster

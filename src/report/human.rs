@@ -251,7 +251,7 @@ impl Sources<'_> {
         self.cache
             .entry(file)
             .or_insert_with(|| {
-                let source = self.report.cluster.source(file);
+                let source = self.report.files.source(file);
                 let text = source.redacted_text();
                 let lines = LineIndex::new(&text);
                 Windowed {
@@ -300,7 +300,7 @@ fn drawn(d: &Diagnostic, sources: &mut Sources<'_>) -> Drawn {
         .map(|(other, labels)| {
             let (source, labels) = sources.get(other).fitted(labels);
             Drawn {
-                message: format!("related: {}", sources.report.cluster.source(other).path),
+                message: format!("related: {}", sources.report.files.source(other).path),
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,

@@ -115,7 +115,7 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
                         }
                     }
                     Edit::Rename { file, to } => JsonEdit::Rename {
-                        path: &report.cluster.source(*file).path,
+                        path: &report.files.source(*file).path,
                         to,
                     },
                 })

@@ -1,8 +1,9 @@
 //! Reporters: the same diagnostics as text for people (miette), JSON for
 //! machines, SARIF, GitHub Actions annotations, JUnit XML and one-line
 //! `path:line:col:` output for CI and editors, and per-rule statistics.
-//! Reporters never look at rules; they only render diagnostics (SARIF gets
-//! the rules' documentation from its caller as [`RuleMeta`]).
+//! Reporters never look at rules or at the cluster model: they render a
+//! [`Report`]'s files and diagnostics (SARIF gets the rules' documentation
+//! from its caller as [`RuleMeta`]).
 
 pub mod checkstyle;
 pub mod concise;
@@ -14,114 +15,14 @@ pub mod json;
 pub mod junit;
 pub mod rdjson;
 pub mod sarif;
-pub mod settings;
 pub mod statistics;
 
+pub use crate::outcome::{Report, RuleMeta, Summary};
+
 use std::collections::HashMap;
-use std::path::PathBuf;
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Cluster;
+use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, LineCol, LineIndex, Span};
-
-/// The result of checking a cluster.
-#[derive(Debug)]
-pub struct Report {
-    /// The cluster root on disk, if any.
-    pub root: Option<PathBuf>,
-    pub cluster: Cluster,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Files that belong to no node or match no format.
-    pub ignored: Vec<String>,
-    /// Where the rule pages are published (`[docs] rules-url` or
-    /// `--rules-url`); without it, reports link no page.
-    pub rules_url: Option<String>,
-}
-
-/// Counts for the summary line and the JSON `summary`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Summary {
-    /// Files of the nodes that were checked.
-    pub files: usize,
-    pub nodes: usize,
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-}
-
-impl Report {
-    /// The published page of built-in rule `rule`, if pages are
-    /// published.
-    #[must_use]
-    pub fn rule_url(&self, rule: &str) -> Option<String> {
-        crate::rules::find(rule)?;
-        let base = self.rules_url.as_deref()?.trim_end_matches('/');
-        Some(format!("{base}/{rule}.md"))
-    }
-
-    #[must_use]
-    pub fn summary(&self) -> Summary {
-        let count = |s: Severity| self.diagnostics.iter().filter(|d| d.severity == s).count();
-        Summary {
-            files: self
-                .cluster
-                .files
-                .iter()
-                .filter(|f| f.node.is_some())
-                .count(),
-            nodes: self.cluster.nodes.len(),
-            errors: count(Severity::Error),
-            warnings: count(Severity::Warning),
-            infos: count(Severity::Info),
-        }
-    }
-
-    /// Whether any finding is at error level.
-    #[must_use]
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
-    }
-
-    /// Whether the manifest itself is broken (the run is exit code 2).
-    #[must_use]
-    pub fn has_manifest_errors(&self) -> bool {
-        let id = crate::rules::core::manifest_error::RULE.id;
-        self.diagnostics
-            .iter()
-            .any(|d| d.rule == id && d.severity == Severity::Error)
-    }
-
-    /// The path of a span's file, relative to the cluster root.
-    #[must_use]
-    pub fn path(&self, span: Span) -> &str {
-        &self.cluster.source(span.file).path
-    }
-
-    /// One-based start and (exclusive) end of a span.
-    #[must_use]
-    pub fn position(&self, span: Span) -> (LineCol, LineCol) {
-        let source = self.cluster.source(span.file);
-        (
-            source.line_col(span.range.start),
-            source.line_col(span.range.end),
-        )
-    }
-}
-
-/// What SARIF says about a rule in `tool.driver.rules`. The caller builds
-/// the list (from the rule registry); reporters never look at rules.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RuleMeta {
-    /// `<pack>/<name>`, or a custom check's `prefix/name`.
-    pub id: std::borrow::Cow<'static, str>,
-    /// One sentence: what the rule checks.
-    pub summary: String,
-    pub default_severity: Severity,
-    /// The rule's reference page, as Markdown.
-    pub doc: String,
-}
 
 /// The path of a report's file as the user's tools open it from the current
 /// directory: the cluster root as given on the command line joined with the
@@ -225,7 +126,7 @@ impl Fingerprints {
     pub(crate) fn of(&mut self, finding: &Finding<'_>) -> String {
         let d = finding.diagnostic;
         let file = d.primary.span.file;
-        let source = finding.report.cluster.source(file);
+        let source = finding.report.files.source(file);
         let (shown, lines) = self
             .shown
             .entry((std::ptr::from_ref(finding.report), file))
@@ -263,15 +164,15 @@ impl Fingerprints {
 pub(crate) mod testing {
     use super::Report;
     use crate::diagnostic::Diagnostic;
+    use crate::files::{ClusterFile, Files};
     use crate::formats::Document;
-    use crate::model::{Cluster, ClusterFile};
     use crate::source::{FileId, SourceFile, Span, TextRange};
 
     /// A report over `files` (path, text) with no diagnostics yet.
     pub fn report(files: &[(&str, &str)]) -> Report {
-        let mut cluster = Cluster::default();
+        let mut all = Files::default();
         for (path, text) in files {
-            cluster.files.push(ClusterFile {
+            all.push(ClusterFile {
                 source: SourceFile::new(*path, *text),
                 format: None,
                 node: None,
@@ -279,18 +180,12 @@ pub(crate) mod testing {
                 includes: Vec::new(),
             });
         }
-        Report {
-            root: None,
-            cluster,
-            diagnostics: Vec::new(),
-            ignored: Vec::new(),
-            rules_url: None,
-        }
+        Report::new(None, all, Vec::new())
     }
 
     /// The span of the first `needle` in file `file`.
     pub fn span_of(report: &Report, file: u32, needle: &str) -> Span {
-        let text = &report.cluster.source(FileId(file)).text;
+        let text = &report.files.source(FileId(file)).text;
         let start = text.find(needle).expect("needle in the file");
         Span::new(
             FileId(file),

@@ -67,7 +67,7 @@ struct Suggestion<'a> {
 
 /// One-based line and UTF-8 column of `span`'s ends.
 fn range(finding: &Finding<'_>, span: Span) -> Range {
-    let source = finding.report.cluster.source(span.file);
+    let source = finding.report.files.source(span.file);
     let at = |offset: u32| {
         let (line, column) = source
             .lines

@@ -243,12 +243,19 @@ fn descriptor<'a>(rule: &'a RuleMeta, rules_url: Option<&str>) -> ReportingDescr
             markdown: &rule.doc,
         },
         help_uri: rules_url
-            .filter(|_| crate::rules::find(&rule.id).is_some())
+            .filter(|_| is_built_in(&rule.id))
             .map(|base| format!("{base}/{}.md", rule.id)),
         default_configuration: Configuration {
             level: level(rule.default_severity),
         },
     }
+}
+
+/// Whether `id` is a built-in rule's (whose pages are published), not a
+/// check of the user's.
+fn is_built_in(id: &str) -> bool {
+    let pack = id.split_once('/').map_or(id, |(pack, _)| pack);
+    crate::manifest::check::BUILT_IN_PACKS.contains(&pack)
 }
 
 /// The SARIF `level` of a severity (§3.27.10 knows no "info").

@@ -3,15 +3,25 @@
 //! `rules/`, LSP hover). Adding a rule: write the file, add one line to
 //! [`ALL`], add fixtures.
 
+#[doc(hidden)]
 pub mod consensus;
+#[doc(hidden)]
 pub mod core;
+#[doc(hidden)]
 pub mod edits;
+#[doc(hidden)]
 pub mod gluu;
+#[doc(hidden)]
 pub mod kaazing;
+#[doc(hidden)]
 pub mod liferay;
+#[doc(hidden)]
 pub mod net;
+#[doc(hidden)]
 pub mod nginx;
+#[doc(hidden)]
 pub mod redis;
+#[doc(hidden)]
 pub mod stunnel;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -24,10 +34,14 @@ use crate::source::Span;
 pub struct Rule {
     /// `<pack>/<name>`, fixed forever.
     pub id: &'static str,
+    /// The severity of its findings unless the settings say otherwise.
     pub default_severity: Severity,
     /// The doc comment, one line per `///`.
     raw_doc: &'static str,
-    /// `None` for rules the pipeline itself reports (parse errors, ...).
+    /// `None` for rules reported on behalf of other rules (a role or an
+    /// address they need) or by the engine once suppressions are applied
+    /// (unused suppressions).
+    #[doc(hidden)]
     pub check: Option<fn(&mut RuleContext<'_>)>,
     /// Whether the rule's findings carry a fix, and how safe it is.
     pub fix: Option<Applicability>,
@@ -251,7 +265,9 @@ pub fn packs() -> Vec<&'static str> {
 
 /// What a rule sees while it checks: the cluster, and a sink that stamps
 /// its findings with the rule's id and default severity.
+#[doc(hidden)]
 pub struct RuleContext<'a> {
+    /// The cluster the rule checks.
     pub cluster: &'a Cluster,
     facts: &'a [Fact],
     rule: &'static Rule,

@@ -106,7 +106,7 @@ pub fn fixture_inputs(format: Format) -> Vec<Input> {
             continue;
         };
         let analysis = workspace.analyze();
-        for file in &analysis.cluster.files {
+        for file in analysis.cluster.files.iter() {
             if file.format != Some(format) {
                 continue;
             }
@@ -394,7 +394,7 @@ pub fn clusterlint_verdict(
         workspace.add_file(format!("n/{stored}"), bytes.clone());
     }
     let report = workspace.lint(&clusterlint::LintOptions::default());
-    let cluster = &report.cluster;
+    let cluster = &report;
     let mut refusals = Vec::new();
     for d in &report.diagnostics {
         if !REJECTING_RULES.contains(&d.rule.as_ref()) {

@@ -3,7 +3,7 @@
 //! gateways) that have a `<cluster>`, and the port each member listens on
 //! for it.
 
-use crate::model::kaazing::{Gateway, GatewayCluster, Resolved, Uri};
+use crate::model::kaazing::{Gateway, GatewayCluster, Substituted, Uri};
 use crate::model::{Cluster, Role};
 use crate::source::Span;
 
@@ -57,7 +57,7 @@ pub(crate) fn cluster_port(
     gateway: &Gateway,
     c: &GatewayCluster,
 ) -> Option<(u16, Span)> {
-    let written = |uri: &Resolved| {
+    let written = |uri: &Substituted| {
         let raw = cluster.text(uri.span);
         let port = raw.rsplit(':').next().unwrap_or("");
         let name = port.strip_prefix("${").and_then(|p| p.split('}').next());

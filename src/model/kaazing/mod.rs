@@ -99,7 +99,7 @@ pub struct PropertyUse {
 
 /// A value after substitution, with the span of the text as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Resolved {
+pub struct Substituted {
     /// Substituted and whitespace-collapsed; unresolved names stay as
     /// `${name}`.
     pub text: String,
@@ -201,7 +201,7 @@ pub fn is_http_family(scheme: &str) -> bool {
 /// `<cross-site-constraint>`
 #[derive(Clone, Debug)]
 pub struct CrossSite {
-    pub allow_origin: Option<Resolved>,
+    pub allow_origin: Option<Substituted>,
 }
 
 /// A `<service>`.
@@ -209,17 +209,17 @@ pub struct CrossSite {
 pub struct Service {
     /// The `service` start tag's name.
     pub span: Span,
-    pub name: Option<Resolved>,
-    pub kind: Option<Resolved>,
-    pub accepts: Vec<Resolved>,
-    pub connects: Vec<Resolved>,
-    pub balances: Vec<Resolved>,
+    pub name: Option<Substituted>,
+    pub kind: Option<Substituted>,
+    pub accepts: Vec<Substituted>,
+    pub connects: Vec<Substituted>,
+    pub balances: Vec<Substituted>,
     /// `<accept-options>` children by name (`tcp.bind`, `ssl.ciphers`, ...).
-    pub accept_options: Vec<(String, Resolved)>,
+    pub accept_options: Vec<(String, Substituted)>,
     /// `<connect-options>` children by name (`socks.mode`, ...).
-    pub connect_options: Vec<(String, Resolved)>,
+    pub connect_options: Vec<(String, Substituted)>,
     /// `<realm-name>`: the service authenticates its clients.
-    pub realm: Option<Resolved>,
+    pub realm: Option<Substituted>,
     pub cross_site: Vec<CrossSite>,
 }
 
@@ -232,7 +232,7 @@ impl Service {
 
     /// A `<connect-options>` value by name.
     #[must_use]
-    pub fn connect_option(&self, name: &str) -> Option<&Resolved> {
+    pub fn connect_option(&self, name: &str) -> Option<&Substituted> {
         self.connect_options
             .iter()
             .find(|(n, _)| n == name)
@@ -240,7 +240,7 @@ impl Service {
     }
 
     #[must_use]
-    pub fn accept_option(&self, name: &str) -> Option<&Resolved> {
+    pub fn accept_option(&self, name: &str) -> Option<&Substituted> {
         self.accept_options
             .iter()
             .find(|(n, _)| n == name)
@@ -252,12 +252,12 @@ impl Service {
 #[derive(Clone, Debug)]
 pub struct GatewayCluster {
     pub span: Span,
-    pub name: Option<Resolved>,
+    pub name: Option<Substituted>,
     /// Whether the `<name>` is written with `${...}` (a name per member, as
     /// the Enterprise Shield walkthrough writes it) rather than literally.
     pub name_per_member: bool,
-    pub accepts: Vec<Resolved>,
-    pub connects: Vec<Resolved>,
+    pub accepts: Vec<Substituted>,
+    pub connects: Vec<Substituted>,
 }
 
 /// One gateway configuration.
@@ -615,7 +615,7 @@ fn gateway(node: NodeId, file: FileId, root: &Element, system: Vec<Property>) ->
         file,
         gateway: &mut gateway,
     };
-    let mut defaults: Vec<(String, Resolved)> = Vec::new();
+    let mut defaults: Vec<(String, Substituted)> = Vec::new();
     for element in root.elements() {
         match element.local_name() {
             "service" => {
@@ -750,7 +750,7 @@ pub fn backplane_partner<'a>(cluster: &'a Cluster, internal: &Gateway) -> Option
 /// transport that runs over SOCKS (`http.transport
 /// socks+ssl://host:8001`, `pipe.transport socks://host`, as older
 /// gateways write it).
-fn reverse_host(options: &[(String, Resolved)]) -> Option<(String, Span)> {
+fn reverse_host(options: &[(String, Substituted)]) -> Option<(String, Span)> {
     let reverse = options
         .iter()
         .any(|(n, v)| n == "socks.mode" && v.text.eq_ignore_ascii_case("reverse"));
@@ -786,10 +786,10 @@ struct Reader<'g> {
 
 impl Reader<'_> {
     /// Substitutes `${name}` in `value`, recording each use.
-    fn resolve(&mut self, value: &Value) -> Resolved {
+    fn resolve(&mut self, value: &Value) -> Substituted {
         let (text, known, uses) = substitute(self.gateway, self.file, value);
         self.gateway.uses.extend(uses);
-        Resolved {
+        Substituted {
             text: collapse(&text),
             span: Span::new(self.file, value.range),
             known,
@@ -809,7 +809,7 @@ impl Reader<'_> {
         }
     }
 
-    fn text_of(&mut self, element: &Element) -> Option<Resolved> {
+    fn text_of(&mut self, element: &Element) -> Option<Substituted> {
         for attribute in &element.attributes {
             self.resolve(&attribute.value);
         }

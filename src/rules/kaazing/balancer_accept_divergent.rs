@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::NodeId;
 use crate::model::kaazing::canonical;
 use crate::model::kaazing::membership::clusters;
-use crate::model::kaazing::{Gateway, Resolved, Service};
+use crate::model::kaazing::{Gateway, Service, Substituted};
 use crate::rules::consensus::{agree, node_list};
 use crate::rules::{RuleContext, declare_rule};
 use crate::source::Span;
@@ -87,14 +87,14 @@ fn check(cx: &mut RuleContext<'_>) {
                     .iter()
                     .flat_map(|s| s.accepts.iter().map(|a| canonical(&a.text)))
                     .collect();
-                let extra: Option<&Resolved> =
+                let extra: Option<&Substituted> =
                     service.into_iter().flat_map(|s| &s.accepts).find(|a| {
                         !reference
                             .accepts
                             .iter()
                             .any(|r| canonical(&r.text) == canonical(&a.text))
                     });
-                let lacking: Option<&Resolved> = reference
+                let lacking: Option<&Substituted> = reference
                     .accepts
                     .iter()
                     .find(|r| !own.contains(&canonical(&r.text)));
