@@ -51,6 +51,8 @@ pub mod invariants;
 pub mod layout;
 #[doc(hidden)]
 pub mod limits;
+#[doc(hidden)]
+pub mod load;
 #[cfg(feature = "lsp")]
 #[doc(hidden)]
 pub mod lsp;

@@ -63,7 +63,10 @@ pub struct Symbol {
 }
 
 impl Symbol {
-    pub(crate) fn new(
+    /// A symbol named `name` on one line (`placeholder` when that is
+    /// empty), spanning `range`, highlighting `selection`.
+    #[must_use]
+    pub fn new(
         kind: SymbolKind,
         name: &str,
         placeholder: &str,
@@ -85,12 +88,16 @@ impl Symbol {
         }
     }
 
-    pub(crate) fn with_detail(mut self, detail: Option<String>) -> Self {
+    /// With this detail (pass it through [`Guard`] when it shows a value).
+    #[must_use]
+    pub fn with_detail(mut self, detail: Option<String>) -> Self {
         self.detail = detail;
         self
     }
 
-    pub(crate) fn with_children(mut self, children: Vec<Symbol>) -> Self {
+    /// With the constructs inside it.
+    #[must_use]
+    pub fn with_children(mut self, children: Vec<Symbol>) -> Self {
         self.children = children;
         self
     }

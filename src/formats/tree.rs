@@ -51,7 +51,9 @@ pub struct TreeNode {
 }
 
 impl TreeNode {
-    pub(crate) fn leaf(
+    /// An entry without children.
+    #[must_use]
+    pub fn leaf(
         name: &str,
         name_range: TextRange,
         values: Vec<TreeValue>,
@@ -77,7 +79,8 @@ pub struct ConfigTree {
 }
 
 /// A value written at `range`.
-pub(crate) fn value(text: &str, range: TextRange) -> TreeValue {
+#[must_use]
+pub fn value(text: &str, range: TextRange) -> TreeValue {
     TreeValue {
         text: text.to_string(),
         range,

@@ -157,9 +157,49 @@ impl Cluster {
     }
 }
 
-/// Derives roles and addresses and builds the domain views. `facts`
-/// receives what the model itself finds (includes that name no file).
-pub fn build(cluster: &mut Cluster, facts: &mut Vec<Fact>) {
+/// Builds the cluster model from what loading gave: the nodes with their
+/// roles and addresses, and the domain views. The facts are loading's and
+/// those the model itself finds (includes that name no file, doubtful
+/// roles).
+#[must_use]
+pub fn build(loaded: crate::load::Loaded) -> (Cluster, Vec<Fact>) {
+    let crate::load::Loaded {
+        name,
+        files,
+        nodes,
+        manifest,
+        mut facts,
+        ignored: _,
+    } = loaded;
+    let nodes = nodes
+        .into_iter()
+        .enumerate()
+        .map(|(index, node)| Node {
+            id: NodeId(index as u32),
+            name: node.name,
+            roles: Vec::new(),
+            addresses: Vec::new(),
+            hostname: None,
+            files: node.files,
+            layers: node.layers,
+            mounts: node.mounts,
+            aliases: Vec::new(),
+            manifest_span: None,
+        })
+        .collect();
+    let mut cluster = Cluster {
+        name,
+        files: Arc::new(files),
+        nodes,
+        manifest,
+        ..Cluster::default()
+    };
+    build_views(&mut cluster, &mut facts);
+    (cluster, facts)
+}
+
+/// Derives roles and addresses and builds the domain views.
+fn build_views(cluster: &mut Cluster, facts: &mut Vec<Fact>) {
     if let Some((manifest_file, manifest)) = &cluster.manifest {
         for node in &mut cluster.nodes {
             let Some(entry) = manifest.node(&node.name) else {
