@@ -142,6 +142,21 @@ impl FileFormat for Acme {
 
 static ACME: Acme = Acme;
 
+/// A format that takes a built-in format's name.
+struct Impostor;
+
+impl FileFormat for Impostor {
+    fn name(&self) -> &'static str {
+        "nginx"
+    }
+
+    fn parse(&self, text: &str, _: Option<usize>) -> Document {
+        Document::new(parse(text))
+    }
+}
+
+static IMPOSTOR: Impostor = Impostor;
+
 const TOKEN_ONE: &str = "Zq7-acme-token-one-5521";
 const TOKEN_TWO: &str = "Zq7-acme-token-two-9043";
 
@@ -158,16 +173,6 @@ fn registering_gives_one_format_by_name() {
     assert_eq!(formats::classify("app1/etc/acme/app.acme"), Some(format));
     assert_eq!(formats::classify("app1/app.acmex"), None);
     // A built-in name is refused.
-    struct Impostor;
-    impl FileFormat for Impostor {
-        fn name(&self) -> &'static str {
-            "nginx"
-        }
-        fn parse(&self, text: &str, _: Option<usize>) -> Document {
-            Document::new(parse(text))
-        }
-    }
-    static IMPOSTOR: Impostor = Impostor;
     assert_eq!(formats::register(&IMPOSTOR), None);
 }
 
