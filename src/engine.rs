@@ -230,11 +230,11 @@ fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Fact>) -> Rul
 
 /// The environment variable naming a rule that then panics with the text
 /// of the cluster's first file as its message: the tests use it to prove a
-/// panic is reported without its message. Read only with the `testing`
-/// feature.
+/// panic is reported without its message. Read only in debug builds and
+/// with the `testing` feature.
 pub const PANIC_IN_RULE: &str = "CLUSTERLINT_TEST_PANIC_IN_RULE";
 
-#[cfg(feature = "testing")]
+#[cfg(any(debug_assertions, feature = "testing"))]
 fn panic_if_asked(cluster: &Cluster, rule: &Rule) {
     if std::env::var_os(PANIC_IN_RULE).is_some_and(|id| id == rule.id) {
         let text = cluster.files.first().map_or("", |f| &*f.source.text);
@@ -242,7 +242,7 @@ fn panic_if_asked(cluster: &Cluster, rule: &Rule) {
     }
 }
 
-#[cfg(not(feature = "testing"))]
+#[cfg(not(any(debug_assertions, feature = "testing")))]
 fn panic_if_asked(_cluster: &Cluster, _rule: &Rule) {}
 
 fn internal_error(rule: &Rule) -> Diagnostic {

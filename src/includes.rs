@@ -32,12 +32,10 @@ fn usual_folders(format: Format) -> &'static [&'static str] {
 /// (`etc/nginx/nginx.conf`).
 #[must_use]
 pub fn is_default_main(format: Format, path: &str) -> bool {
-    let Some(name) = format.spec().program_paths().main_file else {
-        return false;
-    };
+    let names = format.spec().program_paths().main_files;
     usual_folders(format).iter().any(|folder| {
         path.strip_prefix(&folder[1..])
-            .is_some_and(|rest| rest == name)
+            .is_some_and(|rest| names.contains(&rest))
     })
 }
 

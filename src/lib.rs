@@ -44,7 +44,7 @@ pub mod formats;
 pub mod graph;
 #[doc(hidden)]
 pub mod includes;
-#[cfg(feature = "testing")]
+#[cfg(any(debug_assertions, feature = "testing"))]
 #[doc(hidden)]
 pub mod invariants;
 #[doc(hidden)]

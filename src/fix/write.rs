@@ -116,17 +116,17 @@ fn original_encoding(bytes: &[u8], encoding: Encoding, linted: &str) -> Result<E
 /// The environment variable that makes the process die right before its
 /// first rename: after writing a file's new content beside it, the worst
 /// moment for a crash. The tests use it to prove the original survives.
-/// Read only with the `testing` feature.
+/// Read only in debug builds and with the `testing` feature.
 pub const CRASH_BEFORE_RENAME: &str = "CLUSTERLINT_TEST_CRASH_BEFORE_RENAME";
 
-#[cfg(feature = "testing")]
+#[cfg(any(debug_assertions, feature = "testing"))]
 fn crash_if_asked() {
     if std::env::var_os(CRASH_BEFORE_RENAME).is_some() {
         std::process::abort();
     }
 }
 
-#[cfg(not(feature = "testing"))]
+#[cfg(not(any(debug_assertions, feature = "testing")))]
 fn crash_if_asked() {}
 
 /// A sibling name no other program uses, so the rename stays on one file

@@ -7,7 +7,7 @@
 //! outside a format's folder dispatches on the format.
 //!
 //! Adding a format: a folder with those two files, a [`Format`] variant and
-//! its line in [`BUILTIN`]; or, from outside the crate, [`register`].
+//! its line in `BUILTIN`; or, from outside the crate, [`register`].
 
 #[doc(hidden)]
 pub mod csync2;

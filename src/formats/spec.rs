@@ -80,6 +80,12 @@ pub trait FileFormat: Send + Sync + 'static {
         &ProgramPaths::NONE
     }
 
+    /// Whether files of this format that include each other in a loop are
+    /// a fault (`core/include-cycle`).
+    fn include_loops_are_faults(&self) -> bool {
+        true
+    }
+
     /// How a suppression comment is written.
     fn comment_syntax(&self) -> CommentSyntax {
         CommentSyntax::Hash {
@@ -166,13 +172,22 @@ pub struct ProgramPaths {
     /// The folders where the program usually keeps its configuration, for
     /// mapping absolute paths in a flat layout; the longest match wins.
     pub usual_folders: &'static [&'static str],
-    /// The main file's name in those folders (`nginx.conf`).
-    pub main_file: Option<&'static str>,
+    /// The names of the main files the program reads from those folders
+    /// by default (`nginx.conf`; `redis.conf` and `sentinel.conf`).
+    pub main_files: &'static [&'static str],
     /// Files the program's packages install, which a repository holding a
     /// node's own files leaves out: a missing one is no fault.
     pub package_files: &'static [&'static str],
     /// Folders the packages create empty and include with a pattern.
     pub package_globs: &'static [&'static str],
+    /// Folders whose files the main file includes (nginx's `conf.d`):
+    /// such a file is read from the main file's prefix, or on its own only
+    /// when no file includes it.
+    pub include_folders: &'static [&'static str],
+    /// Whether relative paths start from the configuration prefix (the
+    /// main file's folder) in every included file too (nginx), not from
+    /// the including file's folder.
+    pub relative_to_prefix: bool,
     /// Whether relative paths start from the program's working directory,
     /// which the files do not say (Redis): several folders are tried and a
     /// miss is no fault.
@@ -183,9 +198,11 @@ impl ProgramPaths {
     /// A format whose files name no other files.
     pub const NONE: Self = Self {
         usual_folders: &[],
-        main_file: None,
+        main_files: &[],
         package_files: &[],
         package_globs: &[],
+        include_folders: &[],
+        relative_to_prefix: false,
         relative_to_working_dir: false,
     };
 }

@@ -1,5 +1,5 @@
 //! The topology picture behind `clusterlint graph`: which node talks to
-//! which, built from the cluster model, with the findings of a [`Report`]
+//! which, built from the cluster model, with the findings of a [`crate::Report`]
 //! marked on the nodes and links they concern. [`Topology`] is format-free;
 //! [`dot`] and [`mermaid`] draw it.
 //!

@@ -190,7 +190,6 @@ impl Loader<'_> {
         }
         Self::report_layout_notes(&notes, &node_id, &mut cluster, &mut facts);
         let mut ignored = ignored;
-        self.follow_liferay_includes(&mut cluster, &mut ignored, &mut facts, first_id, &limits);
         self.follow_references(&mut cluster, &mut ignored, &mut facts, first_id, &limits);
         references::report_include_cycles(&cluster, &mut facts);
         for unlistable in self

@@ -19,65 +19,6 @@ use crate::load::{Loaded, Loader};
 use crate::source::{FileId, Span};
 
 impl Loader<'_> {
-    /// Files that portal properties include are portal properties too,
-    /// whatever their name: parse those that discovery skipped.
-    pub(crate) fn follow_liferay_includes(
-        &self,
-        cluster: &mut Loaded,
-        ignored: &mut Vec<String>,
-        facts: &mut Vec<Fact>,
-        first_id: usize,
-        limits: &Limits,
-    ) {
-        let mut pending: Vec<FileId> = (first_id..cluster.files.len())
-            .filter(|&i| cluster.files[i].format == Some(Format::LiferayProperties))
-            .map(|i| FileId(i as u32))
-            .collect();
-        while let Some(id) = pending.pop() {
-            let file = &cluster.files[id.index()];
-            let Some(doc) = file
-                .document
-                .get::<crate::formats::properties::PropertiesDocument>()
-            else {
-                continue;
-            };
-            let path = &file.source.path;
-            let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-            let node = file.node;
-            let layers: Vec<String> = node
-                .map(|n| cluster.nodes[n.index()].layers.clone())
-                .unwrap_or_default();
-            let targets: Vec<String> = crate::model::liferay::include_items(doc, &file.source.text)
-                .iter()
-                .filter_map(|item| crate::model::liferay::include_path(&item.text, path, dir))
-                // Only within the including file's node (any of its layers).
-                .flat_map(|target| crate::model::liferay::in_layers(&target, &layers))
-                .collect();
-            for target in targets {
-                let Some(at) = ignored.iter().position(|p| *p == target) else {
-                    continue;
-                };
-                ignored.remove(at);
-                let new_id = FileId(cluster.files.len() as u32);
-                let (mut file, mut found) = self.load_path(
-                    new_id,
-                    &target,
-                    Format::LiferayProperties,
-                    false,
-                    limits,
-                    Some(&layers),
-                );
-                file.node = node;
-                if let Some(node) = node {
-                    cluster.nodes[node.index()].files.push(new_id);
-                }
-                cluster.files_mut().push(file);
-                facts.append(&mut found);
-                pending.push(new_id);
-            }
-        }
-    }
-
     /// Follows what files name (includes, certificates, keys): loads the
     /// targets discovery skipped, in the target's format, records every
     /// resolved reference on its file, and reports includes that name no
@@ -103,7 +44,7 @@ impl Loader<'_> {
         // Shallow files first, so that a main `nginx.conf` sets the prefix
         // of the files it includes before they are visited themselves.
         let mut wave: Vec<(FileId, String)> = (first_id..cluster.files.len())
-            .filter(|&i| cluster.files[i].format.is_some_and(names_files))
+            .filter(|&i| cluster.files[i].format.is_some())
             .map(|i| {
                 let path = &cluster.files[i].source.path;
                 (FileId(i as u32), includes::parent(path).to_string())
@@ -116,7 +57,7 @@ impl Loader<'_> {
         // `nginx.conf` gives them).
         let (mut deferred, first): (Vec<_>, Vec<_>) = wave
             .into_iter()
-            .partition(|(id, _)| in_nginx_include_folder(&cluster.files[id.index()]));
+            .partition(|(id, _)| in_include_folder(&cluster.files[id.index()]));
         wave = first;
         let mut visited: HashSet<FileId> = wave.iter().map(|(id, _)| *id).collect();
         let unloaded: HashSet<String> = ignored.iter().cloned().collect();
@@ -234,8 +175,8 @@ impl Loader<'_> {
                             continue;
                         }
                         targets.push(target);
-                        if names_files(reference.format) && visited.insert(target) {
-                            let target_base = if format == Format::Nginx {
+                        if visited.insert(target) {
+                            let target_base = if format.spec().program_paths().relative_to_prefix {
                                 base.clone()
                             } else {
                                 includes::parent(path).to_string()
@@ -318,22 +259,16 @@ pub(crate) fn over_include_limit(
     .fact(FactKind::UnreadableFile)
 }
 
-/// Formats whose files name other files.
-/// Whether `file` is an nginx file in one of the folders stock main
-/// files include (`conf.d/`, `http.d/`, `sites-enabled/`).
-fn in_nginx_include_folder(file: &ClusterFile) -> bool {
-    file.format == Some(Format::Nginx)
-        && includes::parent(&file.source.path)
+/// Whether a file lies in a folder whose files its program's main file
+/// includes (nginx's `conf.d`).
+fn in_include_folder(file: &ClusterFile) -> bool {
+    file.format.is_some_and(|format| {
+        let folders = format.spec().program_paths().include_folders;
+        includes::parent(&file.source.path)
             .rsplit('/')
             .next()
-            .is_some_and(|folder| matches!(folder, "conf.d" | "http.d" | "sites-enabled"))
-}
-
-fn names_files(format: Format) -> bool {
-    matches!(
-        format,
-        Format::Nginx | Format::Redis | Format::Stunnel | Format::Csync2
-    )
+            .is_some_and(|folder| folders.contains(&folder))
+    })
 }
 
 /// The finding for a reference that names no file of the node: a missing
@@ -395,12 +330,12 @@ pub(crate) fn report_include_cycles(cluster: &Loaded, facts: &mut Vec<Fact>) {
     // Where every file of a loop is included, the program's main file name
     // (`nginx.conf`, `redis.conf`) and then the shallower path go first.
     let not_main_name = |i: usize| {
-        let path = &cluster.files[i].source.path;
+        let file = &cluster.files[i];
+        let path = &file.source.path;
         let name = path.rsplit('/').next().unwrap_or(path);
-        !matches!(
-            name,
-            "nginx.conf" | "redis.conf" | "sentinel.conf" | "stunnel.conf" | "csync2.cfg"
-        )
+        !file
+            .format
+            .is_some_and(|f| f.spec().program_paths().main_files.contains(&name))
     };
     let mut starts: Vec<usize> = (0..cluster.files.len())
         .filter(|&i| !cluster.files[i].includes.is_empty())
@@ -427,6 +362,10 @@ pub(crate) fn report_include_cycles(cluster: &Loaded, facts: &mut Vec<Fact>) {
                 stack.pop();
                 continue;
             };
+            if !current.format.spec().include_loops_are_faults() {
+                *include += 1;
+                continue;
+            }
             let Some(&next) = current.targets.get(*target) else {
                 *include += 1;
                 *target = 0;

@@ -17,9 +17,11 @@ pub struct Csync2Format;
 
 static PATHS: ProgramPaths = ProgramPaths {
     usual_folders: &["/etc/csync2/", "/usr/local/etc/csync2/", "/etc/"],
-    main_file: Some("csync2.cfg"),
+    main_files: &["csync2.cfg"],
     package_files: &[],
     package_globs: &[],
+    include_folders: &[],
+    relative_to_prefix: false,
     relative_to_working_dir: false,
 };
 

@@ -53,9 +53,11 @@ static PATHS: ProgramPaths = ProgramPaths {
         "/opt/nginx/conf/",
         "/usr/local/openresty/nginx/conf/",
     ],
-    main_file: Some("nginx.conf"),
+    main_files: &["nginx.conf"],
     package_files: PACKAGE_FILES,
     package_globs: PACKAGE_GLOBS,
+    include_folders: &["conf.d", "http.d", "sites-enabled"],
+    relative_to_prefix: true,
     relative_to_working_dir: false,
 };
 

@@ -7,8 +7,8 @@ use crate::formats::decode::Encoding;
 use crate::formats::outline::{Guard, Symbol, SymbolKind};
 use crate::formats::tree::{ConfigTree, TreeNode, value};
 use crate::formats::{
-    Claim, CommentSyntax, Confirmation, Document, Family, FileFormat, FilePath, ParseError,
-    ParsedDocument, is_template,
+    Claim, CommentSyntax, Confirmation, Document, Family, FileFormat, FilePath, Format, ParseError,
+    ParsedDocument, Reference, is_template,
 };
 use crate::layout::is_tomcat_folder;
 use crate::secrets::is_secret_key;
@@ -54,6 +54,12 @@ impl FileFormat for LiferayProperties {
         } else {
             None
         }
+    }
+
+    // The portal's properties are resolved by the model, which ends a loop
+    // of `include-and-override`s at the file it started from.
+    fn include_loops_are_faults(&self) -> bool {
+        false
     }
 
     fn home(&self, folders: &[&str]) -> Option<usize> {
@@ -200,6 +206,28 @@ impl ParsedDocument for PropertiesDocument {
 
     fn comments(&self) -> &[TextRange] {
         &self.comments
+    }
+
+    /// The portal reads the files `include-and-override` names over the
+    /// including file, from its folder (which is `${liferay.home}` for the
+    /// portal's own files); a path the node's files cannot show (absolute,
+    /// a URL, another variable) names nothing to follow.
+    fn references(&self, text: &str) -> Vec<Reference> {
+        if self.dialect != Dialect::Liferay {
+            return Vec::new();
+        }
+        self.entries_for(text, "include-and-override")
+            .flat_map(|entry| entry.list_items(text))
+            .filter_map(|item| {
+                let path = item.text.replace("${liferay.home}", ".");
+                let outside = path.is_empty()
+                    || path.contains("${")
+                    || path.starts_with('/')
+                    || path.contains(':');
+                (!outside)
+                    .then(|| Reference::optional(&path, item.range, Format::LiferayProperties))
+            })
+            .collect()
     }
 
     fn ranges(&self) -> Vec<TextRange> {

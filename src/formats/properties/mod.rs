@@ -21,9 +21,10 @@ use crate::formats::ParseError;
 use crate::source::TextRange;
 
 /// Which reader's rules apply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Dialect {
     /// `java.util.Properties.load`.
+    #[default]
     Jdk,
     /// Commons Configuration 1.10 `PropertiesConfiguration`, as Liferay uses it.
     Liferay,
@@ -161,6 +162,8 @@ fn finish_item(chars: &[(u32, char)]) -> ListItem {
 /// A parsed `.properties` file.
 #[derive(Clone, Debug, Default)]
 pub struct PropertiesDocument {
+    /// The reader whose rules it was parsed by.
+    pub dialect: Dialect,
     pub entries: Vec<Entry>,
     /// Ranges of comment lines (for inline suppressions).
     pub comments: Vec<TextRange>,
@@ -181,7 +184,10 @@ impl PropertiesDocument {
 /// Parses `text` in `dialect`.
 #[must_use]
 pub fn parse(text: &str, dialect: Dialect) -> PropertiesDocument {
-    let mut doc = PropertiesDocument::default();
+    let mut doc = PropertiesDocument {
+        dialect,
+        ..PropertiesDocument::default()
+    };
     if text.starts_with('\u{feff}') || text.starts_with("\u{ef}\u{bb}\u{bf}") {
         let len = if text.starts_with('\u{feff}') { 3 } else { 6 };
         doc.errors.push(ParseError::new(

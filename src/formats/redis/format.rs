@@ -17,9 +17,11 @@ pub struct RedisFormat;
 
 static PATHS: ProgramPaths = ProgramPaths {
     usual_folders: &["/etc/redis/", "/usr/local/etc/redis/", "/etc/"],
-    main_file: Some("redis.conf"),
+    main_files: &["redis.conf", "sentinel.conf"],
     package_files: &[],
     package_globs: &[],
+    include_folders: &[],
+    relative_to_prefix: false,
     relative_to_working_dir: true,
 };
 

@@ -17,9 +17,11 @@ pub struct StunnelFormat;
 
 static PATHS: ProgramPaths = ProgramPaths {
     usual_folders: &["/etc/stunnel/", "/usr/local/etc/stunnel/"],
-    main_file: Some("stunnel.conf"),
+    main_files: &["stunnel.conf"],
     package_files: &[],
     package_globs: &[],
+    include_folders: &[],
+    relative_to_prefix: false,
     relative_to_working_dir: false,
 };
 
