@@ -6,6 +6,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::{AsFact, Fact, FactKind};
+use crate::manifest::Settings;
 use crate::model::Cluster;
 use crate::rules::{self, Rule, RuleContext};
 use crate::source::Span;
@@ -81,8 +82,8 @@ fn may_be_custom(selector: &str) -> bool {
 }
 
 /// Whether `selector` names a custom check of the cluster, or their prefix.
-fn is_custom(cluster: &Cluster, selector: &str) -> bool {
-    cluster.manifest.as_ref().is_some_and(|(_, m)| {
+fn is_custom(settings: &Settings, selector: &str) -> bool {
+    settings.manifest().is_some_and(|m| {
         m.checks
             .iter()
             .any(|c| c.id == selector || c.id.split_once('/').is_some_and(|(p, _)| p == selector))
@@ -144,14 +145,14 @@ impl RuleSettings {
 
 /// Merges the manifest's `[rules]` with `options`; unknown names in the
 /// manifest are facts for `core/manifest-error`, added to `out`.
-fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Fact>) -> RuleSettings {
+fn resolve(settings: &Settings, options: &LintOptions, out: &mut Vec<Fact>) -> RuleSettings {
     let mut select: Option<Vec<String>> = None;
     let mut ignore: Vec<String> = Vec::new();
     let mut severity: Vec<(String, Severity)> = Vec::new();
-    if let Some((file, manifest)) = &cluster.manifest {
-        let settings = &manifest.rules;
+    if let Some((file, manifest)) = &settings.manifest {
+        let rules = &manifest.rules;
         let mut check = |name: &str, range| {
-            if !is_selector(name) && !is_custom(cluster, name) {
+            if !is_selector(name) && !is_custom(settings, name) {
                 out.push(
                     Diagnostic::new(Span::new(*file, range), unknown_selector(name))
                         .label("unknown rule")
@@ -160,19 +161,19 @@ fn resolve(cluster: &Cluster, options: &LintOptions, out: &mut Vec<Fact>) -> Rul
                 );
             }
         };
-        for s in settings.select.iter().flatten().chain(&settings.ignore) {
+        for s in rules.select.iter().flatten().chain(&rules.ignore) {
             check(&s.value, s.range);
         }
-        for (rule, _) in &settings.severity {
+        for (rule, _) in &rules.severity {
             check(&rule.value, rule.range);
         }
-        select = settings
+        select = rules
             .select
             .as_ref()
             .map(|s| s.iter().map(|l| l.value.clone()).collect());
-        ignore.extend(settings.ignore.iter().map(|l| l.value.clone()));
+        ignore.extend(rules.ignore.iter().map(|l| l.value.clone()));
         severity.extend(
-            settings
+            rules
                 .severity
                 .iter()
                 .map(|(r, s)| (r.value.clone(), s.value)),
@@ -260,9 +261,14 @@ fn internal_error(rule: &Rule) -> Diagnostic {
 /// cluster observed) and applies settings and suppressions. The result is sorted by path,
 /// position and rule.
 #[must_use]
-pub fn run(cluster: &Cluster, mut facts: Vec<Fact>, options: &LintOptions) -> Vec<Diagnostic> {
-    let resolved = resolve(cluster, options, &mut facts);
-    facts.extend(crate::custom::unknown_targets(cluster));
+pub fn run(
+    cluster: &Cluster,
+    settings: &Settings,
+    mut facts: Vec<Fact>,
+    options: &LintOptions,
+) -> Vec<Diagnostic> {
+    let resolved = resolve(settings, options, &mut facts);
+    facts.extend(crate::custom::unknown_targets(cluster, settings));
     // Rules only read the cluster: they run in parallel, each into its own
     // list, merged in rule order so the output does not depend on timing.
     let per_rule: Vec<Vec<Diagnostic>> = rules::ALL
@@ -275,7 +281,9 @@ pub fn run(cluster: &Cluster, mut facts: Vec<Fact>, options: &LintOptions) -> Ve
                 // the panic's message is never shown (it may quote a value).
                 let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     panic_if_asked(cluster, rule);
-                    check(&mut RuleContext::new(cluster, &facts, rule, &mut out));
+                    check(&mut RuleContext::new(
+                        cluster, settings, &facts, rule, &mut out,
+                    ));
                 }));
                 if ran.is_err() {
                     out = vec![internal_error(rule)];
@@ -287,7 +295,7 @@ pub fn run(cluster: &Cluster, mut facts: Vec<Fact>, options: &LintOptions) -> Ve
     let mut found: Vec<Diagnostic> = per_rule.into_iter().flatten().collect();
     // The user's own `[[check]]`s, reported like the rules and selected,
     // ignored and reweighted the same way.
-    for mut d in crate::custom::run(cluster) {
+    for mut d in crate::custom::run(cluster, settings) {
         if let Some(severity) = resolved.custom(&d.rule, d.severity) {
             d.severity = severity;
             found.push(d);
@@ -305,7 +313,7 @@ pub fn run(cluster: &Cluster, mut facts: Vec<Fact>, options: &LintOptions) -> Ve
         let known = rules::find(&s.rule)
             .map(|r| r.id)
             .or_else(|| rules::packs().into_iter().find(|p| *p == s.rule))
-            .or_else(|| is_custom(cluster, &s.rule).then_some(""));
+            .or_else(|| is_custom(settings, &s.rule).then_some(""));
         let message = match known {
             None => format!(
                 "this suppression names `{}`, which is neither a rule id nor a pack",

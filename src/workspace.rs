@@ -11,6 +11,7 @@ use crate::facts::Fact;
 use crate::files::Files;
 use crate::limits::Limits;
 use crate::load::{Inputs, Loader, ParseCache};
+use crate::manifest::Settings;
 use crate::model::{self, Cluster};
 use crate::outcome::{CheckedNode, Report};
 
@@ -35,6 +36,8 @@ pub struct Workspace {
 pub struct Analysis {
     /// The model.
     pub cluster: Cluster,
+    /// The check's settings.
+    pub settings: Settings,
     /// What loading and the model found wrong, for the core rules.
     pub facts: Vec<Fact>,
     /// Paths that belong to no node or match no format.
@@ -168,9 +171,10 @@ impl Workspace {
         };
         let loaded = loader.load();
         let ignored = loaded.ignored.clone();
-        let (cluster, facts) = model::build(loaded);
+        let (cluster, settings, facts) = model::build(loaded);
         Analysis {
             cluster,
+            settings,
             facts,
             ignored,
         }
@@ -179,21 +183,22 @@ impl Workspace {
     /// Analyzes the cluster and runs the rules.
     #[must_use]
     pub fn lint(&self, options: &LintOptions) -> Report {
-        self.lint_with_cluster(options).1
+        self.lint_with_cluster(options).2
     }
 
-    /// [`Workspace::lint`], keeping the cluster model the rules read (for
-    /// the graph and `--verbose`).
+    /// [`Workspace::lint`], keeping the cluster model and the settings the
+    /// rules read (for the graph).
     #[doc(hidden)]
     #[must_use]
-    pub fn lint_with_cluster(&self, options: &LintOptions) -> (Cluster, Report) {
+    pub fn lint_with_cluster(&self, options: &LintOptions) -> (Cluster, Settings, Report) {
         let Analysis {
             cluster,
+            settings,
             facts,
             ignored,
         } = self.analyze();
-        let diagnostics = engine::run(&cluster, facts, options);
-        let manifest = cluster.manifest.as_ref().map(|(_, m)| m);
+        let diagnostics = engine::run(&cluster, &settings, facts, options);
+        let manifest = settings.manifest();
         let mut report = Report::new(self.inputs.root.clone(), Files::default(), diagnostics);
         report.files = std::sync::Arc::clone(&cluster.files);
         report.ignored = ignored;
@@ -211,8 +216,8 @@ impl Workspace {
         report.rules_url = manifest
             .and_then(|m| m.rules_url.as_ref())
             .map(|url| url.value.clone());
-        report.checks = crate::custom::describe(&cluster);
-        (cluster, report)
+        report.checks = crate::custom::describe(&settings);
+        (cluster, settings, report)
     }
 }
 

@@ -24,10 +24,10 @@ fn cluster_root(name: &str) -> PathBuf {
 
 /// The report of the cluster at `root` and its topology.
 fn topology_of(root: &Path) -> (Report, Topology) {
-    let (cluster, report) = Workspace::from_dir(root)
+    let (cluster, settings, report) = Workspace::from_dir(root)
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
         .lint_with_cluster(&LintOptions::default());
-    let topology = graph::build(&cluster, &report.diagnostics);
+    let topology = graph::build(&cluster, &settings, &report.diagnostics);
     (report, topology)
 }
 
@@ -200,8 +200,8 @@ fn lint_memory(files: &[(&str, &str)]) -> Topology {
     for (path, text) in files {
         workspace.add_file(*path, *text);
     }
-    let (cluster, report) = workspace.lint_with_cluster(&LintOptions::default());
-    graph::build(&cluster, &report.diagnostics)
+    let (cluster, settings, report) = workspace.lint_with_cluster(&LintOptions::default());
+    graph::build(&cluster, &settings, &report.diagnostics)
 }
 
 #[test]

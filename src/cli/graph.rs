@@ -49,12 +49,12 @@ pub fn run(args: &GraphArgs) -> ExitCode {
         }
         workspace.set_manifest_file(config);
     }
-    let (cluster, report) = workspace.lint_with_cluster(&LintOptions::default());
+    let (cluster, settings, report) = workspace.lint_with_cluster(&LintOptions::default());
     if cluster.nodes.is_empty() {
         eprintln!("error: `{}` holds no nodes", root.display());
         return ExitCode::from(2);
     }
-    let topology = graph::build(&cluster, &report.diagnostics);
+    let topology = graph::build(&cluster, &settings, &report.diagnostics);
     let text = match args.format {
         GraphFormat::Dot => graph::render_dot(&topology),
         GraphFormat::Mermaid => graph::render_mermaid(&topology),

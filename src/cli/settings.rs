@@ -19,7 +19,7 @@ pub fn describe(label: &str, root: &ClusterRoot, analysis: &Analysis) -> String 
     let mut out = String::new();
     let _ = writeln!(out, "cluster {label}");
     let _ = writeln!(out, "  root: {}", root.folder.display());
-    match (cluster.manifest_file(), &root.settings) {
+    match (analysis.settings.file(), &root.settings) {
         (Some(file), _) => {
             let _ = writeln!(out, "  manifest: {}", cluster.source(file).path);
         }

@@ -13,8 +13,8 @@ pub use run::{run, unknown_targets};
 /// What reports list about each check of the cluster's manifest (SARIF's
 /// rule descriptors), as they list the built-in rules.
 #[must_use]
-pub fn describe(cluster: &crate::model::Cluster) -> Vec<crate::outcome::RuleMeta> {
-    let Some((_, manifest)) = &cluster.manifest else {
+pub fn describe(settings: &crate::manifest::Settings) -> Vec<crate::outcome::RuleMeta> {
+    let Some(manifest) = settings.manifest() else {
         return Vec::new();
     };
     manifest

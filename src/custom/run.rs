@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::facts::{AsFact, Fact, FactKind};
 use crate::formats::tree::{ConfigTree, TreeValue};
+use crate::manifest::Settings;
 use crate::manifest::check::{Assertion, Check, CheckTarget};
 use crate::model::{Cluster, NodeId, Role};
 use crate::rules::consensus;
@@ -112,8 +113,8 @@ fn select(
 /// The mistakes of the cluster's `[[check]]`s that only the cluster
 /// reveals: a node or role named that the cluster does not have.
 #[must_use]
-pub fn unknown_targets(cluster: &Cluster) -> Vec<Fact> {
-    let Some((manifest_file, manifest)) = &cluster.manifest else {
+pub fn unknown_targets(cluster: &Cluster, settings: &Settings) -> Vec<Fact> {
+    let Some((manifest_file, manifest)) = &settings.manifest else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -137,8 +138,8 @@ pub fn unknown_targets(cluster: &Cluster) -> Vec<Fact> {
 
 /// Runs every check of the cluster's manifest.
 #[must_use]
-pub fn run(cluster: &Cluster) -> Vec<Diagnostic> {
-    let Some((manifest_file, manifest)) = &cluster.manifest else {
+pub fn run(cluster: &Cluster, settings: &Settings) -> Vec<Diagnostic> {
+    let Some((manifest_file, manifest)) = &settings.manifest else {
         return Vec::new();
     };
     let mut trees = Trees::default();

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::graph::{Edge, EdgeKind, Findings, GraphNode, NodeKind, Topology};
+use crate::manifest::Settings;
 use crate::model::gluu::csync2_host_nodes;
 use crate::model::kaazing::membership::{cluster_port, clusters};
 use crate::model::kaazing::{BACKPLANE_HOSTNAME, backplane_partner};
@@ -31,10 +32,12 @@ use crate::source::Span;
 /// link between every two members (n·(n−1)/2 links stop being readable).
 pub const MAX_PAIRWISE: usize = 6;
 
-/// The picture of `cluster`, without findings or groups yet.
-pub fn derive(cluster: &Cluster) -> Topology {
+/// The picture of `cluster` (with what its `settings` declare), without
+/// findings or groups yet.
+pub fn derive(cluster: &Cluster, settings: &Settings) -> Topology {
     let mut b = Builder {
         cluster,
+        settings,
         nodes: cluster.nodes.iter().map(member).collect(),
         edges: Vec::new(),
         externals: HashMap::new(),
@@ -56,6 +59,7 @@ pub fn derive(cluster: &Cluster) -> Topology {
 /// Cluster node `i` is graph node `i`; external nodes and hubs follow.
 struct Builder<'a> {
     cluster: &'a Cluster,
+    settings: &'a Settings,
     nodes: Vec<GraphNode>,
     edges: Vec<Edge>,
     /// External nodes by label, so that one address is one node.
@@ -198,7 +202,7 @@ fn balancer_edges(b: &mut Builder<'_>) {
 /// Staging → the Remote Live host, from `[liferay.remote-live]`.
 fn remote_live_edges(b: &mut Builder<'_>) {
     let cluster = b.cluster;
-    let Some((manifest_file, manifest)) = &cluster.manifest else {
+    let Some((manifest_file, manifest)) = &b.settings.manifest else {
         return;
     };
     let Some(remote) = &manifest.remote_live else {

@@ -23,6 +23,7 @@ pub use dot::render_dot;
 pub use mermaid::render_mermaid;
 
 use crate::diagnostic::Diagnostic;
+use crate::manifest::Settings;
 use crate::model::{Cluster, NodeId, Role};
 use crate::source::{FileId, Span};
 
@@ -263,8 +264,8 @@ impl Topology {
 
 /// The topology of a checked cluster, with its findings marked.
 #[must_use]
-pub fn build(cluster: &Cluster, diagnostics: &[Diagnostic]) -> Topology {
-    let mut topology = derive::derive(cluster);
+pub fn build(cluster: &Cluster, settings: &Settings, diagnostics: &[Diagnostic]) -> Topology {
+    let mut topology = derive::derive(cluster, settings);
     topology.mark(diagnostics);
     topology.group_nodes();
     topology

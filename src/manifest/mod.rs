@@ -10,7 +10,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::formats::{Format, ParseError};
 use crate::role::Role;
-use crate::source::TextRange;
+use crate::source::{FileId, TextRange};
 use crate::suggest;
 
 /// The manifest's file name at the cluster root.
@@ -59,6 +59,28 @@ pub struct RemoteLive {
     pub host: Option<Located<String>>,
     pub port: Option<Located<u16>>,
     pub site_id: Option<Located<i64>>,
+}
+
+/// The settings of one check: the manifest, if the cluster has one, with
+/// the file it was read from (where its mistakes and declarations are).
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// The manifest's file and what it says.
+    pub manifest: Option<(FileId, Manifest)>,
+}
+
+impl Settings {
+    /// What the manifest says, if there is one.
+    #[must_use]
+    pub fn manifest(&self) -> Option<&Manifest> {
+        self.manifest.as_ref().map(|(_, m)| m)
+    }
+
+    /// The manifest's file, if there is one.
+    #[must_use]
+    pub fn file(&self) -> Option<FileId> {
+        self.manifest.as_ref().map(|(id, _)| *id)
+    }
 }
 
 /// A parsed manifest.

@@ -23,7 +23,7 @@ pub use crate::role::Role;
 
 use crate::diagnostic::Diagnostic;
 use crate::formats::Format;
-use crate::manifest::Manifest;
+use crate::manifest::Settings;
 use crate::source::{FileId, SourceFile, Span};
 
 /// An address of a node and where it was declared.
@@ -80,7 +80,6 @@ pub struct Cluster {
     pub name: Option<String>,
     pub files: Arc<Files>,
     pub nodes: Vec<Node>,
-    pub manifest: Option<(FileId, Manifest)>,
     pub liferay: liferay::Liferay,
     pub gluu: gluu::Gluu,
     pub nginx: Vec<nginx::NginxConfig>,
@@ -121,12 +120,6 @@ impl Cluster {
         self.nodes.iter().filter(move |n| n.has_role(role))
     }
 
-    /// The manifest's file, if there is one.
-    #[must_use]
-    pub fn manifest_file(&self) -> Option<FileId> {
-        self.manifest.as_ref().map(|(id, _)| *id)
-    }
-
     /// The main files of `format`, with their nodes, in node order: files of
     /// that format that no other file of it includes, and that parsed.
     #[must_use]
@@ -162,7 +155,7 @@ impl Cluster {
 /// those the model itself finds (includes that name no file, doubtful
 /// roles).
 #[must_use]
-pub fn build(loaded: crate::load::Loaded) -> (Cluster, Vec<Fact>) {
+pub fn build(loaded: crate::load::Loaded) -> (Cluster, Settings, Vec<Fact>) {
     let crate::load::Loaded {
         name,
         files,
@@ -191,16 +184,16 @@ pub fn build(loaded: crate::load::Loaded) -> (Cluster, Vec<Fact>) {
         name,
         files: Arc::new(files),
         nodes,
-        manifest,
         ..Cluster::default()
     };
-    build_views(&mut cluster, &mut facts);
-    (cluster, facts)
+    let settings = Settings { manifest };
+    build_views(&mut cluster, &settings, &mut facts);
+    (cluster, settings, facts)
 }
 
 /// Derives roles and addresses and builds the domain views.
-fn build_views(cluster: &mut Cluster, facts: &mut Vec<Fact>) {
-    if let Some((manifest_file, manifest)) = &cluster.manifest {
+fn build_views(cluster: &mut Cluster, settings: &Settings, facts: &mut Vec<Fact>) {
+    if let Some((manifest_file, manifest)) = &settings.manifest {
         for node in &mut cluster.nodes {
             let Some(entry) = manifest.node(&node.name) else {
                 continue;
@@ -242,7 +235,7 @@ fn build_views(cluster: &mut Cluster, facts: &mut Vec<Fact>) {
             cluster.nodes[index].hostname = hostname.filter(|h| !h.contains("${"));
         }
     }
-    cluster.versions = versions::infer(cluster);
+    cluster.versions = versions::infer(cluster, settings.manifest());
     cluster.liferay = liferay::build(cluster, facts);
     cluster.gluu = gluu::build(cluster);
     cluster.nginx = nginx::build(cluster, facts);
@@ -251,7 +244,7 @@ fn build_views(cluster: &mut Cluster, facts: &mut Vec<Fact>) {
     cluster.kaazing = kaazing::build(cluster, facts);
     // A node found to play several roles may be several nodes in one
     // folder: said, with the roles found.
-    for index in infer_roles(cluster) {
+    for index in infer_roles(cluster, settings.manifest.is_some()) {
         let node = &cluster.nodes[index];
         let Some(&file) = node.files.first() else {
             continue;
@@ -280,7 +273,7 @@ fn build_views(cluster: &mut Cluster, facts: &mut Vec<Fact>) {
 }
 
 /// Roles from the files, for nodes the manifest gives none.
-fn infer_roles(cluster: &mut Cluster) -> Vec<usize> {
+fn infer_roles(cluster: &mut Cluster, declared: bool) -> Vec<usize> {
     let mut several_roles = Vec::new();
     for index in 0..cluster.nodes.len() {
         if !cluster.nodes[index].roles.is_empty() {
@@ -337,7 +330,7 @@ fn infer_roles(cluster: &mut Cluster) -> Vec<usize> {
                 roles.push(Role::InternalGateway);
             }
         }
-        if roles.len() > 1 && cluster.manifest.is_none() {
+        if roles.len() > 1 && !declared {
             several_roles.push(index);
         }
         roles.dedup();

@@ -1,6 +1,7 @@
 //! The product versions and editions a cluster runs, inferred from what
 //! its files say (see [`infer`]).
 
+use crate::manifest::Manifest;
 use crate::versions::{Guess, KaazingEdition, KaazingVersion, LiferayVersion, Versions};
 
 fn guess<T>(value: T, source: String) -> Guess<T> {
@@ -17,10 +18,10 @@ fn guess<T>(value: T, source: String) -> Guess<T> {
 /// the images and downloads the deployment descriptors name, and the
 /// bundle folders in paths (`liferay-ce-portal-7.0-ga4/`).
 #[must_use]
-pub fn infer(cluster: &crate::model::Cluster) -> Versions {
+pub fn infer(cluster: &crate::model::Cluster, manifest: Option<&Manifest>) -> Versions {
     use crate::formats::Format;
     let mut versions = Versions::default();
-    if let Some((_, manifest)) = &cluster.manifest {
+    if let Some(manifest) = manifest {
         versions.liferay = manifest.liferay_version.as_ref().map(|v| Guess {
             value: v.value,
             source: "clusterlint.toml `[liferay] version`".to_string(),

@@ -26,6 +26,7 @@ pub mod stunnel;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::{Fact, FactKind};
+use crate::manifest::Settings;
 use crate::model::{Cluster, Node, Role};
 use crate::source::Span;
 
@@ -269,6 +270,8 @@ pub fn packs() -> Vec<&'static str> {
 pub struct RuleContext<'a> {
     /// The cluster the rule checks.
     pub cluster: &'a Cluster,
+    /// The check's settings (the manifest).
+    pub settings: &'a Settings,
     facts: &'a [Fact],
     rule: &'static Rule,
     out: &'a mut Vec<Diagnostic>,
@@ -277,12 +280,14 @@ pub struct RuleContext<'a> {
 impl<'a> RuleContext<'a> {
     pub(crate) fn new(
         cluster: &'a Cluster,
+        settings: &'a Settings,
         facts: &'a [Fact],
         rule: &'static Rule,
         out: &'a mut Vec<Diagnostic>,
     ) -> Self {
         Self {
             cluster,
+            settings,
             facts,
             rule,
             out,
@@ -318,10 +323,7 @@ impl<'a> RuleContext<'a> {
     /// Reports that this rule needs a node of `role` that neither the
     /// manifest nor the files reveal (`core/unresolved-role`).
     pub fn unresolved_role(&mut self, role: Role, anchor: Span) {
-        let span = self
-            .cluster
-            .manifest_file()
-            .map_or(anchor, Span::file_start);
+        let span = self.settings.file().map_or(anchor, Span::file_start);
         let diagnostic = Diagnostic::new(
             span,
             format!("no node has the role `{role}`, so the `{}` checks that need it are skipped", self.rule.pack()),
@@ -339,7 +341,7 @@ impl<'a> RuleContext<'a> {
     pub fn unresolved_address(&mut self, node: &Node, anchor: Span) {
         let span = node
             .manifest_span
-            .or_else(|| self.cluster.manifest_file().map(Span::file_start))
+            .or_else(|| self.settings.file().map(Span::file_start))
             .unwrap_or(anchor);
         let diagnostic = Diagnostic::new(
             span,

@@ -39,7 +39,7 @@ declare_rule! {
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
-    let manifest = cluster.manifest_file();
+    let manifest = cx.settings.file();
     let setups = gluu_setups(cluster);
     // The addresses the manifest gives a node.
     let declared = |node: NodeId| -> Vec<&Address> {

@@ -40,7 +40,7 @@ declare_rule! {
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
-    let Some((manifest_file, manifest)) = &cluster.manifest else {
+    let Some((manifest_file, manifest)) = &cx.settings.manifest else {
         return;
     };
     let Some(remote) = &manifest.remote_live else {

@@ -40,10 +40,7 @@ pub const DEFAULT_STICKY_PATHS: &[&str] = &["/identity"];
 
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
-    let configured = cluster
-        .manifest
-        .as_ref()
-        .and_then(|(_, m)| m.sticky_paths.as_ref());
+    let configured = cx.settings.manifest().and_then(|m| m.sticky_paths.as_ref());
     let paths: Vec<String> = configured.map_or_else(
         || {
             DEFAULT_STICKY_PATHS
