@@ -93,7 +93,7 @@ use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity};
 pub use engine::LintOptions;
-pub use outcome::{Report, Summary};
+pub use outcome::{CheckedNode, Report, RuleMeta, Summary};
 pub use source::{FileId, Span, TextRange};
 pub use workspace::{Error, Workspace};
 

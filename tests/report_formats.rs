@@ -19,9 +19,10 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use clusterlint::RuleMeta;
 use clusterlint::files::{ClusterFile, Files};
 use clusterlint::formats::Document;
-use clusterlint::report::{RuleMeta, concise, github, junit, sarif, statistics};
+use clusterlint::report::{concise, github, junit, sarif, statistics};
 use clusterlint::source::SourceFile;
 use clusterlint::{
     Diagnostic, Edit, FileId, Fix, LintOptions, Report, Severity, Span, TextRange, Workspace,

@@ -11,7 +11,7 @@ use crate::cli::output::{self, Checked, OutputArgs};
 use crate::cli::targets::{self, ClusterToCheck};
 use crate::engine::LintOptions;
 use crate::fix::{Outcome, Plan};
-use crate::report::Report;
+use crate::outcome::Report;
 use crate::rules::Applicability;
 use crate::{Severity, Workspace};
 

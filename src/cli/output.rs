@@ -7,10 +7,9 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
+use crate::outcome::{Report, RuleMeta};
 use crate::report::human::{self, HumanOptions};
-use crate::report::{
-    Report, RuleMeta, checkstyle, concise, github, gitlab, json, junit, rdjson, sarif, statistics,
-};
+use crate::report::{checkstyle, concise, github, gitlab, json, junit, rdjson, sarif, statistics};
 use crate::rules;
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

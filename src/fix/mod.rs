@@ -13,7 +13,8 @@ use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::formats::decode::Encoding;
-use crate::report::{Report, display_path};
+use crate::outcome::Report;
+use crate::report::display_path;
 use crate::rules::{self, Applicability};
 use crate::source::FileId;
 

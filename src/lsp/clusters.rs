@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::engine::LintOptions;
 use crate::manifest;
-use crate::report::Report;
+use crate::outcome::Report;
 use crate::roots;
 use crate::workspace::Workspace;
 

@@ -11,7 +11,7 @@ use lsp_types as lsp;
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
 use crate::formats::outline::{Symbol, SymbolKind};
 use crate::lsp::uri;
-use crate::report::Report;
+use crate::outcome::Report;
 use crate::rules;
 use crate::source::{ColumnUnit, LineIndex, SourceFile, TextRange};
 

@@ -19,7 +19,7 @@ use crate::fix;
 use crate::lsp::clusters::{self, ClusterSession};
 use crate::lsp::protocol::{self, EditSupport, RuleDocs};
 use crate::lsp::uri;
-use crate::report::Report;
+use crate::outcome::Report;
 use crate::source::{ColumnUnit, TextRange};
 use crate::suppress::{self, Placement};
 

@@ -16,8 +16,9 @@
 
 use std::fmt::Write as _;
 
+use crate::outcome::Report;
+use crate::report::findings;
 use crate::report::junit::escape_attribute;
-use crate::report::{Report, findings};
 
 /// The report as Checkstyle XML.
 #[must_use]

@@ -15,7 +15,8 @@
 
 use std::fmt::Write as _;
 
-use crate::report::{Report, findings};
+use crate::outcome::Report;
+use crate::report::findings;
 
 /// One line per diagnostic, in report order.
 #[must_use]

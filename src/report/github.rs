@@ -18,7 +18,8 @@
 use std::fmt::Write as _;
 
 use crate::diagnostic::Severity;
-use crate::report::{Finding, Report, findings};
+use crate::outcome::Report;
+use crate::report::{Finding, findings};
 
 /// One workflow command per diagnostic, in report order.
 #[must_use]

@@ -13,7 +13,8 @@
 use serde::Serialize;
 
 use crate::diagnostic::Severity;
-use crate::report::{Fingerprints, Report, findings};
+use crate::outcome::Report;
+use crate::report::{Fingerprints, findings};
 
 #[derive(Serialize)]
 struct Issue<'a> {

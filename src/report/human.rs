@@ -15,7 +15,7 @@ use miette::{
 };
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::report::Report;
+use crate::outcome::Report;
 use crate::source::{FileId, LineIndex, Span};
 
 /// How to draw the report.

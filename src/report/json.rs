@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Edit};
-use crate::report::Report;
+use crate::outcome::Report;
 
 #[derive(Serialize)]
 struct Output<'a> {

@@ -21,7 +21,8 @@
 use std::fmt::Write as _;
 
 use crate::diagnostic::Severity;
-use crate::report::{Finding, Report, findings};
+use crate::outcome::Report;
+use crate::report::{Finding, findings};
 
 /// The findings of one file.
 struct Suite<'a> {

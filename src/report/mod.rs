@@ -2,8 +2,8 @@
 //! machines, SARIF, GitHub Actions annotations, JUnit XML and one-line
 //! `path:line:col:` output for CI and editors, and per-rule statistics.
 //! Reporters never look at rules or at the cluster model: they render a
-//! [`Report`]'s files and diagnostics (SARIF gets the rules' documentation
-//! from its caller as [`RuleMeta`]).
+//! [`crate::Report`]'s files and diagnostics (SARIF gets the rules' documentation
+//! from its caller as [`crate::outcome::RuleMeta`]).
 
 pub mod checkstyle;
 pub mod concise;
@@ -17,11 +17,10 @@ pub mod rdjson;
 pub mod sarif;
 pub mod statistics;
 
-pub use crate::outcome::{Report, RuleMeta, Summary};
-
 use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
+use crate::outcome::Report;
 use crate::source::{FileId, LineCol, LineIndex, Span};
 
 /// The path of a report's file as the user's tools open it from the current
@@ -162,10 +161,10 @@ impl Fingerprints {
 /// running any rule.
 #[cfg(test)]
 pub(crate) mod testing {
-    use super::Report;
     use crate::diagnostic::Diagnostic;
     use crate::files::{ClusterFile, Files};
     use crate::formats::Document;
+    use crate::outcome::Report;
     use crate::source::{FileId, SourceFile, Span, TextRange};
 
     /// A report over `files` (path, text) with no diagnostics yet.

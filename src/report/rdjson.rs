@@ -10,7 +10,8 @@
 use serde::Serialize;
 
 use crate::diagnostic::{Edit, Severity};
-use crate::report::{Finding, Report, findings};
+use crate::outcome::Report;
+use crate::report::{Finding, findings};
 use crate::source::{ColumnUnit, Span};
 
 #[derive(Serialize)]

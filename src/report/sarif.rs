@@ -36,7 +36,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
-use crate::report::{Finding, Fingerprints, Report, RuleMeta, display_path, findings};
+use crate::outcome::{Report, RuleMeta};
+use crate::report::{Finding, Fingerprints, display_path, findings};
 use crate::source::{FileId, Span};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

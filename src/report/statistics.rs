@@ -12,7 +12,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::diagnostic::Severity;
-use crate::report::{Report, findings};
+use crate::outcome::Report;
+use crate::report::findings;
 
 /// Findings of one rule at one severity.
 #[derive(Serialize)]
