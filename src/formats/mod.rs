@@ -169,12 +169,11 @@ impl Format {
     ];
 
     /// Every format: the built-in ones, then those registered.
-    #[must_use]
-    pub fn all() -> Vec<Self> {
+    pub fn all() -> impl Iterator<Item = Self> {
         let custom = CUSTOM.read().map_or(0, |c| c.len());
         let custom =
             (0..custom).filter_map(|i| Some(Self::Custom(CustomFormat(u16::try_from(i).ok()?))));
-        Self::BUILTIN.into_iter().chain(custom).collect()
+        Self::BUILTIN.into_iter().chain(custom)
     }
 
     /// What the pipeline needs of the format.
@@ -212,7 +211,7 @@ impl Format {
     /// The format of a name.
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::all().into_iter().find(|f| f.name() == name)
+        Self::all().find(|f| f.name() == name)
     }
 }
 
@@ -313,7 +312,6 @@ pub fn classify(path: &str) -> Option<Format> {
         folders: &folders[..folders.len() - 1],
     };
     Format::all()
-        .into_iter()
         .filter_map(|format| Some((format.spec().claim(&path)?, format)))
         .min_by_key(|(claim, _)| *claim)
         .map(|(_, format)| format)
@@ -341,14 +339,13 @@ pub fn confirmed(format: Format, head: impl FnOnce() -> Option<Vec<u8>>) -> Opti
 #[must_use]
 pub fn sniffs(name: &str) -> bool {
     Format::all()
-        .into_iter()
         .any(|format| format.spec().sniffs(name))
 }
 
 /// The format a file no name claims has, from its name and first bytes.
 #[must_use]
 pub fn sniff(name: &str, head: &[u8]) -> Option<Format> {
-    Format::all().into_iter().find(|format| {
+    Format::all().find(|format| {
         let spec = format.spec();
         spec.sniffs(name) && spec.sniff(head)
     })

@@ -546,7 +546,6 @@ impl Reader {
                 "format",
                 &name.value,
                 &Format::all()
-                    .into_iter()
                     .map(Format::name)
                     .collect::<Vec<_>>(),
             );
