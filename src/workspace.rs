@@ -183,7 +183,11 @@ impl Workspace {
     /// Analyzes the cluster and runs the rules.
     #[must_use]
     pub fn lint(&self, options: &LintOptions) -> Report {
-        self.lint_with_cluster(options).2
+        let (cluster, settings, report) = self.lint_with_cluster(options);
+        // Freeing a large model takes a tenth of a check: done on the pool,
+        // while the caller renders the report.
+        rayon::spawn(move || drop((cluster, settings)));
+        report
     }
 
     /// [`Workspace::lint`], keeping the cluster model and the settings the

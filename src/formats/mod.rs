@@ -176,6 +176,32 @@ impl Format {
         Self::BUILTIN.into_iter().chain(custom)
     }
 
+    /// The place of a built-in format in [`Format::BUILTIN`] (`0` for a
+    /// registered one, which is not looked up there).
+    const fn builtin_index(self) -> usize {
+        match self {
+            Self::LiferayProperties | Self::Custom(_) => 0,
+            Self::OsgiConfig => 1,
+            Self::OsgiCfg => 2,
+            Self::TomcatSetenv => 3,
+            Self::GluuSetup => 4,
+            Self::KaazingXml => 5,
+            Self::Nginx => 6,
+            Self::Redis => 7,
+            Self::Stunnel => 8,
+            Self::Csync2 => 9,
+            Self::Hosts => 10,
+            Self::Pem => 11,
+            Self::Csync2Key => 12,
+            Self::Compose => 13,
+            Self::Dockerfile => 14,
+            Self::EnvFile => 15,
+            Self::ShellScript => 16,
+            Self::Supervisor => 17,
+            Self::GradleProperties => 18,
+        }
+    }
+
     /// What the pipeline needs of the format.
     #[must_use]
     pub fn spec(self) -> &'static dyn FileFormat {
@@ -185,13 +211,7 @@ impl Format {
                 .ok()
                 .and_then(|c| c.get(usize::from(at)).copied())
                 .unwrap_or(&UNKNOWN),
-            builtin => {
-                let at = Self::BUILTIN
-                    .iter()
-                    .position(|f| *f == builtin)
-                    .unwrap_or(0);
-                BUILTIN[at]
-            }
+            builtin => BUILTIN[builtin.builtin_index()],
         }
     }
 
@@ -338,8 +358,7 @@ pub fn confirmed(format: Format, head: impl FnOnce() -> Option<Vec<u8>>) -> Opti
 /// that no name claims.
 #[must_use]
 pub fn sniffs(name: &str) -> bool {
-    Format::all()
-        .any(|format| format.spec().sniffs(name))
+    Format::all().any(|format| format.spec().sniffs(name))
 }
 
 /// The format a file no name claims has, from its name and first bytes.
@@ -368,6 +387,14 @@ pub fn recognise(path: &str, head: impl Fn() -> Option<Vec<u8>>) -> Option<Forma
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_builtin_format_finds_its_own_spec() {
+        for (at, format) in Format::BUILTIN.into_iter().enumerate() {
+            assert_eq!(format.builtin_index(), at);
+            assert_eq!(Format::from_name(format.name()), Some(format));
+        }
+    }
 
     #[test]
     fn homes_of_rooted_and_flat_nodes() {

@@ -545,9 +545,7 @@ impl Reader {
                 name.range,
                 "format",
                 &name.value,
-                &Format::all()
-                    .map(Format::name)
-                    .collect::<Vec<_>>(),
+                &Format::all().map(Format::name).collect::<Vec<_>>(),
             );
         }
     }

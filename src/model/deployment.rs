@@ -71,6 +71,8 @@ impl NodeLaunch {
 #[derive(Clone, Debug, Default)]
 pub struct Deployment {
     pub launches: Vec<NodeLaunch>,
+    /// The deployment descriptors among the cluster's files.
+    pub files: Vec<FileId>,
     /// Every name a compose service answers to on its networks (service
     /// name, container name, host name, aliases, links), lower case,
     /// whether or not the service is a node of the cluster.
@@ -129,7 +131,7 @@ pub fn aliases(cluster: &Cluster, node: NodeId) -> Vec<String> {
         out.extend(l.aliases.iter().map(|t| t.value.clone()));
     }
     // `links: [service:alias]` on any service names the linked service.
-    for file in deployment_files(cluster) {
+    for &file in &cluster.deployment.files {
         let Some(doc) = cluster
             .file(file)
             .document
@@ -282,6 +284,7 @@ pub fn build(cluster: &Cluster) -> Deployment {
     }
     Deployment {
         launches,
+        files,
         service_names,
     }
 }
