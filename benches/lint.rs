@@ -152,7 +152,7 @@ fn benches(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.sample_size(10);
     group.bench_function("parse_4MiB", |b| {
-        b.iter(|| formats::parse(Format::Nginx, black_box(&text)));
+        b.iter(|| formats::parse(Format::NGINX, black_box(&text)));
     });
     group.finish();
 
@@ -161,7 +161,7 @@ fn benches(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.sample_size(10);
     group.bench_function("parse_5000_services", |b| {
-        b.iter(|| formats::parse(Format::KaazingXml, black_box(&text)));
+        b.iter(|| formats::parse(Format::KAAZING_XML, black_box(&text)));
     });
     let mut workspace = Workspace::new();
     workspace.add_file("dmz1/conf/gateway-config.xml", text.clone());

@@ -772,39 +772,39 @@ mod tests {
     fn classification_precedence() {
         assert_eq!(
             classify("a/etc/stunnel/redis-client.conf"),
-            Some(Format::Stunnel)
+            Some(Format::STUNNEL)
         );
-        assert_eq!(classify("a/etc/redis/redis-6379.conf"), Some(Format::Redis));
-        assert_eq!(classify("a/osgi/configs/x.cfg"), Some(Format::OsgiCfg));
+        assert_eq!(classify("a/etc/redis/redis-6379.conf"), Some(Format::REDIS));
+        assert_eq!(classify("a/osgi/configs/x.cfg"), Some(Format::OSGI_CFG));
         assert_eq!(classify("a/x.cfg"), None);
         assert_eq!(
             classify("a/osgi/configs/x.config"),
-            Some(Format::OsgiConfig)
+            Some(Format::OSGI_CONFIG)
         );
         assert_eq!(
             classify("a/portal-setup-wizard.properties"),
-            Some(Format::LiferayProperties)
+            Some(Format::LIFERAY_PROPERTIES)
         );
-        assert_eq!(classify("a/etc/hosts"), Some(Format::Hosts));
-        assert_eq!(classify("a/csync2_prod.cfg"), Some(Format::Csync2));
+        assert_eq!(classify("a/etc/hosts"), Some(Format::HOSTS));
+        assert_eq!(classify("a/csync2_prod.cfg"), Some(Format::CSYNC2));
         assert_eq!(classify("a/README.md"), None);
         assert_eq!(classify("a/WebApp/Web.config"), None);
         assert_eq!(classify("a/packages.config"), None);
         assert_eq!(
             classify("a/com.example.portal.Thing~default.config"),
-            Some(Format::OsgiConfig)
+            Some(Format::OSGI_CONFIG)
         );
         assert_eq!(
             classify("a/osgi/configs/Odd.config"),
-            Some(Format::OsgiConfig)
+            Some(Format::OSGI_CONFIG)
         );
         assert_eq!(
             classify("lb/etc/nginx/conf.d/site.conf"),
-            Some(Format::Nginx)
+            Some(Format::NGINX)
         );
         assert_eq!(
             classify("lb/etc/nginx/sites-enabled/default"),
-            Some(Format::Nginx)
+            Some(Format::NGINX)
         );
         assert_eq!(classify("lb/etc/nginx/sites-available/default"), None);
         assert_eq!(classify("app/conf.d/site.conf"), None);
@@ -817,12 +817,12 @@ mod tests {
                 "x.conf",
                 b"<?xml version=\"1.0\"?>\n<!-- c -->\n<gateway-config xmlns=\"x\">"
             ),
-            Some(Format::KaazingXml)
+            Some(Format::KAAZING_XML)
         );
         assert_eq!(sniff("x.conf", b"<beans/>"), None);
         assert_eq!(
             sniff("x.conf", b"pid = /run/x.pid\n[redis]\naccept = 6379\n"),
-            Some(Format::Stunnel)
+            Some(Format::STUNNEL)
         );
         assert_eq!(sniff("x.conf", b"port 6379\n"), None);
         assert_eq!(
@@ -830,7 +830,7 @@ mod tests {
                 "x.conf",
                 b"# primary\nport 6382\nrepl-diskless-sync yes\nsave \"\"\n"
             ),
-            Some(Format::Redis)
+            Some(Format::REDIS)
         );
         assert_eq!(sniff("x.conf", b"worker_processes 1;\nevents { }\n"), None);
         assert_eq!(

@@ -357,7 +357,7 @@ mod tests {
             "conf.d/*.conf",
             "lb/nginx.conf",
             "lb",
-            Format::Nginx,
+            Format::NGINX,
             &node("lb"),
             &[],
         )
@@ -369,7 +369,7 @@ mod tests {
                 "../../x",
                 "lb/nginx.conf",
                 "lb",
-                Format::Nginx,
+                Format::NGINX,
                 &node("lb"),
                 &[]
             )
@@ -380,7 +380,7 @@ mod tests {
                 "../other/x",
                 "lb/a/nginx.conf",
                 "lb",
-                Format::Nginx,
+                Format::NGINX,
                 &node("lb"),
                 &[]
             )
@@ -394,7 +394,7 @@ mod tests {
             "/etc/nginx/conf.d/a.conf",
             "lb/etc/nginx/nginx.conf",
             "lb/etc/nginx",
-            Format::Nginx,
+            Format::NGINX,
             &node("lb"),
             &[],
         )
@@ -404,7 +404,7 @@ mod tests {
             "/etc/nginx/conf.d/a.conf",
             "lb/nginx.conf",
             "lb",
-            Format::Nginx,
+            Format::NGINX,
             &node("lb"),
             &[],
         )
@@ -415,7 +415,7 @@ mod tests {
             "/usr/share/nginx/modules/*.conf",
             "lb/nginx.conf",
             "lb",
-            Format::Nginx,
+            Format::NGINX,
             &node("lb"),
             &[],
         )
@@ -425,7 +425,7 @@ mod tests {
             "/etc/csync2.key",
             "gluu1/csync2.cfg",
             "gluu1",
-            Format::Csync2,
+            Format::CSYNC2,
             &node("gluu1"),
             &[],
         )
@@ -435,7 +435,7 @@ mod tests {
             "/etc/stunnel/secureredis.pem",
             "redis/stunnel/redis-server.conf",
             "redis/stunnel",
-            Format::Stunnel,
+            Format::STUNNEL,
             &node("redis"),
             &[],
         )
@@ -447,7 +447,7 @@ mod tests {
             "portal-developer.properties",
             "configs/prod/portal-ext.properties",
             "configs/prod",
-            Format::LiferayProperties,
+            Format::LIFERAY_PROPERTIES,
             &layers,
             &[],
         )
@@ -464,7 +464,7 @@ mod tests {
                 "/x/$var.conf",
                 "lb/nginx.conf",
                 "lb",
-                Format::Nginx,
+                Format::NGINX,
                 &node("lb"),
                 &[]
             )
@@ -488,7 +488,7 @@ mod tests {
             "/etc/nginx/conf.d/*.conf",
             "compose/nginx/main.conf",
             "compose/nginx",
-            Format::Nginx,
+            Format::NGINX,
             &node("compose"),
             &mounts,
         )
@@ -500,22 +500,22 @@ mod tests {
     fn package_files_may_be_absent() {
         let file = ReferenceKind::File;
         let glob = ReferenceKind::Glob;
-        assert!(may_be_absent(Format::Nginx, "/etc/nginx/mime.types", file));
-        assert!(may_be_absent(Format::Nginx, "mime.types", file));
-        assert!(may_be_absent(Format::Nginx, "snippets/snakeoil.conf", file));
+        assert!(may_be_absent(Format::NGINX, "/etc/nginx/mime.types", file));
+        assert!(may_be_absent(Format::NGINX, "mime.types", file));
+        assert!(may_be_absent(Format::NGINX, "snippets/snakeoil.conf", file));
         assert!(may_be_absent(
-            Format::Nginx,
+            Format::NGINX,
             "/etc/nginx/modules-enabled/*.conf",
             glob
         ));
         assert!(may_be_absent(
-            Format::Nginx,
+            Format::NGINX,
             "/etc/nginx/sites-enabled/*",
             glob
         ));
-        assert!(!may_be_absent(Format::Nginx, "/etc/nginx/site.conf", file));
-        assert!(!may_be_absent(Format::Nginx, "conf.d/*.cnf", glob));
-        assert!(!may_be_absent(Format::Redis, "mime.types", file));
+        assert!(!may_be_absent(Format::NGINX, "/etc/nginx/site.conf", file));
+        assert!(!may_be_absent(Format::NGINX, "conf.d/*.cnf", glob));
+        assert!(!may_be_absent(Format::REDIS, "mime.types", file));
     }
 
     #[test]

@@ -430,12 +430,12 @@ mod tests {
         use crate::formats::Format;
         let sentinel = "sentinel monitor mymaster 10.0.0.3 6379 2\nsentinel auth-pass mymaster Zq9-sentinel-pw\nsentinel sentinel-pass Zq9-other-pw\n";
         assert_eq!(
-            masked(Format::Redis, sentinel),
+            masked(Format::REDIS, sentinel),
             ["Zq9-sentinel-pw", "Zq9-other-pw"]
         );
         let csync2 =
             "database \"pgsql://csync2:Zq9-db-pw@db.example.org/csync2\";\ngroup g { host a; }\n";
-        assert_eq!(masked(Format::Csync2, csync2), ["Zq9-db-pw"]);
+        assert_eq!(masked(Format::CSYNC2, csync2), ["Zq9-db-pw"]);
         assert_eq!(dsn_password("sqlite3:///var/lib/csync2.db"), None);
         assert_eq!(dsn_password("mysql://user@host/db"), None);
     }
@@ -445,11 +445,11 @@ mod tests {
         use crate::formats::Format;
         let text = "jdbc.default.url=jdbc:mysql://db/lportal?user=liferay&password=Zq9-url-pw&useSSL=true\njdbc.x.url=jdbc:mysql://liferay:Zq9-userinfo-pw@db:3306/lportal\nplain=https://example.org/a?b=c\n";
         assert_eq!(
-            masked(Format::LiferayProperties, text),
+            masked(Format::LIFERAY_PROPERTIES, text),
             ["Zq9-url-pw", "Zq9-userinfo-pw"]
         );
         let nginx = "location / { proxy_pass http://backend; return 302 \"https://u:Zq9-nginx-pw@host/\"; }\n";
-        assert_eq!(masked(Format::Nginx, nginx), ["Zq9-nginx-pw"]);
+        assert_eq!(masked(Format::NGINX, nginx), ["Zq9-nginx-pw"]);
     }
 
     #[test]

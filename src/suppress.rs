@@ -245,20 +245,20 @@ mod tests {
     fn comments_go_before_the_statement_a_continued_line_belongs_to() {
         let text = "a=1\nhosts=127.0.0.1,\\\n    10.0.0.1,\\\n    10.0.0.2\nb=2\n";
         assert_eq!(
-            line_for(Format::LiferayProperties, text, 3),
+            line_for(Format::LIFERAY_PROPERTIES, text, 3),
             Some(Placement::Before(1))
         );
         assert_eq!(
-            line_for(Format::LiferayProperties, text, 4),
+            line_for(Format::LIFERAY_PROPERTIES, text, 4),
             Some(Placement::Before(4))
         );
         // An escaped backslash ends the line.
         assert_eq!(
-            line_for(Format::LiferayProperties, "p=a\\\\\nq=b\n", 1),
+            line_for(Format::LIFERAY_PROPERTIES, "p=a\\\\\nq=b\n", 1),
             Some(Placement::Before(1))
         );
         assert_eq!(
-            line_for(Format::Nginx, "a\\\nb\n", 1),
+            line_for(Format::NGINX, "a\\\nb\n", 1),
             Some(Placement::Before(1))
         );
     }
@@ -268,47 +268,47 @@ mod tests {
         let text = "hosts=127.0.0.1,\\\n    10.0.0.1,\\\n    10.0.0.2\nb=2\n";
         let lines = LineIndex::new(text);
         assert_eq!(
-            statement_end(Some(Format::LiferayProperties), text, &lines, 0),
+            statement_end(Some(Format::LIFERAY_PROPERTIES), text, &lines, 0),
             2
         );
         assert_eq!(
-            statement_end(Some(Format::LiferayProperties), text, &lines, 3),
+            statement_end(Some(Format::LIFERAY_PROPERTIES), text, &lines, 3),
             3
         );
-        assert_eq!(statement_end(Some(Format::Nginx), text, &lines, 0), 0);
+        assert_eq!(statement_end(Some(Format::NGINX), text, &lines, 0), 0);
     }
 
     #[test]
     fn xml_comments_never_precede_the_declaration() {
         let text = "<?xml version=\"1.0\"?>\n<gateway-config/>\n";
         assert_eq!(
-            line_for(Format::KaazingXml, text, 0),
+            line_for(Format::KAAZING_XML, text, 0),
             Some(Placement::EndOf(0))
         );
         assert_eq!(
-            line_for(Format::KaazingXml, text, 1),
+            line_for(Format::KAAZING_XML, text, 1),
             Some(Placement::Before(1))
         );
         // Never inside a start tag written over several lines.
         let tag = "<a>\n<b\n  x=\"1\"\n  y=\"2\">v</b>\n</a>\n";
         assert_eq!(
-            line_for(Format::KaazingXml, tag, 3),
+            line_for(Format::KAAZING_XML, tag, 3),
             Some(Placement::Before(1))
         );
         assert_eq!(
-            comment_for(Format::KaazingXml, "kaazing/x").unwrap(),
+            comment_for(Format::KAAZING_XML, "kaazing/x").unwrap(),
             "<!-- clusterlint: ignore[kaazing/x] -->"
         );
-        assert!(comment_for(Format::Pem, "stunnel/weak-key").is_none());
+        assert!(comment_for(Format::PEM, "stunnel/weak-key").is_none());
     }
 
     #[test]
     fn osgi_config_comments_only_before_the_first_property() {
         let text = "# head\na=\"1\"\nb=\"2\"\n";
         assert_eq!(
-            line_for(Format::OsgiConfig, text, 1),
+            line_for(Format::OSGI_CONFIG, text, 1),
             Some(Placement::Before(1))
         );
-        assert_eq!(line_for(Format::OsgiConfig, text, 2), None);
+        assert_eq!(line_for(Format::OSGI_CONFIG, text, 2), None);
     }
 }

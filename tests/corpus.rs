@@ -34,9 +34,9 @@ fn properties_corpus_parses_in_both_dialects() {
     let n = run_format(
         "properties",
         &[
-            Format::LiferayProperties,
-            Format::GluuSetup,
-            Format::OsgiCfg,
+            Format::LIFERAY_PROPERTIES,
+            Format::GLUU_SETUP,
+            Format::OSGI_CFG,
         ],
     );
     eprintln!("checked {n} properties files");
@@ -44,19 +44,19 @@ fn properties_corpus_parses_in_both_dialects() {
 
 #[test]
 fn osgi_config_corpus_parses() {
-    let n = run_format("osgi-config", &[Format::OsgiConfig]);
+    let n = run_format("osgi-config", &[Format::OSGI_CONFIG]);
     eprintln!("checked {n} .config files");
 }
 
 #[test]
 fn multi_master_corpus_parses() {
     for (dir, format) in [
-        ("nginx", Format::Nginx),
-        ("redis", Format::Redis),
-        ("stunnel", Format::Stunnel),
-        ("csync2", Format::Csync2),
-        ("hosts", Format::Hosts),
-        ("kaazing-xml", Format::KaazingXml),
+        ("nginx", Format::NGINX),
+        ("redis", Format::REDIS),
+        ("stunnel", Format::STUNNEL),
+        ("csync2", Format::CSYNC2),
+        ("hosts", Format::HOSTS),
+        ("kaazing-xml", Format::KAAZING_XML),
     ] {
         let n = run_format(dir, &[format]);
         eprintln!("checked {n} {dir} files");
@@ -153,7 +153,7 @@ fn corpus_include_trees_resolve_as_nginx_does() {
     let nginx_files: Vec<&str> = report
         .files
         .iter()
-        .filter(|f| f.format == Some(Format::Nginx))
+        .filter(|f| f.format == Some(Format::NGINX))
         .map(|f| f.source.path.as_str())
         .collect();
     // nginx.conf and what it includes; `conf.d/*.conf` skips the hidden
@@ -209,7 +209,7 @@ fn documents_of_a_corpus_file_are_not_empty() {
     let corpus = corpus();
     let portal = corpus.join("properties/liferay-portal-basics/portal-impl/src/portal.properties");
     let text = fs::read_to_string(portal).unwrap();
-    let document = formats::parse(Format::LiferayProperties, &text);
+    let document = formats::parse(Format::LIFERAY_PROPERTIES, &text);
     let doc = document
         .get::<formats::properties::PropertiesDocument>()
         .unwrap();

@@ -666,8 +666,8 @@ fn document_symbols_cover_every_format() {
         let symbols = result
             .as_array()
             .unwrap_or_else(|| panic!("no symbols for {}", file.display()));
-        if format != clusterlint::formats::Format::Pem
-            && format != clusterlint::formats::Format::Csync2Key
+        if format != clusterlint::formats::Format::PEM
+            && format != clusterlint::formats::Format::CSYNC2_KEY
         {
             assert!(!symbols.is_empty(), "no symbols for {}", file.display());
         }

@@ -236,7 +236,7 @@ fn check(input: &Input, tally: &mut Tally) -> Vec<String> {
         oracle::read_files(&input.tree, &closure)
     };
     let verdict = oracle::clusterlint_verdict(
-        Format::Csync2,
+        Format::CSYNC2,
         &files,
         &main,
         "csync2.cfg",
@@ -529,7 +529,7 @@ fn inputs() -> (Vec<Input>, tempfile::TempDir) {
         let corpus = common::corpus();
         inputs.extend(oracle::corpus_inputs(&corpus, "csync2"));
     }
-    inputs.extend(oracle::fixture_inputs(Format::Csync2));
+    inputs.extend(oracle::fixture_inputs(Format::CSYNC2));
     let edges = tempfile::tempdir().unwrap();
     let cases = EDGE_CASES
         .iter()

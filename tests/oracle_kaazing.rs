@@ -712,7 +712,7 @@ fn clusterlint(bytes: &[u8]) -> Vec<Finding> {
         .expect("the file is in the cluster");
     assert_eq!(
         file.format,
-        Some(Format::KaazingXml),
+        Some(Format::KAAZING_XML),
         "gateway-config.xml is read as KAAZING XML"
     );
     report
@@ -1174,7 +1174,7 @@ fn inputs() -> (Vec<Input>, tempfile::TempDir) {
                 .filter(|i| i.path.extension().is_some_and(|e| e == "xml")),
         );
     }
-    inputs.extend(oracle::fixture_inputs(Format::KaazingXml));
+    inputs.extend(oracle::fixture_inputs(Format::KAAZING_XML));
     let edges = tempfile::tempdir().unwrap();
     let mut cases: Vec<(&str, &[u8])> = EDGE_CASES
         .iter()

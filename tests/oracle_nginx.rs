@@ -323,7 +323,7 @@ fn check_nginx(
         .map(|p| (p.clone(), fs::read(input.tree.join(p)).unwrap()))
         .collect();
     let verdict = oracle::clusterlint_verdict(
-        Format::Nginx,
+        Format::NGINX,
         &files,
         &main,
         "nginx.conf",
@@ -400,7 +400,7 @@ fn check_nginx(
                         && e.message.split('"').nth(1).is_some_and(|p| {
                             let name = p.rsplit('/').next().unwrap_or(p);
                             clusterlint::includes::may_be_absent(
-                                clusterlint::formats::Format::Nginx,
+                                clusterlint::formats::Format::NGINX,
                                 name,
                                 clusterlint::formats::ReferenceKind::File,
                             )
@@ -724,7 +724,7 @@ fn inputs() -> Inputs {
             all.push(input);
         }
     }
-    all.extend(oracle::fixture_inputs(Format::Nginx));
+    all.extend(oracle::fixture_inputs(Format::NGINX));
     let edges = tempfile::tempdir().unwrap();
     let long = long_parameter();
     let cases = EDGE_CASES

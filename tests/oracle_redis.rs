@@ -211,7 +211,7 @@ fn include_closure(tree: &Path, main: &str) -> Vec<String> {
     while i < out.len() {
         let bytes = fs::read(tree.join(&out[i])).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
-        for reference in formats::parse(Format::Redis, &text).references(&text) {
+        for reference in formats::parse(Format::REDIS, &text).references(&text) {
             if reference.kind != ReferenceKind::File {
                 continue;
             }
@@ -362,7 +362,7 @@ fn check(input: &Input, names: &BTreeSet<String>, tally: &mut Tally) -> Vec<Stri
     } else {
         "redis.conf"
     };
-    let verdict = oracle::clusterlint_verdict(Format::Redis, &files, &main, canonical, &closure);
+    let verdict = oracle::clusterlint_verdict(Format::REDIS, &files, &main, canonical, &closure);
     let ours: BTreeSet<(String, usize)> = verdict
         .refusals
         .iter()
@@ -484,7 +484,7 @@ fn inputs() -> (Vec<Input>, tempfile::TempDir) {
         let corpus = common::corpus();
         inputs.extend(oracle::corpus_inputs(&corpus, "redis"));
     }
-    inputs.extend(oracle::fixture_inputs(Format::Redis));
+    inputs.extend(oracle::fixture_inputs(Format::REDIS));
     let edges = tempfile::tempdir().unwrap();
     for (name, text) in EDGE_CASES {
         let tree = edges.path().join(name);

@@ -257,7 +257,7 @@ fn check(input: &Input, tally: &mut Tally) -> Vec<String> {
     let main = input.relative();
     let files = oracle::read_tree(&input.tree);
     let verdict = oracle::clusterlint_verdict(
-        Format::Stunnel,
+        Format::STUNNEL,
         &files,
         &main,
         "stunnel.conf",
@@ -433,7 +433,7 @@ fn inputs() -> (Vec<Input>, tempfile::TempDir) {
         let corpus = common::corpus();
         inputs.extend(oracle::corpus_inputs(&corpus, "stunnel"));
     }
-    inputs.extend(oracle::fixture_inputs(Format::Stunnel));
+    inputs.extend(oracle::fixture_inputs(Format::STUNNEL));
     let edges = tempfile::tempdir().unwrap();
     for (name, text) in EDGE_CASES {
         let tree = edges.path().join(name);

@@ -102,7 +102,7 @@ fn check_text(format: Format, text: &str, what: &str) -> usize {
     for (i, piece) in std::iter::once(text).chain(truncations(text)).enumerate() {
         let what = format!("{what} as {format} (piece {i}, {} bytes)", piece.len());
         count += check_document(&formats::parse(format, piece), piece, &what);
-        if format == Format::Csync2 {
+        if format == Format::CSYNC2 {
             count += check_document(&formats::parse_fragment(format, piece), piece, &what);
         }
     }
@@ -116,18 +116,18 @@ fn corpus_outlines_are_valid() {
         (
             "properties",
             &[
-                Format::LiferayProperties,
-                Format::GluuSetup,
-                Format::OsgiCfg,
+                Format::LIFERAY_PROPERTIES,
+                Format::GLUU_SETUP,
+                Format::OSGI_CFG,
             ],
         ),
-        ("osgi-config", &[Format::OsgiConfig]),
-        ("nginx", &[Format::Nginx]),
-        ("redis", &[Format::Redis]),
-        ("stunnel", &[Format::Stunnel]),
-        ("csync2", &[Format::Csync2]),
-        ("hosts", &[Format::Hosts]),
-        ("kaazing-xml", &[Format::KaazingXml]),
+        ("osgi-config", &[Format::OSGI_CONFIG]),
+        ("nginx", &[Format::NGINX]),
+        ("redis", &[Format::REDIS]),
+        ("stunnel", &[Format::STUNNEL]),
+        ("csync2", &[Format::CSYNC2]),
+        ("hosts", &[Format::HOSTS]),
+        ("kaazing-xml", &[Format::KAAZING_XML]),
     ];
     let mut symbols = 0;
     for (dir, formats_to_try) in dirs {

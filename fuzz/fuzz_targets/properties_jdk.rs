@@ -4,7 +4,7 @@ use clusterlint::formats::Format;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Err(e) = clusterlint::invariants::check_format(Format::GluuSetup, data) {
+    if let Err(e) = clusterlint::invariants::check_format(Format::GLUU_SETUP, data) {
         panic!("{e}");
     }
 });

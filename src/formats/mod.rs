@@ -6,8 +6,8 @@
 //! common tree, the outline, its secrets, its comment syntax. Nothing
 //! outside a format's folder dispatches on the format.
 //!
-//! Adding a format: a folder with those two files, a [`Format`] variant and
-//! its line in `BUILTIN`; or, from outside the crate, [`register`].
+//! Adding a format: a folder with those two files, its `pub mod` line and
+//! its line in `builtin_formats!`; or, from outside the crate, [`register`].
 
 #[doc(hidden)]
 pub mod csync2;
@@ -45,82 +45,72 @@ use std::sync::RwLock;
 pub use document::{Document, ParseError, ParsedDocument, Reference, ReferenceKind, is_glob};
 pub use spec::{Claim, CommentSyntax, Confirmation, Family, FileFormat, FilePath, ProgramPaths};
 
-/// A file format clusterlint reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum Format {
-    /// `portal-ext.properties` and other `portal-*.properties`.
-    LiferayProperties,
-    /// OSGi typed `.config` (Felix `ConfigurationHandler` format).
-    OsgiConfig,
-    /// OSGi `.cfg` (plain properties) under `osgi/configs`.
-    OsgiCfg,
-    /// Tomcat `setenv.sh`.
-    TomcatSetenv,
-    /// Gluu `setup.properties`.
-    GluuSetup,
-    /// KAAZING gateway XML.
-    KaazingXml,
-    /// `nginx.conf` and the files it includes.
-    Nginx,
-    /// `redis.conf`, `sentinel.conf`.
-    Redis,
-    /// `stunnel.conf`.
-    Stunnel,
-    /// `csync2.cfg`.
-    Csync2,
-    /// `/etc/hosts`.
-    Hosts,
-    /// A PEM certificate or key a stunnel configuration points at.
-    Pem,
-    /// A csync2 pre-shared key file a csync2 group points at.
-    Csync2Key,
-    /// A Docker Compose file (deployment: services, environment, commands).
-    Compose,
-    /// A Dockerfile (deployment: the image's environment and command).
-    Dockerfile,
-    /// An environment file (`.env`, compose `env_file`).
-    EnvFile,
-    /// A start script (`start.sh`, `docker-entrypoint.sh`).
-    ShellScript,
-    /// supervisord's program list (`supervisord.conf`).
-    Supervisor,
-    /// A Gradle project's `gradle.properties` (a Liferay Workspace's
-    /// product and bundle).
-    GradleProperties,
-    /// A format added with [`register`].
-    Custom(CustomFormat),
+/// A file format clusterlint reads: one of the built-in ones
+/// (`Format::NGINX`, ...) or one added with [`register`].
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Format(u16);
+
+/// Declares the built-in formats, one line each: the constant that names
+/// it, its place (the order in which formats are asked to recognise a file:
+/// on a tie, the earlier wins) and its [`FileFormat`].
+macro_rules! builtin_formats {
+    ($($(#[doc = $doc:literal])* $name:ident = $index:literal => $spec:expr;)*) => {
+        impl Format {
+            $($(#[doc = $doc])* pub const $name: Self = Self($index);)*
+
+            /// The built-in formats, in their order.
+            pub const BUILTIN: [Self; [$($index),*].len()] = [$(Self::$name),*];
+        }
+
+        /// What each built-in format is, by its place.
+        static BUILTIN: [&dyn FileFormat; [$($index),*].len()] = [$($spec),*];
+    };
 }
 
-/// A format added with [`register`]: its place in the registry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CustomFormat(u16);
+builtin_formats! {
+    /// `portal-ext.properties` and other `portal-*.properties`.
+    LIFERAY_PROPERTIES = 0 => &properties::format::LIFERAY_PROPERTIES;
+    /// OSGi typed `.config` (Felix `ConfigurationHandler` format).
+    OSGI_CONFIG = 1 => &osgi_config::format::OsgiConfigFormat;
+    /// OSGi `.cfg` (plain properties) under `osgi/configs`.
+    OSGI_CFG = 2 => &properties::format::OSGI_CFG;
+    /// Tomcat `setenv.sh`.
+    TOMCAT_SETENV = 3 => &setenv::format::SetenvFormat;
+    /// Gluu `setup.properties`.
+    GLUU_SETUP = 4 => &properties::format::GLUU_SETUP;
+    /// KAAZING gateway XML.
+    KAAZING_XML = 5 => &xml::format::KaazingXmlFormat;
+    /// `nginx.conf` and the files it includes.
+    NGINX = 6 => &nginx::format::NginxFormat;
+    /// `redis.conf`, `sentinel.conf`.
+    REDIS = 7 => &redis::format::RedisFormat;
+    /// `stunnel.conf`.
+    STUNNEL = 8 => &stunnel::format::StunnelFormat;
+    /// `csync2.cfg`.
+    CSYNC2 = 9 => &csync2::format::Csync2Format;
+    /// `/etc/hosts`.
+    HOSTS = 10 => &hosts::format::HostsFormat;
+    /// A PEM certificate or key a stunnel configuration points at.
+    PEM = 11 => &pem::format::PemFormat;
+    /// A csync2 pre-shared key file a csync2 group points at.
+    CSYNC2_KEY = 12 => &csync2_key::format::Csync2KeyFormat;
+    /// A Docker Compose file (deployment: services, environment, commands).
+    COMPOSE = 13 => &deploy::format::COMPOSE;
+    /// A Dockerfile (deployment: the image's environment and command).
+    DOCKERFILE = 14 => &deploy::format::DOCKERFILE;
+    /// An environment file (`.env`, compose `env_file`).
+    ENV_FILE = 15 => &deploy::format::ENV_FILE;
+    /// A start script (`start.sh`, `docker-entrypoint.sh`).
+    SHELL_SCRIPT = 16 => &deploy::format::SHELL_SCRIPT;
+    /// supervisord's program list (`supervisord.conf`).
+    SUPERVISOR = 17 => &deploy::format::SUPERVISOR;
+    /// A Gradle project's `gradle.properties` (a Liferay Workspace's
+    /// product and bundle).
+    GRADLE_PROPERTIES = 18 => &properties::format::GRADLE_PROPERTIES;
+}
 
-/// The built-in formats, in the order of [`Format`]'s variants: on a tie,
-/// the one listed first recognises a file.
-static BUILTIN: [&dyn FileFormat; 19] = [
-    &properties::format::LIFERAY_PROPERTIES,
-    &osgi_config::format::OsgiConfigFormat,
-    &properties::format::OSGI_CFG,
-    &setenv::format::SetenvFormat,
-    &properties::format::GLUU_SETUP,
-    &xml::format::KaazingXmlFormat,
-    &nginx::format::NginxFormat,
-    &redis::format::RedisFormat,
-    &stunnel::format::StunnelFormat,
-    &csync2::format::Csync2Format,
-    &hosts::format::HostsFormat,
-    &pem::format::PemFormat,
-    &csync2_key::format::Csync2KeyFormat,
-    &deploy::format::COMPOSE,
-    &deploy::format::DOCKERFILE,
-    &deploy::format::ENV_FILE,
-    &deploy::format::SHELL_SCRIPT,
-    &deploy::format::SUPERVISOR,
-    &properties::format::GRADLE_PROPERTIES,
-];
-
-/// Formats added with [`register`], for the life of the process.
+/// Formats added with [`register`], for the life of the process; the
+/// first has the place after the last built-in one.
 static CUSTOM: RwLock<Vec<&'static dyn FileFormat>> = RwLock::new(Vec::new());
 
 /// Adds a format to every later check of this process: its files are
@@ -129,90 +119,47 @@ static CUSTOM: RwLock<Vec<&'static dyn FileFormat>> = RwLock::new(Vec::new());
 /// gives the same [`Format`]; `None` when another format has the name.
 pub fn register(format: &'static dyn FileFormat) -> Option<Format> {
     let name = format.name();
-    if Format::BUILTIN.iter().any(|f| f.name() == name) {
+    if BUILTIN.iter().any(|f| f.name() == name) {
         return None;
     }
     let mut custom = CUSTOM
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let place = |at: usize| u16::try_from(BUILTIN.len() + at).ok().map(Format);
     if let Some(at) = custom.iter().position(|f| f.name() == name) {
         return std::ptr::addr_eq(custom[at], format)
-            .then(|| Format::Custom(CustomFormat(u16::try_from(at).unwrap_or(u16::MAX))));
+            .then(|| place(at))
+            .flatten();
     }
-    let at = u16::try_from(custom.len()).ok()?;
+    let id = place(custom.len())?;
     custom.push(format);
-    Some(Format::Custom(CustomFormat(at)))
+    Some(id)
 }
 
 impl Format {
-    /// The built-in formats.
-    pub const BUILTIN: [Self; 19] = [
-        Self::LiferayProperties,
-        Self::OsgiConfig,
-        Self::OsgiCfg,
-        Self::TomcatSetenv,
-        Self::GluuSetup,
-        Self::KaazingXml,
-        Self::Nginx,
-        Self::Redis,
-        Self::Stunnel,
-        Self::Csync2,
-        Self::Hosts,
-        Self::Pem,
-        Self::Csync2Key,
-        Self::Compose,
-        Self::Dockerfile,
-        Self::EnvFile,
-        Self::ShellScript,
-        Self::Supervisor,
-        Self::GradleProperties,
-    ];
-
     /// Every format: the built-in ones, then those registered.
     pub fn all() -> impl Iterator<Item = Self> {
-        let custom = CUSTOM.read().map_or(0, |c| c.len());
-        let custom =
-            (0..custom).filter_map(|i| Some(Self::Custom(CustomFormat(u16::try_from(i).ok()?))));
-        Self::BUILTIN.into_iter().chain(custom)
-    }
-
-    /// The place of a built-in format in [`Format::BUILTIN`] (`0` for a
-    /// registered one, which is not looked up there).
-    const fn builtin_index(self) -> usize {
-        match self {
-            Self::LiferayProperties | Self::Custom(_) => 0,
-            Self::OsgiConfig => 1,
-            Self::OsgiCfg => 2,
-            Self::TomcatSetenv => 3,
-            Self::GluuSetup => 4,
-            Self::KaazingXml => 5,
-            Self::Nginx => 6,
-            Self::Redis => 7,
-            Self::Stunnel => 8,
-            Self::Csync2 => 9,
-            Self::Hosts => 10,
-            Self::Pem => 11,
-            Self::Csync2Key => 12,
-            Self::Compose => 13,
-            Self::Dockerfile => 14,
-            Self::EnvFile => 15,
-            Self::ShellScript => 16,
-            Self::Supervisor => 17,
-            Self::GradleProperties => 18,
-        }
+        let count = BUILTIN.len() + CUSTOM.read().map_or(0, |c| c.len());
+        (0..count).filter_map(|at| u16::try_from(at).ok().map(Self))
     }
 
     /// What the pipeline needs of the format.
     #[must_use]
     pub fn spec(self) -> &'static dyn FileFormat {
-        match self {
-            Self::Custom(CustomFormat(at)) => CUSTOM
+        let at = usize::from(self.0);
+        BUILTIN.get(at).copied().unwrap_or_else(|| {
+            CUSTOM
                 .read()
                 .ok()
-                .and_then(|c| c.get(usize::from(at)).copied())
-                .unwrap_or(&UNKNOWN),
-            builtin => BUILTIN[builtin.builtin_index()],
-        }
+                .and_then(|c| c.get(at - BUILTIN.len()).copied())
+                .unwrap_or(&UNKNOWN)
+        })
+    }
+
+    /// Whether the format is one of clusterlint's own, not registered.
+    #[must_use]
+    pub fn is_builtin(self) -> bool {
+        usize::from(self.0) < BUILTIN.len()
     }
 
     /// The name used in `clusterlint.toml` `[files]` and in `--verbose` output.
@@ -232,6 +179,12 @@ impl Format {
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
         Self::all().find(|f| f.name() == name)
+    }
+}
+
+impl fmt::Debug for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Format({})", self.name())
     }
 }
 
@@ -389,11 +342,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_builtin_format_finds_its_own_spec() {
+    fn every_builtin_format_is_in_its_place_and_found_by_name() {
         for (at, format) in Format::BUILTIN.into_iter().enumerate() {
-            assert_eq!(format.builtin_index(), at);
+            assert_eq!(usize::from(format.0), at);
+            assert!(format.is_builtin());
             assert_eq!(Format::from_name(format.name()), Some(format));
         }
+        let mut names: Vec<&str> = Format::BUILTIN.iter().map(|f| f.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Format::BUILTIN.len(), "names are unique");
     }
 
     #[test]
@@ -401,44 +359,44 @@ mod tests {
         let cases = [
             (
                 "gluu-nginx/etc/nginx/nginx.conf",
-                Format::Nginx,
+                Format::NGINX,
                 "gluu-nginx",
             ),
             (
                 "gluu-main/opt/gluu-server-3.1.4/install/community-edition-setup/setup.properties",
-                Format::GluuSetup,
+                Format::GLUU_SETUP,
                 "gluu-main",
             ),
-            ("s1/usr/local/etc/redis/sentinel.conf", Format::Redis, "s1"),
-            ("etc/hosts", Format::Hosts, ""),
+            ("s1/usr/local/etc/redis/sentinel.conf", Format::REDIS, "s1"),
+            ("etc/hosts", Format::HOSTS, ""),
             (
                 "member1/conf/gateway-config.xml",
-                Format::KaazingXml,
+                Format::KAAZING_XML,
                 "member1",
             ),
-            ("lb/conf/nginx.conf", Format::Nginx, "lb"),
+            ("lb/conf/nginx.conf", Format::NGINX, "lb"),
             (
                 "app1/osgi/configs/a.b.C~x.config",
-                Format::OsgiConfig,
+                Format::OSGI_CONFIG,
                 "app1",
             ),
-            ("app1/tomcat/bin/setenv.sh", Format::TomcatSetenv, "app1"),
+            ("app1/tomcat/bin/setenv.sh", Format::TOMCAT_SETENV, "app1"),
             (
                 "app1/tomcat-9.0.56/webapps/ROOT/WEB-INF/classes/portal-ext.properties",
-                Format::LiferayProperties,
+                Format::LIFERAY_PROPERTIES,
                 "app1",
             ),
-            ("x/bin/setenv.sh", Format::TomcatSetenv, "x"),
+            ("x/bin/setenv.sh", Format::TOMCAT_SETENV, "x"),
             (
                 "app1/portal-ext.properties",
-                Format::LiferayProperties,
+                Format::LIFERAY_PROPERTIES,
                 "app1",
             ),
-            ("site-a/stunnel.conf", Format::Stunnel, "site-a"),
-            ("nginx.conf", Format::Nginx, ""),
+            ("site-a/stunnel.conf", Format::STUNNEL, "site-a"),
+            ("nginx.conf", Format::NGINX, ""),
             (
                 "repo/clusters/c1/n1/redis.conf",
-                Format::Redis,
+                Format::REDIS,
                 "repo/clusters/c1/n1",
             ),
         ];

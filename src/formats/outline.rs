@@ -266,7 +266,7 @@ mod tests {
     #[test]
     fn properties_entries_are_keys_without_secret_values() {
         let text = "# c\na.b = one\ntunneling.servlet.shared.secret=s3cr3t\nlist=x,\\\n  y\n=v\n";
-        let out = symbols(Format::LiferayProperties, text);
+        let out = symbols(Format::LIFERAY_PROPERTIES, text);
         let flat = flat(&out, text);
         assert_eq!(
             flat[0],
@@ -289,7 +289,7 @@ mod tests {
     #[test]
     fn gluu_setup_passwords_and_salts_are_hidden() {
         let text = "ip=192.0.2.1\nldapPass=pw1\nencode_salt=salt1\n";
-        let out = symbols(Format::GluuSetup, text);
+        let out = symbols(Format::GLUU_SETUP, text);
         assert_eq!(names(&out), ["ip", "ldapPass", "encode_salt"]);
         let details: Vec<_> = out.iter().map(|s| s.detail.as_deref()).collect();
         assert_eq!(details, [Some("192.0.2.1"), None, None]);
@@ -298,7 +298,7 @@ mod tests {
     #[test]
     fn osgi_config_entries() {
         let text = "enabled=B\"true\"\ncredential=\"pw\"\nlist=[\"a\", \"b\"]\n";
-        let out = symbols(Format::OsgiConfig, text);
+        let out = symbols(Format::OSGI_CONFIG, text);
         let flat = flat(&out, text);
         assert_eq!(flat[0].0, "enabled");
         assert_eq!(flat[0].1.as_deref(), Some("true"));
@@ -311,7 +311,7 @@ mod tests {
     #[test]
     fn setenv_options_nest_in_their_assignment() {
         let text = "export JAVA_HOME=/opt/jdk\nCATALINA_OPTS=\"-Xmx1g -Dfile.encoding=UTF8 -Djavax.net.ssl.keyStorePassword=pw\"\nexec java -Da=b\n";
-        let out = symbols(Format::TomcatSetenv, text);
+        let out = symbols(Format::TOMCAT_SETENV, text);
         assert_eq!(names(&out), ["JAVA_HOME", "CATALINA_OPTS", "-Da"]);
         assert_eq!(out[0].detail.as_deref(), Some("/opt/jdk"));
         assert_eq!(out[0].range.slice(text), "JAVA_HOME=/opt/jdk");
@@ -337,7 +337,7 @@ mod tests {
     #[test]
     fn nginx_tree() {
         let text = "http {\n  upstream backend { server 10.0.0.1:8080; }\n  server {\n    listen 443 ssl;\n    location /identity { proxy_pass http://backend; }\n    proxy_set_header Authorization \"Basic abc\";\n    content_by_lua_block { ngx.say(\"}\") }\n  }\n}\n";
-        let out = symbols(Format::Nginx, text);
+        let out = symbols(Format::NGINX, text);
         assert_eq!(names(&out), ["http"]);
         assert_eq!(out[0].kind, SymbolKind::Block);
         assert!(out[0].range.slice(text).starts_with("http {"));
@@ -377,7 +377,7 @@ mod tests {
     #[test]
     fn redis_directives_hide_passwords() {
         let text = "bind 127.0.0.1 ::1\nrequirepass \"pw1\"\nmasterauth pw2\nuser app on >pw3 ~* +@all\nsentinel auth-pass m pw4\nport 6379\n";
-        let out = symbols(Format::Redis, text);
+        let out = symbols(Format::REDIS, text);
         let flat = flat(&out, text);
         assert_eq!(
             flat[0],
@@ -398,7 +398,7 @@ mod tests {
     #[test]
     fn stunnel_sections() {
         let text = "cert = /etc/s.pem\nPSKsecrets = /etc/psk.txt\nticketKeySecret = abc\n[redis]\naccept = 6380\nconnect = 127.0.0.1:6379\n\n[other]\n";
-        let out = symbols(Format::Stunnel, text);
+        let out = symbols(Format::STUNNEL, text);
         assert_eq!(
             names(&out),
             ["cert", "PSKsecrets", "ticketKeySecret", "redis", "other"]
@@ -420,7 +420,7 @@ mod tests {
     #[test]
     fn csync2_groups() {
         let text = "nossl * *;\ndatabase mysql://u:pw@db/csync2;\ngroup g {\n host a b@peer (c);\n key /etc/csync2.key;\n include /opt;\n exclude *~ .*;\n config extra.cfg;\n action { pattern /opt/*; exec \"mysql -ppw\"; logfile /var/log/x; }\n}\nconfig top.cfg;\n";
-        let out = symbols(Format::Csync2, text);
+        let out = symbols(Format::CSYNC2, text);
         assert_eq!(names(&out), ["nossl", "database", "g", "config"]);
         assert_eq!(out[0].detail.as_deref(), Some("* *"));
         assert_eq!(out[0].range.slice(text), "nossl * *");
@@ -451,7 +451,7 @@ mod tests {
     #[test]
     fn csync2_group_fragments_stand_at_the_top() {
         let text = "host a;\nkey /k;\n";
-        let doc = crate::formats::parse_fragment(Format::Csync2, text);
+        let doc = crate::formats::parse_fragment(Format::CSYNC2, text);
         let out = doc.outline(text);
         assert_eq!(names(&out), ["a", "key"]);
     }
@@ -459,7 +459,7 @@ mod tests {
     #[test]
     fn hosts_lines() {
         let text = "127.0.0.1 localhost # loopback\n192.0.2.1 app1 app1.example\n";
-        let out = symbols(Format::Hosts, text);
+        let out = symbols(Format::HOSTS, text);
         let flat = flat(&out, text);
         assert_eq!(flat[1].0, "192.0.2.1");
         assert_eq!(flat[1].1.as_deref(), Some("app1 app1.example"));
@@ -471,7 +471,7 @@ mod tests {
     #[test]
     fn pem_blocks_and_csync2_keys_show_no_material() {
         let text = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n";
-        let out = symbols(Format::Pem, text);
+        let out = symbols(Format::PEM, text);
         assert_eq!(names(&out), ["CERTIFICATE", "PRIVATE KEY"]);
         assert_eq!(
             out[0].range.slice(text),
@@ -479,16 +479,16 @@ mod tests {
         );
         assert_eq!(out[0].selection.slice(text), "-----BEGIN CERTIFICATE-----");
         let key = "abcdefghijklmnopqrstuvwxyz0123456789\n";
-        let out = symbols(Format::Csync2Key, key);
+        let out = symbols(Format::CSYNC2_KEY, key);
         assert_eq!(names(&out), ["pre-shared key"]);
         assert_eq!(out[0].detail, None);
-        assert!(symbols(Format::Csync2Key, "").is_empty());
+        assert!(symbols(Format::CSYNC2_KEY, "").is_empty());
     }
 
     #[test]
     fn xml_tree_with_allow_listed_details() {
         let text = "<gateway-config>\n<properties><property><name>keystore.password</name><value>pw</value></property></properties>\n<service><name>echo</name><accept>ws://h:8000/echo</accept><type>echo</type></service>\n<security><keystore><type>JCEKS</type><password>pw</password></keystore></security>\n</gateway-config>\n";
-        let out = symbols(Format::KaazingXml, text);
+        let out = symbols(Format::KAAZING_XML, text);
         assert_eq!(names(&out), ["gateway-config"]);
         let root = &out[0];
         assert_eq!(root.selection.slice(text), "gateway-config");

@@ -231,24 +231,24 @@ mod tests {
     fn flat_formats_take_the_path_as_a_key() {
         let props = "jdbc.default.url=jdbc:mysql://db/lportal\ntunnel.servlet.hosts.allowed=127.0.0.1,\\\n  SERVER_IP, 192.0.2.50\n";
         assert_eq!(
-            values(Format::LiferayProperties, props, "jdbc.default.url"),
+            values(Format::LIFERAY_PROPERTIES, props, "jdbc.default.url"),
             ["jdbc:mysql://db/lportal"]
         );
         assert_eq!(
             values(
-                Format::LiferayProperties,
+                Format::LIFERAY_PROPERTIES,
                 props,
                 "tunnel.servlet.hosts.allowed"
             ),
             ["127.0.0.1", "SERVER_IP", "192.0.2.50"]
         );
         assert_eq!(
-            values(Format::Redis, "maxmemory 2gb\nbind 10.0.0.1 ::1\n", "bind"),
+            values(Format::REDIS, "maxmemory 2gb\nbind 10.0.0.1 ::1\n", "bind"),
             ["10.0.0.1", "::1"]
         );
         assert_eq!(
             values(
-                Format::OsgiConfig,
+                Format::OSGI_CONFIG,
                 "hostsAllowed=[\"127.0.0.1\",\"SERVER_IP\"]\n",
                 "hostsAllowed"
             ),
@@ -256,16 +256,16 @@ mod tests {
         );
         let setenv = "export LIFERAY_HOME=/opt/liferay\nCATALINA_OPTS=\"-Xmx4g -Djava.net.preferIPv4Stack=true\"\n";
         assert_eq!(
-            values(Format::TomcatSetenv, setenv, "-Djava.net.preferIPv4Stack"),
+            values(Format::TOMCAT_SETENV, setenv, "-Djava.net.preferIPv4Stack"),
             ["true"]
         );
         assert_eq!(
-            values(Format::TomcatSetenv, setenv, "LIFERAY_HOME"),
+            values(Format::TOMCAT_SETENV, setenv, "LIFERAY_HOME"),
             ["/opt/liferay"]
         );
         assert_eq!(
             values(
-                Format::Hosts,
+                Format::HOSTS,
                 "192.0.2.11 app1 app1.example.org\n",
                 "192.0.2.11"
             ),
@@ -277,42 +277,42 @@ mod tests {
     fn nested_formats_split_the_path_and_match_labels() {
         let nginx = "http {\n  upstream backend { server 10.0.0.1:8080; server 10.0.0.2:8080 backup; }\n  upstream other { server 10.0.0.9; }\n  server { location /api { proxy_pass http://backend; } }\n}\n";
         assert_eq!(
-            values(Format::Nginx, nginx, "http/upstream[backend]/server"),
+            values(Format::NGINX, nginx, "http/upstream[backend]/server"),
             ["10.0.0.1:8080", "10.0.0.2:8080", "backup"]
         );
         assert_eq!(
-            select(Format::Nginx, nginx, "http/upstream/server").len(),
+            select(Format::NGINX, nginx, "http/upstream/server").len(),
             3
         );
         assert_eq!(
-            values(Format::Nginx, nginx, "http/*/location[/api]/proxy_pass"),
+            values(Format::NGINX, nginx, "http/*/location[/api]/proxy_pass"),
             ["http://backend"]
         );
         let xml = "<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <cluster><name>c</name><accept>tcp://192.0.2.61:5941</accept></cluster>\n  <service id=\"s1\"><accept>ws://a:80/</accept></service>\n</gateway-config>\n";
         assert_eq!(
-            values(Format::KaazingXml, xml, "/gateway-config/cluster/accept"),
+            values(Format::KAAZING_XML, xml, "/gateway-config/cluster/accept"),
             ["tcp://192.0.2.61:5941"]
         );
         assert_eq!(
-            values(Format::KaazingXml, xml, "gateway-config/service/@id"),
+            values(Format::KAAZING_XML, xml, "gateway-config/service/@id"),
             ["s1"]
         );
         assert_eq!(
-            values(Format::KaazingXml, xml, "/gateway-config/*/accept").len(),
+            values(Format::KAAZING_XML, xml, "/gateway-config/*/accept").len(),
             2
         );
         let stunnel =
             "pid = /run/stunnel.pid\n[redis]\naccept = 127.0.0.1:6379\nconnect = 10.0.0.5:16379\n";
         assert_eq!(
-            values(Format::Stunnel, stunnel, "service[redis]/connect"),
+            values(Format::STUNNEL, stunnel, "service[redis]/connect"),
             ["10.0.0.5:16379"]
         );
         let csync2 = "nossl * *;\ngroup gluu {\n  host gluu1 gluu2;\n  key /etc/csync2.key;\n  include /opt/gluu;\n}\n";
         assert_eq!(
-            values(Format::Csync2, csync2, "group[gluu]/host"),
+            values(Format::CSYNC2, csync2, "group[gluu]/host"),
             ["gluu1", "gluu2"]
         );
-        assert_eq!(values(Format::Csync2, csync2, "nossl"), ["*", "*"]);
+        assert_eq!(values(Format::CSYNC2, csync2, "nossl"), ["*", "*"]);
     }
 
     #[test]

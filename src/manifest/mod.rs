@@ -662,7 +662,7 @@ sticky-paths = ["/identity"]
         let app1 = m.node("app1").unwrap();
         assert_eq!(app1.addresses.len(), 2);
         assert_eq!(m.node("staging").unwrap().roles[0].value, Role::Staging);
-        assert_eq!(m.files[0].format, Format::Nginx);
+        assert_eq!(m.files[0].format, Format::NGINX);
         assert_eq!(m.rules.select.as_ref().unwrap().len(), 2);
         assert_eq!(m.rules.severity[0].1.value, crate::Severity::Error);
         assert_eq!(

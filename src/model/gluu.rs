@@ -98,7 +98,7 @@ pub fn build(cluster: &Cluster) -> Gluu {
             gluu.setups.push(setup);
         }
     }
-    for (node, file) in cluster.main_files(Format::Csync2) {
+    for (node, file) in cluster.main_files(Format::CSYNC2) {
         let mut config = Csync2Config {
             node,
             file,
@@ -149,7 +149,7 @@ fn setup(cluster: &Cluster, node: NodeId) -> Option<GluuSetup> {
         files
             .iter()
             .copied()
-            .filter(|f| cluster.file(*f).format == Some(Format::GluuSetup))
+            .filter(|f| cluster.file(*f).format == Some(Format::GLUU_SETUP))
             .filter(|f| cluster.source(*f).path.rsplit('/').next() == Some(name))
             .min_by_key(|f| cluster.source(*f).path.matches('/').count())
     };
@@ -208,7 +208,7 @@ fn read_csync2(cluster: &Cluster, file: FileId, config: &mut Csync2Config) {
     let fragment_targets = |range: crate::source::TextRange| -> Vec<FileId> {
         includes
             .iter()
-            .filter(|i| i.format == Format::Csync2 && i.fragment)
+            .filter(|i| i.format == Format::CSYNC2 && i.fragment)
             .filter(|i| range.start < i.range.start && i.range.end <= range.end)
             .flat_map(|i| i.targets.iter().copied())
             .collect()
@@ -258,7 +258,7 @@ fn read_csync2(cluster: &Cluster, file: FileId, config: &mut Csync2Config) {
     }
     let targets: Vec<FileId> = includes
         .iter()
-        .filter(|i| i.format == Format::Csync2 && !i.fragment)
+        .filter(|i| i.format == Format::CSYNC2 && !i.fragment)
         .flat_map(|i| i.targets.iter().copied())
         .collect();
     for target in targets {

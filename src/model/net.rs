@@ -330,7 +330,7 @@ pub(crate) fn build_hosts(cluster: &Cluster, net: &mut Net) {
             .files
             .iter()
             .copied()
-            .filter(|f| cluster.file(*f).format == Some(Format::Hosts))
+            .filter(|f| cluster.file(*f).format == Some(Format::HOSTS))
             .collect();
         files.sort_by_key(|f| {
             let path = &cluster.source(*f).path;

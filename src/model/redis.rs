@@ -101,7 +101,7 @@ impl RedisServer {
 pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Vec<RedisServer> {
     let mut servers = Vec::new();
     let launches = launches(cluster);
-    let mains = cluster.main_files(Format::Redis);
+    let mains = cluster.main_files(Format::REDIS);
     for &(node, file) in &mains {
         let mut lines = Vec::new();
         let mut budget = Budget::new(file, MAX_EXPANDED);
@@ -218,7 +218,7 @@ fn launches(cluster: &Cluster) -> Vec<Launch> {
                 config,
                 options,
                 sentinel,
-                process_list: cluster.file(file).format == Some(Format::Supervisor),
+                process_list: cluster.file(file).format == Some(Format::SUPERVISOR),
             });
         }
     }
@@ -233,7 +233,7 @@ fn config_file(cluster: &Cluster, node: NodeId, path: &str) -> Option<FileId> {
         node.files
             .iter()
             .copied()
-            .filter(|&f| cluster.file(f).format == Some(Format::Redis))
+            .filter(|&f| cluster.file(f).format == Some(Format::REDIS))
     };
     if path.starts_with('/')
         && let Some((_, source)) = node.mounts.iter().find(|(target, _)| target == path)

@@ -165,7 +165,7 @@ enum Event<'a> {
 #[must_use]
 pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Stunnel {
     let mut out = Stunnel::default();
-    for (node, file) in cluster.main_files(Format::Stunnel) {
+    for (node, file) in cluster.main_files(Format::STUNNEL) {
         let mut events = Vec::new();
         let mut budget = Budget::new(file, MAX_EXPANDED);
         flatten(cluster, file, &mut vec![file], &mut budget, &mut events);

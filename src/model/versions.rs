@@ -40,10 +40,10 @@ pub fn infer(cluster: &crate::model::Cluster, manifest: Option<&Manifest>) -> Ve
     }
     // The workspace's own product key first, then what deployments run.
     let mut files: Vec<&crate::model::ClusterFile> = cluster.files.iter().collect();
-    files.sort_by_key(|f| f.format != Some(Format::GradleProperties));
+    files.sort_by_key(|f| f.format != Some(Format::GRADLE_PROPERTIES));
     for file in files {
         let path = &file.source.path;
-        if file.format == Some(Format::GradleProperties)
+        if file.format == Some(Format::GRADLE_PROPERTIES)
             && let Some(doc) = file
                 .document
                 .get::<crate::formats::properties::PropertiesDocument>()

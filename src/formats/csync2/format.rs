@@ -87,13 +87,13 @@ impl ParsedDocument for Csync2Document {
                 .groups
                 .iter()
                 .any(|g| g.range.start < i.range.start && i.range.end <= g.range.end),
-            ..Reference::include(&i.text, i.range, Format::Csync2)
+            ..Reference::include(&i.text, i.range, Format::CSYNC2)
         });
         let keys = self
             .groups
             .iter()
             .flat_map(|g| &g.keys)
-            .map(|k| Reference::optional(&k.text, k.range, Format::Csync2Key));
+            .map(|k| Reference::optional(&k.text, k.range, Format::CSYNC2_KEY));
         configs.chain(keys).collect()
     }
 

@@ -122,7 +122,7 @@ impl ParsedDocument for NginxDocument {
         self.walk()
             .filter(|(_, d)| d.name(text) == "include")
             .filter_map(|(_, d)| match d.args.as_slice() {
-                [arg] => Some(Reference::include(arg.text(text), arg.range, Format::Nginx)),
+                [arg] => Some(Reference::include(arg.text(text), arg.range, Format::NGINX)),
                 _ => None,
             })
             .collect()

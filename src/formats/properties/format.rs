@@ -225,7 +225,7 @@ impl ParsedDocument for PropertiesDocument {
                     || path.starts_with('/')
                     || path.contains(':');
                 (!outside)
-                    .then(|| Reference::optional(&path, item.range, Format::LiferayProperties))
+                    .then(|| Reference::optional(&path, item.range, Format::LIFERAY_PROPERTIES))
             })
             .collect()
     }

@@ -58,7 +58,7 @@ impl FileFormat for RedisFormat {
         } else if xml::format::root_element(head).is_none()
             && stunnel::format::has_service_sections(head)
         {
-            Confirmation::Become(Format::Stunnel)
+            Confirmation::Become(Format::STUNNEL)
         } else {
             Confirmation::Keep
         }
@@ -178,7 +178,7 @@ impl ParsedDocument for RedisDocument {
             .iter()
             .filter(|d| d.name == "include")
             .filter_map(|d| match d.args.as_slice() {
-                [arg] => Some(Reference::include(&arg.text, arg.range, Format::Redis)),
+                [arg] => Some(Reference::include(&arg.text, arg.range, Format::REDIS)),
                 _ => None,
             })
             .collect()

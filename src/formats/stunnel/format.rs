@@ -113,11 +113,11 @@ impl ParsedDocument for StunnelDocument {
                     value: o.value.clone(),
                     range: o.value_range,
                     kind: ReferenceKind::Directory,
-                    format: Format::Stunnel,
+                    format: Format::STUNNEL,
                     required: true,
                     fragment: false,
                 }),
-                "cert" | "key" => Some(Reference::optional(&o.value, o.value_range, Format::Pem)),
+                "cert" | "key" => Some(Reference::optional(&o.value, o.value_range, Format::PEM)),
                 _ => None,
             })
             .collect()

@@ -463,7 +463,7 @@ pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Vec<Gateway> {
         let started = started_configs(cluster, node.id);
         let properties = system_properties(cluster, node.id);
         for &file in &node.files {
-            if cluster.file(file).format != Some(Format::KaazingXml) {
+            if cluster.file(file).format != Some(Format::KAAZING_XML) {
                 continue;
             }
             // `--config` picks the node's configuration among several.

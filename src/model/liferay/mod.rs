@@ -238,9 +238,11 @@ fn build_node(cluster: &Cluster, id: NodeId, facts: &mut Vec<Fact>) -> Option<Li
             .copied()
             .filter(move |f| cluster.file(*f).format == Some(format))
     };
-    let property_files: Vec<FileId> = of(Format::LiferayProperties).collect();
-    let config_files: Vec<FileId> = of(Format::OsgiConfig).chain(of(Format::OsgiCfg)).collect();
-    let setenv_files: Vec<FileId> = of(Format::TomcatSetenv).collect();
+    let property_files: Vec<FileId> = of(Format::LIFERAY_PROPERTIES).collect();
+    let config_files: Vec<FileId> = of(Format::OSGI_CONFIG)
+        .chain(of(Format::OSGI_CFG))
+        .collect();
+    let setenv_files: Vec<FileId> = of(Format::TOMCAT_SETENV).collect();
     // `LIFERAY_*` variables the node's container or service is started
     // with (compose `environment`, env files, the image's `ENV`).
     let environment: Vec<(FileId, &crate::formats::deploy::EnvVar, String)> = cluster

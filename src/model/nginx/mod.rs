@@ -387,13 +387,13 @@ pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Vec<NginxConfig> {
 /// (`/etc/nginx/nginx.conf`, or mounted there), the others are copies or
 /// another program's (a cache's sample `nginx.conf`), not run.
 fn running_mains(cluster: &Cluster) -> Vec<(NodeId, FileId)> {
-    let mains = cluster.main_files(Format::Nginx);
+    let mains = cluster.main_files(Format::NGINX);
     let at_default = |node: NodeId, file: FileId| {
         let node = cluster.node(node);
         let path = &cluster.file(file).source.path;
         let mounted = node.mounts.iter().any(|(target, source)| {
             source == path
-                && includes::is_default_main(Format::Nginx, target.trim_start_matches('/'))
+                && includes::is_default_main(Format::NGINX, target.trim_start_matches('/'))
         });
         mounted
             || node.layers.iter().any(|layer| {
@@ -403,7 +403,7 @@ fn running_mains(cluster: &Cluster) -> Vec<(NodeId, FileId)> {
                     path.strip_prefix(layer.as_str())
                         .and_then(|p| p.strip_prefix('/'))
                 };
-                inside.is_some_and(|p| includes::is_default_main(Format::Nginx, p))
+                inside.is_some_and(|p| includes::is_default_main(Format::NGINX, p))
             })
     };
     mains

@@ -35,7 +35,7 @@ declare_rule! {
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for (index, file) in cluster.files.iter().enumerate() {
-        if file.format != Some(Format::LiferayProperties) {
+        if file.format != Some(Format::LIFERAY_PROPERTIES) {
             continue;
         }
         let Some(doc) = file

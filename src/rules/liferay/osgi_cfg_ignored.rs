@@ -63,7 +63,7 @@ fn check(cx: &mut RuleContext<'_>) {
             continue;
         }
         for config in &liferay.configs {
-            if cluster.file(config.file).format != Some(Format::OsgiCfg) {
+            if cluster.file(config.file).format != Some(Format::OSGI_CFG) {
                 continue;
             }
             let path = &cluster.source(config.file).path;

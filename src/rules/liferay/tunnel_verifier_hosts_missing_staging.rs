@@ -76,7 +76,7 @@ fn check(cx: &mut RuleContext<'_>) {
                     }
                 }
                 // A plain quoted scalar: insert before the closing quote.
-                let is_config = cluster.file(config.file).format == Some(Format::OsgiConfig);
+                let is_config = cluster.file(config.file).format == Some(Format::OSGI_CONFIG);
                 let valid = hosts_allowed::entries_are_valid(&hosts.items);
                 if let (true, true, Some(last)) = (is_config, valid, hosts.items.last()) {
                     // A list gets new quoted elements after the last one's

@@ -80,7 +80,7 @@ fn check(cx: &mut RuleContext<'_>) {
         }
     }
     for (index, file) in cluster.files.iter().enumerate() {
-        if file.format != Some(Format::Hosts) {
+        if file.format != Some(Format::HOSTS) {
             continue;
         }
         let Some(doc) = file.document.get::<crate::formats::hosts::HostsDocument>() else {
