@@ -239,6 +239,17 @@ pub fn is_template(head: &str) -> bool {
         .any(|marker| head.contains(marker))
 }
 
+/// The confirmation of a file whose name is enough unless it is a template
+/// ([`is_template`]).
+#[must_use]
+pub fn unless_template(head: &[u8]) -> Confirmation {
+    if is_template(&String::from_utf8_lossy(head)) {
+        Confirmation::Drop
+    } else {
+        Confirmation::Keep
+    }
+}
+
 /// The length of the home folder's prefix in `path`, the folder where the
 /// node of a `format` file at `path` begins (`0`: the top of `path`).
 ///

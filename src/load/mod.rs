@@ -64,6 +64,19 @@ impl Loaded {
     pub(crate) fn files_mut(&mut self) -> &mut Files {
         &mut self.files
     }
+
+    /// Adds loaded files in order, each to its node, and what loading
+    /// them found to `facts`.
+    pub(crate) fn add(&mut self, loaded: Vec<(ClusterFile, Vec<Fact>)>, facts: &mut Vec<Fact>) {
+        for (file, mut found) in loaded {
+            let id = FileId(self.files.len() as u32);
+            if let Some(node) = file.node {
+                self.nodes[node.index()].files.push(id);
+            }
+            self.files.push(file);
+            facts.append(&mut found);
+        }
+    }
 }
 
 /// Loads one cluster's [`Inputs`].
@@ -156,14 +169,7 @@ impl Loader<'_> {
                 loaded
             })
             .collect();
-        for (file, mut found) in loaded {
-            let id = FileId(cluster.files.len() as u32);
-            if let Some(node) = file.node {
-                cluster.nodes[node.index()].files.push(id);
-            }
-            cluster.files_mut().push(file);
-            facts.append(&mut found);
-        }
+        cluster.add(loaded, &mut facts);
         if let Some((first, dropped)) = over_limit {
             let id = FileId(cluster.files.len() as u32);
             cluster.files_mut().push(ClusterFile {

@@ -217,14 +217,7 @@ impl Loader<'_> {
                     (file, found)
                 })
                 .collect();
-            for (file, mut found) in loaded {
-                let id = FileId(cluster.files.len() as u32);
-                if let Some(node) = file.node {
-                    cluster.nodes[node.index()].files.push(id);
-                }
-                cluster.files_mut().push(file);
-                facts.append(&mut found);
-            }
+            cluster.add(loaded, facts);
             wave = next;
             depth += 1;
         }

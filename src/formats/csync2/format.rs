@@ -5,7 +5,7 @@ use crate::formats::outline::{Guard, Symbol, SymbolKind};
 use crate::formats::tree::{ConfigTree, TreeNode, value};
 use crate::formats::{
     Claim, Confirmation, Document, FileFormat, FilePath, Format, ParseError, ParsedDocument,
-    ProgramPaths, Reference, ReferenceKind, is_template,
+    ProgramPaths, Reference, ReferenceKind, unless_template,
 };
 use crate::secrets::dsn_password;
 use crate::source::TextRange;
@@ -55,12 +55,7 @@ impl FileFormat for Csync2Format {
     }
 
     fn confirm(&self, head: &[u8]) -> Confirmation {
-        let head = &String::from_utf8_lossy(head);
-        if is_template(head) {
-            Confirmation::Drop
-        } else {
-            Confirmation::Keep
-        }
+        unless_template(head)
     }
 
     fn program_paths(&self) -> &'static ProgramPaths {

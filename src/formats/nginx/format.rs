@@ -5,7 +5,7 @@ use crate::formats::outline::{Guard, Symbol, SymbolKind};
 use crate::formats::tree::{ConfigTree, TreeNode, value};
 use crate::formats::{
     Claim, Confirmation, Document, FileFormat, FilePath, Format, ParseError, ParsedDocument,
-    ProgramPaths, Reference, is_template,
+    ProgramPaths, Reference, unless_template,
 };
 use crate::secrets::is_secret_key;
 use crate::source::TextRange;
@@ -92,12 +92,7 @@ impl FileFormat for NginxFormat {
     }
 
     fn confirm(&self, head: &[u8]) -> Confirmation {
-        let head = &String::from_utf8_lossy(head);
-        if is_template(head) {
-            Confirmation::Drop
-        } else {
-            Confirmation::Keep
-        }
+        unless_template(head)
     }
 
     fn home(&self, folders: &[&str]) -> Option<usize> {

@@ -5,7 +5,7 @@ use crate::formats::outline::{Guard, Symbol, SymbolKind};
 use crate::formats::tree::{ConfigTree, TreeNode, value};
 use crate::formats::{
     Claim, Confirmation, Document, FileFormat, FilePath, Format, ParseError, ParsedDocument,
-    ProgramPaths, Reference, ReferenceKind, is_template, xml,
+    ProgramPaths, Reference, ReferenceKind, unless_template, xml,
 };
 use crate::secrets::is_secret_key;
 use crate::source::TextRange;
@@ -48,12 +48,7 @@ impl FileFormat for StunnelFormat {
     }
 
     fn confirm(&self, head: &[u8]) -> Confirmation {
-        let head = &String::from_utf8_lossy(head);
-        if is_template(head) {
-            Confirmation::Drop
-        } else {
-            Confirmation::Keep
-        }
+        unless_template(head)
     }
 
     fn sniffs(&self, name: &str) -> bool {
