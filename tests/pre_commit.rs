@@ -96,9 +96,14 @@ fn try_repo(repo: &Path, cache: &Path, hook: &str, files: &[&str], install: Inst
             command.env("PATH", std::env::join_paths(paths).unwrap());
         }
         // pre-commit runs `cargo install --path` on a clone of this
-        // repository; a fixed target folder lets later runs reuse the build.
+        // repository; a fixed target folder lets later runs reuse the build,
+        // and the test builds it without the release profile's whole-crate
+        // optimisation, which makes no difference to what the hook does.
         Install::Build { target } => {
-            command.env("CARGO_TARGET_DIR", target);
+            command
+                .env("CARGO_TARGET_DIR", target)
+                .env("CARGO_PROFILE_RELEASE_LTO", "false")
+                .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
         }
     }
     command.output().expect("pre-commit runs")
