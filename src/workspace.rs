@@ -161,6 +161,7 @@ impl Workspace {
     }
 
     /// Reads, parses and models the cluster.
+    #[doc(hidden)]
     #[must_use]
     pub fn analyze(&self) -> Analysis {
         let loader = Loader {
