@@ -190,6 +190,7 @@ pub static ALL: &[&Rule] = &[
     &liferay::tunnel_secret_weak::RULE,
     &liferay::tunnel_hosts_missing_staging::RULE,
     &liferay::tunnel_hosts_invalid::RULE,
+    &liferay::tunnel_hosts_empty::RULE,
     &liferay::tunnel_https_not_required::RULE,
     &liferay::tunnel_verifier_disabled::RULE,
     &liferay::tunnel_verifier_hosts_missing_staging::RULE,
