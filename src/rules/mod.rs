@@ -242,6 +242,7 @@ pub static ALL: &[&Rule] = &[
     &kaazing::unknown_element::RULE,
     &kaazing::schema_invalid::RULE,
     &kaazing::unsupported_namespace::RULE,
+    &kaazing::accept_duplicate::RULE,
     &net::invalid_address::RULE,
     &net::port_conflict::RULE,
     &net::hosts_inconsistent::RULE,

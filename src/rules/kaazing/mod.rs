@@ -3,6 +3,7 @@
 //! gateways of one role, DMZ, internal or plain, that have a `<cluster>`)
 //! is the model's to say: `model::kaazing::membership`.
 
+pub mod accept_duplicate;
 pub mod backplane_pair_mismatch;
 pub mod balance_without_balancer;
 pub mod balancer_accept_divergent;
