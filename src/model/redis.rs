@@ -57,9 +57,83 @@ pub struct RedisServer {
     /// Whether it is a replica of a master on another host (`replicaof`
     /// an address or name other than the loopback).
     pub remote_master: bool,
+    /// The effective `replicaof` (or `slaveof`) naming a master; `None`
+    /// without one or with `replicaof no one`.
+    pub replica_of: Option<MasterAddress>,
+    /// The effective `masterauth`, and whether it sets a password.
+    pub masterauth: Option<(bool, Span)>,
+    /// The effective `masteruser`.
+    pub masteruser: Option<Span>,
+    /// The password clients give as the `default` user, when the
+    /// configuration states it plainly (`requirepass`, no `user default`
+    /// line, no `aclfile`, no include left unread).
+    pub password: Option<Password>,
+    /// A sentinel's `sentinel monitor` lines.
+    pub monitors: Vec<Monitor>,
     /// The file of the command line (a script, compose, supervisord) that
     /// starts it; `None` when only its configuration file says it exists.
     pub started_in: Option<FileId>,
+}
+
+/// A master's address as a replica or a sentinel names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MasterAddress {
+    /// The host as written (an address or a name).
+    pub host: String,
+    pub port: u16,
+    /// The whole line.
+    pub span: Span,
+}
+
+/// A password read from a configuration. It is compared, never shown:
+/// its `Debug` says only that it is there.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    /// Whether two passwords are the same.
+    #[must_use]
+    pub fn matches(&self, other: &Password) -> bool {
+        self.0 == other.0
+    }
+
+    /// Whether the value is a placeholder filled in before the program
+    /// starts (`$REDIS_PASSWORD`, `${PASS}`, `{{ pass }}`): what it
+    /// becomes is not in the files.
+    #[must_use]
+    pub fn is_placeholder(&self) -> bool {
+        let v = self.0.as_str();
+        let variable = |name: &str| {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        };
+        v.strip_prefix("${")
+            .and_then(|r| r.strip_suffix('}'))
+            .map(|inner| inner.split([':', '-']).next().unwrap_or(""))
+            .is_some_and(variable)
+            || v.strip_prefix('$').is_some_and(variable)
+            || (v.starts_with("{{") && v.ends_with("}}"))
+            || (v.starts_with('%') && v.ends_with('%') && v.len() > 2)
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(..)")
+    }
+}
+
+/// A sentinel's `sentinel monitor <name> <host> <port> <quorum>`, with the
+/// `sentinel auth-pass` and `auth-user` lines for the same master name.
+#[derive(Clone, Debug)]
+pub struct Monitor {
+    /// The master's name as the sentinel knows it.
+    pub name: String,
+    pub master: MasterAddress,
+    /// The `auth-pass` line's password, and the line.
+    pub auth_pass: Option<(Password, Span)>,
+    /// Whether an `auth-user` line names an ACL user (whose password the
+    /// master's ACL holds, not `requirepass`).
+    pub auth_user: bool,
 }
 
 impl RedisServer {
@@ -77,6 +151,31 @@ impl RedisServer {
             (None, Some((set, _))) => set,
             (None, None) => false,
         }
+    }
+
+    /// Whether the files say for certain that clients must authenticate
+    /// (an `aclfile` or an unread include may, or may not).
+    #[must_use]
+    pub fn surely_has_password(&self) -> bool {
+        match (self.default_user, self.requirepass) {
+            (Some((open, _)), _) => !open,
+            (None, Some((set, _))) => set,
+            (None, None) => false,
+        }
+    }
+
+    /// Whether it authenticates to its master: a non-empty `masterauth`.
+    #[must_use]
+    pub fn authenticates_to_master(&self) -> bool {
+        self.masterauth.is_some_and(|(set, _)| set)
+    }
+
+    /// Where its password is set: the `user default` or `requirepass` line.
+    #[must_use]
+    pub fn password_span(&self) -> Option<Span> {
+        self.default_user
+            .map(|(_, span)| span)
+            .or(self.requirepass.map(|(_, span)| span))
     }
 
     /// The addresses Redis binds: `bind`'s, or every interface without it.
@@ -383,6 +482,38 @@ fn server(
             .is_some_and(|a| a.text.eq_ignore_ascii_case("no"));
         (on, span(line))
     });
+    let replica_of = lines
+        .iter()
+        .rev()
+        .find(|(_, d)| d.name == "replicaof" || d.name == "slaveof")
+        .and_then(|line| {
+            let host = line.1.args.first()?.text.clone();
+            let port = line.1.args.get(1)?.text.parse::<u16>().ok()?;
+            (!host.eq_ignore_ascii_case("no")).then(|| MasterAddress {
+                host,
+                port,
+                span: span(line),
+            })
+        });
+    let masterauth = last("masterauth").map(|line| {
+        let set = line.1.args.first().is_some_and(|a| !a.text.is_empty());
+        (set, span(line))
+    });
+    let masteruser = last("masteruser").map(span);
+    let unread_include = has_unread_include(cluster, file, lines);
+    let default_user_line = lines
+        .iter()
+        .any(|(_, d)| d.name == "user" && d.args.first().is_some_and(|a| a.text == "default"));
+    let password = last("requirepass")
+        .and_then(|(_, d)| d.args.first())
+        .filter(|a| !a.text.is_empty())
+        .filter(|_| !default_user_line && last("aclfile").is_none() && !unread_include)
+        .map(|a| Password(a.text.clone()));
+    let monitors = if sentinel {
+        monitors(lines)
+    } else {
+        Vec::new()
+    };
     RedisServer {
         node,
         file,
@@ -395,7 +526,7 @@ fn server(
         default_user,
         aclfile,
         protected_mode,
-        unread_include: has_unread_include(cluster, file, lines),
+        unread_include,
         remote_master: ["replicaof", "slaveof"]
             .iter()
             .filter_map(|name| last(name))
@@ -407,8 +538,70 @@ fn server(
                     || host == "::1"
                     || host.eq_ignore_ascii_case("no"))
             }),
+        replica_of,
+        masterauth,
+        masteruser,
+        password,
+        monitors,
         started_in: None,
     }
+}
+
+/// A sentinel's `sentinel monitor` lines, each with the `auth-pass` and
+/// `auth-user` lines for its master name (the last of each wins).
+fn monitors(lines: &[(FileId, &RedisDirective)]) -> Vec<Monitor> {
+    let sentinel_lines = || {
+        lines.iter().filter_map(|(f, d)| {
+            let sub = d.args.first()?;
+            (d.name == "sentinel").then(|| (*f, *d, sub.text.to_ascii_lowercase()))
+        })
+    };
+    let mut out: Vec<Monitor> = Vec::new();
+    for (file, d, sub) in sentinel_lines() {
+        if sub != "monitor" {
+            continue;
+        }
+        let (Some(name), Some(host), Some(port)) = (d.args.get(1), d.args.get(2), d.args.get(3))
+        else {
+            continue;
+        };
+        let Ok(port) = port.text.parse::<u16>() else {
+            continue;
+        };
+        let master = MasterAddress {
+            host: host.text.clone(),
+            port,
+            span: Span::new(file, d.range),
+        };
+        // A later `monitor` of the same name replaces the earlier one.
+        out.retain(|m| m.name != name.text);
+        out.push(Monitor {
+            name: name.text.clone(),
+            master,
+            auth_pass: None,
+            auth_user: false,
+        });
+    }
+    for (file, d, sub) in sentinel_lines() {
+        let Some(monitor) = d
+            .args
+            .get(1)
+            .and_then(|name| out.iter_mut().find(|m| m.name == name.text))
+        else {
+            continue;
+        };
+        match sub.as_str() {
+            "auth-pass" => {
+                monitor.auth_pass = d
+                    .args
+                    .get(2)
+                    .map(|a| (Password(a.text.clone()), Span::new(file, d.range)));
+            }
+            "auth-user" => monitor.auth_user = true,
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Whether an `include` in the main file or the files it brought in names
@@ -452,5 +645,58 @@ pub fn bind_address(text: &str) -> Option<BindAddress> {
         "*" => Some(BindAddress::AnyV4),
         "::*" => Some(BindAddress::AnyV6),
         _ => text.parse::<IpAddr>().ok().map(BindAddress::from_ip),
+    }
+}
+
+/// What a `replicaof` or `sentinel monitor` address leads to.
+#[derive(Clone, Copy, Debug)]
+pub enum MasterLookup<'a> {
+    /// The host is no node of the cluster (or not known here).
+    Unknown,
+    /// A node of the cluster, where no data server of the cluster listens
+    /// on that port; `may_run_redis` when the node may run one that its
+    /// files do not describe (an image run with its defaults, the `redis`
+    /// role).
+    NoServer { node: NodeId, may_run_redis: bool },
+    /// The data server there.
+    Found(&'a RedisServer),
+}
+
+/// The data server `address`, written on node `from`, reaches.
+#[must_use]
+pub fn master_at<'a>(
+    cluster: &'a Cluster,
+    from: NodeId,
+    address: &MasterAddress,
+) -> MasterLookup<'a> {
+    let Some(destination) = cluster.net.target(cluster, from, &address.host) else {
+        return MasterLookup::Unknown;
+    };
+    let on_node = || {
+        cluster
+            .redis
+            .iter()
+            .filter(move |s| s.node == destination.node && !s.sentinel)
+    };
+    if let Some(server) = on_node().find(|s| {
+        (s.port == address.port || s.tls_port.is_some_and(|(p, _)| p == address.port)) && {
+            let bound = s.bound();
+            bound.is_empty() || bound.iter().any(|(b, _)| b.accepts(destination.ip))
+        }
+    }) {
+        return MasterLookup::Found(server);
+    }
+    let node = cluster.node(destination.node);
+    let may_run_redis = on_node().next().is_none()
+        && (node.has_role(crate::role::Role::Redis)
+            || cluster.deployment.of(node.id).any(|launch| {
+                launch.image.as_ref().is_some_and(|(_, image)| {
+                    let image = image.value.to_ascii_lowercase();
+                    image.contains("redis") || image.contains("valkey") || image.contains('$')
+                })
+            }));
+    MasterLookup::NoServer {
+        node: destination.node,
+        may_run_redis,
     }
 }
