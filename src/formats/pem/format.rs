@@ -44,7 +44,7 @@ impl ParsedDocument for PemDocument {
                     block.range.cover(block.end),
                     block.range,
                 )
-                .with_detail(block.rsa_bits.map(|bits| format!("RSA {bits} bits")))
+                .with_detail(block.algorithm().map(super::x509::KeyAlgorithm::describe))
             })
             .collect()
     }

@@ -45,7 +45,12 @@ fn check(cx: &mut RuleContext<'_>) {
             else {
                 continue;
             };
-            let Some(bits) = doc.blocks.iter().filter_map(|b| b.rsa_bits).min() else {
+            let Some(bits) = doc
+                .blocks
+                .iter()
+                .filter_map(crate::formats::pem::PemBlock::rsa_bits)
+                .min()
+            else {
                 continue;
             };
             if bits >= MIN_BITS {
