@@ -19,6 +19,9 @@ pub struct LintOptions {
     pub select: Option<Vec<String>>,
     pub ignore: Vec<String>,
     pub severity: Vec<(String, Severity)>,
+    /// The moment certificates are judged at (unix seconds); `None`: the
+    /// manifest's `[tls] as-of`, else now.
+    pub as_of: Option<i64>,
 }
 
 impl LintOptions {
@@ -106,7 +109,7 @@ fn unknown_selector(selector: &str) -> String {
 }
 
 fn matches(selector: &str, rule: &Rule) -> bool {
-    selector == rule.id || selector == rule.pack()
+    rules::canonical(selector) == rule.id || selector == rule.pack()
 }
 
 /// Which rules run and at what severity.
@@ -215,7 +218,7 @@ fn resolve(settings: &Settings, options: &LintOptions, out: &mut Vec<Fact>) -> R
             let by_id = severity
                 .iter()
                 .rev()
-                .find(|(s, _)| s == rule.id)
+                .find(|(s, _)| rules::canonical(s) == rule.id)
                 .map(|(_, l)| *l);
             by_id.or(by_pack).unwrap_or(rule.default_severity)
         })
@@ -268,6 +271,15 @@ pub fn run(
     options: &LintOptions,
 ) -> Vec<Diagnostic> {
     let resolved = resolve(settings, options, &mut facts);
+    let as_of = options
+        .as_of
+        .or_else(|| {
+            settings
+                .manifest()
+                .and_then(|m| m.tls_as_of.as_ref())
+                .map(|d| d.value)
+        })
+        .unwrap_or_else(crate::clock::now);
     facts.extend(crate::custom::unknown_targets(cluster, settings));
     // Rules only read the cluster: they run in parallel, each into its own
     // list, merged in rule order so the output does not depend on timing.
@@ -282,7 +294,7 @@ pub fn run(
                 let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     panic_if_asked(cluster, rule);
                     check(&mut RuleContext::new(
-                        cluster, settings, &facts, rule, &mut out,
+                        cluster, settings, &facts, rule, &mut out, as_of,
                     ));
                 }));
                 if ran.is_err() {
@@ -305,6 +317,12 @@ pub fn run(
     found.retain(|d| index_of(&d.rule).is_none_or(|i| resolved.enabled[i]));
 
     let mut suppressions = suppress::collect(cluster);
+    for suppression in &mut suppressions {
+        let canonical = rules::canonical(&suppression.rule);
+        if canonical != suppression.rule {
+            suppression.rule = canonical.to_string();
+        }
+    }
     suppress::apply(cluster, &mut found, &mut suppressions);
     let unused = rules::core::unused_suppression::RULE.id;
     let unused_enabled = index_of(unused).is_some_and(|i| resolved.enabled[i]);

@@ -24,6 +24,8 @@
 //! ```
 
 #[doc(hidden)]
+pub mod clock;
+#[doc(hidden)]
 pub mod custom;
 #[doc(hidden)]
 pub mod diagnostic;

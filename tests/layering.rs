@@ -23,6 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "layout",
             "limits",
             "role",
+            "clock",
         ],
     ),
     ("formats", &["formats"]),

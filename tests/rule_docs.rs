@@ -24,6 +24,16 @@ fn pages() -> Vec<(String, String)> {
             rule.summary().replace('|', "\\|")
         );
     }
+    for (alias, id) in rules::ALIASES {
+        let (pack, name) = alias.split_once('/').unwrap();
+        let (target_pack, target_name) = id.split_once('/').unwrap();
+        pages.push((
+            format!("{pack}/{name}.md"),
+            format!(
+                "# {alias}\n\nA former id of [`{id}`](../{target_pack}/{target_name}.md): it still selects, ignores, sets the severity of and suppresses that rule.\n"
+            ),
+        ));
+    }
     pages.push(("README.md".to_string(), index));
     pages
 }
@@ -70,6 +80,11 @@ fn rule_reference_is_up_to_date() {
 #[test]
 fn rule_ids_are_stable() {
     // Ids are a contract: suppressions and CI pipelines name them.
-    let ids: Vec<&str> = rules::ALL.iter().map(|r| r.id).collect();
+    let mut ids: Vec<String> = rules::ALL.iter().map(|r| r.id.to_string()).collect();
+    ids.extend(
+        rules::ALIASES
+            .iter()
+            .map(|(alias, id)| format!("{alias} -> {id}")),
+    );
     insta::assert_snapshot!("rule_ids", ids.join("\n"));
 }

@@ -48,6 +48,10 @@ pub struct CheckArgs {
     /// assumed) instead of checking it.
     #[arg(long)]
     show_settings: bool,
+    /// Judge certificates' validity at this date (`2030-01-31`) instead
+    /// of today, for results that do not change with the clock.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<i64>,
 }
 
 /// What `--fix`, `--diff` and `--unsafe-fixes` ask for.
@@ -67,6 +71,10 @@ pub struct FixArgs {
     unsafe_fixes: bool,
 }
 
+fn parse_date(text: &str) -> Result<i64, String> {
+    crate::clock::parse(text).ok_or_else(|| "expected a date such as 2030-01-31".to_string())
+}
+
 fn parse_severity(text: &str) -> Result<(String, Severity), String> {
     let (rule, level) = text.split_once('=').ok_or("expected RULE=LEVEL")?;
     let level = Severity::parse(level).ok_or("the level must be `error`, `warning` or `info`")?;
@@ -78,6 +86,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         severity: args.severity.clone(),
+        as_of: args.as_of,
     };
     if let Err(message) = options.validate() {
         eprintln!("error: {message}");

@@ -108,6 +108,11 @@ pub struct Manifest {
     /// `[docs] rules-url`: where the rule pages are published; a rule's
     /// page is `<rules-url>/<rule id>.md`.
     pub rules_url: Option<Located<String>>,
+    /// `[tls] as-of`: the moment certificates are judged at (unix
+    /// seconds), instead of now.
+    pub tls_as_of: Option<Located<i64>>,
+    /// `[tls] expiring-days`: how close an end of validity warns.
+    pub tls_expiring_days: Option<Located<i64>>,
     pub errors: Vec<ParseError>,
 }
 
@@ -279,7 +284,7 @@ impl Reader {
             root,
             &[
                 "cluster", "nodes", "files", "rules", "liferay", "kaazing", "nginx", "limits",
-                "check", "docs",
+                "check", "docs", "tls",
             ],
             "clusterlint.toml",
         );
@@ -388,6 +393,27 @@ impl Reader {
                                     url.range,
                                     "`rules-url` must be an `https://` or `http://` URL",
                                 );
+                            }
+                        }
+                    }
+                }
+                "tls" => {
+                    if let Some(table) = self.table(value, "tls") {
+                        self.check_keys(table, &["as-of", "expiring-days"], "[tls]");
+                        if let Some(date) = table.get("as-of") {
+                            manifest.tls_as_of = self.parsed(
+                                date,
+                                "tls.as-of",
+                                crate::clock::parse,
+                                "a date (`2030-01-31`)",
+                            );
+                        }
+                        if let Some(days) = table.get("expiring-days") {
+                            manifest.tls_expiring_days = self.integer(days, "tls.expiring-days");
+                            if let Some(days) = &manifest.tls_expiring_days
+                                && !(0..=3650).contains(&days.value)
+                            {
+                                self.error(days.range, "`expiring-days` must be 0 to 3650");
                             }
                         }
                     }

@@ -11,6 +11,7 @@ pub mod net;
 pub mod nginx;
 pub mod redis;
 pub mod stunnel;
+pub mod tls;
 pub mod versions;
 
 use std::collections::HashSet;
@@ -85,6 +86,8 @@ pub struct Cluster {
     pub nginx: Vec<nginx::NginxConfig>,
     pub redis: Vec<redis::RedisServer>,
     pub stunnel: stunnel::Stunnel,
+    /// The certificates programs present and the ones they trust.
+    pub tls: tls::Tls,
     pub kaazing: Vec<kaazing::Gateway>,
     pub net: net::Net,
     /// What starts each node (compose services, Dockerfiles, scripts).
@@ -241,6 +244,7 @@ fn build_views(cluster: &mut Cluster, settings: &Settings, facts: &mut Vec<Fact>
     cluster.nginx = nginx::build(cluster, facts);
     cluster.redis = redis::build(cluster, facts);
     cluster.stunnel = stunnel::build(cluster, facts);
+    cluster.tls = tls::build(cluster);
     cluster.kaazing = kaazing::build(cluster, facts);
     // A node found to play several roles may be several nodes in one
     // folder: said, with the roles found.

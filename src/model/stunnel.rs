@@ -91,6 +91,15 @@ pub struct Tunnel {
     pub connects: Vec<Endpoint>,
     pub cert: Option<Setting>,
     pub key: Option<Setting>,
+    /// `CAfile`: the certificates a peer's must chain to.
+    pub ca_file: Option<Setting>,
+    /// `verify` (a level, 0 to 4; deprecated), `verifyChain`, `verifyPeer`.
+    pub verify: Option<Setting>,
+    pub verify_chain: Option<Setting>,
+    pub verify_peer: Option<Setting>,
+    /// `checkHost`: names the peer's certificate must cover (each option
+    /// adds one).
+    pub check_hosts: Vec<Setting>,
     /// The PEM files of the node `cert` and `key` name.
     pub pem_files: Vec<(FileId, Span)>,
 }
@@ -399,8 +408,50 @@ fn tunnel(
         connects: list("connect"),
         cert,
         key,
+        ca_file: last("cafile"),
+        verify: last("verify"),
+        verify_chain: last("verifychain"),
+        verify_peer: last("verifypeer"),
+        check_hosts: options
+            .iter()
+            .filter(|(_, o)| o.name == "checkhost")
+            .map(|(f, o)| Setting {
+                value: o.value.clone(),
+                span: Span::new(*f, o.value_range),
+            })
+            .collect(),
         pem_files,
     }
+}
+
+impl Tunnel {
+    /// Whether the tunnel checks its peer's certificate: `verifyChain` or
+    /// `verifyPeer` on, or a `verify` level above 0.
+    #[must_use]
+    pub fn verifies_peer(&self) -> bool {
+        let yes = |s: &Option<Setting>| {
+            s.as_ref()
+                .is_some_and(|s| s.value.eq_ignore_ascii_case("yes"))
+        };
+        yes(&self.verify_chain)
+            || yes(&self.verify_peer)
+            || self
+                .verify
+                .as_ref()
+                .is_some_and(|s| s.value.trim().parse::<u8>().is_ok_and(|level| level > 0))
+    }
+}
+
+/// The server tunnel (index into [`Stunnel::tunnels`]) whose TLS `accept`
+/// a client tunnel connects to, with the node it runs on.
+#[must_use]
+pub fn server_of(cluster: &Cluster, client: &Tunnel) -> Option<usize> {
+    let (_, accept) = tls_peer(cluster, client)?;
+    cluster
+        .stunnel
+        .tunnels
+        .iter()
+        .position(|t| t.accepts.iter().any(|a| a.span == accept))
 }
 
 /// Where a tunnel's `connect` leads: the node, the address and the port.

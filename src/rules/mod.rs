@@ -23,6 +23,8 @@ pub mod nginx;
 pub mod redis;
 #[doc(hidden)]
 pub mod stunnel;
+#[doc(hidden)]
+pub mod tls;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::{Fact, FactKind};
@@ -229,7 +231,13 @@ pub static ALL: &[&Rule] = &[
     &stunnel::pid_clash::RULE,
     &stunnel::cert_missing::RULE,
     &stunnel::client_mode_missing::RULE,
-    &stunnel::weak_key::RULE,
+    &stunnel::peer_not_verified::RULE,
+    &tls::weak_key::RULE,
+    &tls::key_cert_mismatch::RULE,
+    &tls::cert_expired::RULE,
+    &tls::cert_expiring::RULE,
+    &tls::name_mismatch::RULE,
+    &tls::ca_mismatch::RULE,
     &kaazing::undefined_property::RULE,
     &kaazing::duplicate_cluster_port::RULE,
     &kaazing::duplicate_cluster_name::RULE,
@@ -251,9 +259,23 @@ pub static ALL: &[&Rule] = &[
     &net::hosts_inconsistent::RULE,
 ];
 
-/// The rule with this id.
+/// Former ids that still name a rule in selections, severities and
+/// suppressions: `(old id, rule id)`. An alias is never reported.
+pub static ALIASES: &[(&str, &str)] = &[("stunnel/weak-key", "tls/weak-key")];
+
+/// The rule id `id` stands for: itself, or the rule an alias names.
+#[must_use]
+pub fn canonical(id: &str) -> &str {
+    ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == id)
+        .map_or(id, |(_, rule)| rule)
+}
+
+/// The rule with this id (or alias).
 #[must_use]
 pub fn find(id: &str) -> Option<&'static Rule> {
+    let id = canonical(id);
     ALL.iter().copied().find(|r| r.id == id)
 }
 
@@ -277,6 +299,8 @@ pub struct RuleContext<'a> {
     pub cluster: &'a Cluster,
     /// The check's settings (the manifest).
     pub settings: &'a Settings,
+    /// The moment certificates are judged at (unix seconds).
+    pub as_of: i64,
     facts: &'a [Fact],
     rule: &'static Rule,
     out: &'a mut Vec<Diagnostic>,
@@ -289,10 +313,12 @@ impl<'a> RuleContext<'a> {
         facts: &'a [Fact],
         rule: &'static Rule,
         out: &'a mut Vec<Diagnostic>,
+        as_of: i64,
     ) -> Self {
         Self {
             cluster,
             settings,
+            as_of,
             facts,
             rule,
             out,

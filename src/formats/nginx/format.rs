@@ -115,9 +115,17 @@ impl ParsedDocument for NginxDocument {
 
     fn references(&self, text: &str) -> Vec<Reference> {
         self.walk()
-            .filter(|(_, d)| d.name(text) == "include")
-            .filter_map(|(_, d)| match d.args.as_slice() {
-                [arg] => Some(Reference::include(arg.text(text), arg.range, Format::NGINX)),
+            .filter_map(|(_, d)| match (d.name(text), d.args.as_slice()) {
+                ("include", [arg]) => {
+                    Some(Reference::include(arg.text(text), arg.range, Format::NGINX))
+                }
+                // Certificates the server presents; variables are resolved
+                // per connection and `data:`/`engine:` values are no paths.
+                ("ssl_certificate" | "ssl_certificate_key", [arg])
+                    if !arg.text(text).contains('$') && !arg.text(text).contains(':') =>
+                {
+                    Some(Reference::optional(arg.text(text), arg.range, Format::PEM))
+                }
                 _ => None,
             })
             .collect()

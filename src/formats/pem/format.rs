@@ -49,8 +49,25 @@ impl ParsedDocument for PemDocument {
             .collect()
     }
 
-    // Key material: the whole file.
+    // Key material: every line but the BEGIN and END lines of whole
+    // blocks, whose labels are no secret (and would otherwise mask words
+    // such as "private" in every message). Line ends stay visible, so
+    // snippets keep their lines.
     fn secrets(&self, text: &str) -> Vec<TextRange> {
-        vec![TextRange::from_usize(0..text.len())]
+        let armor: Vec<usize> = self
+            .blocks
+            .iter()
+            .flat_map(|b| [b.range.as_usize().start, b.end.as_usize().start])
+            .collect();
+        let mut out = Vec::new();
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let content = line.trim_end_matches(['\n', '\r']);
+            if !content.trim().is_empty() && !armor.contains(&at) {
+                out.push(TextRange::from_usize(at..at + content.len()));
+            }
+            at += line.len();
+        }
+        out
     }
 }

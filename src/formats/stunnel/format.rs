@@ -112,7 +112,9 @@ impl ParsedDocument for StunnelDocument {
                     required: true,
                     fragment: false,
                 }),
-                "cert" | "key" => Some(Reference::optional(&o.value, o.value_range, Format::PEM)),
+                "cert" | "key" | "cafile" => {
+                    Some(Reference::optional(&o.value, o.value_range, Format::PEM))
+                }
                 _ => None,
             })
             .collect()

@@ -195,6 +195,9 @@ pub struct VirtualServer {
     pub listen_directives: usize,
     /// `ssl_certificate` here or inherited from `http`.
     pub certificates: Vec<Span>,
+    /// `ssl_certificate_key` here or inherited from `http`, in order: the
+    /// n-th key goes with the n-th certificate.
+    pub certificate_keys: Vec<Span>,
     pub locations: Vec<Location>,
     /// `proxy_pass` directly in the server (stream servers).
     pub proxy_passes: Vec<ProxyPass>,
@@ -432,6 +435,7 @@ struct Reader<'a, 'c> {
 struct Inherited {
     ssl_on: Option<Span>,
     certificates: Vec<Span>,
+    certificate_keys: Vec<Span>,
 }
 
 impl<'a> Reader<'a, '_> {
@@ -484,6 +488,7 @@ impl<'a> Reader<'a, '_> {
                     inherited.ssl_on = self.is_on(item).then(|| Self::span(item));
                 }
                 "ssl_certificate" => inherited.certificates.push(Self::span(item)),
+                "ssl_certificate_key" => inherited.certificate_keys.push(Self::span(item)),
                 _ => {}
             }
         }
@@ -612,12 +617,14 @@ impl<'a> Reader<'a, '_> {
             inherited_ssl_on: inherited.ssl_on,
             listen_directives: 0,
             certificates: inherited.certificates.clone(),
+            certificate_keys: inherited.certificate_keys.clone(),
             locations: Vec::new(),
             proxy_passes: Vec::new(),
             returns: Vec::new(),
         };
         let children = self.expander.children(item);
         let mut own_certificates = Vec::new();
+        let mut own_keys = Vec::new();
         for &child in &children {
             match self.name(child) {
                 "listen" => {
@@ -631,12 +638,17 @@ impl<'a> Reader<'a, '_> {
                     server.ssl_on = self.is_on(child).then(|| Self::span(child));
                 }
                 "ssl_certificate" => own_certificates.push(Self::span(child)),
+                "ssl_certificate_key" => own_keys.push(Self::span(child)),
                 "location" => self.location(child, &mut server),
                 _ => {}
             }
         }
+        // nginx inherits each array directive whole, or not at all.
         if !own_certificates.is_empty() {
             server.certificates = own_certificates;
+        }
+        if !own_keys.is_empty() {
+            server.certificate_keys = own_keys;
         }
         // `proxy_pass` and `return` outside locations (also inside `if`).
         self.passes_and_returns(

@@ -7,9 +7,9 @@
 pub mod cert_missing;
 pub mod client_mode_missing;
 pub mod client_target_mismatch;
+pub mod peer_not_verified;
 pub mod pid_clash;
 pub mod server_target_mismatch;
-pub mod weak_key;
 
 use crate::model::stunnel::Tunnel;
 
