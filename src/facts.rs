@@ -29,6 +29,9 @@ pub enum FactKind {
     /// A gateway configuration of another version's namespace
     /// (`kaazing/unsupported-namespace`).
     UnsupportedNamespace,
+    /// A certificate or key a configuration names, absent from the node
+    /// although the tree shows it should be there (`tls/file-missing`).
+    TlsFileMissing,
 }
 
 /// One observation: what was found, where, and what to do, as a finding

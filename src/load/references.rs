@@ -125,6 +125,11 @@ impl Loader<'_> {
                     if found.is_empty() && judged && !package_default {
                         if let Some(d) = unresolved(id, &reference, &located.candidates[0]) {
                             facts.push(d);
+                        } else if reference.format == Format::PEM
+                            && let Some(why) =
+                                missing_pem(cluster, file.node, &located.candidates[0], &paths)
+                        {
+                            facts.push(pem_not_found(id, &reference, &why));
                         }
                         continue;
                     }
@@ -262,6 +267,78 @@ fn in_include_folder(file: &ClusterFile) -> bool {
             .next()
             .is_some_and(|folder| folders.contains(&folder))
     })
+}
+
+/// Why a certificate or key a node's configuration names, absent from the
+/// node, is surely missing rather than left out of the tree on purpose
+/// (key material often is): a file of a near name lies in the folder where
+/// it should be (a typo), or another node holds it at the same place (a
+/// copy forgotten on this one). `None` without such evidence.
+fn missing_pem(
+    cluster: &Loaded,
+    node: Option<NodeId>,
+    expected: &str,
+    paths: &[String],
+) -> Option<String> {
+    let (folder, name) = expected.rsplit_once('/').unwrap_or(("", expected));
+    let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
+    let near = paths
+        .iter()
+        .filter_map(|p| {
+            let (dir, other) = p.rsplit_once('/').unwrap_or(("", p));
+            (dir == folder && other != name).then_some(other)
+        })
+        .filter_map(|other| {
+            let (other_stem, other_extension) = other.rsplit_once('.').unwrap_or((other, ""));
+            // A key beside its certificate (`httpd.key`, `httpd.crt`) is
+            // another file, not a typo: the extension must agree.
+            (other_extension == extension)
+                .then(|| crate::suggest::edit_distance(stem, other_stem, 2))
+                .flatten()
+                .map(|d| (d, other))
+        })
+        .min();
+    if let Some((_, near)) = near {
+        return Some(format!("`{near}` lies beside it"));
+    }
+    let node = node?;
+    let layers = &cluster.nodes[node.index()].layers;
+    let inside = layers.iter().find_map(|l| {
+        if l.is_empty() {
+            Some(expected)
+        } else {
+            expected.strip_prefix(l.as_str())?.strip_prefix('/')
+        }
+    })?;
+    cluster
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != node.index())
+        .find_map(|(_, other)| {
+            let holds = other.layers.iter().any(|l| {
+                let wanted = if l.is_empty() {
+                    inside.to_string()
+                } else {
+                    format!("{l}/{inside}")
+                };
+                paths.contains(&wanted)
+            });
+            holds.then(|| format!("`{}` has it", other.name))
+        })
+}
+
+fn pem_not_found(file: FileId, reference: &Reference, why: &str) -> Fact {
+    Diagnostic::new(
+        Span::new(file, reference.range),
+        format!(
+            "`{}` is not among the node's files ({why})",
+            reference.value
+        ),
+    )
+    .label("no such file")
+    .help("copy the certificate or key to this node, or correct the path; the program refuses to start without it")
+    .fact(FactKind::TlsFileMissing)
 }
 
 /// The finding for a reference that names no file of the node: a missing

@@ -238,6 +238,7 @@ pub static ALL: &[&Rule] = &[
     &tls::cert_expiring::RULE,
     &tls::name_mismatch::RULE,
     &tls::ca_mismatch::RULE,
+    &tls::file_missing::RULE,
     &kaazing::undefined_property::RULE,
     &kaazing::duplicate_cluster_port::RULE,
     &kaazing::duplicate_cluster_name::RULE,

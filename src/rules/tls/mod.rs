@@ -7,6 +7,7 @@
 pub mod ca_mismatch;
 pub mod cert_expired;
 pub mod cert_expiring;
+pub mod file_missing;
 pub mod key_cert_mismatch;
 pub mod name_mismatch;
 pub mod weak_key;
