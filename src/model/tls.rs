@@ -20,6 +20,22 @@ pub struct PemSetting {
     pub files: Vec<FileId>,
 }
 
+impl PemSetting {
+    /// How messages name the file: the path as the setting writes it, or
+    /// the file's own path where no setting names it (Gluu's
+    /// `/etc/certs`).
+    #[must_use]
+    pub fn named<'a>(&self, cluster: &'a Cluster) -> &'a str {
+        if self.span.range.is_empty()
+            && let Some(&file) = self.files.first()
+        {
+            &cluster.source(file).path
+        } else {
+            cluster.text(self.span)
+        }
+    }
+}
+
 /// Who configures an endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Owner {
@@ -28,6 +44,9 @@ pub enum Owner {
     /// A virtual server: the index of the configuration in
     /// [`Cluster::nginx`] and of the server in it.
     Nginx(usize, usize),
+    /// A Gluu node's web certificate (`/etc/certs/httpd.crt`), presented
+    /// for its setup `hostname`.
+    Gluu,
 }
 
 /// One certificate a program presents, with its key and what it trusts.
@@ -99,6 +118,38 @@ pub fn build(cluster: &Cluster) -> Tls {
                 });
             }
         }
+    }
+    for setup in &cluster.gluu.setups {
+        let own = |name: &str| {
+            cluster.node(setup.node).files.iter().copied().find(|&f| {
+                let path = &cluster.source(f).path;
+                path.ends_with(&format!("etc/certs/{name}"))
+                    && cluster.file(f).document.get::<PemDocument>().is_some()
+            })
+        };
+        let Some(certificate) = own("httpd.crt") else {
+            continue;
+        };
+        let whole = |file: FileId| PemSetting {
+            span: Span::new(file, crate::source::TextRange::from_usize(0..0)),
+            files: vec![file],
+        };
+        let names = setup
+            .get("hostname")
+            .map(|h| Text {
+                text: h.value.clone(),
+                span: h.value_span,
+            })
+            .into_iter()
+            .collect();
+        endpoints.push(Endpoint {
+            node: setup.node,
+            owner: Owner::Gluu,
+            certificate: Some(whole(certificate)),
+            key: own("httpd.key").map(whole),
+            ca: None,
+            names,
+        });
     }
     Tls { endpoints }
 }

@@ -2,6 +2,7 @@
 //! masked whole, outlined by labels and sizes only.
 
 use crate::formats::outline::{Guard, Symbol, SymbolKind};
+use crate::formats::spec::{Claim, Confirmation, FilePath};
 use crate::formats::{CommentSyntax, Document, FileFormat, ParseError, ParsedDocument};
 use crate::source::TextRange;
 
@@ -21,6 +22,27 @@ impl FileFormat for PemFormat {
 
     fn comment_syntax(&self) -> CommentSyntax {
         CommentSyntax::None
+    }
+
+    // Gluu's web certificate and key, which its Apache presents for the
+    // setup `hostname` (`/etc/certs`, inside the chroot on CE 3.x); other
+    // PEM files are read where a configuration names them.
+    fn claim(&self, path: &FilePath<'_>) -> Option<Claim> {
+        (matches!(path.name, "httpd.crt" | "httpd.key")
+            && path.folders.ends_with(&["etc", "certs"]))
+        .then_some(Claim::Folder)
+    }
+
+    fn checks_content(&self) -> bool {
+        true
+    }
+
+    fn confirm(&self, head: &[u8]) -> Confirmation {
+        if head.windows(11).any(|w| w == b"-----BEGIN ") {
+            Confirmation::Keep
+        } else {
+            Confirmation::Drop
+        }
     }
 }
 

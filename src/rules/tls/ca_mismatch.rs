@@ -90,7 +90,7 @@ fn judge(
             ca.span,
             format!(
                 "`{}` holds no certificate that issued the {peer_role}'s certificate {} (issuer `{}`)",
-                cluster.text(ca.span),
+                ca.named(cluster),
                 describe(presented),
                 presented.issuer,
             ),
@@ -110,6 +110,6 @@ fn trusts(trusted: &[&Certificate], cert: &Certificate) -> bool {
 fn help(cluster: &Cluster, ca: &PemSetting) -> String {
     format!(
         "add the certificate of the CA that issued the peer's certificate (or the self-signed certificate itself) to `{}` on every node, or issue the peer's certificate from the trusted CA",
-        cluster.text(ca.span)
+        ca.named(cluster)
     )
 }

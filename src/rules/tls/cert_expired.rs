@@ -57,7 +57,7 @@ fn check(cx: &mut RuleContext<'_>) {
                     format!(
                         "the certificate {} in `{}` {message} (judged at {})",
                         describe(cert),
-                        cluster.text(setting.span),
+                        setting.named(cluster),
                         clock::date(now),
                     ),
                 )

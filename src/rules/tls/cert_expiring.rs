@@ -60,7 +60,7 @@ fn check(cx: &mut RuleContext<'_>) {
                     format!(
                         "the certificate {} in `{}` expires on {} ({left} days after {})",
                         describe(cert),
-                        cluster.text(setting.span),
+                        setting.named(cluster),
                         clock::date(cert.not_after),
                         clock::date(now),
                     ),

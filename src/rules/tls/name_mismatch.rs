@@ -9,7 +9,8 @@ declare_rule! {
     /// Checks that the certificate a server presents covers the names its
     /// clients use: each name of an nginx TLS server's `server_name`
     /// (exact names; wildcards, regular expressions, `_` and `localhost`
-    /// are left alone), and each `checkHost` of a stunnel client, against
+    /// are left alone), a Gluu node's `/etc/certs/httpd.crt` against its
+    /// setup `hostname`, and each `checkHost` of a stunnel client, against
     /// the certificate of the server tunnel it connects to. A certificate
     /// covers a name through its DNS or IP subjectAltNames (a `*.` entry
     /// matches one label), or its CN when it has none.
@@ -37,6 +38,41 @@ declare_rule! {
 fn check(cx: &mut RuleContext<'_>) {
     nginx_names(cx);
     stunnel_names(cx);
+    gluu_names(cx);
+}
+
+/// A Gluu node's web certificate against the setup `hostname` its
+/// services are reached by.
+fn gluu_names(cx: &mut RuleContext<'_>) {
+    let cluster = cx.cluster;
+    for endpoint in cluster
+        .tls
+        .endpoints
+        .iter()
+        .filter(|e| e.owner == Owner::Gluu)
+    {
+        let Some((block, cert)) = leaf(cluster, endpoint) else {
+            continue;
+        };
+        for name in &endpoint.names {
+            if name.text.is_empty() || name.text.contains("${") || cert.covers(&name.text) {
+                continue;
+            }
+            cx.report(
+                Diagnostic::new(
+                    name.span,
+                    format!(
+                        "the node's web certificate {} (`/etc/certs/httpd.crt`) does not cover the setup hostname `{}`",
+                        describe(cert),
+                        name.text,
+                    ),
+                )
+                .label("not in the certificate")
+                .related(block, format!("covers {}", covered(cert)))
+                .help("issue httpd.crt for the cluster's hostname (the guide copies one certificate to every node), or correct `hostname`"),
+            );
+        }
+    }
 }
 
 fn nginx_names(cx: &mut RuleContext<'_>) {
@@ -75,7 +111,7 @@ fn nginx_names(cx: &mut RuleContext<'_>) {
                     format!(
                         "clients reach this server as `{text}`, which the certificate {} in `{}` does not cover",
                         describe(cert),
-                        cluster.text(setting.span),
+                        setting.named(cluster),
                     ),
                 )
                 .label("not in the certificate")

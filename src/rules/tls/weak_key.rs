@@ -75,7 +75,7 @@ fn check(cx: &mut RuleContext<'_>) {
                     setting.span,
                     format!(
                         "`{}` holds {what} {bits}-bit {kind} key; at least {minimum} bits are needed",
-                        cluster.text(setting.span),
+                        setting.named(cluster),
                     ),
                 )
                 .label(format!("{bits}-bit {kind}"))
