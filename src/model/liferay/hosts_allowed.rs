@@ -2,7 +2,9 @@
 //! entry may be and which clients it admits, as the portal's
 //! `AccessControlUtil` and `AllowedIPAddressesValidatorFactory` decide.
 
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::IpAddr;
+
+use ipnet::IpNet;
 
 use crate::model::liferay::Item;
 
@@ -12,8 +14,11 @@ pub enum Entry {
     /// `SERVER_IP`: the node's own addresses.
     ServerIp,
     Address(IpAddr),
-    /// `address/prefix` or `address/netmask`, as a mask of the same family.
-    Network {
+    /// `address/prefix`, or `address/netmask` with a contiguous mask.
+    Network(IpNet),
+    /// `address/netmask` with a mask that is not contiguous, which the
+    /// portal still applies bit by bit.
+    Masked {
         address: IpAddr,
         mask: IpAddr,
     },
@@ -74,35 +79,18 @@ pub fn parse(text: &str) -> Result<Entry, String> {
         if prefix > bits {
             return Err(format!("has a prefix length above {bits}"));
         }
-        return Ok(Entry::Network {
-            address,
-            mask: prefix_mask(address.is_ipv4(), prefix),
-        });
+        let prefix = u8::try_from(prefix).unwrap_or(u8::MAX);
+        return IpNet::new(address, prefix)
+            .map(Entry::Network)
+            .map_err(|_| format!("has a prefix length above {bits}"));
     }
     match mask.parse::<IpAddr>().map(canonical) {
-        Ok(mask) if mask.is_ipv4() == address.is_ipv4() => Ok(Entry::Network { address, mask }),
+        Ok(mask) if mask.is_ipv4() == address.is_ipv4() => Ok(IpNet::with_netmask(address, mask)
+            .map_or(Entry::Masked { address, mask }, Entry::Network)),
         _ => Err(
             "has a network mask that is neither a prefix length nor an address of the same family"
                 .to_string(),
         ),
-    }
-}
-
-fn prefix_mask(v4: bool, prefix: u32) -> IpAddr {
-    if v4 {
-        let bits = if prefix == 0 {
-            0
-        } else {
-            u32::MAX << (32 - prefix)
-        };
-        IpAddr::V4(bits.into())
-    } else {
-        let bits = if prefix == 0 {
-            0
-        } else {
-            u128::MAX << (128 - prefix)
-        };
-        IpAddr::V6(Ipv6Addr::from(bits))
     }
 }
 
@@ -122,7 +110,8 @@ impl Entry {
         match self {
             Self::ServerIp => false,
             Self::Address(address) => address == client,
-            Self::Network { address, mask } => {
+            Self::Network(net) => net.contains(&client),
+            Self::Masked { address, mask } => {
                 if address.is_ipv4() != client.is_ipv4() {
                     return false;
                 }
@@ -160,7 +149,8 @@ pub fn entries_are_valid(items: &[Item]) -> bool {
 #[must_use]
 pub fn first_ipv6(items: &[Item]) -> Option<&Item> {
     items.iter().find(|i| match parse(&i.text) {
-        Ok(Entry::Address(ip) | Entry::Network { address: ip, .. }) => ip.is_ipv6(),
+        Ok(Entry::Address(ip) | Entry::Masked { address: ip, .. }) => ip.is_ipv6(),
+        Ok(Entry::Network(net)) => net.addr().is_ipv6(),
         _ => false,
     })
 }
