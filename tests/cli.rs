@@ -143,6 +143,8 @@ const GLUU_PLANTED: &[&str] = &[
     "gluu2/etc/hosts:6 net/hosts-inconsistent",
     // gluu2's client tunnel was copied from the Redis host.
     "gluu2/etc/stunnel/redis-client.conf:4 stunnel/client-mode-missing",
+    // gluu2's web key is not the one its certificate was issued for.
+    "gluu2/opt/gluu-server/etc/certs/httpd.key:1 tls/key-cert-mismatch",
     "gluu2/opt/gluu-server/install/community-edition-setup/setup.properties.last:16 gluu/setup-properties-divergent",
     // gluu3 got an old csync2.cfg without itself.
     "gluu3/etc/csync2.cfg:2 gluu/csync2-hosts-incomplete",
@@ -154,6 +156,8 @@ const GLUU_PLANTED: &[&str] = &[
     "lb/etc/nginx/conf.d/gluu.conf:11 nginx/upstream-missing-node",
     "lb/etc/nginx/conf.d/gluu.conf:13 nginx/upstream-health-inconsistent",
     "lb/etc/nginx/conf.d/gluu.conf:19 nginx/redirect-host-mismatch",
+    // The balancer presents the Redis host's certificate for idp.example.org.
+    "lb/etc/nginx/conf.d/gluu.conf:24 tls/name-mismatch",
     "lb/etc/nginx/conf.d/gluu.conf:26 nginx/ssl-on-deprecated",
     "lb/etc/nginx/conf.d/gluu.conf:53 nginx/proxy-pass-unknown-upstream",
     "redis/etc/redis/redis.conf:4 redis/protected-mode-off",
@@ -200,7 +204,8 @@ fn gluu_example_reports_the_planted_faults_with_related_locations() {
         ["clusterlint.toml:18"]
     );
     assert_eq!(json["summary"]["nodes"], 5);
-    assert_eq!(json["summary"]["files"], 24);
+    // 24 configuration files and 8 certificates and keys.
+    assert_eq!(json["summary"]["files"], 32);
 }
 
 #[test]

@@ -56,10 +56,18 @@ fn check(cx: &mut RuleContext<'_>) {
         };
         let mut diagnostic = Diagnostic::new(
             setting.span,
-            format!(
-                "the key this names does not belong to the certificate {} presented with it",
-                describe(cert),
-            ),
+            if setting.span.range.is_empty() {
+                format!(
+                    "this key does not belong to the certificate {} in `{}`",
+                    describe(cert),
+                    cert_setting.named(cluster),
+                )
+            } else {
+                format!(
+                    "the key this line names does not belong to the certificate {} presented with it",
+                    describe(cert),
+                )
+            },
         )
         .label("another key")
         .help("install the key the certificate was issued for, or issue a certificate for this key; compare `openssl x509 -noout -pubkey` with `openssl pkey -pubout`");
