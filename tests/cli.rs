@@ -168,6 +168,17 @@ const GLUU_PLANTED: &[&str] = &[
     "redis/etc/stunnel/redis-server.conf:7 stunnel/server-target-mismatch",
 ];
 
+/// The same cluster with every planted fault corrected.
+#[test]
+fn gluu_example_clean_twin_reports_nothing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clusters/gluu-ha-clean");
+    let (json, code) = json_of(&["check", "--format", "json", root.to_str().unwrap()]);
+    assert_eq!(findings_of(&json), Vec::<String>::new());
+    assert!(json["diagnostics"].as_array().unwrap().is_empty());
+    assert_eq!(code, 0);
+    assert_eq!(json["summary"]["nodes"], 5);
+}
+
 #[test]
 fn gluu_example_reports_the_planted_faults_with_related_locations() {
     let root = gluu_example();
