@@ -47,6 +47,9 @@ pub enum Owner {
     /// A Gluu node's web certificate (`/etc/certs/httpd.crt`), presented
     /// for its setup `hostname`.
     Gluu,
+    /// csync2's certificate and key (`/etc/csync2_ssl_cert.pem`,
+    /// `/etc/csync2_ssl_key.pem`: paths compiled into csync2).
+    Csync2,
 }
 
 /// One certificate a program presents, with its key and what it trusts.
@@ -120,19 +123,8 @@ pub fn build(cluster: &Cluster) -> Tls {
         }
     }
     for setup in &cluster.gluu.setups {
-        let own = |name: &str| {
-            cluster.node(setup.node).files.iter().copied().find(|&f| {
-                let path = &cluster.source(f).path;
-                path.ends_with(&format!("etc/certs/{name}"))
-                    && cluster.file(f).document.get::<PemDocument>().is_some()
-            })
-        };
-        let Some(certificate) = own("httpd.crt") else {
+        let Some(certificate) = own_pem(cluster, setup.node, "etc/certs/httpd.crt") else {
             continue;
-        };
-        let whole = |file: FileId| PemSetting {
-            span: Span::new(file, crate::source::TextRange::from_usize(0..0)),
-            files: vec![file],
         };
         let names = setup
             .get("hostname")
@@ -146,12 +138,41 @@ pub fn build(cluster: &Cluster) -> Tls {
             node: setup.node,
             owner: Owner::Gluu,
             certificate: Some(whole(certificate)),
-            key: own("httpd.key").map(whole),
+            key: own_pem(cluster, setup.node, "etc/certs/httpd.key").map(whole),
             ca: None,
             names,
         });
     }
+    for node in &cluster.nodes {
+        let Some(certificate) = own_pem(cluster, node.id, "/csync2_ssl_cert.pem") else {
+            continue;
+        };
+        endpoints.push(Endpoint {
+            node: node.id,
+            owner: Owner::Csync2,
+            certificate: Some(whole(certificate)),
+            key: own_pem(cluster, node.id, "/csync2_ssl_key.pem").map(whole),
+            ca: None,
+            names: Vec::new(),
+        });
+    }
     Tls { endpoints }
+}
+
+/// A PEM file of the node whose path ends with `suffix`.
+fn own_pem(cluster: &Cluster, node: NodeId, suffix: &str) -> Option<FileId> {
+    cluster.node(node).files.iter().copied().find(|&f| {
+        cluster.source(f).path.ends_with(suffix)
+            && cluster.file(f).document.get::<PemDocument>().is_some()
+    })
+}
+
+/// A file no setting names, as its own setting.
+fn whole(file: FileId) -> PemSetting {
+    PemSetting {
+        span: Span::new(file, crate::source::TextRange::from_usize(0..0)),
+        files: vec![file],
+    }
 }
 
 /// The PEM files a value names (the loader resolved it as a reference).

@@ -25,12 +25,14 @@ impl FileFormat for PemFormat {
     }
 
     // Gluu's web certificate and key, which its Apache presents for the
-    // setup `hostname` (`/etc/certs`, inside the chroot on CE 3.x); other
-    // PEM files are read where a configuration names them.
+    // setup `hostname` (`/etc/certs`, inside the chroot on CE 3.x), and
+    // csync2's, whose paths are compiled in; other PEM files are read
+    // where a configuration names them.
     fn claim(&self, path: &FilePath<'_>) -> Option<Claim> {
-        (matches!(path.name, "httpd.crt" | "httpd.key")
-            && path.folders.ends_with(&["etc", "certs"]))
-        .then_some(Claim::Folder)
+        let gluu_web = matches!(path.name, "httpd.crt" | "httpd.key")
+            && path.folders.ends_with(&["etc", "certs"]);
+        let csync2 = matches!(path.name, "csync2_ssl_cert.pem" | "csync2_ssl_key.pem");
+        (gluu_web || csync2).then_some(Claim::Folder)
     }
 
     fn checks_content(&self) -> bool {
