@@ -20,6 +20,8 @@ mod document;
 #[doc(hidden)]
 pub mod hosts;
 #[doc(hidden)]
+pub mod ldif;
+#[doc(hidden)]
 pub mod nginx;
 #[doc(hidden)]
 pub mod osgi_config;
@@ -107,6 +109,8 @@ builtin_formats! {
     /// A Gradle project's `gradle.properties` (a Liferay Workspace's
     /// product and bundle).
     GRADLE_PROPERTIES = 18 => &properties::format::GRADLE_PROPERTIES;
+    /// OpenDJ's `config/config.ldif`.
+    OPENDJ_LDIF = 19 => &ldif::format::LdifFormat;
 }
 
 /// Formats added with [`register`], for the life of the process; the
