@@ -20,6 +20,8 @@ mod document;
 #[doc(hidden)]
 pub mod hosts;
 #[doc(hidden)]
+pub mod keystore;
+#[doc(hidden)]
 pub mod ldif;
 #[doc(hidden)]
 pub mod nginx;
@@ -111,6 +113,10 @@ builtin_formats! {
     GRADLE_PROPERTIES = 18 => &properties::format::GRADLE_PROPERTIES;
     /// OpenDJ's `config/config.ldif`.
     OPENDJ_LDIF = 19 => &ldif::format::LdifFormat;
+    /// OpenDJ's `config/java.properties` (the tools' JVM arguments).
+    OPENDJ_JAVA_PROPERTIES = 20 => &properties::format::OPENDJ_JAVA_PROPERTIES;
+    /// OpenDJ's keystores and PIN files, read as a digest only.
+    OPENDJ_KEYSTORE = 21 => &keystore::format::KeystoreFormat;
 }
 
 /// Formats added with [`register`], for the life of the process; the
