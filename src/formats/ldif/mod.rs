@@ -372,19 +372,18 @@ fn finish(
         let value = match encoding {
             Encoding::Plain => Value::Text(written.to_string()),
             Encoding::Url => Value::Url(written.trim_end_matches(' ').to_string()),
-            Encoding::Base64 => match base64(written.trim_end_matches(' ')) {
-                Some(bytes) => match String::from_utf8(bytes) {
-                    Ok(s) => Value::Text(s),
-                    Err(e) => Value::Bytes(e.into_bytes()),
-                },
-                None => {
+            Encoding::Base64 => {
+                if let Some(bytes) = base64(written.trim_end_matches(' ')) {
+                    String::from_utf8(bytes)
+                        .map_or_else(|e| Value::Bytes(e.into_bytes()), Value::Text)
+                } else {
                     doc.errors.push(ParseError::new(
                         line.first_line(),
                         format!("the value of `{name}` is not valid base64"),
                     ));
                     Value::Bytes(Vec::new())
                 }
-            },
+            }
         };
         let pieces = line.pieces_from(value_at);
         let first = line.first_line();
