@@ -30,6 +30,7 @@ patterns_for() {
     hosts) echo 'hosts' ;;
     pem) echo '*.pem *.crt *.key' ;;
     kaazing_xml) echo '*.xml' ;;
+    ldif) echo '*.ldif' ;;
     *) echo '' ;;
     esac
 }

@@ -519,6 +519,13 @@ fn fixture_secrets_never_appear() {
                     secrets.extend(d.args.iter().map(|a| a.text.clone()));
                 }
             }
+            if let Some(doc) = file.document.get::<formats::ldif::LdifDocument>() {
+                for a in doc.records.iter().flat_map(|r| &r.attributes) {
+                    if a.is_secret() {
+                        secrets.push(a.value_range.slice(text).to_string());
+                    }
+                }
+            }
             if let Some(doc) = file
                 .document
                 .get::<formats::csync2_key::Csync2KeyDocument>()

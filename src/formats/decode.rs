@@ -17,6 +17,10 @@ pub enum Encoding {
     /// XML: the encoding its declaration names (ISO-8859-1 and US-ASCII as
     /// Latin-1), UTF-8 otherwise, strictly.
     Xml,
+    /// Opaque key material (Java keystores, their PIN files): none of the
+    /// bytes is kept, the text is their SHA-256 in hexadecimal, for
+    /// comparing copies. The format marks it secret whole.
+    Digest,
 }
 
 /// Why a file's bytes cannot be treated as text at all.
@@ -28,6 +32,9 @@ pub enum NotText {
 
 /// Decodes `bytes`; errors are located in the decoded text.
 pub fn decode(bytes: Vec<u8>, encoding: Encoding) -> Result<(String, Vec<ParseError>), NotText> {
+    if encoding == Encoding::Digest {
+        return Ok((digest_text(&bytes), Vec::new()));
+    }
     if bytes.contains(&0) {
         return Err(NotText::Binary);
     }
@@ -44,6 +51,7 @@ pub fn decode(bytes: Vec<u8>, encoding: Encoding) -> Result<(String, Vec<ParseEr
             }
             Ok((bytes.iter().map(|&b| char::from(b)).collect(), Vec::new()))
         }
+        Encoding::Digest => Ok((digest_text(&bytes), Vec::new())),
         Encoding::Utf8Strict | Encoding::Utf8Bytes | Encoding::Xml => {
             match String::from_utf8(bytes) {
                 Ok(text) => Ok((text, Vec::new())),
@@ -78,6 +86,18 @@ pub fn decode(bytes: Vec<u8>, encoding: Encoding) -> Result<(String, Vec<ParseEr
             }
         }
     }
+}
+
+/// The SHA-256 of `bytes` in lowercase hexadecimal.
+fn digest_text(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write;
+    let digest = Sha256::digest(bytes);
+    let mut text = String::with_capacity(64);
+    for b in digest {
+        let _ = write!(text, "{b:02x}");
+    }
+    text
 }
 
 /// Whether an XML declaration names a single-byte Latin encoding.

@@ -20,6 +20,10 @@ mod document;
 #[doc(hidden)]
 pub mod hosts;
 #[doc(hidden)]
+pub mod keystore;
+#[doc(hidden)]
+pub mod ldif;
+#[doc(hidden)]
 pub mod nginx;
 #[doc(hidden)]
 pub mod osgi_config;
@@ -107,6 +111,12 @@ builtin_formats! {
     /// A Gradle project's `gradle.properties` (a Liferay Workspace's
     /// product and bundle).
     GRADLE_PROPERTIES = 18 => &properties::format::GRADLE_PROPERTIES;
+    /// OpenDJ's `config/config.ldif`.
+    OPENDJ_LDIF = 19 => &ldif::format::LdifFormat;
+    /// OpenDJ's `config/java.properties` (the tools' JVM arguments).
+    OPENDJ_JAVA_PROPERTIES = 20 => &properties::format::OPENDJ_JAVA_PROPERTIES;
+    /// OpenDJ's keystores and PIN files, read as a digest only.
+    OPENDJ_KEYSTORE = 21 => &keystore::format::KeystoreFormat;
 }
 
 /// Formats added with [`register`], for the life of the process; the

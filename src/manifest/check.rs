@@ -86,7 +86,7 @@ type Value<'i> = toml::Spanned<DeValue<'i>>;
 
 /// The packs of the built-in rules: no custom check may use their prefix.
 pub const BUILT_IN_PACKS: &[&str] = &[
-    "core", "liferay", "gluu", "nginx", "redis", "stunnel", "kaazing", "net", "tls",
+    "core", "liferay", "gluu", "nginx", "redis", "stunnel", "kaazing", "net", "tls", "opendj",
 ];
 
 /// The assertion keys, one per [`Assertion`] kind.

@@ -9,6 +9,7 @@ pub mod kaazing;
 pub mod liferay;
 pub mod net;
 pub mod nginx;
+pub mod opendj;
 pub mod redis;
 pub mod stunnel;
 pub mod tls;
@@ -89,6 +90,7 @@ pub struct Cluster {
     /// The certificates programs present and the ones they trust.
     pub tls: tls::Tls,
     pub kaazing: Vec<kaazing::Gateway>,
+    pub opendj: opendj::OpenDj,
     pub net: net::Net,
     /// What starts each node (compose services, Dockerfiles, scripts).
     pub deployment: deployment::Deployment,
@@ -246,6 +248,7 @@ fn build_views(cluster: &mut Cluster, settings: &Settings, facts: &mut Vec<Fact>
     cluster.stunnel = stunnel::build(cluster, facts);
     cluster.tls = tls::build(cluster);
     cluster.kaazing = kaazing::build(cluster, facts);
+    cluster.opendj = opendj::build(cluster);
     // A node found to play several roles may be several nodes in one
     // folder: said, with the roles found.
     for index in infer_roles(cluster, settings.manifest.is_some()) {

@@ -20,6 +20,8 @@ pub mod net;
 #[doc(hidden)]
 pub mod nginx;
 #[doc(hidden)]
+pub mod opendj;
+#[doc(hidden)]
 pub mod redis;
 #[doc(hidden)]
 pub mod stunnel;
@@ -226,6 +228,13 @@ pub static ALL: &[&Rule] = &[
     &redis::replica_auth_missing::RULE,
     &redis::sentinel_auth_mismatch::RULE,
     &redis::sentinel_master_unknown::RULE,
+    &opendj::server_id_duplicate::RULE,
+    &opendj::replication_server_missing::RULE,
+    &opendj::replication_port_mismatch::RULE,
+    &opendj::admin_connector_local::RULE,
+    &opendj::ssl_encryption_off::RULE,
+    &opendj::endpoint_identification::RULE,
+    &opendj::keystore_divergent::RULE,
     &stunnel::server_target_mismatch::RULE,
     &stunnel::client_target_mismatch::RULE,
     &stunnel::pid_clash::RULE,

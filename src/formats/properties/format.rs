@@ -199,6 +199,52 @@ impl FileFormat for GradleProperties {
     }
 }
 
+/// OpenDJ's `config/java.properties`: the JVM arguments of each of the
+/// server's command-line tools (`dsreplication.java-args=...`).
+pub struct OpendjJavaProperties;
+
+/// The OpenDJ `java.properties` format.
+pub static OPENDJ_JAVA_PROPERTIES: OpendjJavaProperties = OpendjJavaProperties;
+
+impl FileFormat for OpendjJavaProperties {
+    fn name(&self) -> &'static str {
+        "opendj-java-properties"
+    }
+
+    fn encoding(&self) -> Encoding {
+        Encoding::Latin1
+    }
+
+    fn parse(&self, text: &str, _max_depth: Option<usize>) -> Document {
+        Document::new(super::parse(text, Dialect::Jdk))
+    }
+
+    fn claim(&self, path: &FilePath<'_>) -> Option<Claim> {
+        (path.name == "java.properties" && path.folders.last() == Some(&"config"))
+            .then_some(Claim::Name)
+    }
+
+    fn checks_content(&self) -> bool {
+        true
+    }
+
+    // Every OpenDJ template and every file its setup writes names the
+    // tools' `java-args` or `java-home` (in its comments at least).
+    fn confirm(&self, head: &[u8]) -> Confirmation {
+        let head = String::from_utf8_lossy(head);
+        if head.contains("java-args") || head.contains("java-home") {
+            Confirmation::Keep
+        } else {
+            Confirmation::Drop
+        }
+    }
+
+    // The instance root is the folder above `config/`.
+    fn home(&self, folders: &[&str]) -> Option<usize> {
+        (folders.last() == Some(&"config")).then(|| folders.len() - 1)
+    }
+}
+
 impl ParsedDocument for PropertiesDocument {
     fn errors(&self) -> &[ParseError] {
         &self.errors

@@ -1,0 +1,76 @@
+use crate::diagnostic::Diagnostic;
+use crate::model::opendj::DISABLE_ENDPOINT_IDENTIFICATION;
+use crate::rules::{RuleContext, declare_rule};
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports the `config/java.properties` of a replicating OpenDJ server
+    /// whose `dsreplication.java-args` (or, without it,
+    /// `default.java-args`) lacks
+    /// `-Dcom.sun.jndi.ldap.object.disableEndpointIdentification=true`.
+    /// Not reported when the file's `dsreplication.java-home` or
+    /// `default.java-home` names a Java older than 8u181, which does not
+    /// check endpoints; when it names none, the finding stands.
+    ///
+    /// ## Why is this bad?
+    /// Since Java 8u181, JNDI checks that an LDAPS server's certificate
+    /// names the host it connects to. OpenDJ's self-signed certificates
+    /// of a Gluu node name no such host, and `dsreplication` connections
+    /// then fail, often as a timeout. The cluster guide adds the option to
+    /// the `dsreplication.java-args` line on every node (and, on OpenDJ
+    /// 3, runs `dsjavaproperties`).
+    ///
+    /// ## Example
+    /// ```text
+    /// dsreplication.java-args=-Xms8m -client
+    /// ```
+    ///
+    /// ## How to fix
+    /// ```text
+    /// dsreplication.java-args=-Xms8m -client -Dcom.sun.jndi.ldap.object.disableEndpointIdentification=true
+    /// ```
+    /// then, on OpenDJ 3, `bin/dsjavaproperties`.
+    id: "opendj/endpoint-identification",
+    severity: Warning,
+    check: Some(check),
+}
+
+fn check(cx: &mut RuleContext<'_>) {
+    let cluster = cx.cluster;
+    for instance in cluster.opendj.replicating() {
+        let Some(file) = instance.java_properties else {
+            continue;
+        };
+        if instance
+            .java_version
+            .is_some_and(|v| !v.identifies_endpoints())
+        {
+            continue;
+        }
+        let args = instance.dsreplication_args();
+        if args.iter().any(|a| a.disables_endpoint_identification()) {
+            continue;
+        }
+        let (span, what) = match args.last() {
+            Some(a) => (a.span, format!("`{}`", a.key)),
+            None => (
+                Span::file_start(file),
+                "no `dsreplication.java-args` or `default.java-args` line".to_string(),
+            ),
+        };
+        cx.report(
+            Diagnostic::new(
+                span,
+                format!(
+                    "`{}` replicates, but {what} does not set `-D{DISABLE_ENDPOINT_IDENTIFICATION}=true`: on Java 8u181 and later `dsreplication` may fail to connect",
+                    cluster.node(instance.node).name
+                ),
+            )
+            .label("endpoint identification left on")
+            .help(format!(
+                "append `-D{DISABLE_ENDPOINT_IDENTIFICATION}=true` to `dsreplication.java-args` (then run `bin/dsjavaproperties` on OpenDJ 3)"
+            )),
+        );
+    }
+}
