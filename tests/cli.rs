@@ -146,11 +146,17 @@ const GLUU_PLANTED: &[&str] = &[
     // gluu2's web key is not the one its certificate was issued for.
     "gluu2/opt/gluu-server/etc/certs/httpd.key:1 tls/key-cert-mismatch",
     "gluu2/opt/gluu-server/install/community-edition-setup/setup.properties.last:16 gluu/setup-properties-divergent",
+    // gluu2's replication server predates gluu3.
+    "gluu2/opt/gluu-server/opt/opendj/config/config.ldif:84 opendj/replication-server-missing",
     // gluu3 got an old csync2.cfg without itself.
     "gluu3/etc/csync2.cfg:2 gluu/csync2-hosts-incomplete",
     "gluu3/etc/csync2.cfg:5 gluu/csync2-config-divergent",
     "gluu3/etc/stunnel/redis-client.conf:7 stunnel/client-target-mismatch",
     "gluu3/opt/gluu-server/install/community-edition-setup/setup.properties.last:17 gluu/setup-ip-not-updated",
+    // gluu3's OpenDJ configuration was copied from gluu2 with its ids.
+    "gluu3/opt/gluu-server/opt/opendj/config/config.ldif:66 opendj/server-id-duplicate",
+    "gluu3/opt/gluu-server/opt/opendj/config/config.ldif:76 opendj/server-id-duplicate",
+    "gluu3/opt/gluu-server/opt/opendj/config/config.ldif:87 opendj/server-id-duplicate",
     "lb/etc/hosts:9 net/invalid-address",
     // The balancer: a node missing, a redirect typo, `ssl on`, an upstream typo.
     "lb/etc/nginx/conf.d/gluu.conf:11 nginx/upstream-missing-node",
@@ -215,8 +221,9 @@ fn gluu_example_reports_the_planted_faults_with_related_locations() {
         ["clusterlint.toml:18"]
     );
     assert_eq!(json["summary"]["nodes"], 5);
-    // 24 configuration files and 8 certificates and keys.
-    assert_eq!(json["summary"]["files"], 32);
+    // 24 configuration files, 8 certificates and keys, and 3 × 5 OpenDJ
+    // files (configuration, Java properties, keystore, PIN, truststore).
+    assert_eq!(json["summary"]["files"], 47);
 }
 
 #[test]
