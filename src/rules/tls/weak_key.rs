@@ -10,6 +10,8 @@ declare_rule! {
     /// Reads every certificate and key a configuration names (stunnel
     /// `cert`, `key`, `CAfile`; nginx `ssl_certificate`,
     /// `ssl_certificate_key`) where the cluster tree holds the file, and
+    /// those read from fixed places (csync2's `csync2_ssl_cert.pem` and
+    /// `csync2_ssl_key.pem`, a Gluu node's `/etc/certs/httpd.crt`), and
     /// reports an RSA or DSA key under 2048 bits or an elliptic-curve key
     /// under 256 bits. Only the algorithm and size are shown. The former id
     /// `stunnel/weak-key` still selects, ignores and suppresses this rule.
