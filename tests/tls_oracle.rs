@@ -10,18 +10,30 @@ use serde_json::Value;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tls");
 
-fn oracle() -> Value {
-    let text = std::fs::read_to_string(Path::new(DATA).join("oracle.json"))
-        .expect("tests/data/tls/oracle.json is part of the repository");
+/// The generated files, and real CA certificates (Mozilla's roots as
+/// Debian ships them: `tests/data/tls/real/README.md`).
+const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tls/real");
+
+fn oracle_of(dir: &str) -> Value {
+    let text = std::fs::read_to_string(Path::new(dir).join("oracle.json"))
+        .unwrap_or_else(|e| panic!("{dir}/oracle.json is part of the repository: {e}"));
     serde_json::from_str(&text).expect("oracle.json is JSON")
 }
 
-fn read(name: &str) -> pem::PemDocument {
-    let text = std::fs::read_to_string(Path::new(DATA).join(name))
+fn oracle() -> Value {
+    oracle_of(DATA)
+}
+
+fn read_in(dir: &str, name: &str) -> pem::PemDocument {
+    let text = std::fs::read_to_string(Path::new(dir).join(name))
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     let doc = pem::parse(&text);
     assert!(doc.errors.is_empty(), "{name}: {:?}", doc.errors);
     doc
+}
+
+fn read(name: &str) -> pem::PemDocument {
+    read_in(DATA, name)
 }
 
 /// openssl's RFC 2253 output writes every byte >= 0x80 as `\XX`; decode
@@ -135,16 +147,16 @@ fn check_private_key(what: &str, key: &x509::PrivateKey, block: &Value) {
     }
 }
 
-#[test]
-fn every_block_reads_as_openssl_reads_it() {
-    let oracle = oracle();
+fn compare_with_oracle(dir: &str, at_least: usize) {
+    let oracle = oracle_of(dir);
     let files = oracle["files"].as_object().unwrap();
-    assert!(files.len() >= 30, "the oracle lists the whole data set");
+    let blocks: usize = files.values().map(|b| b.as_array().unwrap().len()).sum();
+    assert!(blocks >= at_least, "the oracle lists the whole data set");
     for (name, blocks) in files {
-        let doc = read(name);
+        let doc = read_in(dir, name);
         let blocks = blocks.as_array().unwrap();
         assert_eq!(doc.blocks.len(), blocks.len(), "{name}: block count");
-        let text = std::fs::read_to_string(Path::new(DATA).join(name)).unwrap();
+        let text = std::fs::read_to_string(Path::new(dir).join(name)).unwrap();
         for (index, (ours, theirs)) in doc.blocks.iter().zip(blocks).enumerate() {
             let what = format!("{name} block {index}");
             assert_eq!(ours.label, theirs["label"], "{what}: label");
@@ -161,6 +173,17 @@ fn every_block_reads_as_openssl_reads_it() {
             }
         }
     }
+}
+
+#[test]
+fn every_block_reads_as_openssl_reads_it() {
+    compare_with_oracle(DATA, 30);
+}
+
+/// 142 root certificates of many CAs, countries and name encodings.
+#[test]
+fn real_ca_certificates_read_as_openssl_reads_them() {
+    compare_with_oracle(REAL, 140);
 }
 
 /// Issuer by name and key identifier agrees with openssl's signature check,

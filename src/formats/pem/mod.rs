@@ -3,6 +3,7 @@
 //! and what each says ([`x509::Content`]). A key's secret never leaves
 //! this module; a certificate's names, dates and fingerprint are public.
 
+pub mod dn;
 pub mod format;
 pub mod x509;
 

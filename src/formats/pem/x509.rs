@@ -207,6 +207,11 @@ fn name_matches(pattern: &str, host: &str) -> bool {
     }
 }
 
+fn serial_value(bytes: &[u8]) -> &[u8] {
+    let zeros = bytes.iter().take_while(|&&b| b == 0).count();
+    &bytes[zeros.min(bytes.len().saturating_sub(1))..]
+}
+
 /// `AB:CD:...`.
 #[must_use]
 pub fn hex_colons(bytes: &[u8]) -> String {
@@ -325,22 +330,23 @@ fn certificate(der: &[u8]) -> Option<Certificate> {
         .ok()
         .flatten()
         .and_then(|(_, id)| id.key_identifier.map(|k| k.as_bytes().to_vec()));
-    let common_name = tbs.subject().common_name().ok().flatten().map(String::from);
+    let common_name = super::dn::common_name(tbs.subject());
     let time = |t: &x509_cert::time::Time| {
         i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
     };
     Some(Certificate {
-        subject: tbs.subject().to_string(),
-        issuer: tbs.issuer().to_string(),
+        subject: super::dn::rfc4514(tbs.subject()),
+        issuer: super::dn::rfc4514(tbs.issuer()),
         common_name,
-        serial: tbs
-            .serial_number()
-            .as_bytes()
-            .iter()
-            .fold(String::new(), |mut out, b| {
+        // The integer's value, as openssl prints it: without the zero
+        // byte DER puts before a value whose top bit is set.
+        serial: serial_value(tbs.serial_number().as_bytes()).iter().fold(
+            String::new(),
+            |mut out, b| {
                 push_hex(&mut out, *b);
                 out
-            }),
+            },
+        ),
         not_before: time(&tbs.validity().not_before),
         not_after: time(&tbs.validity().not_after),
         sha256_fingerprint: sha256(der.get(..used)?),
