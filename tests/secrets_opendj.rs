@@ -135,6 +135,26 @@ fn assert_clean(what: &str, output: &str, digests: &[String]) {
 }
 
 #[test]
+fn opendj_secrets_never_reach_the_outline() {
+    let dir = tempfile::tempdir().unwrap();
+    let digests = planted_cluster(dir.path());
+    let analysis = clusterlint::Workspace::from_dir(dir.path())
+        .unwrap()
+        .analyze();
+    let mut outlined = 0;
+    for file in analysis.cluster.files.iter() {
+        let symbols = file.document.outline(&file.source.text);
+        outlined += usize::from(!symbols.is_empty());
+        assert_clean(
+            &format!("the outline of {}", file.source.path),
+            &format!("{symbols:?}"),
+            &digests,
+        );
+    }
+    assert!(outlined >= 2, "the config.ldif files have outlines");
+}
+
+#[test]
 fn opendj_secrets_never_appear() {
     let dir = tempfile::tempdir().unwrap();
     let digests = planted_cluster(dir.path());

@@ -395,9 +395,8 @@ fn read_config(node: NodeId, file: FileId, folder: String, doc: &LdifDocument) -
             })
             .collect::<Vec<_>>()
     };
-    let is_true = |record: &Record, name: &str| {
-        text_of(record, name).is_some_and(|v| v.value.eq_ignore_ascii_case("true"))
-    };
+    let flag =
+        |record: &Record, name: &str| text_of(record, name).is_some_and(|v| is_true(&v.value));
     let mut instance = Instance {
         node,
         config: file,
@@ -420,7 +419,10 @@ fn read_config(node: NodeId, file: FileId, folder: String, doc: &LdifDocument) -
                 instance.replication_server = Some(ReplicationServer {
                     dn: span(record.dn_line),
                     port: port_of(record, "ds-cfg-replication-port"),
-                    server_id: text_of(record, "ds-cfg-replication-server-id"),
+                    server_id: text_of(record, "ds-cfg-replication-server-id").map(|v| Located {
+                        value: server_id(v.value),
+                        span: v.span,
+                    }),
                     peers: peers_of(record),
                 });
             }
@@ -428,7 +430,10 @@ fn read_config(node: NodeId, file: FileId, folder: String, doc: &LdifDocument) -
             instance.domains.push(Domain {
                 dn: span(record.dn_line),
                 base_dn: text_of(record, "ds-cfg-base-dn"),
-                server_id: text_of(record, "ds-cfg-server-id"),
+                server_id: text_of(record, "ds-cfg-server-id").map(|v| Located {
+                    value: server_id(v.value),
+                    span: v.span,
+                }),
                 peers: peers_of(record),
             });
         } else if record.is_dn(ADMIN_CONNECTOR) {
@@ -439,7 +444,7 @@ fn read_config(node: NodeId, file: FileId, folder: String, doc: &LdifDocument) -
             });
         } else if record.is_dn(CRYPTO_MANAGER) {
             let ssl = text_of(record, "ds-cfg-ssl-encryption").map(|v| Located {
-                value: v.value.eq_ignore_ascii_case("true"),
+                value: is_true(&v.value),
                 span: v.span,
             });
             instance.crypto_manager = Some((span(record.dn_line), ssl));
@@ -451,14 +456,29 @@ fn read_config(node: NodeId, file: FileId, folder: String, doc: &LdifDocument) -
                     .unwrap_or("")
                     .to_string(),
                 dn: span(record.dn_line),
-                enabled: is_true(record, "ds-cfg-enabled"),
+                enabled: flag(record, "ds-cfg-enabled"),
                 port: port_of(record, "ds-cfg-listen-port"),
                 listen: addresses_of(record),
-                ssl: is_true(record, "ds-cfg-use-ssl"),
+                ssl: flag(record, "ds-cfg-use-ssl"),
             });
         }
     }
     instance
+}
+
+/// A boolean property as the server reads it (`true`, `yes`, `on`, `1`,
+/// in any case).
+#[must_use]
+pub fn is_true(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "true" | "yes" | "on" | "1"
+    )
+}
+
+/// A server id in a form for comparing (`01` is `1`).
+fn server_id(value: String) -> String {
+    value.parse::<u32>().map_or(value, |n| n.to_string())
 }
 
 /// Whether an entry below the multi-master provider is the replication
