@@ -201,6 +201,7 @@ pub static ALL: &[&Rule] = &[
     &liferay::live_database_differs::RULE,
     &liferay::staging_shares_live_database::RULE,
     &liferay::cluster_link_disabled::RULE,
+    &liferay::cluster_link_inconsistent::RULE,
     &liferay::remote_live_target::RULE,
     &liferay::duplicate_property::RULE,
     &liferay::osgi_cfg_ignored::RULE,

@@ -5,6 +5,7 @@
 //! [`crate::model::liferay`]; what stays here reports findings.
 
 pub mod cluster_link_disabled;
+pub mod cluster_link_inconsistent;
 pub mod duplicate_property;
 pub mod ipv6_needs_ipv6_stack;
 pub mod live_database_differs;
