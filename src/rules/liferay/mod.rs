@@ -12,6 +12,7 @@ pub mod live_database_differs;
 pub mod osgi_cfg_ignored;
 pub mod osgi_config_pid_typo;
 pub mod remote_live_target;
+pub mod session_not_sticky;
 pub mod staging_shares_live_database;
 pub mod tunnel_hosts_empty;
 pub mod tunnel_hosts_invalid;
