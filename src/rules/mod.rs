@@ -204,6 +204,7 @@ pub static ALL: &[&Rule] = &[
     &liferay::cluster_link_inconsistent::RULE,
     &liferay::remote_live_target::RULE,
     &liferay::session_not_sticky::RULE,
+    &liferay::document_store_not_shared::RULE,
     &liferay::duplicate_property::RULE,
     &liferay::osgi_cfg_ignored::RULE,
     &gluu::setup_properties_divergent::RULE,

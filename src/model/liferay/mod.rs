@@ -16,6 +16,7 @@ pub(crate) mod database;
 pub(crate) mod hosts_allowed;
 pub(crate) mod pids;
 pub(crate) mod portals;
+pub(crate) mod store;
 pub(crate) mod tunnel;
 
 use rustc_hash::FxHashMap as HashMap;

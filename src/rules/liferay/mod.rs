@@ -6,6 +6,7 @@
 
 pub mod cluster_link_disabled;
 pub mod cluster_link_inconsistent;
+pub mod document_store_not_shared;
 pub mod duplicate_property;
 pub mod ipv6_needs_ipv6_stack;
 pub mod live_database_differs;
