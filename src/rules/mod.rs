@@ -191,6 +191,7 @@ pub static ALL: &[&Rule] = &[
     &liferay::tunnel_hosts_missing_staging::RULE,
     &liferay::tunnel_hosts_invalid::RULE,
     &liferay::tunnel_hosts_empty::RULE,
+    &liferay::tunnel_hosts_bracketed_ipv6::RULE,
     &liferay::tunnel_https_not_required::RULE,
     &liferay::tunnel_verifier_disabled::RULE,
     &liferay::tunnel_verifier_hosts_missing_staging::RULE,

@@ -15,6 +15,7 @@ pub mod osgi_config_pid_typo;
 pub mod remote_live_target;
 pub mod session_not_sticky;
 pub mod staging_shares_live_database;
+pub mod tunnel_hosts_bracketed_ipv6;
 pub mod tunnel_hosts_empty;
 pub mod tunnel_hosts_invalid;
 pub mod tunnel_hosts_missing_staging;
