@@ -2,7 +2,7 @@
 //! entry may be and which clients it admits, as the portal's
 //! `AccessControlUtil` and `AllowedIPAddressesValidatorFactory` decide.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 
 use ipnet::IpNet;
 
@@ -92,6 +92,35 @@ pub fn parse(text: &str) -> Result<Entry, String> {
                 .to_string(),
         ),
     }
+}
+
+/// The first release whose allow-list matching reads an entry as an
+/// address (`AllowedIPAddressesValidatorFactory`, which takes an IPv6
+/// address in brackets); earlier ones compare the entry's text with the
+/// client address as the application server reports it.
+pub const PARSED_SINCE: crate::versions::LiferayVersion =
+    crate::versions::LiferayVersion { major: 7, minor: 2 };
+
+/// The IPv6 address of an entry written in brackets (`[2001:db8::50]`).
+#[must_use]
+pub fn bracketed_ipv6(text: &str) -> Option<Ipv6Addr> {
+    text.trim()
+        .strip_prefix('[')?
+        .strip_suffix(']')?
+        .parse()
+        .ok()
+}
+
+/// An IPv6 address as Java's `Inet6Address.getHostAddress` writes it, which
+/// is what `getRemoteAddr` gives: eight groups in lower-case hex without
+/// leading zeros, none compressed.
+#[must_use]
+pub fn java_host_address(ip: Ipv6Addr) -> String {
+    ip.segments()
+        .iter()
+        .map(|s| format!("{s:x}"))
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 fn octets(ip: IpAddr) -> Vec<u8> {
@@ -194,5 +223,14 @@ mod tests {
         assert!(!parse("127.0.0.1").unwrap().admits(ip("::1")));
         assert!(parse("::ffff:192.0.2.5").unwrap().admits(ip("192.0.2.5")));
         assert!(parse("2001:db8::/32").unwrap().admits(ip("2001:db8::50")));
+    }
+
+    #[test]
+    fn brackets() {
+        let v6 = bracketed_ipv6("[2001:db8::50]").unwrap();
+        assert_eq!(java_host_address(v6), "2001:db8:0:0:0:0:0:50");
+        assert_eq!(bracketed_ipv6("2001:db8::50"), None);
+        assert_eq!(bracketed_ipv6("[10.0.0.1]"), None);
+        assert_eq!(bracketed_ipv6("[2001:db8::]/64"), None);
     }
 }

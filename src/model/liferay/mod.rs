@@ -7,13 +7,16 @@
 //! is in the modules below: which clients an allow-list admits
 //! (`hosts_allowed`), which database a node uses (`database`), the OSGi
 //! PIDs the portal knows (`pids`), which nodes are portals of which role
-//! (`portals`), and the remote-staging tunnel's settings and key
+//! (`portals`), what Cluster Link settings the nodes must share
+//! (`cluster_link`), and the remote-staging tunnel's settings and key
 //! (`tunnel`).
 
+pub(crate) mod cluster_link;
 pub(crate) mod database;
 pub(crate) mod hosts_allowed;
 pub(crate) mod pids;
 pub(crate) mod portals;
+pub(crate) mod store;
 pub(crate) mod tunnel;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -181,6 +184,19 @@ impl LiferayNode {
     #[must_use]
     pub fn property(&self, key: &str) -> Option<&PortalProperty> {
         self.properties.get(key)
+    }
+
+    /// The keys of the effective properties that start with `prefix`, sorted.
+    #[must_use]
+    pub fn keys_with_prefix(&self, prefix: &str) -> Vec<&str> {
+        let mut keys: Vec<&str> = self
+            .properties
+            .keys()
+            .map(String::as_str)
+            .filter(|k| k.starts_with(prefix))
+            .collect();
+        keys.sort_unstable();
+        keys
     }
 
     /// The last `-D` option setting `name`.

@@ -5,13 +5,17 @@
 //! [`crate::model::liferay`]; what stays here reports findings.
 
 pub mod cluster_link_disabled;
+pub mod cluster_link_inconsistent;
+pub mod document_store_not_shared;
 pub mod duplicate_property;
 pub mod ipv6_needs_ipv6_stack;
 pub mod live_database_differs;
 pub mod osgi_cfg_ignored;
 pub mod osgi_config_pid_typo;
 pub mod remote_live_target;
+pub mod session_not_sticky;
 pub mod staging_shares_live_database;
+pub mod tunnel_hosts_bracketed_ipv6;
 pub mod tunnel_hosts_empty;
 pub mod tunnel_hosts_invalid;
 pub mod tunnel_hosts_missing_staging;

@@ -15,8 +15,11 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// The portal silently skips an entry it cannot parse, so a host name, a
-    /// typo in an address, `server_ip` in lower case or an IPv6 address in
-    /// brackets never admits anyone, and the staging server is refused.
+    /// typo in an address or `server_ip` in lower case never admits anyone,
+    /// and the staging server is refused. An IPv6 address in brackets
+    /// (`[2001:db8::50]`) is valid here: the portal takes the brackets off
+    /// (releases before 7.2 do not, see
+    /// `liferay/tunnel-hosts-bracketed-ipv6`).
     ///
     /// ## Example
     /// ```properties
