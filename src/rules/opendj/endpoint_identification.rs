@@ -15,9 +15,10 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Since Java 8u181, JNDI checks that an LDAPS server's certificate
-    /// names the host it connects to. OpenDJ's self-signed certificates
-    /// of a Gluu node name no such host, and `dsreplication` connections
-    /// then fail, often as a timeout. The cluster guide adds the option to
+    /// names the host it connects to. The self-signed certificates that
+    /// OpenDJ's setup makes on a Gluu node seldom name the address the
+    /// other nodes use (the guide's commands give IP addresses), and
+    /// `dsreplication` connections then fail, often as a timeout. The cluster guide adds the option to
     /// the `dsreplication.java-args` line on every node (and, on OpenDJ
     /// 3, runs `dsjavaproperties`).
     ///
