@@ -1,6 +1,6 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::opendj::DISABLE_ENDPOINT_IDENTIFICATION;
-use crate::rules::{RuleContext, declare_rule};
+use crate::rules::{RuleContext, declare_rule, edits};
 use crate::source::Span;
 
 declare_rule! {
@@ -31,9 +31,11 @@ declare_rule! {
     /// ```text
     /// dsreplication.java-args=-Xms8m -client -Dcom.sun.jndi.ldap.object.disableEndpointIdentification=true
     /// ```
-    /// then, on OpenDJ 3, `bin/dsjavaproperties`.
+    /// then, on OpenDJ 3, `bin/dsjavaproperties`. `--fix` appends the
+    /// option to a single `dsreplication.java-args` line.
     id: "opendj/endpoint-identification",
     severity: Warning,
+    fix: Safe,
     check: Some(check),
 }
 
@@ -60,8 +62,7 @@ fn check(cx: &mut RuleContext<'_>) {
                 "no `dsreplication.java-args` or `default.java-args` line".to_string(),
             ),
         };
-        cx.report(
-            Diagnostic::new(
+        let mut diagnostic = Diagnostic::new(
                 span,
                 format!(
                     "`{}` replicates, but {what} does not set `-D{DISABLE_ENDPOINT_IDENTIFICATION}=true`: on Java 8u181 and later `dsreplication` may fail to connect",
@@ -71,7 +72,19 @@ fn check(cx: &mut RuleContext<'_>) {
             .label("endpoint identification left on")
             .help(format!(
                 "append `-D{DISABLE_ENDPOINT_IDENTIFICATION}=true` to `dsreplication.java-args` (then run `bin/dsjavaproperties` on OpenDJ 3)"
-            )),
-        );
+            ));
+        if let [only] = args.as_slice()
+            && only.key == "dsreplication.java-args"
+        {
+            diagnostic = diagnostic.fix(Fix {
+                description: "append the option to `dsreplication.java-args`".to_string(),
+                edits: vec![edits::insert(
+                    only.span.file,
+                    only.span.range.end as usize,
+                    format!(" -D{DISABLE_ENDPOINT_IDENTIFICATION}=true"),
+                )],
+            });
+        }
+        cx.report(diagnostic);
     }
 }
