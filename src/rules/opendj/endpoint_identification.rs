@@ -1,6 +1,6 @@
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::opendj::DISABLE_ENDPOINT_IDENTIFICATION;
-use crate::rules::{RuleContext, declare_rule};
+use crate::rules::{RuleContext, declare_rule, edits};
 use crate::source::Span;
 
 declare_rule! {
@@ -15,9 +15,10 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// Since Java 8u181, JNDI checks that an LDAPS server's certificate
-    /// names the host it connects to. OpenDJ's self-signed certificates
-    /// of a Gluu node name no such host, and `dsreplication` connections
-    /// then fail, often as a timeout. The cluster guide adds the option to
+    /// names the host it connects to. The self-signed certificates that
+    /// OpenDJ's setup makes on a Gluu node seldom name the address the
+    /// other nodes use (the guide's commands give IP addresses), and
+    /// `dsreplication` connections then fail, often as a timeout. The cluster guide adds the option to
     /// the `dsreplication.java-args` line on every node (and, on OpenDJ
     /// 3, runs `dsjavaproperties`).
     ///
@@ -30,9 +31,11 @@ declare_rule! {
     /// ```text
     /// dsreplication.java-args=-Xms8m -client -Dcom.sun.jndi.ldap.object.disableEndpointIdentification=true
     /// ```
-    /// then, on OpenDJ 3, `bin/dsjavaproperties`.
+    /// then, on OpenDJ 3, `bin/dsjavaproperties`. `--fix` appends the
+    /// option to a single `dsreplication.java-args` line.
     id: "opendj/endpoint-identification",
     severity: Warning,
+    fix: Safe,
     check: Some(check),
 }
 
@@ -59,8 +62,7 @@ fn check(cx: &mut RuleContext<'_>) {
                 "no `dsreplication.java-args` or `default.java-args` line".to_string(),
             ),
         };
-        cx.report(
-            Diagnostic::new(
+        let mut diagnostic = Diagnostic::new(
                 span,
                 format!(
                     "`{}` replicates, but {what} does not set `-D{DISABLE_ENDPOINT_IDENTIFICATION}=true`: on Java 8u181 and later `dsreplication` may fail to connect",
@@ -70,7 +72,19 @@ fn check(cx: &mut RuleContext<'_>) {
             .label("endpoint identification left on")
             .help(format!(
                 "append `-D{DISABLE_ENDPOINT_IDENTIFICATION}=true` to `dsreplication.java-args` (then run `bin/dsjavaproperties` on OpenDJ 3)"
-            )),
-        );
+            ));
+        if let [only] = args.as_slice()
+            && only.key == "dsreplication.java-args"
+        {
+            diagnostic = diagnostic.fix(Fix {
+                description: "append the option to `dsreplication.java-args`".to_string(),
+                edits: vec![edits::insert(
+                    only.span.file,
+                    only.span.range.end as usize,
+                    format!(" -D{DISABLE_ENDPOINT_IDENTIFICATION}=true"),
+                )],
+            });
+        }
+        cx.report(diagnostic);
     }
 }

@@ -14,7 +14,11 @@ declare_rule! {
     /// replication domain) and reports a list that leaves out a node that
     /// should be in it: a Gluu node of the cluster whose OpenDJ
     /// configuration is among the files, or any node running a
-    /// replication server. Hosts are matched as the node resolves them:
+    /// replication server. A domain list that names the node's own
+    /// replication server is not judged: the domain reaches the others
+    /// through it, and the replication servers, which must all know each
+    /// other, are judged on the server entry. Hosts are matched as the
+    /// node resolves them:
     /// addresses, its hosts files, node and host names. A list holding a
     /// host that is no node of the cluster is not judged (that host may
     /// be the one missing, under a name the files do not show). Nodes
@@ -82,7 +86,13 @@ fn check(cx: &mut RuleContext<'_>) {
                 unknown |= nodes.is_empty();
                 named.extend(nodes);
             }
-            if unknown {
+            // A domain that names its own server's replication server
+            // reaches the others through it: the replication servers'
+            // mesh is judged on the server entry.
+            let through_own_server = what == "replication domain"
+                && instance.replication_server.is_some()
+                && named.contains(&node);
+            if unknown || through_own_server {
                 continue;
             }
             let missing: Vec<NodeId> = expected
