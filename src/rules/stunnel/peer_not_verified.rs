@@ -39,7 +39,10 @@ fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     let tunnels = &cluster.stunnel.tunnels;
     let mut reported: Vec<usize> = Vec::new();
-    for client in tunnels.iter().filter(|t| t.client) {
+    // Every tunnel that reaches another's TLS `accept`, also one that
+    // lacks `client = yes` (`stunnel/client-mode-missing`): the server
+    // admits anyone all the same.
+    for client in tunnels {
         let Some(server_index) = server_of(cluster, client) else {
             continue;
         };
