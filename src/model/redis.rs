@@ -60,6 +60,8 @@ pub struct RedisServer {
     /// The effective `replicaof` (or `slaveof`) naming a master; `None`
     /// without one or with `replicaof no one`.
     pub replica_of: Option<MasterAddress>,
+    /// The values of `tls-cert-file`, `tls-key-file`, `tls-ca-cert-file`.
+    pub tls_files: [Option<Span>; 3],
     /// The effective `masterauth`, and whether it sets a password.
     pub masterauth: Option<(bool, Span)>,
     /// The effective `masteruser`.
@@ -500,6 +502,13 @@ fn server(
         (set, span(line))
     });
     let masteruser = last("masteruser").map(span);
+    let tls_file =
+        |name: &str| last(name).and_then(|(file, d)| Some(Span::new(*file, d.args.first()?.range)));
+    let tls_files = [
+        tls_file("tls-cert-file"),
+        tls_file("tls-key-file"),
+        tls_file("tls-ca-cert-file"),
+    ];
     let unread_include = has_unread_include(cluster, file, lines);
     let default_user_line = lines
         .iter()
@@ -540,6 +549,7 @@ fn server(
             }),
         replica_of,
         masterauth,
+        tls_files,
         masteruser,
         password,
         monitors,

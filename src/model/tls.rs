@@ -47,6 +47,9 @@ pub enum Owner {
     /// A Gluu node's web certificate (`/etc/certs/httpd.crt`), presented
     /// for its setup `hostname`.
     Gluu,
+    /// A Redis server's TLS (`tls-cert-file`, `tls-key-file`,
+    /// `tls-ca-cert-file`): the index in [`Cluster::redis`].
+    Redis(usize),
     /// csync2's certificate and key (`/etc/csync2_ssl_cert.pem`,
     /// `/etc/csync2_ssl_key.pem`: paths compiled into csync2).
     Csync2,
@@ -121,6 +124,20 @@ pub fn build(cluster: &Cluster) -> Tls {
                 });
             }
         }
+    }
+    for (index, server) in cluster.redis.iter().enumerate() {
+        let [cert, key, ca] = server.tls_files.map(|s| s.map(|s| pem_setting(cluster, s)));
+        if cert.is_none() && ca.is_none() {
+            continue;
+        }
+        endpoints.push(Endpoint {
+            node: server.node,
+            owner: Owner::Redis(index),
+            certificate: cert,
+            key,
+            ca,
+            names: Vec::new(),
+        });
     }
     for setup in &cluster.gluu.setups {
         let Some(certificate) = own_pem(cluster, setup.node, "etc/certs/httpd.crt") else {

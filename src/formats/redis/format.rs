@@ -176,9 +176,14 @@ impl ParsedDocument for RedisDocument {
     fn references(&self, _text: &str) -> Vec<Reference> {
         self.directives
             .iter()
-            .filter(|d| d.name == "include")
-            .filter_map(|d| match d.args.as_slice() {
-                [arg] => Some(Reference::include(&arg.text, arg.range, Format::REDIS)),
+            .filter_map(|d| match (d.name.as_str(), d.args.as_slice()) {
+                ("include", [arg]) => Some(Reference::include(&arg.text, arg.range, Format::REDIS)),
+                // The certificates Redis 6+ serves TLS with.
+                ("tls-cert-file" | "tls-key-file" | "tls-ca-cert-file", [arg])
+                    if !arg.text.is_empty() =>
+                {
+                    Some(Reference::optional(&arg.text, arg.range, Format::PEM))
+                }
                 _ => None,
             })
             .collect()

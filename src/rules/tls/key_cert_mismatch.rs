@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Compares the public half of the private key an endpoint uses
     /// (stunnel `key`, or the key inside the `cert` file; nginx
-    /// `ssl_certificate_key`) with the public key of the certificate it
+    /// `ssl_certificate_key`; Redis `tls-key-file`; csync2's and a Gluu
+    /// node's key files) with the public key of the certificate it
     /// presents (the first certificate of the file). Both are read where
     /// the cluster tree holds them; encrypted keys are not judged. Only
     /// the certificate's subject is shown, never the key.

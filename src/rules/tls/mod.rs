@@ -1,5 +1,6 @@
 //! `tls`: the certificates and keys the configurations name (stunnel
-//! `cert`/`key`/`CAfile`, nginx `ssl_certificate`/`ssl_certificate_key`)
+//! `cert`/`key`/`CAfile`, nginx `ssl_certificate`/`ssl_certificate_key`,
+//! Redis `tls-cert-file`/`tls-key-file`/`tls-ca-cert-file`)
 //! or programs read from fixed places (csync2, Gluu's `/etc/certs`),
 //! read where the cluster tree holds them ([`crate::model::tls`]). Only
 //! public facts are shown: subjects, names, dates, sizes, fingerprints;

@@ -9,7 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Reads every certificate and key a configuration names (stunnel
     /// `cert`, `key`, `CAfile`; nginx `ssl_certificate`,
-    /// `ssl_certificate_key`) where the cluster tree holds the file, and
+    /// `ssl_certificate_key`; Redis `tls-cert-file`, `tls-key-file`,
+    /// `tls-ca-cert-file`) where the cluster tree holds the file, and
     /// those read from fixed places (csync2's `csync2_ssl_cert.pem` and
     /// `csync2_ssl_key.pem`, a Gluu node's `/etc/certs/httpd.crt`), and
     /// reports an RSA or DSA key under 2048 bits or an elliptic-curve key
