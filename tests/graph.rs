@@ -555,3 +555,22 @@ fn the_mermaid_check_catches_mistakes() {
         assert!(caught.is_err(), "accepted:\n{bad}");
     }
 }
+
+/// OpenDJ replication links the nodes whose replication lists name each
+/// other; a wrong port in one list marks the link.
+#[test]
+fn opendj_replication_links() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/opendj/replication-port-mismatch/fail/wrong-port");
+    let (_, t) = topology_of(&root);
+    let edge = the_edge(&t, EdgeKind::OpendjReplication, "gluu1", "gluu2");
+    assert_eq!(edge.label, "OpenDJ replication");
+    assert_eq!(errors(edge), ["opendj/replication-port-mismatch"]);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/opendj/replication-server-missing/pass/names-from-hosts-files");
+    let (_, t) = topology_of(&root);
+    for (a, b) in [("gluu1", "gluu2"), ("gluu1", "gluu3"), ("gluu2", "gluu3")] {
+        let edge = the_edge(&t, EdgeKind::OpendjReplication, a, b);
+        assert_eq!(edge.findings.status(), Status::Ok);
+    }
+}

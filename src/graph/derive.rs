@@ -48,6 +48,7 @@ pub fn derive(cluster: &Cluster, settings: &Settings) -> Topology {
     stunnel_edges(&mut b);
     gateway_edges(&mut b);
     csync2_edges(&mut b);
+    opendj_edges(&mut b);
     Topology {
         name: cluster.name.clone(),
         nodes: b.nodes,
@@ -520,4 +521,58 @@ fn csync2_edges(b: &mut Builder<'_>) {
             alone,
         );
     }
+}
+
+/// OpenDJ replication: the nodes whose replication servers or domains name
+/// each other (`ds-cfg-replication-server`), linked by the values that do.
+fn opendj_edges(b: &mut Builder<'_>) {
+    let cluster = b.cluster;
+    // (on, value, target graph node)
+    let mut entries: Vec<(NodeId, Span, usize)> = Vec::new();
+    for instance in cluster.opendj.replicating() {
+        for peer in instance.peers() {
+            let nodes = crate::model::opendj::peer_nodes(cluster, instance.node, peer);
+            if nodes.is_empty() {
+                let external = b.external(&peer.host);
+                entries.push((instance.node, peer.span, external));
+            }
+            for node in nodes.into_iter().filter(|&n| n != instance.node) {
+                entries.push((instance.node, peer.span, node.index()));
+            }
+        }
+    }
+    if entries.is_empty() {
+        return;
+    }
+    let mut members: Vec<usize> = entries
+        .iter()
+        .flat_map(|&(on, _, target)| [on.index(), target])
+        .collect();
+    members.sort_unstable();
+    members.dedup();
+    let pair = |x: usize, y: usize| -> Option<Vec<Span>> {
+        let spans: Vec<Span> = entries
+            .iter()
+            .filter(|&&(on, _, target)| {
+                (on.index() == x && target == y) || (on.index() == y && target == x)
+            })
+            .map(|&(_, span, _)| span)
+            .collect();
+        (!spans.is_empty()).then_some(spans)
+    };
+    let alone = |m: usize| -> Vec<Span> {
+        entries
+            .iter()
+            .filter(|&&(on, _, _)| on.index() == m)
+            .map(|&(_, span, _)| span)
+            .collect()
+    };
+    b.peers(
+        &members,
+        EdgeKind::OpendjReplication,
+        "OpenDJ replication",
+        "OpenDJ replication".to_string(),
+        pair,
+        alone,
+    );
 }

@@ -137,6 +137,8 @@ pub enum EdgeKind {
     ShieldPair,
     /// Node ↔ node: hosts of one csync2 group.
     Csync2Peer,
+    /// Node ↔ node: OpenDJ replication servers that name each other.
+    OpendjReplication,
 }
 
 impl EdgeKind {
@@ -146,7 +148,7 @@ impl EdgeKind {
     pub const fn is_directed(self) -> bool {
         !matches!(
             self,
-            Self::GatewayMember | Self::ShieldPair | Self::Csync2Peer
+            Self::GatewayMember | Self::ShieldPair | Self::Csync2Peer | Self::OpendjReplication
         )
     }
 
@@ -154,7 +156,10 @@ impl EdgeKind {
     /// between peers of one group should not.
     #[must_use]
     pub const fn orders_layout(self) -> bool {
-        !matches!(self, Self::GatewayMember | Self::Csync2Peer)
+        !matches!(
+            self,
+            Self::GatewayMember | Self::Csync2Peer | Self::OpendjReplication
+        )
     }
 }
 

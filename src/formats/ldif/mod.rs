@@ -551,6 +551,24 @@ mod tests {
     }
 
     #[test]
+    fn comments_take_their_continuations_and_secrets_their_folds() {
+        let text = "dn: cn=x\n# note\n folded note\nds-cfg-key-store-pin: abc\n def\ncn: x\n";
+        let doc = parse(text);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        let r = &doc.records[0];
+        assert_eq!(r.attributes.len(), 2);
+        assert_eq!(r.first("cn").unwrap().text(), Some("x"));
+        assert_eq!(doc.comments[0].slice(text), "# note\n folded note");
+        let pin = r.first("ds-cfg-key-store-pin").unwrap();
+        assert_eq!(pin.text(), Some("abcdef"));
+        let masked: Vec<&str> = crate::formats::ParsedDocument::secrets(&doc, text)
+            .iter()
+            .map(|r| r.slice(text))
+            .collect();
+        assert_eq!(masked, ["abc", "def"]);
+    }
+
+    #[test]
     fn secrets() {
         assert!(is_secret_attribute("ds-cfg-key-store-pin", Encoding::Plain));
         assert!(is_secret_attribute("userPassword", Encoding::Plain));
