@@ -107,6 +107,8 @@ builtin_formats! {
     /// A Gradle project's `gradle.properties` (a Liferay Workspace's
     /// product and bundle).
     GRADLE_PROPERTIES = 18 => &properties::format::GRADLE_PROPERTIES;
+    /// Tomcat `setenv.bat` (Windows).
+    TOMCAT_SETENV_BAT = 19 => &setenv::format::SetenvBatFormat;
 }
 
 /// Formats added with [`register`], for the life of the process; the
