@@ -46,6 +46,7 @@ pub fn comment_for(format: Format, rule: &str) -> Option<String> {
     match format.spec().comment_syntax() {
         CommentSyntax::Xml => Some(format!("<!-- {MARKER} ignore[{rule}] -->")),
         CommentSyntax::None => None,
+        CommentSyntax::Rem => Some(format!("rem {MARKER} ignore[{rule}]")),
         CommentSyntax::Hash { .. } | CommentSyntax::HashBeforeEntries => {
             Some(format!("# {MARKER} ignore[{rule}]"))
         }

@@ -117,6 +117,8 @@ builtin_formats! {
     OPENDJ_JAVA_PROPERTIES = 20 => &properties::format::OPENDJ_JAVA_PROPERTIES;
     /// OpenDJ's keystores and PIN files, read as a digest only.
     OPENDJ_KEYSTORE = 21 => &keystore::format::KeystoreFormat;
+    /// Tomcat `setenv.bat` (Windows).
+    TOMCAT_SETENV_BAT = 22 => &setenv::format::SetenvBatFormat;
 }
 
 /// Formats added with [`register`], for the life of the process; the

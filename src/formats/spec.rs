@@ -163,6 +163,8 @@ pub enum CommentSyntax {
     HashBeforeEntries,
     /// `<!-- ... -->`, never inside a tag, after an XML declaration.
     Xml,
+    /// `rem ...` and `:: ...` lines (Windows batch files).
+    Rem,
 }
 
 /// Where a program keeps its configuration, for following the paths its

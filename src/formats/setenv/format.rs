@@ -1,4 +1,4 @@
-//! Tomcat's `setenv.sh` as the pipeline needs it.
+//! Tomcat's `setenv.sh` and `setenv.bat` as the pipeline needs them.
 
 use crate::formats::outline::{Guard, Symbol, SymbolKind};
 use crate::formats::properties::liferay_env::env_to_property;
@@ -45,6 +45,37 @@ impl FileFormat for SetenvFormat {
         CommentSyntax::Hash {
             continued_lines: true,
         }
+    }
+}
+
+/// Tomcat's `setenv.bat`, read by `cmd.exe`.
+pub struct SetenvBatFormat;
+
+impl FileFormat for SetenvBatFormat {
+    fn name(&self) -> &'static str {
+        "tomcat-setenv-bat"
+    }
+
+    fn family(&self) -> Family {
+        Family::Liferay
+    }
+
+    fn parse(&self, text: &str, _max_depth: Option<usize>) -> Document {
+        Document::new(super::batch::parse(text))
+    }
+
+    fn claim(&self, path: &FilePath<'_>) -> Option<Claim> {
+        path.name
+            .eq_ignore_ascii_case("setenv.bat")
+            .then_some(Claim::Name)
+    }
+
+    fn home(&self, folders: &[&str]) -> Option<usize> {
+        SetenvFormat.home(folders)
+    }
+
+    fn comment_syntax(&self) -> CommentSyntax {
+        CommentSyntax::Rem
     }
 }
 

@@ -4,7 +4,10 @@
 //! Words are split the way `sh` does before expansion: quotes (`'...'`,
 //! `"..."`), backslash escapes, `#` comments at the start of a word, and
 //! `\` line continuations. `$VAR` references are kept literally.
+//! `setenv.bat`, its Windows twin, is read into the same document by
+//! [`batch`].
 
+pub mod batch;
 pub mod format;
 
 use crate::formats::ParseError;

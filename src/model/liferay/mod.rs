@@ -258,7 +258,9 @@ fn build_node(cluster: &Cluster, id: NodeId, facts: &mut Vec<Fact>) -> Option<Li
     let config_files: Vec<FileId> = of(Format::OSGI_CONFIG)
         .chain(of(Format::OSGI_CFG))
         .collect();
-    let setenv_files: Vec<FileId> = of(Format::TOMCAT_SETENV).collect();
+    let setenv_files: Vec<FileId> = of(Format::TOMCAT_SETENV)
+        .chain(of(Format::TOMCAT_SETENV_BAT))
+        .collect();
     // `LIFERAY_*` variables the node's container or service is started
     // with (compose `environment`, env files, the image's `ENV`).
     let environment: Vec<(FileId, &crate::formats::deploy::EnvVar, String)> = cluster

@@ -7,7 +7,7 @@ declare_rule! {
     /// ## What it does
     /// Reports a node that admits IPv6 addresses in
     /// `tunnel.servlet.hosts.allowed` or the TunnelAuthVerifier's
-    /// `hostsAllowed` while its `setenv.sh` starts the JVM with
+    /// `hostsAllowed` while its `setenv.sh` (or `setenv.bat`) starts the JVM with
     /// `-Djava.net.preferIPv4Stack=true`.
     ///
     /// ## Why is this bad?
