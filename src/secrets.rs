@@ -172,7 +172,15 @@ fn scan_lines(text: &str, ranges: &mut Vec<TextRange>) {
         let key = body[..key_len]
             .trim_start_matches("-D")
             .trim_matches(|c| c == '"' || c == '\'');
-        if key_len < body.len() && is_secret_key(key) {
+        // A comment line whose "value" follows the key after a blank and
+        // runs on for several unquoted words is prose ("token in this file,
+        // you can..."), not a commented-out setting.
+        let commented = content.trim_start().starts_with(['#', '!', ';']);
+        let after_key = body[key_len..].trim_start();
+        let prose = commented
+            && !after_key.starts_with(['=', ':', '"', '\''])
+            && after_key.split_whitespace().nth(2).is_some();
+        if key_len < body.len() && is_secret_key(key) && !prose {
             // The value starts after the separator and the blanks around it.
             let rest = &body[key_len..];
             let rest_trimmed = rest.trim_start();
@@ -464,6 +472,15 @@ mod tests {
         scan_redis_cli_passwords(text, &mut ranges);
         let found: Vec<&str> = ranges.iter().map(|r| r.slice(text)).collect();
         assert_eq!(found, ["Zq9-c", "Zq9-d"]);
+    }
+
+    #[test]
+    fn prose_in_comments_is_no_secret() {
+        let text = "# token in this file, you can create one by hand\n# requirepass foobared\n#password = two words\n";
+        let mut ranges = Vec::new();
+        scan(text, &mut ranges);
+        let masked: Vec<&str> = ranges.iter().map(|r| r.slice(text)).collect();
+        assert_eq!(masked, ["foobared", "two words"]);
     }
 
     #[test]
