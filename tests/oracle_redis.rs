@@ -212,7 +212,8 @@ fn include_closure(tree: &Path, main: &str) -> Vec<String> {
         let bytes = fs::read(tree.join(&out[i])).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
         for reference in formats::parse(Format::REDIS, &text).references(&text) {
-            if reference.kind != ReferenceKind::File {
+            // Only includes: certificate files are read by TLS, not parsed.
+            if reference.kind != ReferenceKind::File || reference.format != Format::REDIS {
                 continue;
             }
             // Redis opens relative includes from its working folder: the
@@ -258,6 +259,15 @@ fn sandboxed(text: &str, tree: &Path, main_dir: &Path, scratch: &Path) -> String
             "logfile" | "pidfile" if d.args.len() == 1 => Some(format!("{} \"\"", d.name)),
             "dir" if d.args.len() == 1 => Some(format!("dir {}", scratch.display())),
             "daemonize" | "supervised" if d.args.len() == 1 => Some(format!("{} no", d.name)),
+            // Redis loads its certificates at start: whether they exist
+            // and match is the tls rules' business, so TLS is set aside
+            // (its port becomes the plain one, on the same line).
+            "tls-cert-file" | "tls-key-file" | "tls-ca-cert-file" | "tls-ca-cert-dir"
+                if d.args.len() == 1 =>
+            {
+                Some(format!("# {} set aside", d.name))
+            }
+            "tls-port" if d.args.len() == 1 => Some(format!("port {value}")),
             _ => None,
         };
         if let Some(r) = replacement {
