@@ -1,7 +1,7 @@
 //! The Gluu view of each node: its `setup.properties` as `setup.py` reads
 //! it, and its csync2 configurations, read as a list of statements that
 //! can be compared across nodes, with the nodes each `host` entry stands
-//! for.
+//! for; and the nginx servers that balance the Gluu nodes.
 
 use crate::formats::Format;
 use crate::formats::csync2::{Csync2Document, Host};
@@ -139,6 +139,56 @@ pub(crate) fn csync2_host_nodes(cluster: &Cluster, from: NodeId, host: &Host) ->
     nodes.sort();
     nodes.dedup();
     nodes
+}
+
+/// An nginx that balances the Gluu nodes: among the upstreams its
+/// `proxy_pass` directives use, some list a Gluu node other than the
+/// machine nginx runs on. Gluu CE's own nginx, in front of its services on
+/// every node, proxies to the node itself (`localhost`) and is no balancer.
+#[derive(Clone, Debug)]
+pub struct GluuBalancer<'a> {
+    pub config: &'a crate::model::nginx::NginxConfig,
+    /// The upstreams that list another Gluu node, in the order they are
+    /// first used.
+    pub upstreams: Vec<&'a crate::model::nginx::Upstream>,
+    /// The Gluu nodes those upstreams list (the balancer's own included,
+    /// if it is one), each once, in node order.
+    pub nodes: Vec<NodeId>,
+}
+
+/// The nginx configurations that balance the Gluu nodes.
+#[must_use]
+pub fn balancers(cluster: &Cluster) -> Vec<GluuBalancer<'_>> {
+    use crate::model::nginx::balanced::server_node;
+    use crate::model::nginx::proxied::proxied_upstreams;
+    let mut out = Vec::new();
+    for config in &cluster.nginx {
+        let mut upstreams = Vec::new();
+        let mut nodes: Vec<NodeId> = Vec::new();
+        for upstream in proxied_upstreams(config) {
+            let gluu: Vec<NodeId> = upstream
+                .servers
+                .iter()
+                .filter_map(|s| server_node(cluster, config.node, s))
+                .filter(|&n| cluster.node(n).has_role(crate::model::Role::Gluu))
+                .collect();
+            if gluu.iter().any(|&n| n != config.node) {
+                upstreams.push(upstream);
+                nodes.extend(gluu);
+            }
+        }
+        if upstreams.is_empty() {
+            continue;
+        }
+        nodes.sort();
+        nodes.dedup();
+        out.push(GluuBalancer {
+            config,
+            upstreams,
+            nodes,
+        });
+    }
+    out
 }
 
 /// `setup.properties.last` (what `setup.py` last ran with), else
