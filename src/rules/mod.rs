@@ -212,6 +212,7 @@ pub static ALL: &[&Rule] = &[
     &gluu::csync2_key_missing::RULE,
     &gluu::balancer_on_gluu_node::RULE,
     &gluu::redis_on_balancer::RULE,
+    &gluu::hostname_mismatch_balancer::RULE,
     &nginx::upstream_missing_node::RULE,
     &nginx::upstream_unknown_server::RULE,
     &nginx::proxy_pass_unknown_upstream::RULE,

@@ -7,6 +7,7 @@ pub mod csync2_config_divergent;
 pub mod csync2_hosts_incomplete;
 pub mod csync2_key_missing;
 pub mod hostname_mismatch;
+pub mod hostname_mismatch_balancer;
 pub mod redis_on_balancer;
 pub mod setup_ip_not_updated;
 pub mod setup_properties_divergent;
