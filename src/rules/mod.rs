@@ -213,6 +213,7 @@ pub static ALL: &[&Rule] = &[
     &gluu::balancer_on_gluu_node::RULE,
     &gluu::redis_on_balancer::RULE,
     &gluu::hostname_mismatch_balancer::RULE,
+    &gluu::csync2_host_not_hostname::RULE,
     &nginx::upstream_missing_node::RULE,
     &nginx::upstream_unknown_server::RULE,
     &nginx::proxy_pass_unknown_upstream::RULE,

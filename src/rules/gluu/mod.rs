@@ -4,6 +4,7 @@
 
 pub mod balancer_on_gluu_node;
 pub mod csync2_config_divergent;
+pub mod csync2_host_not_hostname;
 pub mod csync2_hosts_incomplete;
 pub mod csync2_key_missing;
 pub mod hostname_mismatch;
