@@ -250,6 +250,7 @@ pub static ALL: &[&Rule] = &[
     &kaazing::schema_invalid::RULE,
     &kaazing::unsupported_namespace::RULE,
     &kaazing::accept_duplicate::RULE,
+    &kaazing::member_address_duplicate::RULE,
     &net::invalid_address::RULE,
     &net::port_conflict::RULE,
     &net::hosts_inconsistent::RULE,

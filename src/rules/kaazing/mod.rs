@@ -14,6 +14,7 @@ pub mod cluster_name_mismatch;
 pub mod cross_site_allow_all;
 pub mod duplicate_cluster_name;
 pub mod duplicate_cluster_port;
+pub mod member_address_duplicate;
 pub mod schema_invalid;
 pub mod tcp_bind_mismatch;
 pub mod undefined_property;
