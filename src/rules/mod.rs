@@ -251,6 +251,7 @@ pub static ALL: &[&Rule] = &[
     &kaazing::unsupported_namespace::RULE,
     &kaazing::accept_duplicate::RULE,
     &kaazing::member_address_duplicate::RULE,
+    &kaazing::dmz_without_cluster::RULE,
     &net::invalid_address::RULE,
     &net::port_conflict::RULE,
     &net::hosts_inconsistent::RULE,

@@ -12,6 +12,7 @@ pub mod cluster_connect_mismatch;
 pub mod cluster_connect_not_multicast;
 pub mod cluster_name_mismatch;
 pub mod cross_site_allow_all;
+pub mod dmz_without_cluster;
 pub mod duplicate_cluster_name;
 pub mod duplicate_cluster_port;
 pub mod member_address_duplicate;
