@@ -107,6 +107,8 @@ builtin_formats! {
     /// A Gradle project's `gradle.properties` (a Liferay Workspace's
     /// product and bundle).
     GRADLE_PROPERTIES = 18 => &properties::format::GRADLE_PROPERTIES;
+    /// What starts csync2 as a service (`csync2*.service`, `xinetd.d/csync2`).
+    SERVICE_UNIT = 19 => &deploy::format::SERVICE_UNIT;
 }
 
 /// Formats added with [`register`], for the life of the process; the

@@ -228,8 +228,8 @@ pub fn same_host_name(a: &str, b: &str) -> bool {
 }
 
 /// The names a node's csync2 is told to take as its own with `-N NAME`
-/// in the commands that start it (compose commands, scripts, supervisord
-/// programs); `None` for a name that is not known here (a variable).
+/// in the commands that start it (systemd units, the xinetd service,
+/// compose commands, scripts, supervisord programs); `None` for a name that is not known here (a variable).
 /// Empty when no command passes `-N`.
 #[must_use]
 pub fn csync2_given_names(cluster: &Cluster, node: NodeId) -> Vec<Option<String>> {

@@ -27,8 +27,9 @@ declare_rule! {
     ///   the reverse.
     ///
     /// Not reported: entries matching the `-N NAME` a node's csync2 is
-    /// started with (compose commands, scripts, supervisord programs; an
-    /// unknown `-N` value excuses every entry for that node), and names
+    /// started with (a systemd unit `csync2*.service`, the xinetd service
+    /// `xinetd.d/csync2`, compose commands, scripts, supervisord programs;
+    /// an unknown `-N` value excuses every entry for that node), and names
     /// that are no node at all (`gluu/csync2-hosts-incomplete` reports
     /// those).
     ///
