@@ -15,7 +15,8 @@ declare_rule! {
     /// the Gluu nodes are judged: a port 80 block that only redirects is
     /// not. Nothing is reported when one proxying block answers to the
     /// name, when one has no name of its own (`_`, `""` or no
-    /// `server_name`: a catch-all), or when the nodes disagree on
+    /// `server_name`: a catch-all) or takes the machine's (`$hostname`),
+    /// or when the nodes disagree on
     /// `hostname` (`gluu/hostname-mismatch` reports that).
     ///
     /// The certificate's side, whether the balancer's certificate covers
@@ -74,10 +75,12 @@ fn check(cx: &mut RuleContext<'_>) {
             .iter()
             .filter(|s| s.context == Context::Http && proxies_to(s, &balancer))
             .collect();
+        // `$hostname` is the machine's name, not known here.
         let named = |s: &&VirtualServer| {
             s.server_names
                 .iter()
                 .any(|n| !matches!(n.text.as_str(), "_" | ""))
+                && !s.server_names.iter().any(|n| n.text.starts_with('$'))
         };
         if proxying.iter().any(|s| !named(s))
             || proxying.iter().any(|s| {

@@ -13,7 +13,8 @@ declare_rule! {
     /// Compares the addresses the members of one cluster (the gateways of
     /// one side with a `<cluster>`, and the same `<name>` where it is
     /// written literally) claim as their own: the `gateway.ip.address`
-    /// property (a `-D` system property wins over the file) and the host
+    /// property where the configuration uses it (a `-D` system property
+    /// wins over the file) and the host
     /// of each cluster `<accept>`, after `${...}` substitution. Two members
     /// on different machines with the same address are reported, the one
     /// later by name, at the value to change (the property a `${...}` host
@@ -144,7 +145,9 @@ fn port_rule_reports(
 
 fn claims(cluster: &Cluster, gateway: &Gateway, c: &GatewayCluster) -> Vec<Claim> {
     let mut out: Vec<Claim> = Vec::new();
-    if let Some(p) = gateway.property("gateway.ip.address")
+    // The property counts where the configuration uses it.
+    let used = gateway.uses.iter().any(|u| u.name == "gateway.ip.address");
+    if let Some(p) = gateway.property("gateway.ip.address").filter(|_| used)
         && let Some(key) = comparable(&p.value)
     {
         out.push(Claim {
