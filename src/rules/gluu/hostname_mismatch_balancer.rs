@@ -17,7 +17,10 @@ declare_rule! {
     /// name, when one has no name of its own (`_`, `""` or no
     /// `server_name`: a catch-all) or takes the machine's (`$hostname`),
     /// or when the nodes disagree on
-    /// `hostname` (`gluu/hostname-mismatch` reports that).
+    /// `hostname` (`gluu/hostname-mismatch` reports that). A named block is
+    /// judged by its names even where it is the port's default server:
+    /// it would answer for the nodes' name only by falling back, under a
+    /// name the redirects and links of the site do not use.
     ///
     /// The certificate's side, whether the balancer's certificate covers
     /// the name, is checked by `tls/name-mismatch`.
