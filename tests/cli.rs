@@ -137,8 +137,12 @@ fn gluu_example() -> PathBuf {
 
 /// The planted faults of the Gluu example, as `path:line rule`.
 const GLUU_PLANTED: &[&str] = &[
+    // The guide lists the csync2 hosts by address: gluu1 and gluu2 do not
+    // find themselves (csync2 compares entries with the host name).
+    "gluu1/etc/csync2.cfg:4 gluu/csync2-host-not-hostname",
     // gluu1's csync2.conf is the guide's first copy, with two hosts.
     "gluu1/etc/csync2.conf:5 gluu/csync2-config-divergent",
+    "gluu2/etc/csync2.cfg:5 gluu/csync2-host-not-hostname",
     // gluu2's hosts file still has the old Redis host.
     "gluu2/etc/hosts:6 net/hosts-inconsistent",
     // gluu2's client tunnel was copied from the Redis host.

@@ -119,6 +119,8 @@ builtin_formats! {
     OPENDJ_KEYSTORE = 21 => &keystore::format::KeystoreFormat;
     /// Tomcat `setenv.bat` (Windows).
     TOMCAT_SETENV_BAT = 22 => &setenv::format::SetenvBatFormat;
+    /// What starts csync2 as a service (`csync2*.service`, `xinetd.d/csync2`).
+    SERVICE_UNIT = 23 => &deploy::format::SERVICE_UNIT;
 }
 
 /// Formats added with [`register`], for the life of the process; the

@@ -238,7 +238,10 @@ pub fn build(cluster: &Cluster) -> Deployment {
                     }
                 }
                 crate::formats::deploy::DescriptorKind::Script
-                | crate::formats::deploy::DescriptorKind::Supervisor => owner.into_iter().collect(),
+                | crate::formats::deploy::DescriptorKind::Supervisor
+                | crate::formats::deploy::DescriptorKind::ServiceUnit => {
+                    owner.into_iter().collect()
+                }
                 crate::formats::deploy::DescriptorKind::EnvFile => Vec::new(),
             };
             for node in nodes {

@@ -1,7 +1,7 @@
 //! The Gluu view of each node: its `setup.properties` as `setup.py` reads
 //! it, and its csync2 configurations, read as a list of statements that
 //! can be compared across nodes, with the nodes each `host` entry stands
-//! for.
+//! for; and the nginx servers that balance the Gluu nodes.
 
 use crate::formats::Format;
 use crate::formats::csync2::{Csync2Document, Host};
@@ -139,6 +139,147 @@ pub(crate) fn csync2_host_nodes(cluster: &Cluster, from: NodeId, host: &Host) ->
     nodes.sort();
     nodes.dedup();
     nodes
+}
+
+/// An nginx that balances the Gluu nodes: among the upstreams its
+/// `proxy_pass` directives use, some list a Gluu node other than the
+/// machine nginx runs on. Gluu CE's own nginx, in front of its services on
+/// every node, proxies to the node itself (`localhost`) and is no balancer.
+#[derive(Clone, Debug)]
+pub struct GluuBalancer<'a> {
+    pub config: &'a crate::model::nginx::NginxConfig,
+    /// The upstreams that list another Gluu node, in the order they are
+    /// first used.
+    pub upstreams: Vec<&'a crate::model::nginx::Upstream>,
+    /// The Gluu nodes those upstreams list (the balancer's own included,
+    /// if it is one), each once, in node order.
+    pub nodes: Vec<NodeId>,
+}
+
+/// The nginx configurations that balance the Gluu nodes.
+#[must_use]
+pub fn balancers(cluster: &Cluster) -> Vec<GluuBalancer<'_>> {
+    use crate::model::nginx::balanced::server_node;
+    use crate::model::nginx::proxied::proxied_upstreams;
+    let mut out = Vec::new();
+    for config in &cluster.nginx {
+        let mut upstreams = Vec::new();
+        let mut nodes: Vec<NodeId> = Vec::new();
+        for upstream in proxied_upstreams(config) {
+            let gluu: Vec<NodeId> = upstream
+                .servers
+                .iter()
+                .filter_map(|s| server_node(cluster, config.node, s))
+                .filter(|&n| cluster.node(n).has_role(crate::model::Role::Gluu))
+                .collect();
+            if gluu.iter().any(|&n| n != config.node) {
+                upstreams.push(upstream);
+                nodes.extend(gluu);
+            }
+        }
+        if upstreams.is_empty() {
+            continue;
+        }
+        nodes.sort();
+        nodes.dedup();
+        out.push(GluuBalancer {
+            config,
+            upstreams,
+            nodes,
+        });
+    }
+    out
+}
+
+/// The names a node may call itself, lower case: its node name, its
+/// manifest or compose host name, the names compose gives it, and the
+/// names its own hosts files give its own addresses (or `127.0.1.1`,
+/// where Debian writes the machine's name).
+#[must_use]
+pub fn own_names(cluster: &Cluster, node: NodeId) -> Vec<String> {
+    let n = cluster.node(node);
+    let mut names = vec![n.name.to_ascii_lowercase()];
+    names.extend(n.hostname.iter().map(|h| h.to_ascii_lowercase()));
+    names.extend(n.aliases.iter().map(|a| a.to_ascii_lowercase()));
+    let debian = std::net::IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 1, 1));
+    for (name, line) in cluster.net.hosts_lines(node) {
+        if line.ip == debian || n.addresses.iter().any(|a| a.ip == line.ip) {
+            names.push(name.clone());
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Whether two host names may be one machine's: equal without case, or
+/// one the first label of the other (`gluu1` and `gluu1.example.org`:
+/// `gethostname` gives either, depending on how the machine was set up).
+#[must_use]
+pub fn same_host_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    if a == b {
+        return true;
+    }
+    let short = |long: &str, short: &str| {
+        !short.contains('.') && long.split('.').next() == Some(short) && long.contains('.')
+    };
+    short(&a, &b) || short(&b, &a)
+}
+
+/// The names a node's csync2 is told to take as its own with `-N NAME`
+/// in the commands that start it (systemd units, the xinetd service,
+/// compose commands, scripts, supervisord programs); `None` for a name that is not known here (a variable).
+/// Empty when no command passes `-N`.
+#[must_use]
+pub fn csync2_given_names(cluster: &Cluster, node: NodeId) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    for (_, command) in cluster.deployment.commands(node) {
+        let Some(program) = command.words.first() else {
+            continue;
+        };
+        if program.value.rsplit('/').next() != Some("csync2") {
+            continue;
+        }
+        out.extend(option_n(
+            command.words[1..].iter().map(|w| w.value.as_str()),
+        ));
+    }
+    out
+}
+
+/// The `-N` values of a csync2 command line, read as `getopt` reads
+/// `W:s:Ftp:G:P:C:D:N:HBAIXULlSTMRvhcuoimfxrd` (glibc's `getopt` takes
+/// options after operands too, up to `--`).
+fn option_n<'a>(args: impl Iterator<Item = &'a str>) -> Vec<Option<String>> {
+    const WITH_VALUE: &str = "WspGPCDN";
+    let known = |v: &str| (!v.contains('$')).then(|| v.to_ascii_lowercase());
+    let mut out = Vec::new();
+    let mut args = args.peekable();
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        if !arg.starts_with('-') || arg == "-" {
+            continue;
+        }
+        let flags = &arg[1..];
+        for (i, c) in flags.char_indices() {
+            if WITH_VALUE.contains(c) {
+                let rest = &flags[i + c.len_utf8()..];
+                let value = if rest.is_empty() {
+                    args.next()
+                } else {
+                    Some(rest)
+                };
+                if c == 'N' {
+                    out.push(value.and_then(known));
+                }
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// `setup.properties.last` (what `setup.py` last ran with), else
@@ -351,6 +492,20 @@ fn statements(doc: &Csync2Document, file: FileId, fragment: bool) -> Vec<Stateme
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csync2_option_n() {
+        let n = |line: &str| option_n(line.split_whitespace());
+        assert_eq!(n("-i -N gluu1"), vec![Some("gluu1".to_string())]);
+        assert_eq!(n("-iNGluu1"), vec![Some("gluu1".to_string())]);
+        assert_eq!(n("-x -C prod -N $HOST"), vec![None]);
+        assert_eq!(n("-C N -x"), Vec::<Option<String>>::new());
+        assert_eq!(n("-x /etc -N late"), vec![Some("late".to_string())]);
+        assert_eq!(n("-x -- -N late"), Vec::<Option<String>>::new());
+        assert!(same_host_name("gluu1", "GLUU1.example.org"));
+        assert!(!same_host_name("gluu1", "gluu10.example.org"));
+        assert!(!same_host_name("gluu1.example.org", "gluu1.example.net"));
+    }
 
     #[test]
     fn config_names() {

@@ -47,6 +47,13 @@ pub static SUPERVISOR: DeploymentFormat = DeploymentFormat {
     kind: DescriptorKind::Supervisor,
 };
 
+/// What starts csync2 as a service: `csync2*.service` systemd units and
+/// the xinetd service `xinetd.d/csync2`.
+pub static SERVICE_UNIT: DeploymentFormat = DeploymentFormat {
+    name: "service-unit",
+    kind: DescriptorKind::ServiceUnit,
+};
+
 impl FileFormat for DeploymentFormat {
     fn name(&self) -> &'static str {
         self.name
@@ -61,7 +68,10 @@ impl FileFormat for DeploymentFormat {
     }
 
     fn claim(&self, path: &FilePath<'_>) -> Option<Claim> {
-        (DescriptorKind::of_name(path.name) == Some(self.kind)).then_some(Claim::Name)
+        let xinetd = self.kind == DescriptorKind::ServiceUnit
+            && path.name == "csync2"
+            && path.folders.last() == Some(&"xinetd.d");
+        (xinetd || DescriptorKind::of_name(path.name) == Some(self.kind)).then_some(Claim::Name)
     }
 
     // A compose file of any name: a YAML file with compose's shape.

@@ -29,6 +29,10 @@ pub enum DescriptorKind {
     Script,
     /// supervisord's program list (`[program:x]` with `command=`).
     Supervisor,
+    /// What starts csync2 as a service: a systemd unit (`csync2.service`,
+    /// `csync2@.service`: its `ExecStart=` lines) or an xinetd service
+    /// (`xinetd.d/csync2`: `server` with `server_args`).
+    ServiceUnit,
 }
 
 impl DescriptorKind {
@@ -54,6 +58,8 @@ impl DescriptorKind {
             Some(Self::Script)
         } else if lower == "supervisord.conf" {
             Some(Self::Supervisor)
+        } else if lower.starts_with("csync2") && lower.ends_with(".service") {
+            Some(Self::ServiceUnit)
         } else {
             None
         }
@@ -409,6 +415,7 @@ pub fn parse(kind: DescriptorKind, text: &str) -> DeploymentDocument {
         DescriptorKind::EnvFile => (vec![env_file(text)], Vec::new()),
         DescriptorKind::Script => (vec![script(text)], Vec::new()),
         DescriptorKind::Supervisor => (vec![supervisor(text)], Vec::new()),
+        DescriptorKind::ServiceUnit => (vec![service_unit(text)], Vec::new()),
     };
     DeploymentDocument {
         kind,
@@ -867,6 +874,66 @@ fn env_file(text: &str) -> Launch {
 
 /// supervisord's `[program:x]` sections: each `command=` line (and the
 /// indented lines continuing it) is a command line.
+/// A systemd unit's `ExecStart=` (and `ExecStartPre=`, `ExecStartPost=`)
+/// command lines, their `-@:+!` prefixes dropped; an xinetd service's
+/// `server` with its `server_args`. Each on one line (no continuations).
+fn service_unit(text: &str) -> Launch {
+    let mut launch = Launch::default();
+    let mut at = 0u32;
+    let mut server: Option<Text> = None;
+    let mut server_args: Option<(String, u32)> = None;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len() as u32;
+        let body = line.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim_start();
+        if trimmed.starts_with(['#', ';']) {
+            continue;
+        }
+        let Some((key, value)) = body.split_once('=') else {
+            continue;
+        };
+        let key = key.trim();
+        let mut value_start = start + body.len() as u32 - value.len() as u32;
+        let lead = value.len() - value.trim_start().len();
+        value_start += lead as u32;
+        let value = value.trim();
+        match key {
+            "ExecStart" | "ExecStartPre" | "ExecStartPost" => {
+                let command = value.trim_start_matches(['-', '@', ':', '+', '!']);
+                let skipped = (value.len() - command.len()) as u32;
+                launch
+                    .commands
+                    .extend(shell::commands(command, value_start + skipped));
+            }
+            "server" => {
+                server = Some(Text {
+                    value: value.to_string(),
+                    range: TextRange::new(value_start, value_start + value.len() as u32),
+                });
+            }
+            "server_args" => server_args = Some((value.to_string(), value_start)),
+            _ => {}
+        }
+    }
+    if let Some(server) = server {
+        let mut command = shell::ShellCommand {
+            words: vec![server],
+            ..shell::ShellCommand::default()
+        };
+        if let Some((args, offset)) = server_args {
+            for parsed in shell::commands(&args, offset) {
+                command
+                    .words
+                    .extend(parsed.assignments.into_iter().map(|(n, _)| n));
+                command.words.extend(parsed.words);
+            }
+        }
+        launch.commands.push(command);
+    }
+    launch
+}
+
 fn supervisor(text: &str) -> Launch {
     let mut launch = Launch::default();
     let mut in_program = false;
@@ -1052,5 +1119,37 @@ mod tests {
             launch.commands[0].words[1].range.slice(text),
             "/data/Basic/primary-6379.conf"
         );
+    }
+
+    #[test]
+    fn csync2_service_units() {
+        let unit = "[Service]\nExecStart=-/usr/sbin/csync2 -i -v -N gluu1\nStandardInput=socket\n";
+        let launch = &parse(DescriptorKind::ServiceUnit, unit).launches[0];
+        let words: Vec<&str> = launch.commands[0]
+            .words
+            .iter()
+            .map(|w| w.value.as_str())
+            .collect();
+        assert_eq!(words, ["/usr/sbin/csync2", "-i", "-v", "-N", "gluu1"]);
+        let w = &launch.commands[0].words[4];
+        assert_eq!(&unit[w.range.start as usize..w.range.end as usize], "gluu1");
+        let xinetd = "service csync2\n{\n\tserver\t\t= /usr/sbin/csync2\n\tserver_args\t= -i -l -N gluu2\n}\n";
+        let launch = &parse(DescriptorKind::ServiceUnit, xinetd).launches[0];
+        let words: Vec<&str> = launch.commands[0]
+            .words
+            .iter()
+            .map(|w| w.value.as_str())
+            .collect();
+        assert_eq!(words, ["/usr/sbin/csync2", "-i", "-l", "-N", "gluu2"]);
+        let w = &launch.commands[0].words[0];
+        assert_eq!(
+            &xinetd[w.range.start as usize..w.range.end as usize],
+            "/usr/sbin/csync2"
+        );
+        assert_eq!(
+            DescriptorKind::of_name("csync2@.service"),
+            Some(DescriptorKind::ServiceUnit)
+        );
+        assert_eq!(DescriptorKind::of_name("nginx.service"), None);
     }
 }

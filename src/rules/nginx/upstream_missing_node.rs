@@ -19,7 +19,10 @@ declare_rule! {
     /// must be a server of it too. Where a balancer's upstreams split the
     /// role's nodes between them on purpose (each node in exactly one
     /// upstream, every node in one: oxTrust on one Gluu node, oxAuth on
-    /// another, each behind its own paths), none of them is incomplete.
+    /// another, each behind its own paths), none of them is incomplete. An
+    /// upstream whose servers are all on the nginx's own machine (Gluu
+    /// CE's nginx on every node, proxying to `localhost`) balances no
+    /// nodes and is not judged.
     ///
     /// ## Why is this bad?
     /// A node missing from the balancer gets no traffic: the cluster runs
@@ -83,6 +86,11 @@ fn check(cx: &mut RuleContext<'_>) {
         for upstream in proxied_upstreams(config) {
             let balanced = balanced(cluster, config, upstream);
             let Some(role) = balanced.role else { continue };
+            // An nginx in front of its own machine's services (Gluu CE's
+            // on every node, proxying to `localhost`) balances no nodes.
+            if balanced.matched.iter().all(|(_, n)| *n == config.node) {
+                continue;
+            }
             if partitioned(cluster, config, role) {
                 continue;
             }
