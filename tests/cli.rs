@@ -181,7 +181,7 @@ const GLUU_PLANTED: &[&str] = &[
 /// The same cluster with every planted fault corrected.
 #[test]
 fn gluu_example_clean_twin_reports_nothing() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clusters/gluu-ha-clean");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/clean/gluu-ha");
     let (json, code) = json_of(&["check", "--format", "json", root.to_str().unwrap()]);
     assert_eq!(findings_of(&json), Vec::<String>::new());
     assert!(json["diagnostics"].as_array().unwrap().is_empty());
