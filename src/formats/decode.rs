@@ -129,6 +129,38 @@ fn declares_latin1(bytes: &[u8]) -> bool {
     )
 }
 
+/// Standard base64 (PEM bodies, LDIF `::` values), padding optional;
+/// `None` on any other character or on data after the padding.
+#[must_use]
+pub fn base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    let mut padding = false;
+    for c in text.bytes() {
+        let v = match c {
+            b'=' => {
+                padding = true;
+                continue;
+            }
+            _ if padding => return None,
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

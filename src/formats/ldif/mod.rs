@@ -373,7 +373,7 @@ fn finish(
             Encoding::Plain => Value::Text(written.to_string()),
             Encoding::Url => Value::Url(written.trim_end_matches(' ').to_string()),
             Encoding::Base64 => {
-                if let Some(bytes) = base64(written.trim_end_matches(' ')) {
+                if let Some(bytes) = crate::formats::decode::base64(written.trim_end_matches(' ')) {
                     String::from_utf8(bytes)
                         .map_or_else(|e| Value::Bytes(e.into_bytes()), Value::Text)
                 } else {
@@ -465,37 +465,6 @@ fn finish(
         }
         doc.records.push(r);
     }
-}
-
-/// Standard base64, padding optional; `None` on any other character.
-#[must_use]
-pub fn base64(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    let mut padding = false;
-    for c in text.bytes() {
-        let v = match c {
-            b'=' => {
-                padding = true;
-                continue;
-            }
-            _ if padding => return None,
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

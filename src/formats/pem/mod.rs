@@ -101,9 +101,10 @@ pub fn parse(text: &str) -> PemDocument {
                         "this PEM block ends with a different label",
                     ));
                 }
-                let content = base64(&body).map_or(x509::Content::Other, |der| {
-                    x509::read(&begin, &der, encrypted)
-                });
+                let content = crate::formats::decode::base64(&body)
+                    .map_or(x509::Content::Other, |der| {
+                        x509::read(&begin, &der, encrypted)
+                    });
                 doc.blocks.push(PemBlock {
                     label: begin,
                     range,
@@ -124,31 +125,6 @@ pub fn parse(text: &str) -> PemDocument {
             .push(ParseError::new(range, "this PEM block has no END line"));
     }
     doc
-}
-
-/// Standard base64, padding optional; `None` on any other character.
-fn base64(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => break,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
