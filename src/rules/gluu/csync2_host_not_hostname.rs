@@ -1,3 +1,4 @@
+use std::collections::HashSet;
 use std::net::IpAddr;
 
 use crate::diagnostic::Diagnostic;
@@ -67,19 +68,39 @@ fn check(cx: &mut RuleContext<'_>) {
         .iter()
         .map(|n| csync2_given_names(cluster, n.id))
         .collect();
+    // Indexed once: entries are many on a large cluster, and each is
+    // looked up among every node's names.
+    let mut given_names: HashSet<String> = HashSet::new();
+    let mut given_unknown: HashSet<usize> = HashSet::new();
+    for (i, names) in given.iter().enumerate() {
+        for name in names {
+            match name {
+                Some(name) => {
+                    given_names.insert(name.to_ascii_lowercase());
+                }
+                None => {
+                    given_unknown.insert(i);
+                }
+            }
+        }
+    }
     // `-N` with a value not known here may be any entry of its node.
     let excused = |entry: &str, nodes: &[NodeId]| {
-        given.iter().enumerate().any(|(i, names)| {
-            names.iter().any(|name| match name {
-                Some(name) => name.eq_ignore_ascii_case(entry),
-                None => nodes.iter().any(|n| n.index() == i),
-            })
-        })
+        given_names.contains(&entry.to_ascii_lowercase())
+            || nodes.iter().any(|n| given_unknown.contains(&n.index()))
     };
     let names: Vec<Vec<String>> = cluster
         .nodes
         .iter()
         .map(|n| own_names(cluster, n.id))
+        .collect();
+    let known_names = HostNames::new(names.iter().flatten());
+    let with_config: HashSet<NodeId> = cluster
+        .gluu
+        .csync2
+        .iter()
+        .filter(|c| c.read)
+        .map(|c| c.node)
         .collect();
     for config in cluster.gluu.csync2.iter().filter(|c| c.read) {
         for group in &config.groups {
@@ -95,7 +116,7 @@ fn check(cx: &mut RuleContext<'_>) {
                     // Where the node it stands for reads its own copy of the
                     // configuration, that copy is the one reported.
                     let judged = nodes.contains(&config.node)
-                        || nodes.iter().any(|&n| !has_config(cluster, n));
+                        || nodes.iter().any(|n| !with_config.contains(n));
                     if !judged {
                         continue;
                     }
@@ -109,7 +130,7 @@ fn check(cx: &mut RuleContext<'_>) {
                     ));
                     continue;
                 }
-                if nodes.is_empty() || names.iter().flatten().any(|n| same_host_name(n, entry)) {
+                if nodes.is_empty() || known_names.contains(entry) {
                     continue;
                 }
                 // Only a name the node's own files or the manifest confirm.
@@ -144,8 +165,47 @@ fn check(cx: &mut RuleContext<'_>) {
 }
 
 /// Whether a node has a csync2 configuration csync2 reads.
-fn has_config(cluster: &Cluster, node: NodeId) -> bool {
-    cluster.gluu.csync2.iter().any(|c| c.read && c.node == node)
+/// Host names, answering [`same_host_name`] against all of them at once:
+/// equal without case, or one the short form of the other.
+struct HostNames {
+    full: HashSet<String>,
+    /// The first label of every dotted name.
+    short_of_dotted: HashSet<String>,
+    undotted: HashSet<String>,
+}
+
+impl HostNames {
+    fn new<'a>(names: impl Iterator<Item = &'a String>) -> Self {
+        let mut out = Self {
+            full: HashSet::new(),
+            short_of_dotted: HashSet::new(),
+            undotted: HashSet::new(),
+        };
+        for name in names {
+            let name = name.to_ascii_lowercase();
+            match name.split_once('.') {
+                Some((short, _)) => {
+                    out.short_of_dotted.insert(short.to_string());
+                }
+                None => {
+                    out.undotted.insert(name.clone());
+                }
+            }
+            out.full.insert(name);
+        }
+        out
+    }
+
+    fn contains(&self, entry: &str) -> bool {
+        let entry = entry.to_ascii_lowercase();
+        let found = match entry.split_once('.') {
+            _ if self.full.contains(&entry) => true,
+            Some((short, _)) => self.undotted.contains(short),
+            None => self.short_of_dotted.contains(&entry),
+        };
+        debug_assert_eq!(found, self.full.iter().any(|n| same_host_name(n, &entry)));
+        found
+    }
 }
 
 fn address_entry(
