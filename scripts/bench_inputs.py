@@ -162,6 +162,83 @@ def cluster(out, nodes):
           "    }\n    server {\n        listen 80;\n        location / { proxy_pass http://portal; }\n    }\n}\n")
 
 
+def gateway_findings(out):
+    """2,000 properties and 21,000 uses of names none of them defines, each
+    a near miss of a defined one: kaazing/undefined-property with a
+    suggestion to rank per use."""
+    props = "".join(
+        f"    <property><name>gateway.node{i}.address</name><value>192.0.2.{i % 250 + 1}</value></property>\n"
+        for i in range(2000)
+    )
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<gateway-config xmlns="http://xmlns.kaazing.org/2016/06/gateway">\n'
+        f"  <properties>\n{props}  </properties>\n"
+    )
+
+    def service(i):
+        uses = "".join(f"<tcp.bind>${{gateway.node{(i * 3 + k) % 2000}.adress}}:{8000 + k}</tcp.bind>" for k in range(3))
+        return (
+            "  <service>\n"
+            f"    <name>echo {i}</name>\n"
+            f"    <accept>wss://gateway.example.com:8443/echo{i}</accept>\n"
+            "    <type>echo</type>\n"
+            f"    <accept-options>{uses}</accept-options>\n"
+            "  </service>\n"
+        )
+
+    body = "".join(service(i) for i in range(7000))
+    write(f"{out}/gateway-findings/gw1/conf/gateway-config.xml", head + body + "</gateway-config>\n")
+
+
+def nginx_findings(out):
+    """2,000 upstreams and servers whose every proxy_pass names a near miss
+    of one, whose redirects go to hosts no server answers, and whose
+    listens repeat: a finding or more per directive."""
+    ups = "".join(f"    upstream backend{i} {{ server 127.0.0.1:{9000 + i % 1000}; }}\n" for i in range(2000))
+
+    def server(i):
+        return (
+            "    server {\n"
+            "        listen 8080;\n"
+            f"        server_name site{i}.example.org;\n"
+            f"        location / {{ proxy_pass http://backnd{i % 2000}; }}\n"
+            f"        location /old {{ return 301 https://elsewhere{i}.example.net$request_uri; }}\n"
+            "    }\n"
+        )
+
+    body = fill(server, 5 * MIB)
+    write(f"{out}/nginx-findings/lb/etc/nginx/nginx.conf", NGINX_HEAD + ups + body + "}\n")
+
+
+def properties_findings(out):
+    """Every key defined twice, and secrets among them: a duplicate per
+    entry."""
+    def entry(i):
+        key = f"key.number{i // 2}"
+        if i % 10 == 0:
+            key = f"jdbc.default.password{i // 20}"
+        return f"{key}=value-{i} with some words\n"
+
+    write(f"{out}/properties-findings/app1/portal-ext.properties", fill(entry, 5 * MIB))
+
+
+def redis_findings(out):
+    """Directives that repeat where only the last counts, and unknown ones
+    near known names."""
+    head = "bind 127.0.0.1\nport 6379\nrequirepass s3cr3t-for-benchmarks-only\n"
+
+    def line(i):
+        kind = i % 3
+        if kind == 0:
+            return f"port {6000 + i % 1000}\n"
+        if kind == 1:
+            return f"maxmemori{i % 7} 100mb\n"
+        return f"requirepass another-secret-{i}\n"
+
+    write(f"{out}/redis-findings/cache/etc/redis/redis.conf", head + fill(line, 2 * MIB))
+
+
 def main():
     out = sys.argv[1]
     generators = {
@@ -170,11 +247,15 @@ def main():
         "properties-10MiB": properties,
         "gateway-10MiB": gateway,
         "redis-5MiB": redis,
+        "nginx-findings": nginx_findings,
+        "properties-findings": properties_findings,
+        "gateway-findings": gateway_findings,
+        "redis-findings": redis_findings,
     }
     for name, generate in generators.items():
         if not os.path.isdir(f"{out}/{name}"):
             generate(out)
-    for nodes in (100, 1000, 2000):
+    for nodes in (100, 1000, 2000, 10000):
         if not os.path.isdir(f"{out}/cluster-{nodes}"):
             cluster(out, nodes)
 

@@ -94,6 +94,45 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     closest(name, candidates).map_or_else(String::new, |s| format!("; did you mean `{s}`?"))
 }
 
+/// "Did you mean" for many names against one list of candidates, at a
+/// cost bounded by the list: each distinct name is ranked once, and only
+/// the first [`MAX_SUGGESTIONS_PER_FILE`] distinct names are ranked at
+/// all. A file with thousands of unknown names is no hand-written
+/// configuration, and ranking each against thousands of candidates would
+/// cost more than reading it.
+pub struct Suggester<'a> {
+    candidates: Vec<&'a str>,
+    ranked: std::collections::HashMap<String, Option<&'a str>>,
+}
+
+impl<'a> Suggester<'a> {
+    pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Self {
+        Self {
+            candidates: candidates.into_iter().collect(),
+            ranked: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The candidate nearest to `name` (see [`closest`]), if it is ranked.
+    pub fn closest(&mut self, name: &str) -> Option<&'a str> {
+        if let Some(found) = self.ranked.get(name) {
+            return *found;
+        }
+        if self.ranked.len() >= MAX_SUGGESTIONS_PER_FILE {
+            return None;
+        }
+        let found = closest(name, self.candidates.iter().copied());
+        self.ranked.insert(name.to_string(), found);
+        found
+    }
+
+    /// `; did you mean `x`?` for the nearest candidate, or nothing.
+    pub fn did_you_mean(&mut self, name: &str) -> String {
+        self.closest(name)
+            .map_or_else(String::new, |s| format!("; did you mean `{s}`?"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +155,24 @@ mod tests {
             Some("address")
         );
         assert_eq!(closest("zzz", ["address"]), None);
+    }
+
+    #[test]
+    fn a_suggester_ranks_a_bounded_number_of_names() {
+        let mut suggester = Suggester::new(["address", "port"]);
+        assert_eq!(
+            suggester.did_you_mean("adress"),
+            "; did you mean `address`?"
+        );
+        assert_eq!(
+            suggester.did_you_mean("adress"),
+            "; did you mean `address`?"
+        );
+        for i in 0..MAX_SUGGESTIONS_PER_FILE {
+            suggester.closest(&format!("name{i}"));
+        }
+        // Names seen before keep their suggestion; new ones get none.
+        assert_eq!(suggester.closest("adress"), Some("address"));
+        assert_eq!(suggester.closest("prot"), None);
     }
 }

@@ -40,7 +40,7 @@ pub struct Text {
 }
 
 /// The context an upstream or server lives in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Context {
     Http,
     Stream,
@@ -224,15 +224,26 @@ pub struct NginxConfig {
     /// Addresses in `listen`, upstream `server` and `proxy_pass` that
     /// nginx cannot read.
     pub bad_addresses: Vec<BadAddress>,
+    /// The first upstream of each lower-case name, per context.
+    upstream_index: HashMap<(Context, String), usize>,
 }
 
 impl NginxConfig {
     /// The upstream a `proxy_pass` host names (names compare without case).
     #[must_use]
     pub fn upstream(&self, name: &str, context: Context) -> Option<&Upstream> {
-        self.upstreams
-            .iter()
-            .find(|u| u.context == context && u.name.text.eq_ignore_ascii_case(name))
+        let at = self
+            .upstream_index
+            .get(&(context, name.to_ascii_lowercase()))?;
+        Some(&self.upstreams[*at])
+    }
+
+    fn index_upstreams(&mut self) {
+        for (i, upstream) in self.upstreams.iter().enumerate() {
+            self.upstream_index
+                .entry((upstream.context, upstream.name.text.to_ascii_lowercase()))
+                .or_insert(i);
+        }
     }
 }
 
@@ -372,6 +383,7 @@ pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Vec<NginxConfig> {
                 servers: Vec::new(),
                 ssl_directives: Vec::new(),
                 bad_addresses: Vec::new(),
+                upstream_index: HashMap::new(),
             };
             let mut reader = Reader {
                 expander,
@@ -379,6 +391,7 @@ pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Vec<NginxConfig> {
             };
             reader.main(&top);
             facts.extend(reader.expander.budget.finding(cluster, "nginx"));
+            config.index_upstreams();
             configs.push(config);
         }
     }

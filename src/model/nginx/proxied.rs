@@ -25,13 +25,12 @@ pub(crate) fn proxied(config: &NginxConfig) -> Vec<(&ProxyPass, &Upstream)> {
 /// The upstreams some `proxy_pass` of the configuration uses, each once,
 /// in the order they are first used.
 pub(crate) fn proxied_upstreams(config: &NginxConfig) -> Vec<&Upstream> {
-    let mut out: Vec<&Upstream> = Vec::new();
-    for (_, upstream) in proxied(config) {
-        if !out.iter().any(|u| std::ptr::eq(*u, upstream)) {
-            out.push(upstream);
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::new();
+    proxied(config)
+        .into_iter()
+        .map(|(_, upstream)| upstream)
+        .filter(|upstream| seen.insert(std::ptr::from_ref(*upstream)))
+        .collect()
 }
 
 /// Whether a `proxy_pass` host is meant as an upstream name rather than a

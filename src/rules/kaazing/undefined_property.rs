@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use crate::diagnostic::Diagnostic;
 use crate::rules::{RuleContext, declare_rule};
 use crate::suggest;
@@ -36,20 +38,28 @@ declare_rule! {
 
 fn check(cx: &mut RuleContext<'_>) {
     for gateway in &cx.cluster.kaazing {
-        for used in gateway.uses.iter().filter(|u| !u.defined) {
-            let empty = gateway.property(&used.name).is_some();
-            let names = gateway.properties.iter().map(|p| p.name.as_str());
-            let hint = if empty {
-                String::new()
-            } else {
-                suggest::did_you_mean(&used.name, names)
-            };
-            let message = if empty {
+        let mut undefined = gateway.uses.iter().filter(|u| !u.defined).peekable();
+        if undefined.peek().is_none() {
+            continue;
+        }
+        // The names `Gateway::property` finds, looked up once per use.
+        let named: HashSet<&str> = gateway
+            .system_properties
+            .iter()
+            .filter(|p| !p.value.is_empty())
+            .chain(&gateway.properties)
+            .map(|p| p.name.as_str())
+            .collect();
+        let mut suggester =
+            suggest::Suggester::new(gateway.properties.iter().map(|p| p.name.as_str()));
+        for used in undefined {
+            let message = if named.contains(used.name.as_str()) {
                 format!(
                     "property `{}` is empty, and the gateway counts an empty value as undefined",
                     used.name
                 )
             } else {
+                let hint = suggester.did_you_mean(&used.name);
                 format!("no property defines `{}`{hint}", used.name)
             };
             cx.report(

@@ -1,4 +1,7 @@
+use std::collections::HashMap;
+
 use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::nginx::Context;
 use crate::model::nginx::proxied::is_bare_name;
 use crate::rules::edits;
 use crate::rules::{RuleContext, declare_rule};
@@ -37,6 +40,9 @@ declare_rule! {
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     for config in &cluster.nginx {
+        // One suggester per context: an upstream serves its own context.
+        let mut suggesters: HashMap<Context, suggest::Suggester<'_>> = HashMap::new();
+        let mut near_misses: HashMap<(Context, &str), Option<&str>> = HashMap::new();
         for server in &config.servers {
             let passes = server
                 .locations
@@ -61,7 +67,10 @@ fn check(cx: &mut RuleContext<'_>) {
                     .iter()
                     .filter(|u| u.context == server.context)
                     .map(|u| u.name.text.as_str());
-                let hint = suggest::did_you_mean(&pass.host, names.clone());
+                let hint = suggesters
+                    .entry(server.context)
+                    .or_insert_with(|| suggest::Suggester::new(names.clone()))
+                    .did_you_mean(&pass.host);
                 // With a port the name is a host to nginx (an upstream's
                 // name takes none): only a near miss of an upstream's name
                 // is taken for a typo.
@@ -76,11 +85,13 @@ fn check(cx: &mut RuleContext<'_>) {
                 .help("use the name of a defined `upstream`, or define it; nginx would look the name up as a host and fail to start");
                 // A typo of exactly one upstream's name: that upstream. Not
                 // with a port: nginx refuses one after an upstream's name.
-                if let (Some(name), Some(at), None) = (
-                    edits::sole_near_miss(&pass.host, names),
-                    pass.host_span,
-                    &pass.port,
-                ) {
+                // No suggestion, no near miss: the list is read again only
+                // for a name that has one, once.
+                if let (false, Some(at), None) = (hint.is_empty(), pass.host_span, &pass.port)
+                    && let Some(name) = *near_misses
+                        .entry((server.context, pass.host.as_str()))
+                        .or_insert_with(|| edits::sole_near_miss(&pass.host, names))
+                {
                     diagnostic = diagnostic.fix(Fix {
                         description: format!("proxy to upstream `{name}`"),
                         edits: vec![edits::replace(at.file, at.range, name)],

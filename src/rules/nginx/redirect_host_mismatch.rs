@@ -48,6 +48,7 @@ fn check(cx: &mut RuleContext<'_>) {
             continue;
         }
         let index = ServerNameIndex::new(all_names.iter().copied());
+        let mut suggester = suggest::Suggester::new(all_names.iter().copied());
         for server in &config.servers {
             for ret in &server.returns {
                 let Some(url) = &ret.url else { continue };
@@ -70,7 +71,7 @@ fn check(cx: &mut RuleContext<'_>) {
                 // A suggestion compares the host with every name: only for
                 // configurations of a size people write by hand.
                 let hint = if all_names.len() <= MAX_NAMES_TO_SUGGEST {
-                    suggest::did_you_mean(host, all_names.iter().copied())
+                    suggester.did_you_mean(host)
                 } else {
                     String::new()
                 };
