@@ -3,9 +3,11 @@
 //! held in memory, and read on demand, from disk only inside the
 //! cluster's real folder.
 
+use std::collections::HashMap;
+use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -64,6 +66,30 @@ pub struct Inputs {
     pub(crate) confined_to: Option<PathBuf>,
     /// The root folder's name.
     pub(crate) root_name: String,
+    /// Small files read from disk during one load.
+    reads: ReadOnce,
+}
+
+/// Small files read from disk during one load (see `Inputs::forget_reads`),
+/// so that sniffing a file's format, looking for git's stand-in for a link
+/// and parsing the file open it once. Never carried to a copy of the
+/// inputs, nor from one load to the next: the disk may have changed.
+#[derive(Debug, Default)]
+struct ReadOnce(Mutex<HashMap<PathBuf, Arc<[u8]>>>);
+
+impl Clone for ReadOnce {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+/// Files up to this size are kept whole from their first read.
+const KEPT_WHOLE: u64 = 64 * 1024;
+
+/// A file on disk once opened: whole if small, else still open.
+enum Opened {
+    Whole(Arc<[u8]>),
+    Large(File, Metadata),
 }
 
 impl Default for Inputs {
@@ -75,6 +101,7 @@ impl Default for Inputs {
             files: Vec::new(),
             confined_to: None,
             root_name: String::new(),
+            reads: ReadOnce::default(),
         }
     }
 }
@@ -247,6 +274,7 @@ impl Inputs {
                 _ => None,
             })
             .collect();
+        self.forget_reads();
         for (file, bytes) in self.files.iter_mut().zip(read) {
             if let Some(bytes) = bytes {
                 file.content = Content::Memory(bytes);
@@ -390,7 +418,50 @@ impl Inputs {
     }
 
     pub(crate) fn read(&self, content: &Content, max_size: u64) -> Result<Vec<u8>, String> {
-        Self::read_within(content, max_size, self.confined_to.as_deref())
+        let Content::Disk(path) = content else {
+            return Self::read_within(content, max_size, self.confined_to.as_deref());
+        };
+        match self.open(path)? {
+            Opened::Whole(bytes) => {
+                if bytes.len() as u64 > max_size {
+                    return Err(too_large(bytes.len() as u64, max_size));
+                }
+                Ok(bytes.to_vec())
+            }
+            Opened::Large(file, metadata) => read_open(file, &metadata, max_size),
+        }
+    }
+
+    /// Opens the file at `path` inside the cluster's folder; a small one is
+    /// read whole and kept until [`Inputs::forget_reads`].
+    fn open(&self, path: &Path) -> Result<Opened, String> {
+        if let Some(bytes) = self
+            .reads
+            .0
+            .lock()
+            .ok()
+            .and_then(|kept| kept.get(path).cloned())
+        {
+            return Ok(Opened::Whole(bytes));
+        }
+        let (file, metadata) = crate::disk::open_regular_within(path, self.confined_to.as_deref())
+            .map_err(|e| e.to_string())?;
+        if metadata.len() > KEPT_WHOLE {
+            return Ok(Opened::Large(file, metadata));
+        }
+        let bytes: Arc<[u8]> = read_open(file, &metadata, KEPT_WHOLE)?.into();
+        if let Ok(mut kept) = self.reads.0.lock() {
+            kept.insert(path.to_path_buf(), Arc::clone(&bytes));
+        }
+        Ok(Opened::Whole(bytes))
+    }
+
+    /// Drops the files kept since the last call: a load reads each file
+    /// once, and the next load reads the disk afresh.
+    pub(crate) fn forget_reads(&self) {
+        if let Ok(mut kept) = self.reads.0.lock() {
+            *kept = HashMap::new();
+        }
     }
 
     /// The bytes of `content`; from disk only inside the folder `root`, if
@@ -410,17 +481,7 @@ impl Inputs {
             Content::Disk(path) => {
                 let (file, metadata) =
                     crate::disk::open_regular_within(path, root).map_err(|e| e.to_string())?;
-                if metadata.len() > max_size {
-                    return Err(too_large(metadata.len(), max_size));
-                }
-                let mut bytes = Vec::with_capacity(metadata.len() as usize);
-                file.take(max_size + 1)
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| e.to_string())?;
-                if bytes.len() as u64 > max_size {
-                    return Err(too_large(bytes.len() as u64, max_size));
-                }
-                Ok(bytes)
+                read_open(file, &metadata, max_size)
             }
             Content::Link(target) | Content::LinkInCluster(target) => Err(format!(
                 "this symbolic link to `{target}` leads to no file of the cluster"
@@ -476,7 +537,7 @@ impl Inputs {
                 Content::Memory(_) | Content::Disk(_) => {
                     // Git's stand-in for a link where links cannot be made:
                     // a small file holding only the target's path.
-                    if let Some(target) = link_stand_in(&file.content)
+                    if let Some(target) = self.link_stand_in(&file.content)
                         && let Ok(next) =
                             resolve_link(&current, &target, layers, &|p| self.index_of(p).is_some())
                     {
@@ -491,21 +552,31 @@ impl Inputs {
         Err("this symbolic link is part of a loop of links; it is not followed".to_string())
     }
 
+    /// Git's stand-in for a link: see [`link_stand_in_of`].
+    fn link_stand_in(&self, content: &Content) -> Option<String> {
+        match content {
+            Content::Memory(bytes) => link_stand_in_of(bytes),
+            Content::Disk(path) => match self.open(path).ok()? {
+                Opened::Whole(bytes) => link_stand_in_of(&bytes),
+                Opened::Large(..) => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The first bytes of a file, for guessing its format from its content.
     pub(crate) fn head(&self, path: &str) -> Option<Vec<u8>> {
         let file = self.resolve(path, None).ok()?;
         match &file.content {
             Content::Memory(bytes) => Some(bytes[..bytes.len().min(4096)].to_vec()),
-            Content::Disk(p) => {
-                let mut head = Vec::with_capacity(4096);
-                crate::disk::open_regular_within(p, self.confined_to.as_deref())
-                    .ok()?
-                    .0
-                    .take(4096)
-                    .read_to_end(&mut head)
-                    .ok()?;
-                Some(head)
-            }
+            Content::Disk(p) => match self.open(p).ok()? {
+                Opened::Whole(bytes) => Some(bytes[..bytes.len().min(4096)].to_vec()),
+                Opened::Large(file, _) => {
+                    let mut head = Vec::with_capacity(4096);
+                    file.take(4096).read_to_end(&mut head).ok()?;
+                    Some(head)
+                }
+            },
             Content::Link(_) | Content::LinkInCluster(_) | Content::Unlistable(_) => None,
         }
     }
@@ -624,25 +695,12 @@ fn join_lexically(folder: &str, relative: &str) -> Option<String> {
 
 /// The target a small file names when it is git's stand-in for a link
 /// (checked out where links cannot be made): one path and nothing else.
-fn link_stand_in(content: &Content) -> Option<String> {
+fn link_stand_in_of(bytes: &[u8]) -> Option<String> {
     const MAX: usize = 512;
-    let bytes = match content {
-        Content::Memory(bytes) => bytes.to_vec(),
-        Content::Disk(path) => {
-            let (file, metadata) = crate::disk::open_regular(path).ok()?;
-            if metadata.len() as usize > MAX {
-                return None;
-            }
-            let mut bytes = Vec::with_capacity(MAX);
-            file.take(MAX as u64 + 1).read_to_end(&mut bytes).ok()?;
-            bytes
-        }
-        _ => return None,
-    };
     if bytes.len() > MAX {
         return None;
     }
-    let text = std::str::from_utf8(&bytes).ok()?;
+    let text = std::str::from_utf8(bytes).ok()?;
     let text = text.strip_suffix('\n').unwrap_or(text);
     let plausible = (text.starts_with('/') || text.starts_with("../") || text.starts_with("./"))
         && text.len() > 1
@@ -652,6 +710,22 @@ fn link_stand_in(content: &Content) -> Option<String> {
                 || matches!(c, ';' | '{' | '}' | '=' | '#' | '"' | '\'' | '<')
         });
     plausible.then(|| text.to_string())
+}
+
+/// The bytes of an opened file, at most `max_size` of them (more is an
+/// error that says the size).
+fn read_open(file: File, metadata: &Metadata, max_size: u64) -> Result<Vec<u8>, String> {
+    if metadata.len() > max_size {
+        return Err(too_large(metadata.len(), max_size));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max_size {
+        return Err(too_large(bytes.len() as u64, max_size));
+    }
+    Ok(bytes)
 }
 
 fn too_large(size: u64, limit: u64) -> String {

@@ -93,6 +93,7 @@ impl Loader<'_> {
     /// Discovers, reads and parses the cluster's files and follows what
     /// they name.
     pub(crate) fn load(&self) -> Loaded {
+        self.inputs.forget_reads();
         let mut cluster = Loaded::default();
         let mut facts = Vec::new();
 
@@ -224,6 +225,7 @@ impl Loader<'_> {
         cluster.manifest = manifest;
         cluster.facts = facts;
         cluster.ignored = ignored;
+        self.inputs.forget_reads();
         cluster
     }
 

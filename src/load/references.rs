@@ -50,7 +50,9 @@ impl Loader<'_> {
                 (FileId(i as u32), includes::parent(path).to_string())
             })
             .collect();
-        wave.sort_by_key(|(id, _)| cluster.files[id.index()].source.path.matches('/').count());
+        wave.sort_by_cached_key(|(id, _)| {
+            cluster.files[id.index()].source.path.matches('/').count()
+        });
         // Files of nginx's include folders start from the prefix of the
         // main file that includes them; only those no file includes are
         // followed on their own, from the folder above (the prefix a stock

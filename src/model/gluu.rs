@@ -112,15 +112,29 @@ pub fn build(cluster: &Cluster) -> Gluu {
         gluu.csync2.push(config);
     }
     let is_cfg = |c: &Csync2Config| cluster.source(c.file).path.ends_with(".cfg");
-    for i in 0..gluu.csync2.len() {
-        let config = &gluu.csync2[i];
-        let shadowed = gluu.csync2.iter().enumerate().any(|(j, other)| {
-            j != i
-                && other.node == config.node
-                && other.name == config.name
-                && (is_cfg(other) && !is_cfg(config) || is_cfg(other) == is_cfg(config) && j < i)
-        });
-        gluu.csync2[i].read = !shadowed;
+    // Configurations of one name on one node shadow each other.
+    let mut same_name: std::collections::HashMap<(NodeId, &str), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, config) in gluu.csync2.iter().enumerate() {
+        same_name
+            .entry((config.node, config.name.as_str()))
+            .or_default()
+            .push(i);
+    }
+    let mut shadowed = vec![false; gluu.csync2.len()];
+    for group in same_name.values().filter(|g| g.len() > 1) {
+        for &i in group {
+            let config = &gluu.csync2[i];
+            shadowed[i] = group.iter().any(|&j| {
+                let other = &gluu.csync2[j];
+                j != i
+                    && (is_cfg(other) && !is_cfg(config)
+                        || is_cfg(other) == is_cfg(config) && j < i)
+            });
+        }
+    }
+    for (config, shadowed) in gluu.csync2.iter_mut().zip(shadowed) {
+        config.read = !shadowed;
     }
     gluu
 }

@@ -199,8 +199,13 @@ pub fn build(loaded: crate::load::Loaded) -> (Cluster, Settings, Vec<Fact>) {
 /// Derives roles and addresses and builds the domain views.
 fn build_views(cluster: &mut Cluster, settings: &Settings, facts: &mut Vec<Fact>) {
     if let Some((manifest_file, manifest)) = &settings.manifest {
+        // The first entry of each name, as `Manifest::node` finds it.
+        let mut entries = std::collections::HashMap::new();
+        for entry in &manifest.nodes {
+            entries.entry(entry.name.as_str()).or_insert(entry);
+        }
         for node in &mut cluster.nodes {
-            let Some(entry) = manifest.node(&node.name) else {
+            let Some(entry) = entries.get(node.name.as_str()) else {
                 continue;
             };
             node.manifest_span = Some(Span::new(*manifest_file, entry.name_range));

@@ -3,6 +3,7 @@
 //! checks need, as the server resolves them (directives are
 //! case-insensitive and the last one wins).
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::facts::Fact;
@@ -203,28 +204,34 @@ pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Vec<RedisServer> {
     let mut servers = Vec::new();
     let launches = launches(cluster);
     let mains = cluster.main_files(Format::REDIS);
+    let mut mains_of: HashMap<NodeId, Vec<FileId>> = HashMap::new();
     for &(node, file) in &mains {
+        mains_of.entry(node).or_default().push(file);
+    }
+    let mut launches_of: HashMap<NodeId, Vec<&Launch>> = HashMap::new();
+    for launch in &launches {
+        launches_of.entry(launch.node).or_default().push(launch);
+    }
+    for &(node, file) in &mains {
+        let on_node = launches_of.get(&node).map_or(&[][..], Vec::as_slice);
         let mut lines = Vec::new();
         let mut budget = Budget::new(file, MAX_EXPANDED);
         flatten(cluster, file, &mut vec![file], &mut budget, &mut lines);
         facts.extend(budget.finding(cluster, "Redis"));
-        let started: Vec<&Launch> = launches
+        let started: Vec<&Launch> = on_node
             .iter()
-            .filter(|l| l.node == node && l.config == Some(file))
+            .copied()
+            .filter(|l| l.config == Some(file))
             .collect();
         // A process manager's list (supervisord) is every process the
         // node runs: a file it starts no server with is not running.
-        let listed_elsewhere = launches
-            .iter()
-            .any(|l| l.node == node && l.config.is_some() && l.process_list);
+        let listed_elsewhere = on_node.iter().any(|l| l.config.is_some() && l.process_list);
         // A byte-for-byte copy of another main file of the node (a
         // console and a service variant of one instance) is no second
         // server.
-        let copy = mains.iter().any(|&(other_node, other)| {
-            other_node == node
-                && other < file
-                && cluster.source(other).text == cluster.source(file).text
-        });
+        let copy = mains_of[&node]
+            .iter()
+            .any(|&other| other < file && cluster.source(other).text == cluster.source(file).text);
         if started.is_empty() && !listed_elsewhere && !copy {
             servers.push(server(cluster, node, file, &lines, false));
         }

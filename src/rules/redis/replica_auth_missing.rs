@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use crate::diagnostic::Diagnostic;
 use crate::model::Cluster;
 use crate::model::redis::{MasterLookup, RedisServer, master_at};
@@ -43,6 +45,7 @@ declare_rule! {
 fn check(cx: &mut RuleContext<'_>) {
     let cluster = cx.cluster;
     let data = || cluster.redis.iter().filter(|s| !s.sentinel);
+    let replicated = replicated_masters(cluster);
     for server in data() {
         if server.authenticates_to_master() {
             continue;
@@ -70,7 +73,7 @@ fn check(cx: &mut RuleContext<'_>) {
         }
         // A master no replica of the cluster follows has nothing to fail
         // over to: the sentinels cannot demote it.
-        if !server.surely_has_password() || !has_replica(cluster, server) {
+        if !server.surely_has_password() || !replicated.contains(&std::ptr::from_ref(server)) {
             continue;
         }
         let monitor = cluster
@@ -105,15 +108,20 @@ fn check(cx: &mut RuleContext<'_>) {
     }
 }
 
-/// Whether a data server of the cluster replicates `master`.
-fn has_replica(cluster: &Cluster, master: &RedisServer) -> bool {
-    cluster.redis.iter().any(|s| {
-        !s.sentinel
-            && s.replica_of.as_ref().is_some_and(|address| {
-                matches!(master_at(cluster, s.node, address),
-                    MasterLookup::Found(found) if std::ptr::eq(found, master))
-            })
-    })
+/// The servers some data server of the cluster replicates, found once
+/// for the whole check.
+fn replicated_masters(cluster: &Cluster) -> HashSet<*const RedisServer> {
+    cluster
+        .redis
+        .iter()
+        .filter(|s| !s.sentinel)
+        .filter_map(
+            |s| match master_at(cluster, s.node, s.replica_of.as_ref()?) {
+                MasterLookup::Found(master) => Some(std::ptr::from_ref(master)),
+                _ => None,
+            },
+        )
+        .collect()
 }
 
 /// An empty `masterauth` is what to edit; else the `replicaof` line.
