@@ -136,84 +136,38 @@ impl Inputs {
         };
         let skipped: Vec<PathBuf> = excluded.iter().map(|e| root.join(e)).collect();
         let top = root.to_path_buf();
-        let walker = crate::walk::tree(root)
+        // Folders are listed in parallel: on a large cluster the listing's
+        // system calls are most of the time. The order is restored below.
+        let listed = std::sync::Mutex::new(Vec::new());
+        crate::walk::tree(root)
             .filter_entry(move |entry| {
                 let path = entry.path();
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                 !(skipped.iter().any(|s| s == path)
                     || (is_dir && path != top && path.join(manifest::FILE_NAME).is_file()))
             })
-            .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    let path = match &err {
-                        ignore::Error::WithPath { path, .. } => relative(root, path),
-                        _ => String::from("."),
-                    };
-                    inputs.files.push(InputFile {
-                        path,
-                        content: Content::Unlistable(format!("cannot read this folder: {err}")),
-                    });
-                    continue;
-                }
-            };
-            if entry.depth() == 0 {
-                continue;
-            }
-            let path = relative(root, entry.path());
-            // A link is resolved inside the cluster's tree, never on this
-            // host: an absolute target is the node's own path (see
-            // `resolve_link`). Links to folders are not walked.
-            if entry.path_is_symlink() {
-                let content = match std::fs::read_link(entry.path()) {
-                    Ok(target) => match link_content(&target, root, &canonical_root) {
-                        Some(content) => content,
-                        None => continue,
-                    },
-                    Err(e) => Content::Unlistable(format!("cannot read this symbolic link: {e}")),
-                };
-                if entry.path().is_dir() {
-                    // Links to folders are not walked; one that leaves the
-                    // cluster is said.
-                    if let Content::Link(target) = &content
-                        && target.starts_with('/')
+            .build_parallel()
+            .run(|| {
+                let listed = &listed;
+                let canonical_root = &canonical_root;
+                Box::new(move |entry| {
+                    if let Some(file) = list_entry(entry, root, canonical_root)
+                        && let Ok(mut listed) = listed.lock()
                     {
-                        inputs.files.push(InputFile {
-                            path,
-                            content: Content::Unlistable(format!(
-                                "this symbolic link leads out of the cluster, to `{target}`; it is not followed"
-                            )),
-                        });
+                        listed.push(file);
                     }
-                    continue;
+                    ignore::WalkState::Continue
+                })
+            });
+        for file in listed.into_inner().unwrap_or_default() {
+            match file.content {
+                Content::Disk(path) if file.path == manifest::FILE_NAME => {
+                    inputs.manifest = Some(Content::Disk(path));
                 }
-                inputs.files.push(InputFile { path, content });
-                continue;
-            } else if !entry.file_type().is_some_and(|t| t.is_file()) {
-                // A FIFO, device or socket is said when it would be read,
-                // never opened.
-                if let Ok(metadata) = entry.metadata()
-                    && !metadata.is_dir()
-                {
-                    inputs.files.push(InputFile {
-                        path,
-                        content: Content::Unlistable(crate::disk::kind_of(&metadata)),
-                    });
-                }
-                continue;
-            }
-            if path == manifest::FILE_NAME {
-                inputs.manifest = Some(Content::Disk(entry.into_path()));
-            } else {
-                inputs.files.push(InputFile {
-                    path,
-                    content: Content::Disk(entry.into_path()),
-                });
+                _ => inputs.files.push(file),
             }
         }
-        inputs.files.sort_by(|a, b| a.path.cmp(&b.path));
+        inputs.files.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
         inputs.read_through_unlisted_links(&canonical_root);
         inputs.mark_link_loops();
         Ok(inputs)
@@ -580,6 +534,78 @@ impl Inputs {
             Content::Link(_) | Content::LinkInCluster(_) | Content::Unlistable(_) => None,
         }
     }
+}
+
+/// What the walk found at one entry: a file, a link, or what could not
+/// be listed; `None` for what is no file (a folder, a link to a folder
+/// inside the cluster).
+fn list_entry(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    root: &Path,
+    canonical_root: &Path,
+) -> Option<InputFile> {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(err) => {
+            let path = match &err {
+                ignore::Error::WithPath { path, .. } => relative(root, path),
+                _ => String::from("."),
+            };
+            return Some(InputFile {
+                path,
+                content: Content::Unlistable(format!("cannot read this folder: {err}")),
+            });
+        }
+    };
+    if entry.depth() == 0 {
+        return None;
+    }
+    let path = relative(root, entry.path());
+    // A link is resolved inside the cluster's tree, never on this
+    // host: an absolute target is the node's own path (see
+    // `resolve_link`). Links to folders are not walked.
+    if entry.path_is_symlink() {
+        let content = match std::fs::read_link(entry.path()) {
+            Ok(target) => link_content(&target, root, canonical_root)?,
+            Err(e) => Content::Unlistable(format!("cannot read this symbolic link: {e}")),
+        };
+        if entry.path().is_dir() {
+            // Links to folders are not walked; one that leaves the
+            // cluster is said.
+            return match &content {
+                Content::Link(target) if target.starts_with('/') => Some(InputFile {
+                    path,
+                    content: Content::Unlistable(format!(
+                        "this symbolic link leads out of the cluster, to `{target}`; it is not followed"
+                    )),
+                }),
+                _ => None,
+            };
+        }
+        return Some(InputFile { path, content });
+    } else if !entry.file_type().is_some_and(|t| t.is_file()) {
+        // A FIFO, device or socket is said when it would be read,
+        // never opened.
+        let metadata = entry.metadata().ok().filter(|m| !m.is_dir())?;
+        return Some(InputFile {
+            path,
+            content: Content::Unlistable(crate::disk::kind_of(&metadata)),
+        });
+    }
+    Some(InputFile {
+        path,
+        content: Content::Disk(entry.into_path()),
+    })
+}
+
+/// The listing's order: by path, then (for what could not be listed at
+/// one path) by what is said, so that a parallel walk lists alike each time.
+fn order_key(file: &InputFile) -> (&str, &str) {
+    let said = match &file.content {
+        Content::Unlistable(message) => message.as_str(),
+        _ => "",
+    };
+    (file.path.as_str(), said)
 }
 
 /// How many links one path may go through.
