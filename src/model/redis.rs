@@ -305,10 +305,10 @@ fn launches(cluster: &Cluster) -> Vec<Launch> {
                         range: word.range,
                     });
                 } else if let Some(last) = options.last_mut() {
-                    last.args.push(crate::formats::redis::Arg {
-                        text: word.value.clone(),
-                        range: word.range,
-                    });
+                    last.args.push(crate::formats::redis::Arg::with_text(
+                        &word.value,
+                        word.range,
+                    ));
                     last.range = last.range.cover(word.range);
                 }
             }
@@ -411,6 +411,15 @@ fn flatten<'a>(
     }
 }
 
+/// The value of an argument of a line read from `file`.
+fn arg_text<'a>(
+    cluster: &'a Cluster,
+    file: FileId,
+    arg: &'a crate::formats::redis::Arg,
+) -> &'a str {
+    arg.text(&cluster.source(file).text)
+}
+
 fn server(
     cluster: &Cluster,
     node: NodeId,
@@ -418,7 +427,12 @@ fn server(
     lines: &[(FileId, &RedisDirective)],
     started_as_sentinel: bool,
 ) -> RedisServer {
-    let last = |name: &str| lines.iter().rev().find(|(_, d)| d.name == name);
+    // The last line of each name, found in one pass.
+    let mut last_of: HashMap<&str, usize> = HashMap::new();
+    for (i, (_, d)) in lines.iter().enumerate() {
+        last_of.insert(d.name.as_str(), i);
+    }
+    let last = |name: &str| last_of.get(name).map(|&i| &lines[i]);
     let span = |(f, d): &(FileId, &RedisDirective)| Span::new(*f, d.range);
     let file_name = cluster.source(file).path.rsplit('/').next().unwrap_or("");
     let sentinel = started_as_sentinel
@@ -431,10 +445,12 @@ fn server(
     };
     let port_line = last("port");
     let port = port_line
-        .and_then(|(_, d)| d.args.first()?.text.parse::<u16>().ok())
+        .and_then(|(f, d)| arg_text(cluster, *f, d.args.first()?).parse::<u16>().ok())
         .unwrap_or(default_port);
     let tls_port = last("tls-port").and_then(|line| {
-        let port = line.1.args.first()?.text.parse::<u16>().ok()?;
+        let port = arg_text(cluster, line.0, line.1.args.first()?)
+            .parse::<u16>()
+            .ok()?;
         (port > 0).then(|| (port, span(line)))
     });
     let bind = last("bind").map(|line @ (f, d)| {
@@ -443,7 +459,7 @@ fn server(
             .args
             .iter()
             .flat_map(|arg| {
-                arg.text
+                arg_text(cluster, *f, arg)
                     .split_whitespace()
                     .map(move |text| (text.to_string(), arg.range))
             })
@@ -460,17 +476,32 @@ fn server(
         (entries, span(line))
     });
     let requirepass = last("requirepass").map(|line| {
-        let set = line.1.args.first().is_some_and(|a| !a.text.is_empty());
+        let set = line
+            .1
+            .args
+            .first()
+            .is_some_and(|a| !arg_text(cluster, line.0, a).is_empty());
         (set, span(line))
     });
     let default_user = lines
         .iter()
         .rev()
-        .find(|(_, d)| d.name == "user" && d.args.first().is_some_and(|a| a.text == "default"))
+        .find(|(f, d)| {
+            d.name == "user"
+                && d.args
+                    .first()
+                    .is_some_and(|a| arg_text(cluster, *f, a) == "default")
+        })
         .map(|line| {
             // ACL rules apply in order; a user starts off, with no password.
             let (mut on, mut nopass) = (false, false);
-            for rule in line.1.args.iter().skip(1).map(|a| a.text.as_str()) {
+            for rule in line
+                .1
+                .args
+                .iter()
+                .skip(1)
+                .map(|a| arg_text(cluster, line.0, a))
+            {
                 match rule {
                     "on" => on = true,
                     "off" => on = false,
@@ -488,7 +519,7 @@ fn server(
             .1
             .args
             .first()
-            .is_some_and(|a| a.text.eq_ignore_ascii_case("no"));
+            .is_some_and(|a| arg_text(cluster, line.0, a).eq_ignore_ascii_case("no"));
         (on, span(line))
     });
     let replica_of = lines
@@ -496,8 +527,10 @@ fn server(
         .rev()
         .find(|(_, d)| d.name == "replicaof" || d.name == "slaveof")
         .and_then(|line| {
-            let host = line.1.args.first()?.text.clone();
-            let port = line.1.args.get(1)?.text.parse::<u16>().ok()?;
+            let host = arg_text(cluster, line.0, line.1.args.first()?).to_string();
+            let port = arg_text(cluster, line.0, line.1.args.get(1)?)
+                .parse::<u16>()
+                .ok()?;
             (!host.eq_ignore_ascii_case("no")).then(|| MasterAddress {
                 host,
                 port,
@@ -505,7 +538,11 @@ fn server(
             })
         });
     let masterauth = last("masterauth").map(|line| {
-        let set = line.1.args.first().is_some_and(|a| !a.text.is_empty());
+        let set = line
+            .1
+            .args
+            .first()
+            .is_some_and(|a| !arg_text(cluster, line.0, a).is_empty());
         (set, span(line))
     });
     let masteruser = last("masteruser").map(span);
@@ -517,16 +554,19 @@ fn server(
         tls_file("tls-ca-cert-file"),
     ];
     let unread_include = has_unread_include(cluster, file, lines);
-    let default_user_line = lines
-        .iter()
-        .any(|(_, d)| d.name == "user" && d.args.first().is_some_and(|a| a.text == "default"));
+    let default_user_line = lines.iter().any(|(f, d)| {
+        d.name == "user"
+            && d.args
+                .first()
+                .is_some_and(|a| arg_text(cluster, *f, a) == "default")
+    });
     let password = last("requirepass")
-        .and_then(|(_, d)| d.args.first())
-        .filter(|a| !a.text.is_empty())
+        .and_then(|(f, d)| Some(arg_text(cluster, *f, d.args.first()?)))
+        .filter(|text| !text.is_empty())
         .filter(|_| !default_user_line && last("aclfile").is_none() && !unread_include)
-        .map(|a| Password(a.text.clone()));
+        .map(|text| Password(text.to_string()));
     let monitors = if sentinel {
-        monitors(lines)
+        monitors(cluster, lines)
     } else {
         Vec::new()
     };
@@ -546,9 +586,9 @@ fn server(
         remote_master: ["replicaof", "slaveof"]
             .iter()
             .filter_map(|name| last(name))
-            .filter_map(|(_, d)| d.args.first())
+            .filter_map(|(f, d)| Some(arg_text(cluster, *f, d.args.first()?)))
             .any(|host| {
-                let host = host.text.trim_matches(['"', '\'']);
+                let host = host.trim_matches(['"', '\'']);
                 !(host.eq_ignore_ascii_case("localhost")
                     || host.starts_with("127.")
                     || host == "::1"
@@ -566,11 +606,12 @@ fn server(
 
 /// A sentinel's `sentinel monitor` lines, each with the `auth-pass` and
 /// `auth-user` lines for its master name (the last of each wins).
-fn monitors(lines: &[(FileId, &RedisDirective)]) -> Vec<Monitor> {
+fn monitors(cluster: &Cluster, lines: &[(FileId, &RedisDirective)]) -> Vec<Monitor> {
     let sentinel_lines = || {
         lines.iter().filter_map(|(f, d)| {
             let sub = d.args.first()?;
-            (d.name == "sentinel").then(|| (*f, *d, sub.text.to_ascii_lowercase()))
+            (d.name == "sentinel")
+                .then(|| (*f, *d, arg_text(cluster, *f, sub).to_ascii_lowercase()))
         })
     };
     let mut out: Vec<Monitor> = Vec::new();
@@ -582,37 +623,37 @@ fn monitors(lines: &[(FileId, &RedisDirective)]) -> Vec<Monitor> {
         else {
             continue;
         };
-        let Ok(port) = port.text.parse::<u16>() else {
+        let Ok(port) = arg_text(cluster, file, port).parse::<u16>() else {
             continue;
         };
         let master = MasterAddress {
-            host: host.text.clone(),
+            host: arg_text(cluster, file, host).to_string(),
             port,
             span: Span::new(file, d.range),
         };
         // A later `monitor` of the same name replaces the earlier one.
-        out.retain(|m| m.name != name.text);
+        let name = arg_text(cluster, file, name);
+        out.retain(|m| m.name != name);
         out.push(Monitor {
-            name: name.text.clone(),
+            name: name.to_string(),
             master,
             auth_pass: None,
             auth_user: false,
         });
     }
     for (file, d, sub) in sentinel_lines() {
-        let Some(monitor) = d
-            .args
-            .get(1)
-            .and_then(|name| out.iter_mut().find(|m| m.name == name.text))
-        else {
+        let Some(monitor) = d.args.get(1).and_then(|name| {
+            let name = arg_text(cluster, file, name);
+            out.iter_mut().find(|m| m.name == name)
+        }) else {
             continue;
         };
         match sub.as_str() {
             "auth-pass" => {
-                monitor.auth_pass = d
-                    .args
-                    .get(2)
-                    .map(|a| (Password(a.text.clone()), Span::new(file, d.range)));
+                monitor.auth_pass = d.args.get(2).map(|a| {
+                    let password = Password(arg_text(cluster, file, a).to_string());
+                    (password, Span::new(file, d.range))
+                });
             }
             "auth-user" => monitor.auth_user = true,
             _ => {}

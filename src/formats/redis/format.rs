@@ -173,16 +173,18 @@ impl ParsedDocument for RedisDocument {
         &self.comments
     }
 
-    fn references(&self, _text: &str) -> Vec<Reference> {
+    fn references(&self, text: &str) -> Vec<Reference> {
         self.directives
             .iter()
             .filter_map(|d| match (d.name.as_str(), d.args.as_slice()) {
-                ("include", [arg]) => Some(Reference::include(&arg.text, arg.range, Format::REDIS)),
+                ("include", [arg]) => {
+                    Some(Reference::include(arg.text(text), arg.range, Format::REDIS))
+                }
                 // The certificates Redis 6+ serves TLS with.
                 ("tls-cert-file" | "tls-key-file" | "tls-ca-cert-file", [arg])
-                    if !arg.text.is_empty() =>
+                    if !arg.text(text).is_empty() =>
                 {
-                    Some(Reference::optional(&arg.text, arg.range, Format::PEM))
+                    Some(Reference::optional(arg.text(text), arg.range, Format::PEM))
                 }
                 _ => None,
             })
@@ -198,12 +200,16 @@ impl ParsedDocument for RedisDocument {
         out
     }
 
-    fn tree(&self, _text: &str) -> ConfigTree {
+    fn tree(&self, text: &str) -> ConfigTree {
         let entries = self
             .directives
             .iter()
             .map(|d| {
-                let values = d.args.iter().map(|a| value(&a.text, a.range)).collect();
+                let values = d
+                    .args
+                    .iter()
+                    .map(|a| value(a.text(text), a.range))
+                    .collect();
                 TreeNode::leaf(&d.name, d.name_range, values, d.range)
             })
             .collect();
@@ -213,7 +219,7 @@ impl ParsedDocument for RedisDocument {
         }
     }
 
-    fn outline(&self, _text: &str, guard: &Guard) -> Vec<Symbol> {
+    fn outline(&self, text: &str, guard: &Guard) -> Vec<Symbol> {
         self.directives
             .iter()
             .map(|d| {
@@ -222,11 +228,11 @@ impl ParsedDocument for RedisDocument {
                 // MASTER PASSWORD`).
                 let secret = is_secret_key(&d.name)
                     || d.name == "user"
-                    || d.args.iter().any(|a| is_secret_key(&a.text));
+                    || d.args.iter().any(|a| is_secret_key(a.text(text)));
                 let detail = if secret {
                     None
                 } else {
-                    guard.words(d.args.iter().map(|a| (a.range, a.text.as_str())))
+                    guard.words(d.args.iter().map(|a| (a.range, a.text(text))))
                 };
                 Symbol::new(
                     SymbolKind::Directive,
@@ -240,13 +246,13 @@ impl ParsedDocument for RedisDocument {
             .collect()
     }
 
-    fn secrets(&self, _text: &str) -> Vec<TextRange> {
+    fn secrets(&self, text: &str) -> Vec<TextRange> {
         let mut ranges = Vec::new();
         for d in &self.directives {
             if is_secret_key(&d.name) {
                 ranges.extend(d.args.iter().map(|a| a.range));
             } else if d.name.eq_ignore_ascii_case("sentinel")
-                && d.args.first().is_some_and(|a| is_secret_key(&a.text))
+                && d.args.first().is_some_and(|a| is_secret_key(a.text(text)))
             {
                 // `sentinel auth-pass MASTER PASSWORD`, `sentinel sentinel-pass PASSWORD`
                 ranges.extend(d.args.iter().skip(1).last().map(|a| a.range));
@@ -255,7 +261,7 @@ impl ParsedDocument for RedisDocument {
                 ranges.extend(
                     d.args
                         .iter()
-                        .filter(|a| a.text.starts_with(['>', '<', '#']))
+                        .filter(|a| a.text(text).starts_with(['>', '<', '#']))
                         .map(|a| a.range),
                 );
             }

@@ -311,10 +311,32 @@ const HASH_ARGUMENTS: &[&str] = &["loadmodule", "rename-command", "sentinel", "u
 /// One argument.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Arg {
-    /// The decoded value (quotes removed, escapes applied).
-    pub text: String,
     /// The raw text.
     pub range: TextRange,
+    /// The value where it is not the raw text: quotes removed and escapes
+    /// applied, or a value from elsewhere (a command line's word).
+    decoded: Option<Box<str>>,
+}
+
+impl Arg {
+    /// An argument whose value is `text`, written at `range`.
+    #[must_use]
+    pub fn with_text(text: &str, range: TextRange) -> Self {
+        Self {
+            range,
+            decoded: Some(text.into()),
+        }
+    }
+
+    /// The value (quotes removed, escapes applied); `src` is the text of
+    /// the file it was read from.
+    #[must_use]
+    pub fn text<'a>(&'a self, src: &'a str) -> &'a str {
+        match &self.decoded {
+            Some(text) => text,
+            None => self.range.slice(src),
+        }
+    }
 }
 
 /// One configuration line.
@@ -349,6 +371,8 @@ impl RedisDocument {
 pub fn parse(text: &str) -> RedisDocument {
     let mut doc = RedisDocument::default();
     let mut offset = 0usize;
+    // One line's arguments, reused from line to line.
+    let mut scratch = Vec::new();
     // Redis splits on `\n` only; `\r` is trimmed as a blank.
     for line in text.split_inclusive('\n') {
         let start = offset;
@@ -364,14 +388,16 @@ pub fn parse(text: &str) -> RedisDocument {
             doc.comments.push(range);
             continue;
         }
-        match split_args(trimmed, range.start) {
-            Ok(args) if args.is_empty() => {}
-            Ok(mut args) => {
-                let name = args.remove(0);
+        scratch.clear();
+        match split_args_into(trimmed, range.start, &mut scratch) {
+            Ok(()) => {
+                let mut args = scratch.drain(..);
+                let Some(name) = args.next() else { continue };
                 let directive = RedisDirective {
-                    name: name.text.to_ascii_lowercase(),
+                    name: name.text(text).to_ascii_lowercase(),
                     name_range: name.range,
-                    args,
+                    // Sized to fit: a large file holds many lines.
+                    args: args.collect(),
                     range,
                 };
                 check(&directive, text, &mut doc.errors);
@@ -444,17 +470,26 @@ fn is_space(c: u8) -> bool {
 /// `sdssplitargs` over one trimmed line starting at `base`. On unbalanced
 /// quotes, returns the range of the offending quote.
 pub fn split_args(line: &str, base: u32) -> Result<Vec<Arg>, TextRange> {
+    let mut args = Vec::new();
+    split_args_into(line, base, &mut args)?;
+    Ok(args)
+}
+
+/// [`split_args`] into `args`.
+fn split_args_into(line: &str, base: u32, args: &mut Vec<Arg>) -> Result<(), TextRange> {
     let b = line.as_bytes();
     let mut i = 0;
-    let mut args = Vec::new();
     loop {
         while i < b.len() && is_space(b[i]) {
             i += 1;
         }
         if i >= b.len() {
-            return Ok(args);
+            return Ok(());
         }
         let start = i;
+        // The value is built only once a quote makes it differ from the
+        // raw text.
+        let mut plain = true;
         let mut bytes: Vec<u8> = Vec::new();
         let mut in_dq = false;
         let mut in_sq = false;
@@ -527,25 +562,31 @@ pub fn split_args(line: &str, base: u32) -> Result<Vec<Arg>, TextRange> {
                 }
                 match b[i] {
                     b' ' | b'\n' | b'\r' | b'\t' => break,
-                    b'"' => {
-                        in_dq = true;
+                    b'"' | b'\'' => {
+                        if plain {
+                            plain = false;
+                            bytes.extend_from_slice(&b[start..i]);
+                        }
+                        in_dq = b[i] == b'"';
+                        in_sq = !in_dq;
                         quote_at = i;
                     }
-                    b'\'' => {
-                        in_sq = true;
-                        quote_at = i;
+                    c => {
+                        if !plain {
+                            bytes.push(c);
+                        }
                     }
-                    c => bytes.push(c),
                 }
                 i += 1;
             }
         }
-        let text = String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        args.push(Arg {
-            text,
-            range: TextRange::new(base + start as u32, base + i as u32),
+        let range = TextRange::new(base + start as u32, base + i as u32);
+        let decoded = (!plain).then(|| {
+            String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+                .into_boxed_str()
         });
+        args.push(Arg { range, decoded });
     }
 }
 
@@ -554,7 +595,7 @@ mod tests {
     use super::*;
 
     fn args(line: &str) -> Result<Vec<String>, TextRange> {
-        split_args(line, 0).map(|a| a.into_iter().map(|a| a.text).collect())
+        split_args(line, 0).map(|a| a.iter().map(|a| a.text(line).to_string()).collect())
     }
 
     #[test]
