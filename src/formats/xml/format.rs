@@ -125,8 +125,15 @@ impl ParsedDocument for XmlDocument {
 
     fn secrets(&self, text: &str) -> Vec<TextRange> {
         let mut ranges = Vec::new();
+        // A document repeats a few names many times: each is judged once.
+        let mut judged: rustc_hash::FxHashMap<&str, bool> = rustc_hash::FxHashMap::default();
+        let mut is_secret_name = |name| *judged.entry(name).or_insert_with(|| is_secret_key(name));
         for element in self.elements() {
-            for attribute in element.attributes.iter().filter(|a| is_secret_key(&a.name)) {
+            for attribute in element
+                .attributes
+                .iter()
+                .filter(|a| is_secret_name(&a.name))
+            {
                 ranges.push(attribute.value.range);
             }
             // `<password>...</password>`, `<aws.secret-key>`, and a
@@ -139,9 +146,9 @@ impl ParsedDocument for XmlDocument {
             } else {
                 false
             };
-            let texts = element
-                .elements()
-                .filter(|c| (secret && c.local_name() == "value") || is_secret_key(c.local_name()));
+            let texts = element.elements().filter(|c| {
+                (secret && c.local_name() == "value") || is_secret_name(c.local_name())
+            });
             // Everything between the tags, whatever it holds (entities,
             // child elements, comments).
             ranges.extend(texts.filter_map(|c| {

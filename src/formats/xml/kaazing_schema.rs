@@ -376,11 +376,12 @@ impl Schema {
     /// A complex type by name.
     #[must_use]
     pub fn complex_type(&self, name: &str) -> Option<&'static ComplexType> {
+        // Looked up for every element checked: hashed, not searched.
         let types = self.complex;
-        types
-            .binary_search_by(|t| t.name.cmp(name))
-            .ok()
-            .map(|i| types[i])
+        let by_name = built_once(&COMPLEX_BY_NAME, types.as_ptr() as usize, || {
+            types.iter().map(|t| (t.name, *t)).collect()
+        });
+        by_name.get(name).copied()
     }
 
     /// A simple type by name (named, anonymous or `xs:` built-in).
@@ -421,7 +422,7 @@ impl Schema {
     pub fn element(&self, parent_type: &str, child: &str) -> Option<&'static Element> {
         match self.complex_type(parent_type)?.content {
             Content::Empty => None,
-            Content::Elements(ref p) => find_element(p, child),
+            Content::Elements(ref p) => ChildTable::of(p).by_name.get(child).copied(),
         }
     }
 
@@ -434,9 +435,12 @@ impl Schema {
         let Content::Elements(ref p) = ty.content else {
             return None;
         };
-        find_element(p, child)
+        let table = ChildTable::of(p);
+        table
+            .by_name
+            .get(child)
             .map(|e| e.ty)
-            .or_else(|| has_wildcard(p).then_some(ElementType::Any))
+            .or_else(|| table.wildcard.then_some(ElementType::Any))
     }
 
     /// The element names `type_name` declares, in schema order.
@@ -545,13 +549,69 @@ impl Schema {
     }
 }
 
-fn find_element(p: &'static Particle, name: &str) -> Option<&'static Element> {
+/// Static data derived from the schema once per process and kept, by the
+/// address of what it is derived from.
+type BuiltOnce<T> =
+    std::sync::LazyLock<std::sync::RwLock<rustc_hash::FxHashMap<usize, &'static T>>>;
+
+static COMPLEX_BY_NAME: BuiltOnce<rustc_hash::FxHashMap<&'static str, &'static ComplexType>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn built_once<T: Sync + Send + 'static>(
+    built: &'static BuiltOnce<T>,
+    key: usize,
+    make: impl FnOnce() -> T,
+) -> &'static T {
+    if let Some(&found) = built
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&key)
+    {
+        return found;
+    }
+    let mut built = built
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    built
+        .entry(key)
+        .or_insert_with(|| Box::leak(Box::new(make())))
+}
+
+/// The elements a content model declares, by name (the first declaration
+/// of a name in schema order), and whether a wildcard takes other names.
+struct ChildTable {
+    by_name: rustc_hash::FxHashMap<&'static str, &'static Element>,
+    wildcard: bool,
+}
+
+impl ChildTable {
+    fn of(particle: &'static Particle) -> &'static Self {
+        static BUILT: BuiltOnce<ChildTable> = std::sync::LazyLock::new(Default::default);
+        built_once(&BUILT, std::ptr::from_ref(particle) as usize, || {
+            let mut table = Self {
+                by_name: rustc_hash::FxHashMap::default(),
+                wildcard: has_wildcard(particle),
+            };
+            collect_elements(particle, &mut table.by_name);
+            table
+        })
+    }
+}
+
+fn collect_elements(
+    p: &'static Particle,
+    out: &mut rustc_hash::FxHashMap<&'static str, &'static Element>,
+) {
     match &p.term {
-        Term::Element(e) => (e.name == name).then_some(e),
-        Term::Sequence(items) | Term::Choice(items) | Term::All(items) => {
-            items.iter().find_map(|i| find_element(i, name))
+        Term::Element(e) => {
+            out.entry(e.name).or_insert(e);
         }
-        Term::Any => None,
+        Term::Sequence(items) | Term::Choice(items) | Term::All(items) => {
+            for item in *items {
+                collect_elements(item, out);
+            }
+        }
+        Term::Any => {}
     }
 }
 
@@ -678,23 +738,10 @@ impl Automaton {
     /// is static data, so each model's automaton is kept (a few dozen in
     /// all) instead of being rebuilt for every element checked.
     fn of(particle: &'static Particle) -> &'static Self {
-        type Built = rustc_hash::FxHashMap<usize, &'static Automaton>;
-        static BUILT: std::sync::LazyLock<std::sync::RwLock<Built>> =
-            std::sync::LazyLock::new(Default::default);
-        let key = std::ptr::from_ref(particle) as usize;
-        if let Some(&built) = BUILT
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&key)
-        {
-            return built;
-        }
-        let mut built = BUILT
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        built
-            .entry(key)
-            .or_insert_with(|| Box::leak(Box::new(Self::new(particle))))
+        static BUILT: BuiltOnce<Automaton> = std::sync::LazyLock::new(Default::default);
+        built_once(&BUILT, std::ptr::from_ref(particle) as usize, || {
+            Self::new(particle)
+        })
     }
 
     fn new(particle: &'static Particle) -> Self {

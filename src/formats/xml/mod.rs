@@ -436,10 +436,12 @@ fn is_blank(text: &str) -> bool {
 }
 
 /// Puts a finished element into its parent, or makes it the root.
-fn attach(stack: &mut [Open], doc: &mut XmlDocument, element: Element, dropped: bool) {
+fn attach(stack: &mut [Open], doc: &mut XmlDocument, mut element: Element, dropped: bool) {
     if dropped {
         return;
     }
+    // Finished: a large document keeps many elements, each at its size.
+    element.children.shrink_to_fit();
     match stack.last_mut() {
         Some(parent) => {
             let children = &mut parent.element.children;
