@@ -4,18 +4,27 @@
 # alternate between the tools, each figure is the median of $RUNS runs, and
 # peak memory comes from /usr/bin/time. Prints a table with the ratios.
 # Not a test, and not in .ci/run. scripts/install-test-deps.sh installs the
-# reference tools; a missing one is left out of the table.
+# reference tools; a missing one is left out of the table. The *-findings
+# inputs have a finding (or more) on most lines: their cost must stay linear
+# in the input and the findings. After the table, the language server's
+# edit-to-publish latency on 2,000 nodes (benches/lsp.rs; LSP_NODES sets
+# another size, LSP=0 leaves it out). SCHEMA=0 leaves out `xmllint
+# --schema`, which takes minutes on the 10 MiB gateway file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
 work=$PWD/target/bench
 mkdir -p "$work"
+target=${CARGO_TARGET_DIR:-$PWD/target}
 
 cargo build --release --quiet
 cargo build --release --quiet --bench reference
-bin=$PWD/target/release/clusterlint
-reference=$(find target/release/deps -maxdepth 1 -type f -executable -name 'reference-*' -printf '%T@ %p\n' |
-    sort -n | tail -n 1 | cut -d' ' -f2)
+bin=$target/release/clusterlint
+newest() {
+    find "$target/release/deps" -maxdepth 1 -type f -executable -name "$1-*" -printf '%T@ %p\n' |
+        sort -n | tail -n 1 | cut -d' ' -f2
+}
+reference=$(newest reference)
 
 python3 scripts/bench_inputs.py "$work"
 
@@ -65,6 +74,10 @@ commands_for() {
     gateway-10MiB)
         local file=$dir/gw1/conf/gateway-config.xml
         command -v xmllint >/dev/null && echo "xmllint --noout|xmllint --noout $file"
+        # The gateway's own schema; the gateway annotates `xsi:type` on
+        # services before validating, so xmllint also reports them abstract.
+        [ "${SCHEMA:-1}" != 0 ] && command -v xmllint >/dev/null &&
+            echo "xmllint --schema|xmllint --noout --schema $PWD/reference/kaazing/gateway-config-201606.xsd $file"
         echo "bare quick-xml loop|$reference xml $file"
         ;;
     esac
@@ -83,7 +96,9 @@ median() {
     sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
-inputs=(nginx-10MiB nginx-tree redis-5MiB properties-10MiB gateway-10MiB cluster-100 cluster-1000 cluster-2000)
+inputs=(nginx-10MiB nginx-tree redis-5MiB properties-10MiB gateway-10MiB
+    nginx-findings redis-findings properties-findings gateway-findings
+    cluster-100 cluster-1000 cluster-2000 cluster-10000)
 printf '%-18s %8s %9s  %-22s %11s %9s %9s\n' "input" "files" "MiB" "tool" "median ms" "peak MiB" "× ours"
 for input in "${inputs[@]}"; do
     dir=$work/$input
@@ -129,3 +144,9 @@ for input in "${inputs[@]}"; do
 done
 echo
 echo "× ours: the tool's median time over clusterlint's on the same input (higher is better for clusterlint)."
+
+if [ "${LSP:-1}" != 0 ]; then
+    cargo bench --quiet --bench lsp --no-run 2>/dev/null
+    echo
+    LSP_NODES=${LSP_NODES:-2000} "$(newest lsp)" --bench
+fi

@@ -745,7 +745,14 @@ fn read_open(file: File, metadata: &Metadata, max_size: u64) -> Result<Vec<u8>, 
         return Err(too_large(metadata.len(), max_size));
     }
     let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    file.take(max_size + 1)
+    // The size the file had when opened is what is read, without a read
+    // more to find its end; a size of 0 may be a file that does not know
+    // its size, read to its end.
+    let limit = match metadata.len() {
+        0 => max_size + 1,
+        len => len,
+    };
+    file.take(limit)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
     if bytes.len() as u64 > max_size {

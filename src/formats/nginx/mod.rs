@@ -258,6 +258,7 @@ impl Lexer<'_> {
                         );
                     }
                     if open.is_some() {
+                        out.shrink_to_fit();
                         return (out, Some(close));
                     }
                     self.error(close, "unexpected \"}\": no block is open here");
@@ -275,6 +276,7 @@ impl Lexer<'_> {
                             "this block is never closed: unexpected end of file, expecting \"}\"",
                         );
                     }
+                    out.shrink_to_fit();
                     return (out, None);
                 }
             }
@@ -556,12 +558,14 @@ fn long_bracket(b: &[u8]) -> Option<usize> {
     (b.get(1 + level) == Some(&b'[')).then_some(level)
 }
 
-fn split(mut words: Vec<Word>) -> Option<(Word, Vec<Word>)> {
-    if words.is_empty() {
-        return None;
-    }
-    let name = words.remove(0);
-    Some((name, words))
+fn split(words: Vec<Word>) -> Option<(Word, Vec<Word>)> {
+    let mut words = words.into_iter();
+    let name = words.next()?;
+    // Moved to an allocation of their size: a large file keeps many
+    // statements, and the buffer they were read into had grown.
+    let mut args = Vec::with_capacity(words.len());
+    args.extend(words);
+    Some((name, args))
 }
 
 /// nginx's copy of a word: `\"`, `\'`, `\\` become the character, `\t`,
