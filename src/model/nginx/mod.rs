@@ -154,6 +154,9 @@ pub struct ProxyPass {
     /// The URL holds variables: nginx resolves it per request.
     pub dynamic: bool,
     pub directive: Span,
+    /// The upstream of the configuration the host names, if any (an index
+    /// into `NginxConfig::upstreams`, set once they are all read).
+    upstream: Option<usize>,
 }
 
 /// `return CODE [URL|TEXT];` or `return URL;`
@@ -225,24 +228,69 @@ pub struct NginxConfig {
     /// nginx cannot read.
     pub bad_addresses: Vec<BadAddress>,
     /// The first upstream of each lower-case name, per context.
-    upstream_index: HashMap<(Context, String), usize>,
+    upstream_index: HashMap<Context, HashMap<String, usize>>,
+    /// The upstreams some `proxy_pass` uses, each once, in the order they
+    /// are first used.
+    proxied_upstreams: Vec<usize>,
 }
 
 impl NginxConfig {
     /// The upstream a `proxy_pass` host names (names compare without case).
     #[must_use]
     pub fn upstream(&self, name: &str, context: Context) -> Option<&Upstream> {
-        let at = self
-            .upstream_index
-            .get(&(context, name.to_ascii_lowercase()))?;
-        Some(&self.upstreams[*at])
+        Some(&self.upstreams[self.upstream_index_of(name, context)?])
     }
 
+    /// The upstream a `proxy_pass` of this configuration sends to, if its
+    /// host names one.
+    #[must_use]
+    pub fn upstream_of(&self, pass: &ProxyPass) -> Option<&Upstream> {
+        pass.upstream.map(|i| &self.upstreams[i])
+    }
+
+    /// The upstreams some `proxy_pass` uses, each once, in the order they
+    /// are first used.
+    pub fn proxied_upstreams(&self) -> impl Iterator<Item = &Upstream> {
+        self.proxied_upstreams.iter().map(|&i| &self.upstreams[i])
+    }
+
+    /// Indexes the upstreams by name and links each `proxy_pass` to the
+    /// upstream it names, once: many rules ask.
     fn index_upstreams(&mut self) {
         for (i, upstream) in self.upstreams.iter().enumerate() {
             self.upstream_index
-                .entry((upstream.context, upstream.name.text.to_ascii_lowercase()))
+                .entry(upstream.context)
+                .or_default()
+                .entry(upstream.name.text.to_ascii_lowercase())
                 .or_insert(i);
+        }
+        let mut servers = std::mem::take(&mut self.servers);
+        let mut used = HashSet::new();
+        for server in &mut servers {
+            let context = server.context;
+            let passes = server
+                .locations
+                .iter_mut()
+                .flat_map(|l| &mut l.proxy_passes)
+                .chain(&mut server.proxy_passes);
+            for pass in passes.filter(|p| !p.dynamic) {
+                pass.upstream = self.upstream_index_of(&pass.host, context);
+                if let Some(i) = pass.upstream
+                    && used.insert(i)
+                {
+                    self.proxied_upstreams.push(i);
+                }
+            }
+        }
+        self.servers = servers;
+    }
+
+    fn upstream_index_of(&self, name: &str, context: Context) -> Option<usize> {
+        let names = self.upstream_index.get(&context)?;
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            names.get(&name.to_ascii_lowercase()).copied()
+        } else {
+            names.get(name).copied()
         }
     }
 }
@@ -384,6 +432,7 @@ pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Vec<NginxConfig> {
                 ssl_directives: Vec::new(),
                 bad_addresses: Vec::new(),
                 upstream_index: HashMap::new(),
+                proxied_upstreams: Vec::new(),
             };
             let mut reader = Reader {
                 expander,
@@ -670,6 +719,12 @@ impl<'a> Reader<'a, '_> {
             &mut server.returns,
             false,
         );
+        // A large configuration keeps many servers: each list at its size.
+        server.listens.shrink_to_fit();
+        server.server_names.shrink_to_fit();
+        server.locations.shrink_to_fit();
+        server.proxy_passes.shrink_to_fit();
+        server.returns.shrink_to_fit();
         self.config.servers.push(server);
     }
 
@@ -729,6 +784,7 @@ impl<'a> Reader<'a, '_> {
             &mut server.returns,
             false,
         );
+        location.proxy_passes.shrink_to_fit();
         server.locations.push(location);
         for &child in &children {
             if self.name(child) == "location" {
@@ -790,6 +846,7 @@ impl<'a> Reader<'a, '_> {
                 dynamic,
                 directive: Self::span(item),
                 url,
+                upstream: None,
             });
         }
         let authority = rest.split('/').next().unwrap_or(rest);
@@ -817,6 +874,7 @@ impl<'a> Reader<'a, '_> {
             dynamic,
             directive: Self::span(item),
             url,
+            upstream: None,
         })
     }
 

@@ -13,11 +13,7 @@ pub(crate) fn proxied(config: &NginxConfig) -> Vec<(&ProxyPass, &Upstream)> {
             .iter()
             .flat_map(|l| &l.proxy_passes)
             .chain(&server.proxy_passes);
-        for pass in passes.filter(|p| !p.dynamic) {
-            if let Some(upstream) = config.upstream(&pass.host, server.context) {
-                out.push((pass, upstream));
-            }
-        }
+        out.extend(passes.filter_map(|pass| Some((pass, config.upstream_of(pass)?))));
     }
     out
 }
@@ -25,12 +21,7 @@ pub(crate) fn proxied(config: &NginxConfig) -> Vec<(&ProxyPass, &Upstream)> {
 /// The upstreams some `proxy_pass` of the configuration uses, each once,
 /// in the order they are first used.
 pub(crate) fn proxied_upstreams(config: &NginxConfig) -> Vec<&Upstream> {
-    let mut seen = std::collections::HashSet::new();
-    proxied(config)
-        .into_iter()
-        .map(|(_, upstream)| upstream)
-        .filter(|upstream| seen.insert(std::ptr::from_ref(*upstream)))
-        .collect()
+    config.proxied_upstreams().collect()
 }
 
 /// Whether a `proxy_pass` host is meant as an upstream name rather than a
