@@ -96,9 +96,12 @@ median() {
     sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
-inputs=(nginx-10MiB nginx-tree redis-5MiB properties-10MiB gateway-10MiB
+# INPUTS="a b" measures those inputs only.
+all_inputs="nginx-10MiB nginx-tree redis-5MiB properties-10MiB gateway-10MiB
     nginx-findings redis-findings properties-findings gateway-findings
-    cluster-100 cluster-1000 cluster-2000 cluster-10000)
+    cluster-100 cluster-1000 cluster-2000 cluster-10000"
+# shellcheck disable=SC2206 # split on blanks, as written
+inputs=(${INPUTS:-$all_inputs})
 printf '%-18s %8s %9s  %-22s %11s %9s %9s\n' "input" "files" "MiB" "tool" "median ms" "peak MiB" "× ours"
 for input in "${inputs[@]}"; do
     dir=$work/$input
