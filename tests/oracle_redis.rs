@@ -247,7 +247,7 @@ fn sandboxed(text: &str, tree: &Path, main_dir: &Path, scratch: &Path) -> String
     let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
     for d in &doc.directives {
         let line = oracle::line_of(text, d.range.start) - 1;
-        let value = d.args.first().map(|a| a.text.as_str()).unwrap_or_default();
+        let value = d.args.first().map(|a| a.text(text)).unwrap_or_default();
         let replacement = match d.name.as_str() {
             "include" if d.args.len() == 1 && value.starts_with('/') => {
                 let target = map_absolute(tree, main_dir, value).map_or_else(
@@ -401,7 +401,7 @@ fn check(input: &Input, names: &BTreeSet<String>, tally: &mut Tally) -> Vec<Stri
         let name = redis::split_args(&r.text, 0)
             .ok()
             .and_then(|a| a.into_iter().next())
-            .map(|a| a.text.to_ascii_lowercase())
+            .map(|a| a.text(&r.text).to_ascii_lowercase())
             .unwrap_or_default();
         let category = match r.reason.as_str() {
             "Unbalanced quotes in configuration line" => None,

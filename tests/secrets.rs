@@ -516,7 +516,7 @@ fn fixture_secrets_never_appear() {
             }
             if let Some(doc) = file.document.get::<formats::redis::RedisDocument>() {
                 for d in doc.directives.iter().filter(|d| is_secret_key(&d.name)) {
-                    secrets.extend(d.args.iter().map(|a| a.text.clone()));
+                    secrets.extend(d.args.iter().map(|a| a.text(text).to_string()));
                 }
             }
             if let Some(doc) = file.document.get::<formats::ldif::LdifDocument>() {
