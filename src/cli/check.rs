@@ -209,25 +209,32 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 /// clusters drop what an earlier one of the same folder said word for
 /// word at the same place.
 fn drop_repeated_findings(checked: &mut [Checked]) {
-    let mut seen: std::collections::HashSet<(String, String, u32, u32, String, String)> =
-        std::collections::HashSet::new();
-    for c in checked.iter_mut() {
-        let report = &c.report;
-        let keep: Vec<bool> = report
-            .diagnostics
+    // Which to keep, judged on borrowed text; then dropped.
+    let keep: Vec<Vec<bool>> = {
+        let mut seen = std::collections::HashSet::new();
+        checked
             .iter()
-            .map(|d| {
-                let span = d.primary.span;
-                seen.insert((
-                    c.shown.clone(),
-                    report.path(span).to_string(),
-                    span.range.start,
-                    span.range.end,
-                    d.rule.to_string(),
-                    d.message.clone(),
-                ))
+            .map(|c| {
+                let report = &c.report;
+                report
+                    .diagnostics
+                    .iter()
+                    .map(|d| {
+                        let span = d.primary.span;
+                        seen.insert((
+                            c.shown.as_str(),
+                            report.path(span),
+                            span.range.start,
+                            span.range.end,
+                            d.rule.as_ref(),
+                            d.message.as_str(),
+                        ))
+                    })
+                    .collect()
             })
-            .collect();
+            .collect()
+    };
+    for (c, keep) in checked.iter_mut().zip(keep) {
         let mut keep = keep.into_iter();
         c.report.diagnostics.retain(|_| keep.next().unwrap_or(true));
     }
