@@ -104,8 +104,10 @@ def gateway(out):
     write(f"{out}/gateway-10MiB/gw1/conf/gateway-config.xml", head + body + "</gateway-config>\n")
 
 
+REDIS_HEAD = "bind 127.0.0.1\nport 6379\nrequirepass s3cr3t-for-benchmarks-only\n"
+
+
 def redis(out):
-    head = "bind 127.0.0.1\nport 6379\nrequirepass s3cr3t-for-benchmarks-only\n"
 
     def line(i):
         kind = i % 4
@@ -117,7 +119,7 @@ def redis(out):
             return "client-output-buffer-limit pubsub 32mb 8mb 60\n"
         return f"user u{i} on nopass ~key{i}:* +get\n"
 
-    write(f"{out}/redis-5MiB/cache/etc/redis/redis.conf", head + fill(line, 5 * MIB - len(head)))
+    write(f"{out}/redis-5MiB/cache/etc/redis/redis.conf", REDIS_HEAD + fill(line, 5 * MIB - len(REDIS_HEAD)))
 
 
 def cluster(out, nodes):
@@ -147,7 +149,7 @@ def cluster(out, nodes):
         peers = " ".join(f"app{m:05}" for m in range(first, min(first + 10, nodes)))
         write(f"{node}/etc/csync2.cfg",
               f"group shard{first // 10} {{\n    host {peers};\n    key /etc/csync2.key;\n    include /opt/liferay/data;\n}}\n")
-        write(f"{node}/etc/redis/redis.conf", "bind 127.0.0.1\nport 6379\nrequirepass s3cr3t-for-benchmarks-only\n")
+        write(f"{node}/etc/redis/redis.conf", REDIS_HEAD)
         write(f"{node}/etc/stunnel/stunnel.conf",
               "pid = /run/stunnel.pid\n[redis]\nclient = yes\naccept = 127.0.0.1:16379\nconnect = 10.0.0.3:6380\n")
         write(f"{node}/conf/gateway-config.xml",
@@ -226,7 +228,6 @@ def properties_findings(out):
 def redis_findings(out):
     """Directives that repeat where only the last counts, and unknown ones
     near known names."""
-    head = "bind 127.0.0.1\nport 6379\nrequirepass s3cr3t-for-benchmarks-only\n"
 
     def line(i):
         kind = i % 3
@@ -236,7 +237,7 @@ def redis_findings(out):
             return f"maxmemori{i % 7} 100mb\n"
         return f"requirepass another-secret-{i}\n"
 
-    write(f"{out}/redis-findings/cache/etc/redis/redis.conf", head + fill(line, 2 * MIB))
+    write(f"{out}/redis-findings/cache/etc/redis/redis.conf", REDIS_HEAD + fill(line, 2 * MIB))
 
 
 def main():
