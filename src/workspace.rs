@@ -279,6 +279,31 @@ mod tests {
     }
 
     #[test]
+    fn each_analysis_reads_the_disk_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let hosts = dir.path().join("n1/etc/hosts");
+        std::fs::create_dir_all(hosts.parent().unwrap()).unwrap();
+        std::fs::write(&hosts, "127.0.0.1 localhost\n").unwrap();
+        let workspace = Workspace::from_dir(dir.path()).unwrap();
+        let text = |analysis: &Analysis| {
+            let file = analysis
+                .cluster
+                .files
+                .iter()
+                .find(|f| f.source.path == "n1/etc/hosts")
+                .expect("the hosts file is read");
+            file.source.text.to_string()
+        };
+        assert_eq!(text(&workspace.analyze()), "127.0.0.1 localhost\n");
+        // Read once per load, not kept from one load to the next.
+        std::fs::write(&hosts, "127.0.0.1 localhost\n10.0.0.5 app1\n").unwrap();
+        assert_eq!(
+            text(&workspace.analyze()),
+            "127.0.0.1 localhost\n10.0.0.5 app1\n"
+        );
+    }
+
+    #[test]
     fn files_can_be_removed_and_read_into_memory() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("n1/etc")).unwrap();

@@ -138,7 +138,7 @@ impl Inputs {
         let top = root.to_path_buf();
         // Folders are listed in parallel: on a large cluster the listing's
         // system calls are most of the time. The order is restored below.
-        let listed = std::sync::Mutex::new(Vec::new());
+        let listed = Mutex::new(Vec::new());
         crate::walk::tree(root)
             .filter_entry(move |entry| {
                 let path = entry.path();

@@ -52,7 +52,7 @@ fn check(cx: &mut RuleContext<'_>) {
             for pass in passes {
                 if pass.dynamic
                     || !is_bare_name(&pass.host)
-                    || config.upstream(&pass.host, server.context).is_some()
+                    || config.upstream_of(pass).is_some()
                     || cluster.net.is_known_name(cluster, config.node, &pass.host)
                     || !cluster
                         .net
