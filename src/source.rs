@@ -309,6 +309,98 @@ pub fn clamp_to_char_boundary(text: &str, offset: u32) -> u32 {
     offset as u32
 }
 
+/// Text that shares its storage instead of owning a copy: a range of a
+/// file's text, or a decoded value a parser already holds. Cloning it
+/// counts a reference; it compares, hashes and borrows as the `str` it is.
+#[derive(Clone)]
+pub struct SharedText(SharedRepr);
+
+#[derive(Clone)]
+enum SharedRepr {
+    Range(Arc<str>, TextRange),
+    Whole(Arc<str>),
+}
+
+impl SharedText {
+    /// `range` of `text`.
+    #[must_use]
+    pub fn range(text: &Arc<str>, range: TextRange) -> Self {
+        Self(SharedRepr::Range(Arc::clone(text), range))
+    }
+
+    /// All of `text`.
+    #[must_use]
+    pub fn whole(text: &Arc<str>) -> Self {
+        Self(SharedRepr::Whole(Arc::clone(text)))
+    }
+
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            SharedRepr::Range(text, range) => range.slice(text),
+            SharedRepr::Whole(text) => text,
+        }
+    }
+}
+
+impl From<String> for SharedText {
+    fn from(text: String) -> Self {
+        Self(SharedRepr::Whole(text.into()))
+    }
+}
+
+impl std::ops::Deref for SharedText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedText {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for SharedText {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for SharedText {}
+
+impl PartialEq<str> for SharedText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for SharedText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+// Hashes as the `str` it is, so maps keyed by it are searched by `&str`.
+impl std::hash::Hash for SharedText {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A file of the cluster: its path relative to the cluster root (with `/`
 /// separators), its decoded text and line index, and the byte ranges that hold
 /// secrets (blanked out wherever source text is shown).
@@ -324,11 +416,17 @@ impl SourceFile {
     #[must_use]
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let text = text.into();
-        let lines = Arc::new(LineIndex::new(&text));
+        let lines = LineIndex::new(&text);
+        Self::with_lines(path, text, lines)
+    }
+
+    /// A file whose line index of `text` is already built.
+    #[must_use]
+    pub fn with_lines(path: impl Into<String>, text: Arc<str>, lines: LineIndex) -> Self {
         Self {
             path: path.into(),
             text,
-            lines,
+            lines: Arc::new(lines),
             secrets: Vec::new(),
         }
     }
@@ -376,6 +474,22 @@ impl SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_text_is_found_by_its_str_whatever_holds_it() {
+        let text: Arc<str> = Arc::from("a=one\nb=two\n");
+        let mut map = std::collections::HashMap::new();
+        map.insert(SharedText::range(&text, TextRange::new(2, 5)), 1);
+        map.insert(SharedText::from("two".to_string()), 2);
+        assert_eq!(map.get("one"), Some(&1));
+        assert_eq!(map.get("two"), Some(&2));
+        assert_eq!(SharedText::range(&text, TextRange::new(8, 11)), "two");
+        assert_eq!(SharedText::whole(&text).len(), text.len());
+        assert_eq!(
+            format!("{:?}", SharedText::range(&text, TextRange::new(0, 1))),
+            "\"a\""
+        );
+    }
 
     #[test]
     fn line_index_handles_every_terminator() {

@@ -149,8 +149,17 @@ impl Document {
     /// every format find.
     #[must_use]
     pub fn secrets(&self, text: &str) -> Vec<TextRange> {
+        let mut scanned = Vec::new();
+        crate::secrets::scan(text, &mut scanned);
+        self.secrets_with_scan(text, scanned)
+    }
+
+    /// [`Document::secrets`], given what [`crate::secrets::scan`] found in
+    /// `text` (a large file is scanned while it is parsed).
+    #[must_use]
+    pub fn secrets_with_scan(&self, text: &str, mut scanned: Vec<TextRange>) -> Vec<TextRange> {
         let mut ranges = self.inner.secrets(text);
-        crate::secrets::scan(text, &mut ranges);
+        ranges.append(&mut scanned);
         // Several passes may find the same value.
         ranges.sort_by_key(|r| (r.start, r.end));
         ranges.dedup();

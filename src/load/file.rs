@@ -9,7 +9,7 @@ use crate::files::ClusterFile;
 use crate::formats::decode::{self, NotText};
 use crate::formats::{self, Document, Format};
 use crate::load::Loaded;
-use crate::source::{FileId, SourceFile, Span, TextRange};
+use crate::source::{FileId, LineIndex, SourceFile, Span, TextRange};
 
 /// Decodes and parses one file; an unreadable one becomes an empty file with
 /// a diagnostic.
@@ -29,13 +29,29 @@ pub(crate) fn load(
     });
     let (source, document) = match decoded {
         Ok((text, errors)) => {
-            let document = if fragment {
-                formats::parse_fragment(format, &text)
-            } else {
-                formats::parse_limited(format, &text, max_depth)
+            let text: Arc<str> = text.into();
+            let parse = || {
+                if fragment {
+                    formats::parse_fragment(format, &text)
+                } else {
+                    formats::parse_limited(format, &text, max_depth)
+                }
             };
-            let mut source = SourceFile::new(path, text);
-            source.add_secrets(document.secrets(&source.text));
+            // The line index and the secret scan need the text alone: for a
+            // large file they run beside the parse, on the other core.
+            let read_text = || {
+                let mut scanned = Vec::new();
+                crate::secrets::scan(&text, &mut scanned);
+                (LineIndex::new(&text), scanned)
+            };
+            let (document, (lines, scanned)) = if text.len() >= PARALLEL_FROM {
+                rayon::join(parse, read_text)
+            } else {
+                (parse(), read_text())
+            };
+            let secrets = document.secrets_with_scan(&text, scanned);
+            let mut source = SourceFile::with_lines(path, text, lines);
+            source.add_secrets(secrets);
             for error in errors.iter().chain(document.errors()) {
                 facts.push(
                     Diagnostic::new(
@@ -69,6 +85,10 @@ pub(crate) fn load(
         facts,
     )
 }
+
+/// From this size on, a file's parse and its text scans run in parallel
+/// (below it, the hand-over costs more than it saves).
+const PARALLEL_FROM: usize = 256 * 1024;
 
 /// Keeps a parser's range inside the text and on character boundaries.
 fn clamp(range: TextRange, source: &SourceFile) -> TextRange {

@@ -16,9 +16,10 @@ pub mod format;
 pub mod liferay_env;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::formats::ParseError;
-use crate::source::TextRange;
+use crate::source::{SharedText, TextRange};
 
 /// Which reader's rules apply.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -44,7 +45,7 @@ pub enum Separator {
 enum Decoded {
     /// The decoded text equals the raw text of the range.
     Raw,
-    Owned(Box<str>),
+    Owned(Arc<str>),
 }
 
 /// One `key=value` entry.
@@ -81,6 +82,20 @@ impl Entry {
             Decoded::Raw => self.value_range.slice(text),
             Decoded::Owned(value) => value,
         }
+    }
+
+    /// The decoded key, sharing `text` (the file's text) or the decoded
+    /// copy this entry holds.
+    #[must_use]
+    pub fn shared_key(&self, text: &Arc<str>) -> SharedText {
+        shared(&self.key, text, self.key_range)
+    }
+
+    /// The decoded value (see [`Entry::value`]), sharing `text` or the
+    /// decoded copy this entry holds.
+    #[must_use]
+    pub fn shared_value(&self, text: &Arc<str>) -> SharedText {
+        shared(&self.value, text, self.value_range)
     }
 
     /// The range from the key's first character to the value's last.
@@ -127,6 +142,13 @@ impl Entry {
             items.push(finish_item(&current));
         }
         items
+    }
+}
+
+fn shared(decoded: &Decoded, text: &Arc<str>, range: TextRange) -> SharedText {
+    match decoded {
+        Decoded::Raw => SharedText::range(text, range),
+        Decoded::Owned(owned) => SharedText::whole(owned),
     }
 }
 
@@ -555,7 +577,7 @@ fn push_entry(
         Dialect::Liferay if has_unescaped_comma(raw_value) => {
             // Validate escapes once over the whole value for located errors.
             let _ = unescape(raw_value, dialect, &locate_value, &mut doc.errors);
-            Decoded::Owned(joined_list(raw_value).into_boxed_str())
+            Decoded::Owned(joined_list(raw_value).into())
         }
         _ => decoded(
             unescape(raw_value, dialect, &locate_value, &mut doc.errors),
@@ -576,7 +598,7 @@ fn push_entry(
 fn decoded(value: Cow<'_, str>, raw: &str, multi: bool) -> Decoded {
     match value {
         Cow::Borrowed(v) if !multi && v.len() == raw.len() => Decoded::Raw,
-        other => Decoded::Owned(other.into_owned().into_boxed_str()),
+        other => Decoded::Owned(other.into_owned().into()),
     }
 }
 

@@ -19,6 +19,8 @@ pub(crate) mod portals;
 pub(crate) mod store;
 pub(crate) mod tunnel;
 
+use std::collections::hash_map::Entry;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::Diagnostic;
@@ -28,7 +30,7 @@ use crate::formats::osgi_config::Shape;
 use crate::formats::properties::liferay_env::env_to_property;
 use crate::formats::properties::{ListItem, PropertiesDocument};
 use crate::model::{Cluster, NodeId};
-use crate::source::{FileId, Span, TextRange};
+use crate::source::{FileId, SharedText, Span, TextRange};
 
 /// Where a property's effective value comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,13 +53,15 @@ pub struct Item {
 #[derive(Clone, Debug)]
 pub struct PortalProperty {
     /// The value as `PropsUtil.get` returns it.
-    pub value: String,
+    pub value: SharedText,
     pub key_span: Span,
     /// The value's text (the first definition when the key repeats).
     pub value_span: Span,
     pub origin: Origin,
-    /// Every definition in the winning file (a repeated key accumulates).
-    definitions: Vec<(FileId, usize)>,
+    /// The first definition in the winning file (none for a variable).
+    first: Option<(FileId, usize)>,
+    /// The later definitions in the same file (a repeated key accumulates).
+    repeats: Vec<usize>,
 }
 
 impl PortalProperty {
@@ -75,7 +79,10 @@ impl PortalProperty {
                 .collect();
         }
         let mut items = Vec::new();
-        for &(file, index) in &self.definitions {
+        let Some((file, first)) = self.first else {
+            return items;
+        };
+        for index in std::iter::once(first).chain(self.repeats.iter().copied()) {
             let source = cluster.source(file);
             let Some(doc) = cluster
                 .file(file)
@@ -109,7 +116,7 @@ impl PortalProperty {
     /// Whether the key is written more than once in its file.
     #[must_use]
     pub fn is_repeated(&self) -> bool {
-        self.definitions.len() > 1
+        !self.repeats.is_empty()
     }
 }
 
@@ -172,7 +179,7 @@ pub struct LiferayNode {
     pub home_file: Option<FileId>,
     /// Properties files in the order the portal consults them.
     pub property_files: Vec<FileId>,
-    properties: HashMap<String, PortalProperty>,
+    properties: HashMap<SharedText, PortalProperty>,
     pub configs: Vec<OsgiConfig>,
     pub system_properties: Vec<SystemProperty>,
     /// The first Liferay file of the node, for findings about the node as a whole.
@@ -192,7 +199,7 @@ impl LiferayNode {
         let mut keys: Vec<&str> = self
             .properties
             .keys()
-            .map(String::as_str)
+            .map(SharedText::as_str)
             .filter(|k| k.starts_with(prefix))
             .collect();
         keys.sort_unstable();
@@ -288,7 +295,7 @@ fn build_node(cluster: &Cluster, id: NodeId, facts: &mut Vec<Fact>) -> Option<Li
         .map(|home| precedence(cluster, home, &property_files, facts))
         .unwrap_or_default();
 
-    let mut properties: HashMap<String, PortalProperty> = HashMap::default();
+    let mut properties: HashMap<SharedText, PortalProperty> = HashMap::default();
     for &file in &order {
         let Some(doc) = cluster
             .file(file)
@@ -300,30 +307,30 @@ fn build_node(cluster: &Cluster, id: NodeId, facts: &mut Vec<Fact>) -> Option<Li
         let text = &cluster.source(file).text;
         properties.reserve(doc.entries.len());
         for (index, entry) in doc.entries.iter().enumerate() {
-            let key = entry.key(text);
-            match properties.get_mut(key) {
-                // A key repeated in one file: the values are joined.
-                Some(p) if p.definitions.first().is_some_and(|&(f, _)| f == file) => {
-                    p.value.push(',');
-                    p.value.push_str(entry.value(text));
-                    p.definitions.push((file, index));
+            match properties.entry(entry.shared_key(text)) {
+                Entry::Occupied(mut found) => {
+                    // A key repeated in one file: the values are joined
+                    // (below); set by a file read earlier, it wins.
+                    let p = found.get_mut();
+                    if p.first.is_some_and(|(f, _)| f == file) {
+                        p.repeats.push(index);
+                    }
                 }
-                // Set by a file read earlier, which wins.
-                Some(_) => {}
-                None => {
-                    properties.insert(
-                        key.to_string(),
-                        PortalProperty {
-                            value: entry.value(text).to_string(),
-                            key_span: Span::new(file, entry.key_range),
-                            value_span: Span::new(file, entry.value_range),
-                            origin: Origin::File,
-                            definitions: vec![(file, index)],
-                        },
-                    );
+                Entry::Vacant(slot) => {
+                    slot.insert(PortalProperty {
+                        value: entry.shared_value(text),
+                        key_span: Span::new(file, entry.key_range),
+                        value_span: Span::new(file, entry.value_range),
+                        origin: Origin::File,
+                        first: Some((file, index)),
+                        repeats: Vec::new(),
+                    });
                 }
             }
         }
+    }
+    for p in properties.values_mut().filter(|p| !p.repeats.is_empty()) {
+        p.value = joined_value(cluster, p).into();
     }
 
     // The process environment replaces the value from every file; a
@@ -331,13 +338,14 @@ fn build_node(cluster: &Cluster, id: NodeId, facts: &mut Vec<Fact>) -> Option<Li
     for (file, var, key) in environment {
         let Some(value) = &var.value else { continue };
         properties.insert(
-            key,
+            key.into(),
             PortalProperty {
-                value: value.value.clone(),
+                value: value.value.clone().into(),
                 key_span: Span::new(file, var.name.range),
                 value_span: Span::new(file, value.range),
                 origin: Origin::Environment,
-                definitions: Vec::new(),
+                first: None,
+                repeats: Vec::new(),
             },
         );
     }
@@ -363,13 +371,14 @@ fn build_node(cluster: &Cluster, id: NodeId, facts: &mut Vec<Fact>) -> Option<Li
                 continue;
             };
             properties.insert(
-                key,
+                key.into(),
                 PortalProperty {
-                    value: a.value.clone(),
+                    value: a.value.clone().into(),
                     key_span: Span::new(file, a.name_range),
                     value_span: Span::new(file, a.value_range),
                     origin: Origin::Environment,
-                    definitions: Vec::new(),
+                    first: None,
+                    repeats: Vec::new(),
                 },
             );
         }
@@ -388,6 +397,23 @@ fn build_node(cluster: &Cluster, id: NodeId, facts: &mut Vec<Fact>) -> Option<Li
         system_properties,
         anchor,
     })
+}
+
+/// The values of a key written several times in one file, joined with `,`
+/// as Commons Configuration joins them.
+fn joined_value(cluster: &Cluster, property: &PortalProperty) -> String {
+    let mut joined = property.value.to_string();
+    let Some((file, _)) = property.first else {
+        return joined;
+    };
+    let text = &cluster.source(file).text;
+    if let Some(doc) = cluster.file(file).document.get::<PropertiesDocument>() {
+        for &index in &property.repeats {
+            joined.push(',');
+            joined.push_str(doc.entries[index].value(text));
+        }
+    }
+    joined
 }
 
 /// `portal-ext.properties` nearest the node's root (the Liferay home).

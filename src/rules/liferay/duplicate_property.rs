@@ -46,6 +46,7 @@ fn check(cx: &mut RuleContext<'_>) {
         };
         let text = &file.source.text;
         let mut first: HashMap<&str, usize> = HashMap::default();
+        first.reserve(doc.entries.len());
         for (i, entry) in doc.entries.iter().enumerate() {
             let key = entry.key(text);
             if key == "include-and-override" {

@@ -58,7 +58,7 @@ fn check(cx: &mut RuleContext<'_>) {
             let folded = if decode_hex(value).is_some() {
                 value.to_ascii_lowercase()
             } else {
-                value.clone()
+                value.to_string()
             };
             folded.into_bytes()
         };
