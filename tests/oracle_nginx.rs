@@ -262,7 +262,7 @@ fn wrapper(context: &str, name: &str, has_events: bool) -> String {
 
 fn top_level_names(text: &str) -> Vec<String> {
     nginx::parse(text)
-        .directives
+        .directives()
         .iter()
         .map(|d| d.name(text).to_string())
         .collect()
@@ -378,7 +378,7 @@ fn check_nginx(
                     let body = String::from_utf8_lossy(&body);
                     nginx::parse(&body).walk().any(|(_, d)| {
                         d.name(&body) == "include"
-                            && oracle::line_of(&body, d.name.range.start) == *l
+                            && oracle::line_of(&body, d.name_word().range.start) == *l
                     })
                 });
             // nginx places an end-of-file error at the end; clusterlint at
@@ -502,20 +502,17 @@ fn strip_if_parens(args: &mut Vec<String>) {
     }
 }
 
-fn from_clusterlint(list: &[nginx::Directive], text: &str) -> Vec<Stmt> {
+fn from_clusterlint(list: nginx::Directives<'_>, text: &str) -> Vec<Stmt> {
     list.iter()
         .map(|d| {
             let name = d.name(text).to_string();
-            let mut args: Vec<String> = d.args.iter().map(|a| a.text(text).to_string()).collect();
+            let mut args: Vec<String> = d.args().iter().map(|a| a.text(text).to_string()).collect();
             if name == "if" {
                 strip_if_parens(&mut args);
             }
             Stmt {
-                line: oracle::line_of(text, d.name.range.start),
-                block: d
-                    .block
-                    .as_ref()
-                    .map(|b| from_clusterlint(&b.children, text)),
+                line: oracle::line_of(text, d.name_word().range.start),
+                block: d.block().map(|_| from_clusterlint(d.children(), text)),
                 name,
                 args,
             }
@@ -555,13 +552,16 @@ fn first_difference(a: &[Stmt], b: &[Stmt]) -> Option<String> {
 fn crossplane_lexes_differently(text: &str) -> bool {
     let doc = nginx::parse(text);
     doc.walk().any(|(_, d)| {
-        d.args.iter().chain(std::iter::once(&d.name)).any(|w| {
-            let raw = w.range.slice(text);
-            let escapes = ["\\\\", "\\t", "\\r", "\\n", "\\\"", "\\'"]
-                .iter()
-                .any(|e| raw.contains(e));
-            escapes || (!w.quoted && (raw.contains('}') || raw.contains(['"', '\''])))
-        })
+        d.args()
+            .iter()
+            .chain(std::iter::once(d.name_word()))
+            .any(|w| {
+                let raw = w.range.slice(text);
+                let escapes = ["\\\\", "\\t", "\\r", "\\n", "\\\"", "\\'"]
+                    .iter()
+                    .any(|e| raw.contains(e));
+                escapes || (!w.quoted && (raw.contains('}') || raw.contains(['"', '\''])))
+            })
     })
 }
 
@@ -582,7 +582,7 @@ fn check_crossplane(
     match (info.ok, doc.errors.is_empty()) {
         (true, true) => {
             let theirs = from_crossplane(&info.parsed);
-            let ours = from_clusterlint(&doc.directives, &text);
+            let ours = from_clusterlint(doc.directives(), &text);
             match first_difference(&theirs, &ours) {
                 Some(d) => vec![format!("{}: statement trees differ:\n  {d}", input.label)],
                 None => Vec::new(),

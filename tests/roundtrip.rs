@@ -140,13 +140,13 @@ fn print_nginx(nodes: &[NginxNode], depth: usize, out: &mut String) {
     }
 }
 
-fn nginx_tree(text: &str, directives: &[nginx::Directive]) -> Vec<NginxNode> {
+fn nginx_tree(text: &str, directives: nginx::Directives<'_>) -> Vec<NginxNode> {
     directives
         .iter()
         .map(|d| NginxNode {
             name: d.name(text).to_string(),
-            args: d.args.iter().map(|a| a.text(text).to_string()).collect(),
-            children: d.block.as_ref().map(|b| nginx_tree(text, &b.children)),
+            args: d.args().iter().map(|a| a.text(text).to_string()).collect(),
+            children: d.block().map(|_| nginx_tree(text, d.children())),
         })
         .collect()
 }
@@ -160,7 +160,7 @@ proptest! {
         print_nginx(&nodes, 0, &mut text);
         let doc = nginx::parse(&text);
         prop_assert!(doc.errors.is_empty(), "{:?} in {text:?}", doc.errors);
-        prop_assert_eq!(nginx_tree(&text, &doc.directives), nodes, "{:?}", text);
+        prop_assert_eq!(nginx_tree(&text, doc.directives()), nodes, "{:?}", text);
     }
 }
 

@@ -10,7 +10,7 @@ use crate::formats::{
 use crate::secrets::is_secret_key;
 use crate::source::TextRange;
 
-use super::{Directive, NginxDocument, Word};
+use super::{Directive, Directives, NginxDocument, Word};
 
 /// nginx's configuration.
 pub struct NginxFormat;
@@ -115,7 +115,7 @@ impl ParsedDocument for NginxDocument {
 
     fn references(&self, text: &str) -> Vec<Reference> {
         self.walk()
-            .filter_map(|(_, d)| match (d.name(text), d.args.as_slice()) {
+            .filter_map(|(_, d)| match (d.name(text), d.args()) {
                 ("include", [arg]) => {
                     Some(Reference::include(arg.text(text), arg.range, Format::NGINX))
                 }
@@ -134,9 +134,9 @@ impl ParsedDocument for NginxDocument {
     fn ranges(&self) -> Vec<TextRange> {
         let mut out = Vec::new();
         for (_, d) in self.walk() {
-            out.extend([d.range, d.name.range]);
-            out.extend(d.args.iter().flat_map(|a| [a.range, a.inner_range()]));
-            if let Some(block) = &d.block {
+            out.extend([d.range(), d.name_word().range]);
+            out.extend(d.args().iter().flat_map(|a| [a.range, a.inner_range()]));
+            if let Some(block) = d.block() {
                 out.push(block.open);
                 out.extend(block.close);
             }
@@ -146,13 +146,13 @@ impl ParsedDocument for NginxDocument {
 
     fn tree(&self, text: &str) -> ConfigTree {
         ConfigTree {
-            entries: tree(&self.directives, text),
+            entries: tree(self.directives(), text),
             flat: false,
         }
     }
 
     fn outline(&self, text: &str, guard: &Guard) -> Vec<Symbol> {
-        outline_list(&self.directives, text, guard)
+        outline_list(self.directives(), text, guard)
     }
 
     fn secrets(&self, text: &str) -> Vec<TextRange> {
@@ -163,10 +163,10 @@ impl ParsedDocument for NginxDocument {
             let name = d.name(text);
             let secret = *known.entry(name).or_insert_with(|| is_secret_key(name));
             if secret {
-                ranges.extend(d.args.iter().map(|a| a.range));
+                ranges.extend(d.args().iter().map(|a| a.range));
             } else if name == "set" {
                 // `set $jwt_secret VALUE`
-                if let [variable, value, ..] = d.args.as_slice()
+                if let [variable, value, ..] = d.args()
                     && is_secret_key(variable.text(text).trim_start_matches('$'))
                 {
                     ranges.push(value.range);
@@ -176,7 +176,7 @@ impl ParsedDocument for NginxDocument {
                 || name == "add_header"
             {
                 // `proxy_set_header Authorization "Basic ..."`
-                if let [header, value, ..] = d.args.as_slice() {
+                if let [header, value, ..] = d.args() {
                     let header = header.text(text);
                     if is_secret_key(header)
                         || header.eq_ignore_ascii_case("authorization")
@@ -191,56 +191,57 @@ impl ParsedDocument for NginxDocument {
     }
 }
 
-fn tree(directives: &[Directive], text: &str) -> Vec<TreeNode> {
+fn tree(directives: Directives<'_>, text: &str) -> Vec<TreeNode> {
     directives
         .iter()
         .map(|d| TreeNode {
             name: d.name(text).to_string(),
-            name_range: d.name.range,
+            name_range: d.name_word().range,
             values: d
-                .args
+                .args()
                 .iter()
                 .map(|a| value(a.text(text), a.range))
                 .collect(),
             children: tree(d.children(), text),
-            range: d.range,
+            range: d.range(),
         })
         .collect()
 }
 
-fn outline_list(directives: &[Directive], text: &str, guard: &Guard) -> Vec<Symbol> {
+fn outline_list(directives: Directives<'_>, text: &str, guard: &Guard) -> Vec<Symbol> {
     directives
         .iter()
         .map(|d| outline_directive(d, text, guard))
         .collect()
 }
 
-fn outline_directive(directive: &Directive, text: &str, guard: &Guard) -> Symbol {
+fn outline_directive(directive: Directive<'_>, text: &str, guard: &Guard) -> Symbol {
     let name = directive.name(text);
     let words = |args: &[Word]| guard.words(args.iter().map(|a| (a.range, a.text(text))));
-    let Some(block) = &directive.block else {
+    if directive.block().is_none() {
         // `ssl_password_file`-like names hold secrets in their arguments.
         let detail = if is_secret_key(name) {
             None
         } else {
-            words(&directive.args)
+            words(directive.args())
         };
         return Symbol::new(
             SymbolKind::Directive,
             name,
             "(empty directive)",
-            directive.range,
-            directive.name.range,
+            directive.range(),
+            directive.name_word().range,
         )
         .with_detail(detail);
-    };
+    }
     // A raw Lua block keeps its body as its last argument: code, not a
     // name, so it stays out of the title and has no children.
     let lua = name.ends_with("_by_lua_block");
     let args = if lua {
-        &directive.args[..directive.args.len().saturating_sub(1)]
+        let args = directive.args();
+        &args[..args.len().saturating_sub(1)]
     } else {
-        directive.args.as_slice()
+        directive.args()
     };
     let title = match words(args) {
         Some(args) if !is_secret_key(name) => format!("{name} {args}"),
@@ -249,14 +250,14 @@ fn outline_directive(directive: &Directive, text: &str, guard: &Guard) -> Symbol
     let children = if lua {
         Vec::new()
     } else {
-        outline_list(&block.children, text, guard)
+        outline_list(directive.children(), text, guard)
     };
     Symbol::new(
         SymbolKind::Block,
         &title,
         "(empty directive)",
-        directive.range,
-        directive.name.range,
+        directive.range(),
+        directive.name_word().range,
     )
     .with_children(children)
 }

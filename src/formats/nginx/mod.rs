@@ -18,6 +18,9 @@
 
 pub mod format;
 
+use std::fmt;
+use std::ops::Range;
+
 use crate::formats::ParseError;
 use crate::source::TextRange;
 
@@ -52,54 +55,162 @@ impl Word {
     }
 }
 
-/// `name args... ;` or `name args... { ... }`
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Directive {
-    pub name: Word,
-    pub args: Vec<Word>,
-    pub block: Option<Block>,
-    /// From the name to the `;` or the block's `}` (or where it was cut off).
-    pub range: TextRange,
-}
-
-impl Directive {
-    /// The directive's name.
-    #[must_use]
-    pub fn name<'a>(&'a self, src: &'a str) -> &'a str {
-        self.name.text(src)
-    }
-
-    /// The children, if it has a block.
-    #[must_use]
-    pub fn children(&self) -> &[Directive] {
-        self.block.as_ref().map_or(&[], |b| b.children.as_slice())
-    }
-}
-
-/// `{ ... }`
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `{ ... }`: where a directive's block opens and closes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Block {
-    pub children: Vec<Directive>,
     /// The `{`.
     pub open: TextRange,
     /// The `}`, unless the file ended first.
     pub close: Option<TextRange>,
 }
 
+/// One statement of the document: index ranges into the document's word
+/// and statement arrays, so a file of any size is two flat vectors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Statement {
+    /// The name, then the arguments, in [`NginxDocument::words`].
+    words: Range<u32>,
+    /// The block's statements, in [`NginxDocument::statements`].
+    children: Range<u32>,
+    block: Option<Block>,
+    /// From the name to the `;` or the block's `}` (or where it was cut off).
+    range: TextRange,
+}
+
+/// `name args... ;` or `name args... { ... }`: a statement read through
+/// its document.
+#[derive(Clone, Copy)]
+pub struct Directive<'a> {
+    doc: &'a NginxDocument,
+    statement: &'a Statement,
+}
+
+impl<'a> Directive<'a> {
+    /// The directive's name.
+    #[must_use]
+    pub fn name(&self, src: &'a str) -> &'a str {
+        self.name_word().text(src)
+    }
+
+    /// The word of the name.
+    #[must_use]
+    pub fn name_word(&self) -> &'a Word {
+        &self.doc.words[self.statement.words.start as usize]
+    }
+
+    /// The arguments.
+    #[must_use]
+    pub fn args(&self) -> &'a [Word] {
+        let words = &self.statement.words;
+        &self.doc.words[words.start as usize + 1..words.end as usize]
+    }
+
+    /// The block, if it has one.
+    #[must_use]
+    pub fn block(&self) -> Option<Block> {
+        self.statement.block
+    }
+
+    /// The children, if it has a block.
+    #[must_use]
+    pub fn children(&self) -> Directives<'a> {
+        self.doc.list(&self.statement.children)
+    }
+
+    /// From the name to the `;` or the block's `}` (or where it was cut off).
+    #[must_use]
+    pub fn range(&self) -> TextRange {
+        self.statement.range
+    }
+}
+
+impl fmt::Debug for Directive<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Directive")
+            .field("name", self.name_word())
+            .field("args", &self.args())
+            .field("block", &self.block())
+            .field("range", &self.range())
+            .finish()
+    }
+}
+
+/// A list of sibling directives (the file's top level, or a block).
+#[derive(Clone, Copy)]
+pub struct Directives<'a> {
+    doc: &'a NginxDocument,
+    statements: &'a [Statement],
+}
+
+impl<'a> Directives<'a> {
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.statements.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+
+    #[must_use]
+    pub fn get(&self, index: usize) -> Option<Directive<'a>> {
+        let doc = self.doc;
+        self.statements
+            .get(index)
+            .map(|statement| Directive { doc, statement })
+    }
+
+    #[must_use]
+    pub fn iter(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = Directive<'a>> + ExactSizeIterator + Clone + 'a {
+        let doc = self.doc;
+        self.statements
+            .iter()
+            .map(move |statement| Directive { doc, statement })
+    }
+}
+
+impl fmt::Debug for Directives<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 /// A parsed nginx file.
 #[derive(Clone, Debug, Default)]
 pub struct NginxDocument {
-    pub directives: Vec<Directive>,
+    /// Every word of every statement, in file order.
+    words: Vec<Word>,
+    /// Every statement; each block's children are contiguous.
+    statements: Vec<Statement>,
+    /// The file's top-level statements.
+    top: Range<u32>,
     pub comments: Vec<TextRange>,
     pub errors: Vec<ParseError>,
 }
 
 impl NginxDocument {
+    /// The top-level directives.
+    #[must_use]
+    pub fn directives(&self) -> Directives<'_> {
+        self.list(&self.top)
+    }
+
+    fn list(&self, range: &Range<u32>) -> Directives<'_> {
+        Directives {
+            doc: self,
+            statements: &self.statements[range.start as usize..range.end as usize],
+        }
+    }
+
     /// Every directive, depth first, with its depth.
     #[must_use]
     pub fn walk(&self) -> Walk<'_> {
         Walk {
-            stack: vec![self.directives.iter()],
+            doc: self,
+            stack: vec![self.directives().statements.iter()],
         }
     }
 }
@@ -107,21 +218,29 @@ impl NginxDocument {
 /// The iterator of [`NginxDocument::walk`]: a stack of sibling lists, as
 /// deep as the blocks nest.
 pub struct Walk<'a> {
-    stack: Vec<std::slice::Iter<'a, Directive>>,
+    doc: &'a NginxDocument,
+    stack: Vec<std::slice::Iter<'a, Statement>>,
 }
 
 impl<'a> Iterator for Walk<'a> {
-    type Item = (usize, &'a Directive);
+    type Item = (usize, Directive<'a>);
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             let depth = self.stack.len().checked_sub(1)?;
             match self.stack[depth].next() {
-                Some(directive) => {
-                    if !directive.children().is_empty() {
-                        self.stack.push(directive.children().iter());
+                Some(statement) => {
+                    if !statement.children.is_empty() {
+                        self.stack
+                            .push(self.doc.list(&statement.children).statements.iter());
                     }
-                    return Some((depth, directive));
+                    return Some((
+                        depth,
+                        Directive {
+                            doc: self.doc,
+                            statement,
+                        },
+                    ));
                 }
                 None => {
                     self.stack.pop();
@@ -155,10 +274,13 @@ pub fn parse_with_depth(text: &str, max_depth: usize) -> NginxDocument {
         i: 0,
         max_depth,
         doc: NginxDocument::default(),
+        siblings: Vec::new(),
     };
-    let (directives, _) = lexer.statements(0, None);
+    let (top, _) = lexer.statements(0, None);
     let mut doc = lexer.doc;
-    doc.directives = directives;
+    doc.top = top;
+    doc.words.shrink_to_fit();
+    doc.statements.shrink_to_fit();
     doc
 }
 
@@ -176,6 +298,9 @@ struct Lexer<'a> {
     i: usize,
     max_depth: usize,
     doc: NginxDocument,
+    /// The statements of the blocks being read, innermost last; a block's
+    /// move to the document when it closes, so siblings stay contiguous.
+    siblings: Vec<Statement>,
 }
 
 const TOO_LONG: &str =
@@ -191,24 +316,39 @@ impl Lexer<'_> {
     }
 
     /// Statements until the `}` closing `open` (or the end of the file),
-    /// and that `}`.
+    /// moved to the document; their indices there, and that `}`.
     fn statements(
         &mut self,
         depth: usize,
         open: Option<TextRange>,
-    ) -> (Vec<Directive>, Option<TextRange>) {
-        let mut out = Vec::new();
+    ) -> (Range<u32>, Option<TextRange>) {
+        let mark = self.siblings.len();
+        let close = self.read_statements(depth, open);
+        let start = self.doc.statements.len() as u32;
+        self.doc.statements.extend(self.siblings.drain(mark..));
+        (start..self.doc.statements.len() as u32, close)
+    }
+
+    /// Discards what was read since `words` and `statements` (the lengths
+    /// of the document's arrays then).
+    fn discard(&mut self, words: usize, statements: usize) {
+        self.doc.words.truncate(words);
+        self.doc.statements.truncate(statements);
+    }
+
+    fn read_statements(&mut self, depth: usize, open: Option<TextRange>) -> Option<TextRange> {
         loop {
-            let (words, end) = self.statement();
+            let (first, end) = self.statement();
+            let words = first as u32..self.doc.words.len() as u32;
+            let name = self.doc.words.get(first).map(|w| w.range);
             match end {
                 End::Semicolon(at) => {
-                    if let Some((name, args)) = split(words) {
-                        let range = TextRange::new(name.range.start, at + 1);
-                        out.push(Directive {
-                            name,
-                            args,
+                    if let Some(name) = name {
+                        self.siblings.push(Statement {
+                            words,
+                            children: 0..0,
                             block: None,
-                            range,
+                            range: TextRange::new(name.start, at + 1),
                         });
                     } else {
                         self.error(TextRange::new(at, at + 1), "unexpected \";\"");
@@ -216,59 +356,65 @@ impl Lexer<'_> {
                 }
                 End::Open(at) => {
                     let open_range = TextRange::new(at, at + 1);
-                    let Some((name, mut args)) = split(words) else {
+                    let Some(name) = name else {
                         self.error(open_range, "unexpected \"{\"");
                         // Skip the stray block so its contents do not leak out.
+                        let kept = self.doc.statements.len();
                         let _ = self.statements(depth + 1, Some(open_range));
+                        self.discard(first, kept);
                         continue;
                     };
-                    let (children, close) = if name.text(self.text).ends_with("_by_lua_block") {
+                    let mut words = words;
+                    let (children, close) = if name.slice(self.text).ends_with("_by_lua_block") {
                         let (body, close) = self.lua_block(open_range);
-                        args.push(body);
-                        (Vec::new(), close)
+                        self.doc.words.push(body);
+                        words.end += 1;
+                        (0..0, close)
                     } else if depth + 1 > self.max_depth {
                         let max = self.max_depth;
                         self.error(
                             open_range,
                             format!("blocks nest deeper than {max} levels; the rest of this block is skipped"),
                         );
-                        (Vec::new(), self.skip_block())
+                        let kept = (self.doc.words.len(), self.doc.statements.len());
+                        let close = self.skip_block();
+                        self.discard(kept.0, kept.1);
+                        (0..0, close)
                     } else {
                         self.statements(depth + 1, Some(open_range))
                     };
                     let end = close.map_or(self.text.len() as u32, |c| c.end);
-                    let range = TextRange::new(name.range.start, end);
-                    out.push(Directive {
-                        name,
-                        args,
+                    self.siblings.push(Statement {
+                        words,
+                        children,
                         block: Some(Block {
-                            children,
                             open: open_range,
                             close,
                         }),
-                        range,
+                        range: TextRange::new(name.start, end),
                     });
                 }
                 End::Close(at) => {
                     let close = TextRange::new(at, at + 1);
-                    if !words.is_empty() {
+                    if name.is_some() {
                         self.error(
                             close,
                             "unexpected \"}\": the statement before it has no \";\"",
                         );
+                        self.doc.words.truncate(first);
                     }
                     if open.is_some() {
-                        out.shrink_to_fit();
-                        return (out, Some(close));
+                        return Some(close);
                     }
                     self.error(close, "unexpected \"}\": no block is open here");
                 }
                 End::Eof => {
-                    if let Some(first) = words.first() {
+                    if let Some(name) = name {
                         self.error(
-                            TextRange::new(first.range.start, self.text.len() as u32),
+                            TextRange::new(name.start, self.text.len() as u32),
                             "unexpected end of file, expecting \";\" or \"}\"",
                         );
+                        self.doc.words.truncate(first);
                     }
                     if let Some(open) = open {
                         self.error(
@@ -276,8 +422,7 @@ impl Lexer<'_> {
                             "this block is never closed: unexpected end of file, expecting \"}\"",
                         );
                     }
-                    out.shrink_to_fit();
-                    return (out, None);
+                    return None;
                 }
             }
         }
@@ -286,9 +431,10 @@ impl Lexer<'_> {
 
 /// The lexer state of one statement (`ngx_conf_read_token`).
 impl Lexer<'_> {
-    /// Reads words up to a statement end.
-    fn statement(&mut self) -> (Vec<Word>, End) {
-        let mut words = Vec::new();
+    /// Reads words up to a statement end, onto the document's words;
+    /// returns where they start.
+    fn statement(&mut self) -> (usize, End) {
+        let words = self.doc.words.len();
         loop {
             // Between words.
             while self.i < self.b.len() && is_blank(self.b[self.i]) {
@@ -320,11 +466,11 @@ impl Lexer<'_> {
                     self.i = end;
                 }
                 b'"' | b'\'' => match self.quoted(c) {
-                    Some(word) => words.push(word),
+                    Some(word) => self.doc.words.push(word),
                     None => return (words, End::Eof),
                 },
                 _ => {
-                    if let Some(end) = self.word(&mut words) {
+                    if let Some(end) = self.word() {
                         return (words, end);
                     }
                 }
@@ -334,7 +480,7 @@ impl Lexer<'_> {
 
     /// An unquoted word at the cursor; returns the statement end when the
     /// word ended with `;` or `{`.
-    fn word(&mut self, words: &mut Vec<Word>) -> Option<End> {
+    fn word(&mut self) -> Option<End> {
         let start = self.i;
         let mut escaped = false;
         let mut has_escape = false;
@@ -368,10 +514,11 @@ impl Lexer<'_> {
             self.error(range, TOO_LONG);
         }
         let decoded = has_escape.then(|| unescape(&self.text[start..self.i]));
-        words.push(Word {
+        let decoded = decoded.filter(|d| d.as_ref() != &self.text[start..self.i]);
+        self.doc.words.push(Word {
             range,
             quoted: false,
-            decoded: decoded.filter(|d| d.as_ref() != &self.text[start..self.i]),
+            decoded,
         });
         match self.b.get(self.i) {
             Some(b';') => {
@@ -449,7 +596,8 @@ impl Lexer<'_> {
     fn skip_block(&mut self) -> Option<TextRange> {
         let mut depth = 1usize;
         loop {
-            let (_, end) = self.statement();
+            let (words, end) = self.statement();
+            self.doc.words.truncate(words);
             match end {
                 End::Open(_) => depth += 1,
                 End::Close(at) => {
@@ -556,16 +704,6 @@ fn long_bracket(b: &[u8]) -> Option<usize> {
     }
     let level = b[1..].iter().take_while(|&&c| c == b'=').count();
     (b.get(1 + level) == Some(&b'[')).then_some(level)
-}
-
-fn split(words: Vec<Word>) -> Option<(Word, Vec<Word>)> {
-    let mut words = words.into_iter();
-    let name = words.next()?;
-    // Moved to an allocation of their size: a large file keeps many
-    // statements, and the buffer they were read into had grown.
-    let mut args = Vec::with_capacity(words.len());
-    args.extend(words);
-    Some((name, args))
 }
 
 /// nginx's copy of a word: `\"`, `\'`, `\\` become the character, `\t`,

@@ -21,7 +21,7 @@ use std::net::IpAddr;
 
 use crate::facts::Fact;
 use crate::formats::Format;
-use crate::formats::nginx::{Directive, Word};
+use crate::formats::nginx::{Directive, Directives, Word};
 use crate::includes;
 use crate::model::expansion::Budget;
 use crate::model::net::{BadAddress, BindAddress, host_problem, split_host_port};
@@ -299,7 +299,7 @@ impl NginxConfig {
 #[derive(Clone, Copy)]
 struct Item<'a> {
     file: FileId,
-    directive: &'a Directive,
+    directive: Directive<'a>,
 }
 
 /// Expands includes while walking: yields the directives of `list`, with
@@ -321,15 +321,15 @@ impl<'a> Expander<'a> {
         self.expand(item.file, item.directive.children())
     }
 
-    fn expand(&mut self, file: FileId, list: &'a [Directive]) -> Vec<Item<'a>> {
+    fn expand(&mut self, file: FileId, list: Directives<'a>) -> Vec<Item<'a>> {
         let mut out = Vec::with_capacity(list.len());
-        for directive in list {
+        for directive in list.iter() {
             if !self.budget.take(file) {
                 break;
             }
             let text = self.text(file);
             if directive.name(text) == "include"
-                && let [arg] = directive.args.as_slice()
+                && let [arg] = directive.args()
             {
                 let include = self
                     .includes
@@ -350,7 +350,7 @@ impl<'a> Expander<'a> {
                         continue;
                     }
                     if !self.budget.allows_include() {
-                        self.budget.cut_at(Span::new(file, directive.range));
+                        self.budget.cut_at(Span::new(file, directive.range()));
                         break;
                     }
                     let Some(doc) = self
@@ -362,10 +362,10 @@ impl<'a> Expander<'a> {
                         continue;
                     };
                     self.stack.push(target);
-                    let spliced = self.expand(target, &doc.directives);
+                    let spliced = self.expand(target, doc.directives());
                     self.stack.pop();
                     out.extend(spliced);
-                    self.budget.cut_at(Span::new(file, directive.range));
+                    self.budget.cut_at(Span::new(file, directive.range()));
                 }
                 continue;
             }
@@ -422,7 +422,7 @@ pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Vec<NginxConfig> {
                 stack: vec![file],
                 budget: Budget::new(file, MAX_EXPANDED),
             };
-            let top = expander.expand(file, &doc.directives);
+            let top = expander.expand(file, doc.directives());
             let mut config = NginxConfig {
                 node,
                 file,
@@ -508,18 +508,18 @@ impl<'a> Reader<'a, '_> {
     fn args(&self, item: Item<'a>) -> Vec<Text> {
         let text = self.expander.text(item.file);
         item.directive
-            .args
+            .args()
             .iter()
             .map(|w| word(item.file, w, text))
             .collect()
     }
 
     fn span(item: Item<'a>) -> Span {
-        Span::new(item.file, item.directive.range)
+        Span::new(item.file, item.directive.range())
     }
 
     fn keyword(item: Item<'a>) -> Span {
-        Span::new(item.file, item.directive.name.range)
+        Span::new(item.file, item.directive.name_word().range)
     }
 
     fn main(&mut self, top: &[Item<'a>]) {
@@ -557,7 +557,7 @@ impl<'a> Reader<'a, '_> {
         for &item in items {
             match self.name(item) {
                 "upstream" => self.upstream(item, context),
-                "server" if item.directive.block.is_some() => {
+                "server" if item.directive.block().is_some() => {
                     self.server(item, context, &inherited);
                 }
                 _ => {}
@@ -744,7 +744,7 @@ impl<'a> Reader<'a, '_> {
                 }
                 "return" => returns.extend(self.return_(item)),
                 "location" if !nested => {}
-                _ if item.directive.block.is_some() => {
+                _ if item.directive.block().is_some() => {
                     let children = self.expander.children(item);
                     self.passes_and_returns(&children, passes, returns, nested);
                 }
