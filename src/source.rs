@@ -382,6 +382,18 @@ impl PartialEq<&str> for SharedText {
     }
 }
 
+impl PartialEq<SharedText> for str {
+    fn eq(&self, other: &SharedText) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<SharedText> for &str {
+    fn eq(&self, other: &SharedText) -> bool {
+        *self == other.as_str()
+    }
+}
+
 // Hashes as the `str` it is, so maps keyed by it are searched by `&str`.
 impl std::hash::Hash for SharedText {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {

@@ -146,7 +146,7 @@ pub fn build(cluster: &Cluster) -> Tls {
         let names = setup
             .get("hostname")
             .map(|h| Text {
-                text: h.value.clone(),
+                text: h.value.clone().into(),
                 span: h.value_span,
             })
             .into_iter()

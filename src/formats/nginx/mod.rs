@@ -44,6 +44,12 @@ impl Word {
         }
     }
 
+    /// Whether the value is its raw text as written (no escape decoded).
+    #[must_use]
+    pub fn is_verbatim(&self) -> bool {
+        self.decoded.is_none()
+    }
+
     /// The range of the value's raw text, without the quotes.
     #[must_use]
     pub fn inner_range(&self) -> TextRange {

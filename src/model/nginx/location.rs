@@ -25,7 +25,8 @@ pub(crate) fn select<'a>(locations: &'a [Location], uri: &str) -> Option<&'a Loc
     let prefix = locations
         .iter()
         .filter(|l| {
-            matches!(l.modifier.as_deref(), None | Some("^~")) && uri.starts_with(&l.path.text)
+            matches!(l.modifier.as_deref(), None | Some("^~"))
+                && uri.starts_with(l.path.text.as_str())
         })
         .max_by_key(|l| l.path.text.len());
     if prefix.is_some_and(|l| l.modifier.as_deref() == Some("^~")) {

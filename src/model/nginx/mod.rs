@@ -18,6 +18,7 @@ pub(crate) mod proxied;
 
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use crate::facts::Fact;
 use crate::formats::Format;
@@ -26,7 +27,7 @@ use crate::includes;
 use crate::model::expansion::Budget;
 use crate::model::net::{BadAddress, BindAddress, host_problem, split_host_port};
 use crate::model::{Cluster, Include, NodeId};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SharedText, Span};
 
 /// Directives expanded per main configuration before the rest of an
 /// include tree is cut off (guards against include fan-out).
@@ -35,7 +36,7 @@ pub const MAX_EXPANDED: usize = 4_000_000;
 /// A word with where it is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Text {
-    pub text: String,
+    pub text: SharedText,
     pub span: Span,
 }
 
@@ -313,7 +314,7 @@ struct Expander<'a> {
 }
 
 impl<'a> Expander<'a> {
-    fn text(&self, file: FileId) -> &'a str {
+    fn text(&self, file: FileId) -> &'a Arc<str> {
         &self.cluster.source(file).text
     }
 
@@ -601,10 +602,14 @@ impl<'a> Reader<'a, '_> {
                 | "ntlm" => {
                     upstream.balancing.push(Balancing {
                         name: Text {
-                            text: child_name.to_string(),
+                            text: child_name.to_string().into(),
                             span: Self::span(child),
                         },
-                        args: self.args(child).into_iter().map(|a| a.text).collect(),
+                        args: self
+                            .args(child)
+                            .into_iter()
+                            .map(|a| a.text.to_string())
+                            .collect(),
                     });
                 }
                 _ => {}
@@ -649,7 +654,7 @@ impl<'a> Reader<'a, '_> {
             params.iter().find_map(|p| {
                 let value = p.text.strip_prefix(key)?.strip_prefix('=')?;
                 Some(Text {
-                    text: value.to_string(),
+                    text: value.to_string().into(),
                     span: p.span,
                 })
             })
@@ -757,7 +762,7 @@ impl<'a> Reader<'a, '_> {
         let args = self.args(item);
         let (modifier, path) = match args.as_slice() {
             [path] => (None, path.clone()),
-            [modifier, path, ..] => (Some(modifier.text.clone()), path.clone()),
+            [modifier, path, ..] => (Some(modifier.text.to_string()), path.clone()),
             [] => return,
         };
         // `location ~^/x` glues the modifier to the path.
@@ -765,7 +770,7 @@ impl<'a> Reader<'a, '_> {
             (None, Some(rest)) if !rest.is_empty() => (
                 Some("~".to_string()),
                 Text {
-                    text: rest.trim_start_matches('*').to_string(),
+                    text: rest.trim_start_matches('*').to_string().into(),
                     span: path.span,
                 },
             ),
@@ -909,10 +914,15 @@ fn port_problem(port: &str) -> Option<String> {
     }
 }
 
-fn word(file: FileId, word: &Word, text: &str) -> Text {
+fn word(file: FileId, word: &Word, text: &Arc<str>) -> Text {
+    let inner = word.inner_range();
     Text {
-        text: word.text(text).to_string(),
-        span: Span::new(file, word.inner_range()),
+        text: if word.is_verbatim() {
+            SharedText::range(text, inner)
+        } else {
+            SharedText::from(word.text(text).to_string())
+        },
+        span: Span::new(file, inner),
     }
 }
 

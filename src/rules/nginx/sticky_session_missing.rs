@@ -60,7 +60,7 @@ fn check(cx: &mut RuleContext<'_>) {
                         let Some(upstream) = config.upstream(&pass.host, Context::Http) else {
                             continue;
                         };
-                        let key = (upstream.name.text.clone(), path.clone());
+                        let key = (upstream.name.text.to_string(), path.clone());
                         if upstream.servers.len() < 2
                             || upstream.is_sticky()
                             || reported.contains(&key)

@@ -217,7 +217,7 @@ fn fix(
         s.params
             .iter()
             .filter(|p| p.text != "backup" && p.text != "down")
-            .map(|p| (cluster.text(p.span) == p.text).then(|| p.text.clone()))
+            .map(|p| (cluster.text(p.span) == p.text).then(|| p.text.to_string()))
             .collect()
     };
     let common = params(first)?;
