@@ -16,6 +16,7 @@ pub(crate) mod balanced;
 pub(crate) mod location;
 pub(crate) mod proxied;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -942,32 +943,53 @@ pub fn url_host(url: &str) -> Option<&str> {
 /// The `server_name` entries of many servers, indexed so that matching a
 /// host costs a few lookups instead of one comparison per name.
 #[derive(Debug, Default)]
-pub struct ServerNameIndex {
-    exact: HashSet<String>,
+pub struct ServerNameIndex<'a> {
+    exact: NameSet<'a>,
     /// `*.example.org` as `.example.org`.
-    star_suffixes: HashSet<String>,
+    star_suffixes: NameSet<'a>,
     /// `www.example.*` as `www.example`.
-    star_prefixes: HashSet<String>,
+    star_prefixes: NameSet<'a>,
     /// `.example.org` as `example.org`.
-    domains: HashSet<String>,
+    domains: NameSet<'a>,
     /// A `~` regular expression is taken to match any host.
     regex: bool,
 }
 
-impl ServerNameIndex {
+/// Lower-cased names, borrowed where the configuration writes them so.
+type NameSet<'a> = HashSet<Cow<'a, str>, rustc_hash::FxBuildHasher>;
+
+/// `text` in ASCII lower case, copied only when it has upper case.
+fn lowercase(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// `part` of `name`: borrowed from a borrowed name.
+fn part_of<'a>(name: &Cow<'a, str>, part: std::ops::Range<usize>) -> Cow<'a, str> {
+    match name {
+        Cow::Borrowed(text) => Cow::Borrowed(&text[part]),
+        Cow::Owned(text) => Cow::Owned(text[part].to_string()),
+    }
+}
+
+impl<'a> ServerNameIndex<'a> {
     #[must_use]
-    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+    pub fn new(names: impl IntoIterator<Item = &'a str>) -> Self {
         let mut index = Self::default();
         for name in names {
-            let name = name.to_ascii_lowercase();
+            let name = lowercase(name);
+            let len = name.len();
             if name.starts_with('~') {
                 index.regex = true;
-            } else if let Some(suffix) = name.strip_prefix('*').filter(|s| s.starts_with('.')) {
-                index.star_suffixes.insert(suffix.to_string());
-            } else if let Some(prefix) = name.strip_suffix(".*") {
-                index.star_prefixes.insert(prefix.to_string());
-            } else if let Some(domain) = name.strip_prefix('.') {
-                index.domains.insert(domain.to_string());
+            } else if name.starts_with("*.") {
+                index.star_suffixes.insert(part_of(&name, 1..len));
+            } else if name.ends_with(".*") {
+                index.star_prefixes.insert(part_of(&name, 0..len - 2));
+            } else if name.starts_with('.') {
+                index.domains.insert(part_of(&name, 1..len));
             } else {
                 index.exact.insert(name);
             }
@@ -978,8 +1000,9 @@ impl ServerNameIndex {
     /// Whether any indexed name matches `host`, as [`server_name_matches`].
     #[must_use]
     pub fn matches(&self, host: &str) -> bool {
-        let host = host.to_ascii_lowercase();
-        if self.regex || self.exact.contains(&host) || self.domains.contains(&host) {
+        let host = lowercase(host);
+        let host = host.as_ref();
+        if self.regex || self.exact.contains(host) || self.domains.contains(host) {
             return true;
         }
         host.match_indices('.').any(|(at, _)| {

@@ -50,11 +50,18 @@ fn check(cx: &mut RuleContext<'_>) {
         },
         |paths| paths.iter().map(|p| p.value.clone()).collect(),
     );
+    // Each path as written and with a trailing `/`.
+    let paths: Vec<(String, [String; 2])> = paths
+        .into_iter()
+        .map(|path| {
+            let uris = [path.clone(), format!("{}/", path.trim_end_matches('/'))];
+            (path, uris)
+        })
+        .collect();
     for config in &cluster.nginx {
         let mut reported: Vec<(String, String)> = Vec::new();
         for server in config.servers.iter().filter(|s| s.context == Context::Http) {
-            for path in &paths {
-                let uris = [path.clone(), format!("{}/", path.trim_end_matches('/'))];
+            for (path, uris) in &paths {
                 for location in uris.iter().filter_map(|uri| select(&server.locations, uri)) {
                     for pass in location.proxy_passes.iter().filter(|p| !p.dynamic) {
                         let Some(upstream) = config.upstream(&pass.host, Context::Http) else {
