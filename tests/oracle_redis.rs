@@ -248,7 +248,7 @@ fn sandboxed(text: &str, tree: &Path, main_dir: &Path, scratch: &Path) -> String
     for d in &doc.directives {
         let line = oracle::line_of(text, d.range.start) - 1;
         let value = d.args.first().map(|a| a.text(text)).unwrap_or_default();
-        let replacement = match d.name.as_str() {
+        let replacement = match d.name.as_ref() {
             "include" if d.args.len() == 1 && value.starts_with('/') => {
                 let target = map_absolute(tree, main_dir, value).map_or_else(
                     || scratch.join("absent").join(value.trim_start_matches('/')),

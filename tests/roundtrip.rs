@@ -240,7 +240,7 @@ proptest! {
         let parsed: Vec<(String, Vec<String>)> = doc
             .directives
             .iter()
-            .map(|d| (d.name.clone(), d.args.iter().map(|a| a.text(&text).to_string()).collect()))
+            .map(|d| (d.name.to_string(), d.args.iter().map(|a| a.text(&text).to_string()).collect()))
             .collect();
         let expected: Vec<(String, Vec<String>)> = lines
             .iter()

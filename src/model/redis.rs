@@ -299,7 +299,7 @@ fn launches(cluster: &Cluster) -> Vec<Launch> {
                     }
                     only_asks |= NOT_A_SERVER.contains(&option.as_str());
                     options.push(RedisDirective {
-                        name: option,
+                        name: option.into(),
                         name_range: word.range,
                         args: Vec::new(),
                         range: word.range,
@@ -430,7 +430,7 @@ fn server(
     // The last line of each name, found in one pass.
     let mut last_of: HashMap<&str, usize> = HashMap::new();
     for (i, (_, d)) in lines.iter().enumerate() {
-        last_of.insert(d.name.as_str(), i);
+        last_of.insert(d.name.as_ref(), i);
     }
     let last = |name: &str| last_of.get(name).map(|&i| &lines[i]);
     let span = |(f, d): &(FileId, &RedisDirective)| Span::new(*f, d.range);

@@ -176,7 +176,7 @@ impl ParsedDocument for RedisDocument {
     fn references(&self, text: &str) -> Vec<Reference> {
         self.directives
             .iter()
-            .filter_map(|d| match (d.name.as_str(), d.args.as_slice()) {
+            .filter_map(|d| match (d.name.as_ref(), d.args.as_slice()) {
                 ("include", [arg]) => {
                     Some(Reference::include(arg.text(text), arg.range, Format::REDIS))
                 }

@@ -17,6 +17,8 @@
 
 pub mod format;
 
+use std::borrow::Cow;
+
 use crate::formats::ParseError;
 use crate::source::TextRange;
 use crate::suggest;
@@ -293,6 +295,19 @@ pub fn is_known_directive(name: &str) -> bool {
     name.contains('.') || DIRECTIVES.binary_search(&name).is_ok()
 }
 
+/// `name` lower-cased: the entry of the known list when it is one.
+fn directive_name(name: &str) -> Cow<'static, str> {
+    let found = DIRECTIVES.binary_search_by(|known| {
+        known
+            .bytes()
+            .cmp(name.bytes().map(|b| b.to_ascii_lowercase()))
+    });
+    match found {
+        Ok(at) => Cow::Borrowed(DIRECTIVES[at]),
+        Err(_) => Cow::Owned(name.to_ascii_lowercase()),
+    }
+}
+
 /// Directives that may stand alone (multi-value options reset to empty,
 /// `sentinel` alone turns Sentinel mode on).
 const MAY_BE_EMPTY: &[&str] = &[
@@ -342,8 +357,9 @@ impl Arg {
 /// One configuration line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RedisDirective {
-    /// The name, lower-cased as Redis compares it.
-    pub name: String,
+    /// The name, lower-cased as Redis compares it (a known one is the
+    /// list's own, not a copy).
+    pub name: Cow<'static, str>,
     pub name_range: TextRange,
     pub args: Vec<Arg>,
     /// The whole line, trimmed.
@@ -394,7 +410,7 @@ pub fn parse(text: &str) -> RedisDocument {
                 let mut args = scratch.drain(..);
                 let Some(name) = args.next() else { continue };
                 let directive = RedisDirective {
-                    name: name.text(text).to_ascii_lowercase(),
+                    name: directive_name(name.text(text)),
                     name_range: name.range,
                     // Sized to fit: a large file holds many lines.
                     args: args.collect(),
@@ -414,7 +430,7 @@ pub fn parse(text: &str) -> RedisDocument {
 
 /// What Redis refuses in a well-quoted line.
 fn check(d: &RedisDirective, text: &str, errors: &mut Vec<ParseError>) {
-    let name = d.name.as_str();
+    let name = d.name.as_ref();
     if !is_known_directive(name) {
         // The name is shown as Redis lower-cases it; it is a directive
         // name, never a value.
@@ -625,6 +641,21 @@ mod tests {
         assert_eq!(doc.directives[1].args.len(), 2);
         assert_eq!(doc.last("port").unwrap().args.len(), 5);
         assert_eq!(doc.errors.len(), 1);
+    }
+
+    #[test]
+    fn names_are_lower_cased_and_known_ones_are_the_tables_own() {
+        assert!(matches!(
+            directive_name("RequirePass"),
+            Cow::Borrowed("requirepass")
+        ));
+        assert!(matches!(
+            directive_name("maxmemory"),
+            Cow::Borrowed("maxmemory")
+        ));
+        assert_eq!(directive_name("Module.Opt"), "module.opt");
+        assert!(matches!(directive_name("NoSuchThing"), Cow::Owned(_)));
+        assert_eq!(directive_name("NoSuchThing"), "nosuchthing");
     }
 
     #[test]
