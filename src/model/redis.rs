@@ -428,7 +428,7 @@ fn server(
     started_as_sentinel: bool,
 ) -> RedisServer {
     // The last line of each name, found in one pass.
-    let mut last_of: HashMap<&str, usize> = HashMap::new();
+    let mut last_of: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     for (i, (_, d)) in lines.iter().enumerate() {
         last_of.insert(d.name.as_ref(), i);
     }

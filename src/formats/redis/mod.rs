@@ -431,7 +431,9 @@ pub fn parse(text: &str) -> RedisDocument {
 /// What Redis refuses in a well-quoted line.
 fn check(d: &RedisDirective, text: &str, errors: &mut Vec<ParseError>) {
     let name = d.name.as_ref();
-    if !is_known_directive(name) {
+    // A name from the table is known (see `directive_name`).
+    let known = matches!(d.name, Cow::Borrowed(_)) || name.contains('.');
+    if !known {
         // The name is shown as Redis lower-cases it; it is a directive
         // name, never a value.
         let hint = if errors.len() < suggest::MAX_SUGGESTIONS_PER_FILE {
