@@ -14,6 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
 
 use crate::formats::{self, Format, ParseError, classify, confirmed, sniff, sniffs};
 use crate::layout;
@@ -86,7 +87,7 @@ pub struct Context<'a> {
 pub fn discover(
     paths: &[String],
     manifest: Option<&Manifest>,
-    head: &dyn Fn(&str) -> Option<Vec<u8>>,
+    head: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
     context: Context<'_>,
 ) -> Discovery {
     let mut discovery = Discovery::default();
@@ -181,7 +182,7 @@ pub fn discover(
 fn formats_of(
     paths: &[String],
     manifest: &Manifest,
-    head: &dyn Fn(&str) -> Option<Vec<u8>>,
+    head: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
     mounted_at: &HashMap<&str, String>,
     discovery: &mut Discovery,
 ) -> Vec<Option<Format>> {
@@ -191,11 +192,20 @@ fn formats_of(
         .filter_map(|o| Some((matcher(&o.glob.value)?, o.format)))
         .collect();
     let mut override_used = vec![false; overrides.len()];
-    let formats = paths
+    let chosen: Vec<Option<usize>> = paths
         .iter()
-        .map(|path| {
-            if let Some(k) = overrides.iter().position(|(m, _)| m.is_match(path)) {
-                override_used[k] = true;
+        .map(|path| overrides.iter().position(|(m, _)| m.is_match(path)))
+        .collect();
+    for &k in chosen.iter().flatten() {
+        override_used[k] = true;
+    }
+    // Confirming or sniffing a format reads the file's first bytes: the
+    // files are read in parallel.
+    let formats = paths
+        .par_iter()
+        .zip(&chosen)
+        .map(|(path, chosen)| {
+            if let Some(k) = *chosen {
                 return Some(overrides[k].1);
             }
             let name = path.rsplit('/').next().unwrap_or(path);
