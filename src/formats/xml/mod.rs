@@ -229,6 +229,8 @@ struct Open {
     /// parent's), shared down the tree while nothing is declared: one
     /// lookup per element however deep it is.
     scope: Arc<HashMap<String, Arc<str>>>,
+    /// The namespace of unprefixed names in that scope.
+    default_namespace: Option<Arc<str>>,
     /// Deeper than [`MAX_DEPTH`]: read, not kept.
     dropped: bool,
 }
@@ -407,8 +409,10 @@ fn add_text(
     if open.dropped {
         return;
     }
+    // The text events pass the same slice twice: no comparison needed.
+    let as_written = std::ptr::eq(verbatim, decoded) || verbatim == decoded;
     // A piece written as is maps offset for offset; others map as a whole.
-    let piece_raw = if verbatim == decoded {
+    let piece_raw = if as_written {
         raw
     } else {
         TextRange::new(raw.start, raw.end.max(raw.start + 1))
@@ -417,11 +421,11 @@ fn add_text(
         Some(Node::Text(value)) if value.range.end == raw.start => value.push(decoded, piece_raw),
         // Blank text after a child element is not content (the element has
         // element content); most text nodes of a configuration are these.
-        Some(Node::Element(_)) if verbatim == decoded && is_blank(decoded) => {}
+        Some(Node::Element(_)) if as_written && is_blank(decoded) => {}
         _ => {
             let mut value = Value::default();
             value.push(decoded, piece_raw);
-            if verbatim != decoded {
+            if !as_written {
                 value.range = raw;
             }
             open.element.children.push(Node::Text(value));
@@ -604,15 +608,24 @@ fn start_tag(text: &str, raw: TextRange, stack: &[Open], doc: &mut XmlDocument) 
         .last()
         .map(|o| Arc::clone(&o.scope))
         .unwrap_or_default();
-    let scope = if declared.is_empty() {
-        parent
+    let in_scope = |scope: &HashMap<String, Arc<str>>, prefix: &str| {
+        scope.get(prefix).cloned().filter(|ns| !ns.is_empty())
+    };
+    // Most elements declare nothing: they keep their parent's scope, and
+    // its default namespace without a lookup.
+    let (scope, default_namespace) = if declared.is_empty() {
+        let inherited = stack.last().and_then(|o| o.default_namespace.clone());
+        (parent, inherited)
     } else {
         let mut scope = (*parent).clone();
         scope.extend(declared);
-        Arc::new(scope)
+        let default = in_scope(&scope, "");
+        (Arc::new(scope), default)
     };
-    let prefix = name.split_once(':').map_or("", |(p, _)| p);
-    let namespace = scope.get(prefix).cloned().filter(|ns| !ns.is_empty());
+    let namespace = match name.split_once(':') {
+        Some((prefix, _)) => in_scope(&scope, prefix),
+        None => default_namespace.clone(),
+    };
     Open {
         element: Element {
             local_start: name.rfind(':').map_or(0, |colon| colon as u32 + 1),
@@ -625,6 +638,7 @@ fn start_tag(text: &str, raw: TextRange, stack: &[Open], doc: &mut XmlDocument) 
             range: raw,
         },
         scope,
+        default_namespace,
         dropped: false,
     }
 }

@@ -18,6 +18,7 @@
 pub(crate) mod membership;
 mod schema;
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 pub use schema::{SchemaProblem, SchemaProblemKind};
@@ -657,12 +658,15 @@ fn gateway(node: NodeId, file: FileId, root: &Element, system: Vec<Property>) ->
 
 /// `${name}` substituted in `value` as the gateway does it: the text (not
 /// collapsed), whether every name resolved to a known value, and each use.
-pub(crate) fn substitute(
+pub(crate) fn substitute<'v>(
     gateway: &Gateway,
     file: FileId,
-    value: &Value,
-) -> (String, bool, Vec<PropertyUse>) {
+    value: &'v Value,
+) -> (Cow<'v, str>, bool, Vec<PropertyUse>) {
     let text = &value.text;
+    if !text.contains('$') {
+        return (Cow::Borrowed(text), true, Vec::new());
+    }
     let mut out = String::with_capacity(text.len());
     let mut known = true;
     let mut uses = Vec::new();
@@ -713,7 +717,7 @@ pub(crate) fn substitute(
         }
         i = close + 1;
     }
-    (out, known, uses)
+    (Cow::Owned(out), known, uses)
 }
 
 /// The Enterprise Shield property naming the back plane: a DMZ gateway's
@@ -776,7 +780,14 @@ fn reverse_host(options: &[(String, Substituted)]) -> Option<(String, Span)> {
 /// XML Schema's `collapse`: trims and turns runs of blanks into one space.
 #[must_use]
 pub fn collapse(text: &str) -> String {
-    text.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_ascii_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 struct Reader<'g> {

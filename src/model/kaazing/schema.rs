@@ -163,10 +163,16 @@ impl Walker<'_> {
     }
 
     /// The substituted text of an element.
-    fn text(&self, element: &Element) -> Option<(String, Span)> {
+    fn text<'e>(&self, element: &'e Element) -> Option<(Cow<'e, str>, Span)> {
         let value = element.text()?;
-        let (text, _, _) = substitute(self.gateway, self.file, &value);
-        Some((text, self.span(value.range)))
+        let span = self.span(value.range);
+        let text = match value {
+            Cow::Borrowed(value) => substitute(self.gateway, self.file, value).0,
+            Cow::Owned(value) => {
+                Cow::Owned(substitute(self.gateway, self.file, &value).0.into_owned())
+            }
+        };
+        Some((text, span))
     }
 
     fn element(
@@ -212,7 +218,7 @@ impl Walker<'_> {
         };
         let (text, span) = self
             .text(element)
-            .unwrap_or_else(|| (String::new(), self.span(element.name_range)));
+            .unwrap_or_else(|| (Cow::Borrowed(""), self.span(element.name_range)));
         // Unresolved `${name}` is its own finding; its value is unknown.
         if text.contains("${") {
             return;
