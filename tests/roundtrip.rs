@@ -479,11 +479,11 @@ fn print_xml(node: &XmlNode, depth: usize, out: &mut String) {
     }
 }
 
-fn xml_tree(element: &clusterlint::formats::xml::Element) -> XmlNode {
+fn xml_tree(element: clusterlint::formats::xml::Element<'_>) -> XmlNode {
     XmlNode {
-        name: element.name.clone(),
+        name: element.name().to_string(),
         attributes: element
-            .attributes
+            .attributes()
             .iter()
             .map(|a| (a.name.clone(), a.value.text.clone()))
             .collect(),
@@ -501,7 +501,7 @@ proptest! {
         print_xml(&root, 0, &mut text);
         let doc = clusterlint::formats::xml::parse(&text);
         prop_assert!(doc.errors.is_empty(), "{:?} in {text:?}", doc.errors);
-        prop_assert_eq!(xml_tree(doc.root.as_ref().unwrap()), root, "{:?}", text);
+        prop_assert_eq!(xml_tree(doc.root().unwrap()), root, "{:?}", text);
     }
 }
 

@@ -96,11 +96,11 @@ impl ParsedDocument for XmlDocument {
         let mut out = Vec::new();
         out.extend(self.doctype);
         for e in self.elements() {
-            out.extend([e.name_range, e.start_tag, e.range]);
-            for a in &e.attributes {
+            out.extend([e.name_range(), e.start_tag(), e.range()]);
+            for a in e.attributes() {
                 out.extend([a.name_range, a.value.range]);
             }
-            for node in &e.children {
+            for node in e.children() {
                 if let Node::Text(t) = node {
                     out.push(t.range);
                 }
@@ -111,13 +111,13 @@ impl ParsedDocument for XmlDocument {
 
     fn tree(&self, _text: &str) -> ConfigTree {
         ConfigTree {
-            entries: self.root.iter().map(tree).collect(),
+            entries: self.root().iter().map(tree).collect(),
             flat: false,
         }
     }
 
     fn outline(&self, _text: &str, guard: &Guard) -> Vec<Symbol> {
-        self.root
+        self.root()
             .iter()
             .map(|root| outline(root, false, guard))
             .collect()
@@ -130,7 +130,7 @@ impl ParsedDocument for XmlDocument {
         let mut is_secret_name = |name| *judged.entry(name).or_insert_with(|| is_secret_key(name));
         for element in self.elements() {
             for attribute in element
-                .attributes
+                .attributes()
                 .iter()
                 .filter(|a| is_secret_name(&a.name))
             {
@@ -141,7 +141,7 @@ impl ParsedDocument for XmlDocument {
             let secret = if element.local_name() == "property" {
                 element
                     .child("name")
-                    .and_then(Element::text)
+                    .and_then(|name| name.text())
                     .is_some_and(|n| is_secret_key(n.text.trim()))
             } else {
                 false
@@ -152,11 +152,11 @@ impl ParsedDocument for XmlDocument {
             // Everything between the tags, whatever it holds (entities,
             // child elements, comments).
             ranges.extend(texts.filter_map(|c| {
-                let start = c.start_tag.end;
-                let whole = c.range.slice(text);
+                let start = c.start_tag().end;
+                let whole = c.range().slice(text);
                 let end = whole
                     .rfind("</")
-                    .map_or(c.range.end, |at| c.range.start + at as u32);
+                    .map_or(c.range().end, |at| c.range().start + at as u32);
                 (start < end).then(|| TextRange::new(start, end))
             }));
         }
@@ -166,7 +166,7 @@ impl ParsedDocument for XmlDocument {
 
 fn tree(e: &Element) -> TreeNode {
     let mut children: Vec<TreeNode> = e
-        .attributes
+        .attributes()
         .iter()
         .map(|a| {
             TreeNode::leaf(
@@ -177,17 +177,17 @@ fn tree(e: &Element) -> TreeNode {
             )
         })
         .collect();
-    children.extend(e.elements().map(tree));
+    children.extend(e.elements().map(|child| tree(&child)));
     TreeNode {
         name: e.local_name().to_string(),
-        name_range: e.name_range,
+        name_range: e.name_range(),
         values: e
             .text()
             .map(|t| value(&t.text, t.range))
             .into_iter()
             .collect(),
         children,
-        range: e.range,
+        range: e.range(),
     }
 }
 
@@ -207,14 +207,14 @@ fn outline(element: &Element, in_security: bool, guard: &Guard) -> Symbol {
     };
     let children = element
         .elements()
-        .map(|child| outline(child, in_security, guard))
+        .map(|child| outline(&child, in_security, guard))
         .collect();
     Symbol::new(
         SymbolKind::Element,
-        &element.name,
+        element.name(),
         "(unnamed element)",
-        element.range,
-        element.name_range,
+        element.range(),
+        element.name_range(),
     )
     .with_detail(detail)
     .with_children(children)
@@ -225,7 +225,7 @@ fn outline(element: &Element, in_security: bool, guard: &Guard) -> Symbol {
 fn detail(element: &Element, guard: &Guard) -> Option<String> {
     let local = element.local_name();
     let source = if XML_TEXT_DETAIL.contains(&local) {
-        element
+        *element
     } else if XML_NAME_DETAIL.contains(&local) {
         element.child("name")?
     } else {

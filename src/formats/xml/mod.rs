@@ -13,6 +13,8 @@ pub mod kaazing_schema;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 
 use quick_xml::events::Event;
@@ -105,73 +107,137 @@ pub struct Attribute {
 }
 
 /// A child of an element.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Node {
-    Element(Element),
+#[derive(Clone, Copy, Debug)]
+pub enum Node<'a> {
+    Element(Element<'a>),
     /// Character data (text, references and CDATA sections run together).
-    Text(Value),
+    Text(&'a Value),
 }
 
-/// An element with its attributes and children.
+/// A child as the document keeps it: an index into its elements or texts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Child {
+    Element(u32),
+    Text(u32),
+}
+
+/// An element as the document keeps it: its name, attributes and children
+/// as indices into the document's arrays.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Element {
-    /// The qualified name as written (`prefix:local` or `local`).
-    pub name: String,
-    pub name_range: TextRange,
-    /// The namespace the name is in, from the `xmlns` declarations in scope
-    /// (shared with the element that declares it).
-    pub namespace: Option<Arc<str>>,
-    pub attributes: Vec<Attribute>,
-    pub children: Vec<Node>,
-    /// Where the local name starts in `name` (after the prefix's `:`).
+struct ElementData {
+    /// The qualified name, in [`XmlDocument::names`].
+    name: u32,
+    /// Where the local name starts in the name (after the prefix's `:`).
     local_start: u32,
-    /// The start tag.
-    pub start_tag: TextRange,
-    /// From the start tag to the end of the end tag (or where it was cut
-    /// off).
-    pub range: TextRange,
+    name_range: TextRange,
+    namespace: Option<Arc<str>>,
+    /// In [`XmlDocument::attributes`].
+    attributes: Range<u32>,
+    /// In [`XmlDocument::children`].
+    children: Range<u32>,
+    start_tag: TextRange,
+    range: TextRange,
 }
 
-impl Element {
+/// An element with its attributes and children, read through its document.
+#[derive(Clone, Copy)]
+pub struct Element<'a> {
+    doc: &'a XmlDocument,
+    data: &'a ElementData,
+}
+
+impl<'a> Element<'a> {
+    /// The qualified name as written (`prefix:local` or `local`).
+    #[must_use]
+    pub fn name(&self) -> &'a str {
+        &self.doc.names[self.data.name as usize]
+    }
+
     /// The name without its prefix.
     #[must_use]
-    pub fn local_name(&self) -> &str {
-        self.name
-            .get(self.local_start as usize..)
-            .unwrap_or(&self.name)
+    pub fn local_name(&self) -> &'a str {
+        let name = self.name();
+        name.get(self.data.local_start as usize..).unwrap_or(name)
+    }
+
+    #[must_use]
+    pub fn name_range(&self) -> TextRange {
+        self.data.name_range
+    }
+
+    /// The namespace the name is in, from the `xmlns` declarations in scope.
+    #[must_use]
+    pub fn namespace(&self) -> Option<&'a str> {
+        self.data.namespace.as_deref()
+    }
+
+    #[must_use]
+    pub fn attributes(&self) -> &'a [Attribute] {
+        let range = &self.data.attributes;
+        &self.doc.attributes[range.start as usize..range.end as usize]
+    }
+
+    /// The start tag.
+    #[must_use]
+    pub fn start_tag(&self) -> TextRange {
+        self.data.start_tag
+    }
+
+    /// From the start tag to the end of the end tag (or where it was cut
+    /// off).
+    #[must_use]
+    pub fn range(&self) -> TextRange {
+        self.data.range
+    }
+
+    fn child_slots(&self) -> &'a [Child] {
+        let range = &self.data.children;
+        &self.doc.children[range.start as usize..range.end as usize]
+    }
+
+    /// The children, elements and text.
+    pub fn children(&self) -> impl Iterator<Item = Node<'a>> + 'a {
+        let doc = self.doc;
+        self.child_slots().iter().map(move |&child| doc.node(child))
     }
 
     /// The child elements.
-    pub fn elements(&self) -> impl Iterator<Item = &Element> {
-        self.children.iter().filter_map(|n| match n {
-            Node::Element(e) => Some(e),
-            Node::Text(_) => None,
-        })
+    pub fn elements(&self) -> impl Iterator<Item = Element<'a>> + 'a {
+        let doc = self.doc;
+        self.child_slots()
+            .iter()
+            .filter_map(move |&child| match child {
+                Child::Element(index) => Some(doc.element(index)),
+                Child::Text(_) => None,
+            })
     }
 
     /// The first child element with this local name.
     #[must_use]
-    pub fn child(&self, local: &str) -> Option<&Element> {
+    pub fn child(&self, local: &str) -> Option<Element<'a>> {
         self.elements().find(|e| e.local_name() == local)
     }
 
     /// The text content, when the element has text and no child elements
     /// (the pieces of several text nodes run together).
     #[must_use]
-    pub fn text(&self) -> Option<Cow<'_, Value>> {
-        let mut out: Option<Cow<'_, Value>> = None;
-        for node in &self.children {
-            match node {
-                Node::Element(_) => return None,
-                Node::Text(text) => match &mut out {
-                    None => out = Some(Cow::Borrowed(text)),
-                    Some(value) => {
-                        let value = value.to_mut();
-                        for (at, end, raw) in text.pieces() {
-                            value.push(&text.text[at as usize..end as usize], raw);
+    pub fn text(&self) -> Option<Cow<'a, Value>> {
+        let mut out: Option<Cow<'a, Value>> = None;
+        for &child in self.child_slots() {
+            match child {
+                Child::Element(_) => return None,
+                Child::Text(index) => {
+                    let text = &self.doc.texts[index as usize];
+                    match &mut out {
+                        None => out = Some(Cow::Borrowed(text)),
+                        Some(value) => {
+                            let value = value.to_mut();
+                            for (at, end, raw) in text.pieces() {
+                                value.push(&text.text[at as usize..end as usize], raw);
+                            }
                         }
                     }
-                },
+                }
             }
         }
         out
@@ -179,15 +245,37 @@ impl Element {
 
     /// The value of the attribute with this qualified name.
     #[must_use]
-    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
-        self.attributes.iter().find(|a| a.name == name)
+    pub fn attribute(&self, name: &str) -> Option<&'a Attribute> {
+        self.attributes().iter().find(|a| a.name == name)
     }
 }
 
-/// A parsed XML file.
+impl fmt::Debug for Element<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Element")
+            .field("name", &self.name())
+            .field("name_range", &self.name_range())
+            .field("namespace", &self.namespace())
+            .field("attributes", &self.attributes())
+            .field("children", &self.children().collect::<Vec<_>>())
+            .field("range", &self.range())
+            .finish()
+    }
+}
+
+/// A parsed XML file: every element, child list, text and attribute in
+/// one vector each.
 #[derive(Clone, Debug, Default)]
 pub struct XmlDocument {
-    pub root: Option<Element>,
+    /// Each distinct element name once.
+    names: Vec<Box<str>>,
+    /// Every element kept, each after its children.
+    elements: Vec<ElementData>,
+    /// Every element's children; each element's are contiguous.
+    children: Vec<Child>,
+    texts: Vec<Value>,
+    attributes: Vec<Attribute>,
+    root: Option<u32>,
     /// Comment bodies (between `<!--` and `-->`).
     pub comments: Vec<TextRange>,
     /// The `<!DOCTYPE ...>` declaration, refused.
@@ -196,23 +284,44 @@ pub struct XmlDocument {
 }
 
 impl XmlDocument {
+    /// The root element.
+    #[must_use]
+    pub fn root(&self) -> Option<Element<'_>> {
+        self.root.map(|index| self.element(index))
+    }
+
+    fn element(&self, index: u32) -> Element<'_> {
+        Element {
+            doc: self,
+            data: &self.elements[index as usize],
+        }
+    }
+
+    fn node(&self, child: Child) -> Node<'_> {
+        match child {
+            Child::Element(index) => Node::Element(self.element(index)),
+            Child::Text(index) => Node::Text(&self.texts[index as usize]),
+        }
+    }
+
     /// Every element, depth first.
-    pub fn elements(&self) -> impl Iterator<Item = &Element> {
-        let mut stack: Vec<std::slice::Iter<'_, Node>> = Vec::new();
-        let mut root = self.root.as_ref();
+    pub fn elements(&self) -> impl Iterator<Item = Element<'_>> {
+        let mut stack: Vec<std::slice::Iter<'_, Child>> = Vec::new();
+        let mut root = self.root();
         std::iter::from_fn(move || {
             if let Some(root) = root.take() {
-                stack.push(root.children.iter());
+                stack.push(root.child_slots().iter());
                 return Some(root);
             }
             loop {
                 let children = stack.last_mut()?;
                 match children.next() {
-                    Some(Node::Element(element)) => {
-                        stack.push(element.children.iter());
+                    Some(&Child::Element(index)) => {
+                        let element = self.element(index);
+                        stack.push(element.child_slots().iter());
                         return Some(element);
                     }
-                    Some(Node::Text(_)) => {}
+                    Some(Child::Text(_)) => {}
                     None => {
                         stack.pop();
                     }
@@ -224,7 +333,7 @@ impl XmlDocument {
 
 /// An element being read, with the namespaces it declares.
 struct Open {
-    element: Element,
+    element: ElementData,
     /// The namespace prefixes in scope (its own declarations over its
     /// parent's), shared down the tree while nothing is declared: one
     /// lookup per element however deep it is.
@@ -233,6 +342,50 @@ struct Open {
     default_namespace: Option<Arc<str>>,
     /// Deeper than [`MAX_DEPTH`]: read, not kept.
     dropped: bool,
+    /// Where its children start in [`Tree::children`].
+    children_from: usize,
+}
+
+/// The reading state: the elements open, innermost last, the children
+/// read so far of all of them in one vector (each from its mark on; they
+/// move to the document, contiguous, when their element closes), and the
+/// element names met so far.
+#[derive(Default)]
+struct Tree<'t> {
+    open: Vec<Open>,
+    children: Vec<Child>,
+    names: rustc_hash::FxHashMap<&'t str, u32>,
+}
+
+impl<'t> Tree<'t> {
+    fn push(&mut self, mut open: Open) {
+        open.children_from = self.children.len();
+        self.open.push(open);
+    }
+
+    /// The innermost open element, its children moved to the document.
+    fn pop(&mut self, doc: &mut XmlDocument) -> Option<Open> {
+        let mut open = self.open.pop()?;
+        let start = doc.children.len() as u32;
+        doc.children
+            .extend(self.children.drain(open.children_from..));
+        open.element.children = start..doc.children.len() as u32;
+        Some(open)
+    }
+
+    /// The index of `name` in the document's names, added if new.
+    fn intern(&mut self, name: &'t str, doc: &mut XmlDocument) -> u32 {
+        *self.names.entry(name).or_insert_with(|| {
+            doc.names.push(name.into());
+            doc.names.len() as u32 - 1
+        })
+    }
+}
+
+impl XmlDocument {
+    fn name_of(&self, element: &ElementData) -> &str {
+        &self.names[element.name as usize]
+    }
 }
 
 /// Reads XML text.
@@ -255,7 +408,7 @@ pub fn parse_with_depth(text: &str, max_depth: usize) -> XmlDocument {
     config.check_comments = true;
     config.expand_empty_elements = false;
     config.trim_text(false);
-    let mut stack: Vec<Open> = Vec::new();
+    let mut stack = Tree::default();
     let mut depth_reported = false;
     loop {
         let start = base + reader.buffer_position() as usize;
@@ -276,8 +429,8 @@ pub fn parse_with_depth(text: &str, max_depth: usize) -> XmlDocument {
             }
             Ok(Event::Eof) => break,
             Ok(Event::Start(_)) => {
-                let open = start_tag(text, raw, &stack, &mut doc);
-                let dropped = stack.len() >= max_depth;
+                let open = start_tag(text, raw, &mut stack, &mut doc);
+                let dropped = stack.open.len() >= max_depth;
                 if dropped && !depth_reported {
                     depth_reported = true;
                     doc.errors.push(ParseError::new(
@@ -288,9 +441,9 @@ pub fn parse_with_depth(text: &str, max_depth: usize) -> XmlDocument {
                 stack.push(Open { dropped, ..open });
             }
             Ok(Event::Empty(_)) => {
-                let mut open = start_tag(text, raw, &stack, &mut doc);
+                let mut open = start_tag(text, raw, &mut stack, &mut doc);
                 open.element.range = raw;
-                let dropped = stack.len() >= max_depth;
+                let dropped = stack.open.len() >= max_depth;
                 attach(&mut stack, &mut doc, open.element, dropped);
             }
             Ok(Event::End(_)) => end_tag(text, raw, &mut stack, &mut doc),
@@ -335,12 +488,12 @@ pub fn parse_with_depth(text: &str, max_depth: usize) -> XmlDocument {
             Ok(Event::Decl(_) | Event::PI(_)) => {}
         }
     }
-    while let Some(open) = stack.pop() {
+    while let Some(open) = stack.pop(&mut doc) {
         doc.errors.push(ParseError::new(
             open.element.name_range,
             format!(
                 "`<{}>` is never closed: the file ends first",
-                open.element.name
+                doc.name_of(&open.element)
             ),
         ));
         let mut element = open.element;
@@ -393,13 +546,13 @@ fn ceil_char(text: &str, mut at: usize) -> usize {
 /// must be blank). `verbatim` is compared with `decoded` to know whether
 /// the piece is written as is.
 fn add_text(
-    stack: &mut [Open],
+    stack: &mut Tree<'_>,
     doc: &mut XmlDocument,
     decoded: &str,
     raw: TextRange,
     verbatim: &str,
 ) {
-    let Some(open) = stack.last_mut() else {
+    let Some(open) = stack.open.last() else {
         if !decoded.trim().is_empty() {
             doc.errors
                 .push(ParseError::new(raw, "text outside the root element"));
@@ -417,18 +570,21 @@ fn add_text(
     } else {
         TextRange::new(raw.start, raw.end.max(raw.start + 1))
     };
-    match open.element.children.last_mut() {
-        Some(Node::Text(value)) if value.range.end == raw.start => value.push(decoded, piece_raw),
+    match stack.children[open.children_from..].last() {
+        Some(&Child::Text(index)) if doc.texts[index as usize].range.end == raw.start => {
+            doc.texts[index as usize].push(decoded, piece_raw);
+        }
         // Blank text after a child element is not content (the element has
         // element content); most text nodes of a configuration are these.
-        Some(Node::Element(_)) if as_written && is_blank(decoded) => {}
+        Some(Child::Element(_)) if as_written && is_blank(decoded) => {}
         _ => {
             let mut value = Value::default();
             value.push(decoded, piece_raw);
             if !as_written {
                 value.range = raw;
             }
-            open.element.children.push(Node::Text(value));
+            stack.children.push(Child::Text(doc.texts.len() as u32));
+            doc.texts.push(value);
         }
     }
 }
@@ -440,36 +596,43 @@ fn is_blank(text: &str) -> bool {
 }
 
 /// Puts a finished element into its parent, or makes it the root.
-fn attach(stack: &mut [Open], doc: &mut XmlDocument, mut element: Element, dropped: bool) {
+fn attach(stack: &mut Tree<'_>, doc: &mut XmlDocument, element: ElementData, dropped: bool) {
     if dropped {
         return;
     }
-    // Finished: a large document keeps many elements, each at its size.
-    element.children.shrink_to_fit();
-    match stack.last_mut() {
+    let index = doc.elements.len() as u32;
+    match stack.open.last() {
         Some(parent) => {
-            let children = &mut parent.element.children;
+            let from = parent.children_from;
             // Blank text before the first child element goes the same way.
-            if let [Node::Text(only)] = children.as_slice()
-                && only.range.len() as usize == only.text.len()
-                && is_blank(&only.text)
+            if let [Child::Text(only)] = stack.children[from..]
+                && let Some(text) = doc.texts.get(only as usize)
+                && text.range.len() as usize == text.text.len()
+                && is_blank(&text.text)
             {
-                children.clear();
+                stack.children.truncate(from);
+                if only as usize + 1 == doc.texts.len() {
+                    doc.texts.pop();
+                }
             }
-            children.push(Node::Element(element));
+            stack.children.push(Child::Element(index));
         }
-        None if doc.root.is_none() => doc.root = Some(element),
-        None => doc.errors.push(ParseError::new(
-            element.name_range,
-            "a second root element: an XML document has exactly one",
-        )),
+        None if doc.root.is_none() => doc.root = Some(index),
+        None => {
+            doc.errors.push(ParseError::new(
+                element.name_range,
+                "a second root element: an XML document has exactly one",
+            ));
+            return;
+        }
     }
+    doc.elements.push(element);
 }
 
 /// Closes the element `</name>` names; elements left open inside it are
 /// reported. An end tag that matches no open element is taken as a
 /// misspelt end of the innermost one.
-fn end_tag(text: &str, raw: TextRange, stack: &mut Vec<Open>, doc: &mut XmlDocument) {
+fn end_tag(text: &str, raw: TextRange, stack: &mut Tree<'_>, doc: &mut XmlDocument) {
     let inner = &text[raw.as_usize()];
     // `</name>` with blanks allowed before the `>`; byte slicing, as this
     // runs once per element.
@@ -479,13 +642,15 @@ fn end_tag(text: &str, raw: TextRange, stack: &mut Vec<Open>, doc: &mut XmlDocum
     let leading = (inner.len() - after_slash.len()) + (body.len() - body.trim_start().len());
     let name_start = raw.start as usize + leading;
     let name_range = TextRange::from_usize(name_start..name_start + name.len());
-    let Some(at) = stack.iter().rposition(|o| o.element.name == name) else {
-        match stack.last() {
+    // A name never met in a start tag matches no open element.
+    let id = stack.names.get(name).copied();
+    let Some(at) = id.and_then(|id| stack.open.iter().rposition(|o| o.element.name == id)) else {
+        match stack.open.last() {
             Some(open) => doc.errors.push(ParseError::new(
                 name_range,
                 format!(
                     "`</{name}>` does not match `<{}>`, the element it closes",
-                    open.element.name
+                    doc.name_of(&open.element)
                 ),
             )),
             None => doc.errors.push(ParseError::new(
@@ -493,30 +658,31 @@ fn end_tag(text: &str, raw: TextRange, stack: &mut Vec<Open>, doc: &mut XmlDocum
                 format!("`</{name}>` closes no open element"),
             )),
         }
-        if let Some(open) = stack.pop() {
+        if let Some(open) = stack.pop(doc) {
             let mut element = open.element;
             element.range = TextRange::new(element.start_tag.start, raw.end);
             attach(stack, doc, element, open.dropped);
         }
         return;
     };
-    while stack.len() > at + 1 {
-        let Some(open) = stack.pop() else { break };
+    while stack.open.len() > at + 1 {
+        let Some(open) = stack.pop(doc) else { break };
         let expected = stack
+            .open
             .last()
-            .map_or(String::new(), |o| o.element.name.clone());
+            .map_or(String::new(), |o| doc.name_of(&o.element).to_string());
         doc.errors.push(ParseError::new(
             open.element.name_range,
             format!(
                 "`<{}>` is not closed before `</{expected}>`",
-                open.element.name
+                doc.name_of(&open.element)
             ),
         ));
         let mut element = open.element;
         element.range = TextRange::new(element.start_tag.start, raw.start);
         attach(stack, doc, element, open.dropped);
     }
-    if let Some(open) = stack.pop() {
+    if let Some(open) = stack.pop(doc) {
         let mut element = open.element;
         element.range = TextRange::new(element.start_tag.start, raw.end);
         attach(stack, doc, element, open.dropped);
@@ -524,7 +690,12 @@ fn end_tag(text: &str, raw: TextRange, stack: &mut Vec<Open>, doc: &mut XmlDocum
 }
 
 /// Reads a start tag's name, attributes and namespace declarations.
-fn start_tag(text: &str, raw: TextRange, stack: &[Open], doc: &mut XmlDocument) -> Open {
+fn start_tag<'t>(
+    text: &'t str,
+    raw: TextRange,
+    stack: &mut Tree<'t>,
+    doc: &mut XmlDocument,
+) -> Open {
     let tag = &text[raw.as_usize()];
     let b = tag.as_bytes();
     let base = raw.start as usize;
@@ -605,6 +776,7 @@ fn start_tag(text: &str, raw: TextRange, stack: &[Open], doc: &mut XmlDocument) 
         }
     }
     let parent = stack
+        .open
         .last()
         .map(|o| Arc::clone(&o.scope))
         .unwrap_or_default();
@@ -614,7 +786,7 @@ fn start_tag(text: &str, raw: TextRange, stack: &[Open], doc: &mut XmlDocument) 
     // Most elements declare nothing: they keep their parent's scope, and
     // its default namespace without a lookup.
     let (scope, default_namespace) = if declared.is_empty() {
-        let inherited = stack.last().and_then(|o| o.default_namespace.clone());
+        let inherited = stack.open.last().and_then(|o| o.default_namespace.clone());
         (parent, inherited)
     } else {
         let mut scope = (*parent).clone();
@@ -626,20 +798,23 @@ fn start_tag(text: &str, raw: TextRange, stack: &[Open], doc: &mut XmlDocument) 
         Some((prefix, _)) => in_scope(&scope, prefix),
         None => default_namespace.clone(),
     };
+    let first_attribute = doc.attributes.len() as u32;
+    doc.attributes.extend(attributes);
     Open {
-        element: Element {
+        element: ElementData {
+            name: stack.intern(name, doc),
             local_start: name.rfind(':').map_or(0, |colon| colon as u32 + 1),
-            name: name.to_string(),
             name_range,
             namespace,
-            attributes,
-            children: Vec::new(),
+            attributes: first_attribute..doc.attributes.len() as u32,
+            children: 0..0,
             start_tag: raw,
             range: raw,
         },
         scope,
         default_namespace,
         dropped: false,
+        children_from: 0,
     }
 }
 
@@ -705,14 +880,14 @@ mod tests {
         let text = "<?xml version=\"1.0\"?>\n<!-- c -->\n<gateway-config xmlns=\"http://xmlns.kaazing.org/2016/06/gateway\">\n  <service a='1' b=\"x &amp; y\"><name>a &lt; b</name><empty/></service>\n</gateway-config>\n";
         let doc = parse(text);
         assert!(doc.errors.is_empty(), "{:?}", doc.errors);
-        let root = doc.root.as_ref().unwrap();
-        assert_eq!(root.name_range.slice(text), "gateway-config");
+        let root = doc.root().unwrap();
+        assert_eq!(root.name_range().slice(text), "gateway-config");
         assert_eq!(
-            root.namespace.as_deref(),
+            root.namespace(),
             Some("http://xmlns.kaazing.org/2016/06/gateway")
         );
         let service = root.child("service").unwrap();
-        assert_eq!(service.namespace, root.namespace);
+        assert_eq!(service.namespace(), root.namespace());
         assert_eq!(service.attribute("b").unwrap().value.text, "x & y");
         assert_eq!(
             service.attribute("b").unwrap().value.range.slice(text),
@@ -725,12 +900,12 @@ mod tests {
         assert_eq!(name.raw_range(TextRange::new(4, 5)).slice(text), "b");
         assert_eq!(name.raw_range(TextRange::new(2, 3)).slice(text), "&lt;");
         assert_eq!(
-            service.child("empty").unwrap().range.slice(text),
+            service.child("empty").unwrap().range().slice(text),
             "<empty/>"
         );
         assert!(
-            service.range.slice(text).starts_with("<service")
-                && service.range.slice(text).ends_with("</service>")
+            service.range().slice(text).starts_with("<service")
+                && service.range().slice(text).ends_with("</service>")
         );
         assert_eq!(doc.comments[0].slice(text), " c ");
     }
@@ -742,7 +917,7 @@ mod tests {
         assert!(doc.doctype.is_some());
         assert_eq!(doc.errors.len(), 2, "{:?}", doc.errors);
         assert_eq!(doc.errors[1].range.slice(laughs), "&lol2;");
-        let root = doc.root.unwrap();
+        let root = doc.root().unwrap();
         assert!(root.text().is_none_or(|t| !t.text.contains("lol")));
         let xxe = "<!DOCTYPE r [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><r>&xxe;</r>";
         let doc = parse(xxe);
@@ -755,7 +930,7 @@ mod tests {
         let doc = parse(text);
         assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
         assert_eq!(doc.errors[0].range.slice(text), "c");
-        let root = doc.root.unwrap();
+        let root = doc.root().unwrap();
         assert!(root.child("d").is_some());
         let text = "<a>\n  <b>\n</a>\n";
         let doc = parse(text);
@@ -776,9 +951,9 @@ mod tests {
         ] {
             let doc = parse(text);
             assert!(doc.errors.is_empty(), "{:?}", doc.errors);
-            let root = doc.root.unwrap();
-            assert_eq!(root.name_range.slice(text), "a");
-            assert_eq!(root.attributes[0].value.range.slice(text), "1");
+            let root = doc.root().unwrap();
+            assert_eq!(root.name_range().slice(text), "a");
+            assert_eq!(root.attributes()[0].value.range.slice(text), "1");
             assert_eq!(
                 root.child("b").unwrap().text().unwrap().range.slice(text),
                 "t"

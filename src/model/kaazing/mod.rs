@@ -487,17 +487,17 @@ pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Vec<Gateway> {
                 .file(file)
                 .document
                 .get::<crate::formats::xml::XmlDocument>()
-                .and_then(|d| d.root.as_ref())
+                .and_then(crate::formats::xml::XmlDocument::root)
             else {
                 continue;
             };
             if root.local_name() != "gateway-config" {
                 facts.push(
                     Diagnostic::new(
-                        Span::new(file, root.name_range),
+                        Span::new(file, root.name_range()),
                         format!(
                             "the root element is `<{}>`, not `<gateway-config>`: the gateway cannot load this as its configuration",
-                            root.name
+                            root.name()
                         ),
                     )
                     .label("not a gateway configuration")
@@ -512,7 +512,7 @@ pub fn build(cluster: &Cluster, facts: &mut Vec<Fact>) -> Vec<Gateway> {
                 .kaazing
                 .as_ref()
                 .map(|g| g.value)
-                .or_else(|| gateway.dialect.native_version(root.namespace.as_deref()));
+                .or_else(|| gateway.dialect.native_version(root.namespace()));
             gateway.edition = versions
                 .kaazing_edition
                 .as_ref()
@@ -567,15 +567,15 @@ fn uses_enterprise(gateway: &Gateway) -> bool {
     })
 }
 
-fn gateway(node: NodeId, file: FileId, root: &Element, system: Vec<Property>) -> Gateway {
+fn gateway(node: NodeId, file: FileId, root: Element<'_>, system: Vec<Property>) -> Gateway {
     let mut gateway = Gateway {
         node,
         file,
-        dialect: Dialect::of(root.namespace.as_deref()),
+        dialect: Dialect::of(root.namespace()),
         version: None,
         edition: None,
         system_properties: system,
-        namespace_exact: root.namespace.as_deref().is_some_and(|ns| {
+        namespace_exact: root.namespace().is_some_and(|ns| {
             matches!(
                 ns,
                 "http://xmlns.kaazing.org/2016/06/gateway"
@@ -583,7 +583,7 @@ fn gateway(node: NodeId, file: FileId, root: &Element, system: Vec<Property>) ->
                     | "http://xmlns.kaazing.org/2014/09/gateway"
             )
         }),
-        root: Span::new(file, root.name_range),
+        root: Span::new(file, root.name_range()),
         properties: Vec::new(),
         services: Vec::new(),
         cluster: None,
@@ -598,8 +598,8 @@ fn gateway(node: NodeId, file: FileId, root: &Element, system: Vec<Property>) ->
             .filter(|e| e.local_name() == "property")
         {
             let (Some(name), Some(value)) = (
-                property.child("name").and_then(Element::text),
-                property.child("value").and_then(Element::text),
+                property.child("name").and_then(|e| e.text()),
+                property.child("value").and_then(|e| e.text()),
             ) else {
                 continue;
             };
@@ -808,8 +808,8 @@ impl Reader<'_> {
     }
 
     /// Substitutes (and so records the uses in) every value below `element`.
-    fn scan(&mut self, element: &Element) {
-        for attribute in &element.attributes {
+    fn scan(&mut self, element: Element<'_>) {
+        for attribute in element.attributes() {
             self.resolve(&attribute.value);
         }
         if let Some(text) = element.text() {
@@ -820,8 +820,8 @@ impl Reader<'_> {
         }
     }
 
-    fn text_of(&mut self, element: &Element) -> Option<Substituted> {
-        for attribute in &element.attributes {
+    fn text_of(&mut self, element: Element<'_>) -> Option<Substituted> {
+        for attribute in element.attributes() {
             self.resolve(&attribute.value);
         }
         let text = element.text();
@@ -831,9 +831,9 @@ impl Reader<'_> {
         text.map(|t| self.resolve(&t))
     }
 
-    fn service(&mut self, element: &Element) -> Service {
+    fn service(&mut self, element: Element<'_>) -> Service {
         let mut service = Service {
-            span: Span::new(self.file, element.name_range),
+            span: Span::new(self.file, element.name_range()),
             name: None,
             kind: None,
             accepts: Vec::new(),
@@ -880,9 +880,9 @@ impl Reader<'_> {
         service
     }
 
-    fn cluster(&mut self, element: &Element) -> GatewayCluster {
+    fn cluster(&mut self, element: Element<'_>) -> GatewayCluster {
         let mut cluster = GatewayCluster {
-            span: Span::new(self.file, element.name_range),
+            span: Span::new(self.file, element.name_range()),
             name: None,
             name_per_member: false,
             accepts: Vec::new(),
@@ -945,7 +945,7 @@ mod tests {
 
     fn gateway_of(text: &str) -> Gateway {
         let doc = xml::parse(text);
-        let root = doc.root.as_ref().unwrap();
+        let root = doc.root().unwrap();
         let mut gateway = gateway(NodeId(0), FileId(0), root, Vec::new());
         gateway.schema_problems = schema::check(&gateway, root);
         gateway

@@ -71,7 +71,7 @@ impl Dialect {
 /// Checks the document under `root` against its dialect's schema, then
 /// as the gateway checks its configuration after validating it (service
 /// names present and unique).
-pub(crate) fn check(gateway: &Gateway, root: &Element) -> Vec<SchemaProblem> {
+pub(crate) fn check(gateway: &Gateway, root: Element<'_>) -> Vec<SchemaProblem> {
     let Some(namespace) = gateway.dialect.namespace() else {
         return Vec::new();
     };
@@ -107,12 +107,12 @@ pub(crate) fn check(gateway: &Gateway, root: &Element) -> Vec<SchemaProblem> {
     out
 }
 
-fn schema(gateway: &Gateway, root: &Element, namespace: Namespace) -> Vec<SchemaProblem> {
+fn schema(gateway: &Gateway, root: Element<'_>, namespace: Namespace) -> Vec<SchemaProblem> {
     let mut walker = Walker {
         gateway,
         file: gateway.file,
         schema: kaazing_schema::schema(namespace),
-        uri: root.namespace.as_deref().unwrap_or_default().to_string(),
+        uri: root.namespace().unwrap_or_default().to_string(),
         out: Vec::new(),
     };
     walker.element(root, ElementType::Complex(walker.schema.root().name), None);
@@ -152,8 +152,8 @@ impl Walker<'_> {
 
     /// The name the schema sees for a child: its local name in the gateway
     /// namespace, `{uri}local` in any other.
-    fn schema_name<'e>(&self, element: &'e Element) -> Cow<'e, str> {
-        match &element.namespace {
+    fn schema_name<'e>(&self, element: Element<'e>) -> Cow<'e, str> {
+        match &element.namespace() {
             Some(ns) if !ns.eq_ignore_ascii_case(&self.uri) => {
                 Cow::Owned(format!("{{{ns}}}{}", element.local_name()))
             }
@@ -163,7 +163,7 @@ impl Walker<'_> {
     }
 
     /// The substituted text of an element.
-    fn text<'e>(&self, element: &'e Element) -> Option<(Cow<'e, str>, Span)> {
+    fn text<'e>(&self, element: Element<'e>) -> Option<(Cow<'e, str>, Span)> {
         let value = element.text()?;
         let span = self.span(value.range);
         let text = match value {
@@ -177,11 +177,11 @@ impl Walker<'_> {
 
     fn element(
         &mut self,
-        element: &Element,
+        element: Element<'_>,
         ty: ElementType,
         declaration: Option<&kaazing_schema::Element>,
     ) {
-        for attribute in &element.attributes {
+        for attribute in element.attributes() {
             let name = attribute.name.as_str();
             if name == "xmlns" || name.starts_with("xmlns:") || name.starts_with("xsi:") {
                 continue;
@@ -203,11 +203,11 @@ impl Walker<'_> {
         }
     }
 
-    fn simple(&mut self, element: &Element, declaration: Option<&kaazing_schema::Element>) {
+    fn simple(&mut self, element: Element<'_>, declaration: Option<&kaazing_schema::Element>) {
         if let Some(child) = element.elements().next() {
             self.problem(
                 SchemaProblemKind::Invalid,
-                self.span(child.name_range),
+                self.span(child.name_range()),
                 format!("`<{}>` holds text, not elements", element.local_name()),
                 None,
             );
@@ -218,7 +218,7 @@ impl Walker<'_> {
         };
         let (text, span) = self
             .text(element)
-            .unwrap_or_else(|| (Cow::Borrowed(""), self.span(element.name_range)));
+            .unwrap_or_else(|| (Cow::Borrowed(""), self.span(element.name_range())));
         // Unresolved `${name}` is its own finding; its value is unknown.
         if text.contains("${") {
             return;
@@ -237,7 +237,7 @@ impl Walker<'_> {
     /// the gateway reads: a service of a type only the Enterprise edition
     /// has (or `management.jmx`, declared in a schema of its own), and the
     /// Enterprise options. Such elements are not checked.
-    fn beyond_schema(&self, parent: &str, element: &Element) -> bool {
+    fn beyond_schema(&self, parent: &str, element: Element<'_>) -> bool {
         let enterprise = self.gateway.allows_enterprise();
         match element.local_name() {
             "service" => element
@@ -275,14 +275,14 @@ impl Walker<'_> {
         }
     }
 
-    fn complex(&mut self, element: &Element, type_name: &'static str) {
+    fn complex(&mut self, element: Element<'_>, type_name: &'static str) {
         let local = element.local_name();
         // The stylesheet's `xsi:type`, from the (substituted) `type` child.
         let type_name = match local {
             "service" | "login-module" => self.typed(element, type_name),
             _ => type_name,
         };
-        for node in &element.children {
+        for node in element.children() {
             if let Node::Text(text) = node
                 && !text.text.trim().is_empty()
             {
@@ -294,11 +294,11 @@ impl Walker<'_> {
                 );
             }
         }
-        let children: Vec<&Element> = element
+        let children: Vec<Element<'_>> = element
             .elements()
-            .filter(|c| !self.beyond_schema(local, c))
+            .filter(|c| !self.beyond_schema(local, *c))
             .collect();
-        let names: Vec<Cow<'_, str>> = children.iter().map(|c| self.schema_name(c)).collect();
+        let names: Vec<Cow<'_, str>> = children.iter().map(|c| self.schema_name(*c)).collect();
         let name_refs: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
         let mut skip = vec![false; children.len()];
         for problem in self.schema.check_children(type_name, &name_refs) {
@@ -315,14 +315,14 @@ impl Walker<'_> {
             }
             let declaration = self.schema.element(type_name, child.local_name());
             if let Some(ty) = self.schema.child_type(type_name, &names[i]) {
-                self.element(child, ty, declaration);
+                self.element(*child, ty, declaration);
             }
         }
     }
 
     /// The concrete type of a `service` or `login-module`, reporting a
     /// `type` the gateway does not know.
-    fn typed(&mut self, element: &Element, declared: &'static str) -> &'static str {
+    fn typed(&mut self, element: Element<'_>, declared: &'static str) -> &'static str {
         let Some(type_element) = element.child("type") else {
             return declared;
         };
@@ -359,8 +359,8 @@ impl Walker<'_> {
 
     fn content_problem(
         &mut self,
-        parent: &Element,
-        children: &[&Element],
+        parent: Element<'_>,
+        children: &[Element<'_>],
         problem: &ContentProblem,
     ) {
         let parent_name = parent.local_name();
@@ -388,16 +388,16 @@ impl Walker<'_> {
                     format!("`<{parent_name}>` takes {} here", listed(expected))
                 };
                 let unknown = (self.schema_name(child) == name).then(|| UnknownElement {
-                    name: child.name.clone(),
-                    name_span: self.span(child.name_range),
-                    span: self.span(child.range),
-                    self_closing: child.range == child.start_tag,
+                    name: child.name().to_string(),
+                    name_span: self.span(child.name_range()),
+                    span: self.span(child.range()),
+                    self_closing: child.range() == child.start_tag(),
                     expected: expected.clone(),
                     known: known.clone(),
                 });
                 self.out.push(SchemaProblem {
                     kind: SchemaProblemKind::Unknown,
-                    span: self.span(child.name_range),
+                    span: self.span(child.name_range()),
                     message: format!(
                         "the gateway's schema knows no `<{name}>` in `<{parent_name}>`{hint}"
                     ),
@@ -417,14 +417,14 @@ impl Walker<'_> {
                     Placement::After(i) => (
                         format!("move `<{name}>` after `<{}>`", children[*i].local_name()),
                         Some((
-                            self.span(children[*i].name_range),
+                            self.span(children[*i].name_range()),
                             format!("`<{name}>` belongs after this"),
                         )),
                     ),
                     Placement::Before(i) => (
                         format!("move `<{name}>` before `<{}>`", children[*i].local_name()),
                         Some((
-                            self.span(children[*i].name_range),
+                            self.span(children[*i].name_range()),
                             format!("`<{name}>` belongs before this"),
                         )),
                     ),
@@ -435,7 +435,7 @@ impl Walker<'_> {
                 };
                 self.out.push(SchemaProblem {
                     kind: SchemaProblemKind::Unknown,
-                    span: self.span(child.name_range),
+                    span: self.span(child.name_range()),
                     message: format!("`<{name}>` is out of place in `<{parent_name}>`"),
                     help: Some(help),
                     related,
@@ -449,7 +449,9 @@ impl Walker<'_> {
             } => {
                 let span = before
                     .and_then(|i| children.get(i))
-                    .map_or(self.span(parent.name_range), |c| self.span(c.name_range));
+                    .map_or(self.span(parent.name_range()), |c| {
+                        self.span(c.name_range())
+                    });
                 let what = if alternatives.len() > 1 {
                     format!("one of {}", listed(alternatives))
                 } else {
@@ -467,11 +469,11 @@ impl Walker<'_> {
                 let name = child.local_name();
                 self.out.push(SchemaProblem {
                     kind: SchemaProblemKind::Invalid,
-                    span: self.span(child.name_range),
+                    span: self.span(child.name_range()),
                     message: format!("`<{parent_name}>` takes at most {max} `<{name}>`"),
                     help: Some(format!("keep one `<{name}>`")),
                     related: Some((
-                        self.span(children[*first].name_range),
+                        self.span(children[*first].name_range()),
                         "the first one".to_string(),
                     )),
                     unknown: None,
@@ -489,13 +491,13 @@ impl Walker<'_> {
                 let name = child.local_name();
                 self.out.push(SchemaProblem {
                     kind: SchemaProblemKind::Invalid,
-                    span: self.span(child.name_range),
+                    span: self.span(child.name_range()),
                     message: format!(
                         "the gateway refuses a second `<{name}>` in `<{parent_name}>`"
                     ),
                     help: Some(format!("merge it into the first `<{name}>`")),
                     related: Some((
-                        self.span(children[*first].name_range),
+                        self.span(children[*first].name_range()),
                         "the first one".to_string(),
                     )),
                     unknown: None,
