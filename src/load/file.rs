@@ -29,26 +29,29 @@ pub(crate) fn load(
     });
     let (source, document) = match decoded {
         Ok((text, errors)) => {
-            let text: Arc<str> = text.into();
+            let decoded = text;
             let parse = || {
                 if fragment {
-                    formats::parse_fragment(format, &text)
+                    formats::parse_fragment(format, &decoded)
                 } else {
-                    formats::parse_limited(format, &text, max_depth)
+                    formats::parse_limited(format, &decoded, max_depth)
                 }
             };
-            // The line index and the secret scan need the text alone: for a
-            // large file they run beside the parse, on the other core.
+            // The shared copy of the text, its line index and its secret
+            // scan need the text alone: for a large file they are made
+            // beside the parse, on the other core.
             let read_text = || {
+                let shared: Arc<str> = Arc::from(&*decoded);
                 let mut scanned = Vec::new();
-                crate::secrets::scan(&text, &mut scanned);
-                (LineIndex::new(&text), scanned)
+                crate::secrets::scan(&decoded, &mut scanned);
+                (shared, LineIndex::new(&decoded), scanned)
             };
-            let (document, (lines, scanned)) = if text.len() >= PARALLEL_FROM {
+            let (document, (text, lines, scanned)) = if decoded.len() >= PARALLEL_FROM {
                 rayon::join(parse, read_text)
             } else {
                 (parse(), read_text())
             };
+            drop(decoded);
             let secrets = document.secrets_with_scan(&text, scanned);
             let mut source = SourceFile::with_lines(path, text, lines);
             source.add_secrets(secrets);
