@@ -753,6 +753,62 @@ mod tests {
         parse(text).errors.len()
     }
 
+    /// The tree as `name(args){children}` lines, depth first.
+    fn shape(text: &str) -> Vec<String> {
+        parse_with_depth(text, 2)
+            .walk()
+            .map(|(depth, d)| {
+                let args: Vec<&str> = d.args().iter().map(|a| a.text(text)).collect();
+                let block = match d.block() {
+                    Some(b) if b.close.is_some() => format!("{{{}}}", d.children().len()),
+                    Some(_) => "{unclosed}".to_string(),
+                    None => String::new(),
+                };
+                format!(
+                    "{}{}({}){block}",
+                    " ".repeat(depth),
+                    d.name(text),
+                    args.join(",")
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn statements_keep_their_own_words_and_children() {
+        let text = "a 1;\nb 2 { c 3; d { e; } }\nf \"x\\\"y\";\n";
+        assert_eq!(
+            shape(text),
+            ["a(1)", "b(2){2}", " c(3)", " d(){1}", "  e()", "f(x\"y)"]
+        );
+        let doc = parse(text);
+        assert_eq!(doc.directives().len(), 3);
+        assert_eq!(
+            doc.directives().get(1).unwrap().range().slice(text),
+            "b 2 { c 3; d { e; } }"
+        );
+    }
+
+    #[test]
+    fn what_is_skipped_leaves_nothing_behind() {
+        // A block without a name, a block past the depth limit, words cut
+        // off by `}` or by the end of the file: none of it is kept.
+        let text = "{ lost 1; }\nkeep 1;\nx { y { v { too deep; } } z 2; }\nw { dangling }\nlast 3;\ntail words";
+        let doc = parse_with_depth(text, 2);
+        assert_eq!(
+            shape(text),
+            [
+                "keep(1)", "x(){2}", " y(){1}", "  v(){0}", " z(2)", "w(){0}", "last(3)"
+            ]
+        );
+        assert!(doc.errors.len() >= 4, "{:?}", doc.errors);
+        let lua = "content_by_lua_block { ngx.say(\"}\") }\nafter 1;";
+        assert_eq!(
+            shape(lua),
+            ["content_by_lua_block( ngx.say(\"}\") ){0}", "after(1)"]
+        );
+    }
+
     #[test]
     fn words_longer_than_the_buffer_are_refused() {
         let bare = |n: usize| format!("return 200 {};", "x".repeat(n));

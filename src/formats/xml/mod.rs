@@ -911,6 +911,37 @@ mod tests {
     }
 
     #[test]
+    fn elements_come_depth_first_with_their_own_children_and_text() {
+        let text = "<a><b>one<![CDATA[ two]]></b>\n<c><d/><e>x</e></c>\n<b>three</b></a>";
+        let doc = parse(text);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        let names: Vec<&str> = doc.elements().map(|e| e.name()).collect();
+        assert_eq!(names, ["a", "b", "c", "d", "e", "b"]);
+        let root = doc.root().unwrap();
+        let texts: Vec<String> = root
+            .elements()
+            .filter_map(|e| e.text().map(|t| t.text.clone()))
+            .collect();
+        assert_eq!(texts, ["one two", "three"]);
+        // Blank text between elements is not a child.
+        assert_eq!(root.children().count(), 3);
+        let c = root.child("c").unwrap();
+        assert_eq!(
+            c.elements().map(|e| e.name()).collect::<Vec<_>>(),
+            ["d", "e"]
+        );
+        assert!(c.text().is_none());
+        // An end tag whose name no start tag had closes nothing.
+        let doc = parse("<a><b></zz></a>");
+        assert!(
+            doc.errors
+                .iter()
+                .any(|e| e.message.contains("does not match"))
+        );
+        assert_eq!(doc.root().unwrap().child("b").unwrap().name(), "b");
+    }
+
+    #[test]
     fn dtds_and_entities_are_refused() {
         let laughs = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n]>\n<lolz>&lol2;</lolz>\n";
         let doc = parse(laughs);
