@@ -31,7 +31,9 @@ pub struct Word {
     pub range: TextRange,
     pub quoted: bool,
     /// The unescaped text when it differs from the raw text between quotes.
-    decoded: Option<Box<str>>,
+    /// Behind a thin pointer: few words have one, and a large file has
+    /// many words.
+    decoded: Option<Box<Box<str>>>,
 }
 
 impl Word {
@@ -520,7 +522,9 @@ impl Lexer<'_> {
             self.error(range, TOO_LONG);
         }
         let decoded = has_escape.then(|| unescape(&self.text[start..self.i]));
-        let decoded = decoded.filter(|d| d.as_ref() != &self.text[start..self.i]);
+        let decoded = decoded
+            .filter(|d| d.as_ref() != &self.text[start..self.i])
+            .map(Box::new);
         self.doc.words.push(Word {
             range,
             quoted: false,
@@ -582,7 +586,8 @@ impl Lexer<'_> {
         let inner = &self.text[open + 1..range.end as usize - 1];
         let decoded = has_escape
             .then(|| unescape(inner))
-            .filter(|d| d.as_ref() != inner);
+            .filter(|d| d.as_ref() != inner)
+            .map(Box::new);
         Some(Word {
             range,
             quoted: true,

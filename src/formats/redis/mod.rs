@@ -330,7 +330,8 @@ pub struct Arg {
     pub range: TextRange,
     /// The value where it is not the raw text: quotes removed and escapes
     /// applied, or a value from elsewhere (a command line's word).
-    decoded: Option<Box<str>>,
+    /// Behind a thin pointer: most arguments have none.
+    decoded: Option<Box<Box<str>>>,
 }
 
 impl Arg {
@@ -339,7 +340,7 @@ impl Arg {
     pub fn with_text(text: &str, range: TextRange) -> Self {
         Self {
             range,
-            decoded: Some(text.into()),
+            decoded: Some(Box::new(text.into())),
         }
     }
 
@@ -604,6 +605,7 @@ fn split_args_into(line: &str, base: u32, args: &mut Vec<Arg>) -> Result<(), Tex
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
                 .into_boxed_str()
         });
+        let decoded = decoded.map(Box::new);
         args.push(Arg { range, decoded });
     }
 }
