@@ -313,39 +313,37 @@ pub fn clamp_to_char_boundary(text: &str, offset: u32) -> u32 {
 /// file's text, or a decoded value a parser already holds. Cloning it
 /// counts a reference; it compares, hashes and borrows as the `str` it is.
 #[derive(Clone)]
-pub struct SharedText(SharedRepr);
-
-#[derive(Clone)]
-enum SharedRepr {
-    Range(Arc<str>, TextRange),
-    Whole(Arc<str>),
+pub struct SharedText {
+    text: Arc<str>,
+    /// The part of `text` this is (all of it for a decoded value).
+    range: TextRange,
 }
 
 impl SharedText {
     /// `range` of `text`.
     #[must_use]
     pub fn range(text: &Arc<str>, range: TextRange) -> Self {
-        Self(SharedRepr::Range(Arc::clone(text), range))
+        Self {
+            text: Arc::clone(text),
+            range,
+        }
     }
 
     /// All of `text`.
     #[must_use]
     pub fn whole(text: &Arc<str>) -> Self {
-        Self(SharedRepr::Whole(Arc::clone(text)))
+        Self::range(text, TextRange::from_usize(0..text.len()))
     }
 
     #[must_use]
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            SharedRepr::Range(text, range) => range.slice(text),
-            SharedRepr::Whole(text) => text,
-        }
+        self.range.slice(&self.text)
     }
 }
 
 impl From<String> for SharedText {
     fn from(text: String) -> Self {
-        Self(SharedRepr::Whole(text.into()))
+        Self::whole(&text.into())
     }
 }
 
