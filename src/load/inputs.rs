@@ -584,6 +584,11 @@ fn list_entry(
         }
         return Some(InputFile { path, content });
     } else if !entry.file_type().is_some_and(|t| t.is_file()) {
+        // A folder is known from its listing, without asking for its
+        // metadata.
+        if entry.file_type().is_some_and(|t| t.is_dir()) {
+            return None;
+        }
         // A FIFO, device or socket is said when it would be read,
         // never opened.
         let metadata = entry.metadata().ok().filter(|m| !m.is_dir())?;
