@@ -373,7 +373,11 @@ impl Lexer<'_> {
                         continue;
                     };
                     let mut words = words;
-                    let (children, close) = if name.slice(self.text).ends_with("_by_lua_block") {
+                    // The name as nginx reads it: quotes removed, escapes decoded.
+                    let lua = self.doc.words[first]
+                        .text(self.text)
+                        .ends_with("_by_lua_block");
+                    let (children, close) = if lua {
                         let (body, close) = self.lua_block(open_range);
                         self.doc.words.push(body);
                         words.end += 1;
@@ -811,6 +815,12 @@ mod tests {
         assert_eq!(
             shape(lua),
             ["content_by_lua_block( ngx.say(\"}\") ){0}", "after(1)"]
+        );
+        // Quoted, the name is still a Lua block's.
+        let quoted = "\"rewrite_by_lua_block\" { a = { 1 } }\nafter 1;";
+        assert_eq!(
+            shape(quoted),
+            ["rewrite_by_lua_block( a = { 1 } ){0}", "after(1)"]
         );
     }
 
