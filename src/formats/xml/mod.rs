@@ -297,6 +297,10 @@ impl XmlDocument {
         }
     }
 
+    fn name_of(&self, element: &ElementData) -> &str {
+        &self.names[element.name as usize]
+    }
+
     fn node(&self, child: Child) -> Node<'_> {
         match child {
             Child::Element(index) => Node::Element(self.element(index)),
@@ -379,12 +383,6 @@ impl<'t> Tree<'t> {
             doc.names.push(name.into());
             doc.names.len() as u32 - 1
         })
-    }
-}
-
-impl XmlDocument {
-    fn name_of(&self, element: &ElementData) -> &str {
-        &self.names[element.name as usize]
     }
 }
 
